@@ -1,0 +1,220 @@
+//! The scheduler: the clock, the pending events, scheduling and cancellation.
+
+use super::queue::{Entry, EventQueue};
+use super::time::SimTime;
+use std::collections::HashSet;
+
+/// Identifies one scheduled event so that it can be cancelled.
+///
+/// A handle stays valid forever: cancelling an event that already fired, or was
+/// already cancelled, is a harmless no-op that returns `false`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EventHandle {
+    time: SimTime,
+    seq: u64,
+}
+
+impl EventHandle {
+    /// When the event is (or was) due.
+    pub fn time(&self) -> SimTime {
+        self.time
+    }
+}
+
+/// Why an event could not be scheduled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ScheduleError {
+    /// The requested time lies before the current simulation time.
+    #[error("cannot schedule an event at {at} which is before the current time {now}")]
+    InThePast {
+        /// The requested time.
+        at: SimTime,
+        /// The clock when the request was made.
+        now: SimTime,
+    },
+}
+
+/// The clock and the set of pending events of one simulation.
+///
+/// Events at equal times fire in the order they were scheduled (FIFO), always.
+/// Cancellation is lazy: a cancelled event stays in the queue and is skipped when it
+/// reaches the front, so cancelling costs O(1).
+#[derive(Debug)]
+pub struct Scheduler<E> {
+    now: SimTime,
+    next_seq: u64,
+    /// Key of the last event handed to the model; every key at or below it has fired.
+    last_fired: Option<(SimTime, u64)>,
+    queue: EventQueue<E>,
+    cancelled: HashSet<u64>,
+    stop_requested: bool,
+}
+
+impl<E> Default for Scheduler<E> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<E> Scheduler<E> {
+    /// An empty scheduler at time zero.
+    pub fn new() -> Self {
+        Self::with_capacity(0)
+    }
+
+    /// An empty scheduler with room for `capacity` pending events before it allocates.
+    pub fn with_capacity(capacity: usize) -> Self {
+        Scheduler {
+            now: SimTime::ZERO,
+            next_seq: 0,
+            last_fired: None,
+            queue: EventQueue::with_capacity(capacity),
+            cancelled: HashSet::new(),
+            stop_requested: false,
+        }
+    }
+
+    /// The current simulation time.
+    #[inline]
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// Schedules `event` at the absolute time `at`.
+    ///
+    /// Scheduling at the current time is allowed (the event fires after every event
+    /// already scheduled for this instant); scheduling before it is an error.
+    #[inline]
+    pub fn schedule_at(&mut self, at: SimTime, event: E) -> Result<EventHandle, ScheduleError> {
+        if at < self.now {
+            return Err(ScheduleError::InThePast { at, now: self.now });
+        }
+        Ok(self.push(at, event))
+    }
+
+    /// Schedules `event` after `delay` from now (saturating at [`SimTime::MAX`]).
+    #[inline]
+    pub fn schedule_in(&mut self, delay: SimTime, event: E) -> EventHandle {
+        let at = self.now.saturating_add(delay);
+        self.push(at, event)
+    }
+
+    #[inline(always)]
+    fn push(&mut self, time: SimTime, event: E) -> EventHandle {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.queue.push(Entry { time, seq, event });
+        EventHandle { time, seq }
+    }
+
+    /// Cancels a pending event. Returns `true` if it was pending and is now cancelled,
+    /// `false` if it had already fired or been cancelled.
+    pub fn cancel(&mut self, handle: EventHandle) -> bool {
+        let key = (handle.time, handle.seq);
+        if handle.seq >= self.next_seq || self.last_fired.is_some_and(|fired| key <= fired) {
+            return false;
+        }
+        self.cancelled.insert(handle.seq)
+    }
+
+    /// Number of pending events that will still fire (cancelled ones excluded).
+    pub fn pending(&self) -> usize {
+        self.queue.len() - self.cancelled.len()
+    }
+
+    /// The time of the next event that will fire, if any.
+    pub fn next_time(&mut self) -> Option<SimTime> {
+        self.discard_cancelled_front();
+        self.queue.peek().map(|e| e.time)
+    }
+
+    /// Asks the run loop to stop after the event being handled now.
+    pub fn request_stop(&mut self) {
+        self.stop_requested = true;
+    }
+
+    /// Whether [`Scheduler::request_stop`] was called since the last run started.
+    pub fn stop_requested(&self) -> bool {
+        self.stop_requested
+    }
+
+    pub(super) fn clear_stop_request(&mut self) {
+        self.stop_requested = false;
+    }
+
+    /// Drops cancelled entries sitting at the front of the queue.
+    #[inline]
+    fn discard_cancelled_front(&mut self) {
+        while !self.cancelled.is_empty() {
+            match self.queue.peek() {
+                Some(front) if self.cancelled.contains(&front.seq) => {
+                    let entry = self.queue.pop().expect("peeked entry exists");
+                    self.cancelled.remove(&entry.seq);
+                }
+                _ => break,
+            }
+        }
+    }
+
+    /// Removes the next live event if it is due at or before `until`, advancing the clock.
+    #[inline]
+    pub(super) fn pop_due(&mut self, until: SimTime) -> Option<E> {
+        self.discard_cancelled_front();
+        let front = self.queue.peek()?;
+        if front.time > until {
+            return None;
+        }
+        let entry = self.queue.pop()?;
+        debug_assert!(entry.time >= self.now, "time went backwards");
+        self.now = entry.time;
+        self.last_fired = Some((entry.time, entry.seq));
+        Some(entry.event)
+    }
+
+    /// Moves the clock forward to `to` without firing anything (used at the end of a
+    /// run bounded by time). Never moves it backwards.
+    pub(super) fn advance_to(&mut self, to: SimTime) {
+        if to > self.now {
+            self.now = to;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scheduling_in_the_past_is_an_error() {
+        let mut s = Scheduler::new();
+        s.schedule_at(SimTime::from_millis(10), ()).unwrap();
+        assert_eq!(s.pop_due(SimTime::MAX), Some(()));
+        let err = s.schedule_at(SimTime::from_millis(5), ()).unwrap_err();
+        assert_eq!(
+            err,
+            ScheduleError::InThePast {
+                at: SimTime::from_millis(5),
+                now: SimTime::from_millis(10)
+            }
+        );
+        assert!(
+            s.schedule_at(SimTime::from_millis(10), ()).is_ok(),
+            "now itself is allowed"
+        );
+    }
+
+    #[test]
+    fn cancel_reports_whether_anything_was_cancelled() {
+        let mut s = Scheduler::new();
+        let a = s.schedule_in(SimTime::from_millis(1), 'a');
+        let b = s.schedule_in(SimTime::from_millis(2), 'b');
+        assert_eq!(s.pending(), 2);
+        assert!(s.cancel(b));
+        assert!(!s.cancel(b), "double cancel");
+        assert_eq!(s.pending(), 1);
+        assert_eq!(s.pop_due(SimTime::MAX), Some('a'));
+        assert!(!s.cancel(a), "already fired");
+        assert_eq!(s.pop_due(SimTime::MAX), None);
+        assert_eq!(s.pending(), 0);
+    }
+}

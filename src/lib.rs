@@ -11,4 +11,5 @@
 #![warn(missing_docs)]
 
 pub mod engine;
+pub mod scenario;
 pub mod stats;

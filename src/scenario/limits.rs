@@ -1,0 +1,35 @@
+//! Explicit numeric limits. Values beyond them are errors that name the limit, so no
+//! scenario can exhaust memory or time by accident.
+
+/// Longest measured horizon, days (100 years).
+pub const MAX_HORIZON_DAYS: f64 = 36_500.0;
+/// Most berths in one berth group.
+pub const MAX_BERTHS: u32 = 1_000;
+/// Most vessels in one ship service.
+pub const MAX_VESSELS: u32 = 1_000;
+/// Most trainsets in one train service.
+pub const MAX_TRAINSETS: u32 = 10_000;
+/// Most wagons per train.
+pub const MAX_WAGONS: u32 = 1_000;
+/// Most replications of one experiment.
+pub const MAX_REPLICATIONS: u64 = 1_000_000;
+/// Highest cap on consignments in the system at once.
+pub const MAX_CONSIGNMENTS_IN_SYSTEM: u64 = 10_000_000;
+/// Highest cap on events per replication.
+pub const MAX_EVENTS_PER_REPLICATION: u64 = 10_000_000_000;
+/// Largest quantity of tonnes, rates and counts per year.
+pub const MAX_QUANTITY: f64 = 1e12;
+/// Most ship arrivals per year in one arrival stream.
+pub const MAX_SHIPS_PER_YEAR: f64 = 1e6;
+/// Most trains per day on a line.
+pub const MAX_TRAINS_PER_DAY: f64 = 10_000.0;
+/// Most storms per year.
+pub const MAX_STORMS_PER_YEAR: f64 = 10_000.0;
+/// Most values on one sweep axis.
+pub const MAX_SWEEP_VALUES: usize = 1_000;
+/// Largest demand factor of a variant.
+pub const MAX_DEMAND_FACTOR: f64 = 1_000.0;
+/// Longest scenario file accepted, bytes.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// Largest mean consignment rate (consignments per hour, summed over one flow).
+pub const MAX_CONSIGNMENTS_PER_HOUR: f64 = 100_000.0;

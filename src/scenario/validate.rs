@@ -1,0 +1,549 @@
+//! Semantic checks of a deserialised scenario: references, ranges and feasibility.
+//! Each problem is reported with the dotted path of the field and what would be valid.
+
+use super::dist::DistSpec;
+use super::limits::*;
+use super::schema::*;
+use std::collections::BTreeSet;
+
+/// A semantic problem: a field path, a message and what would be valid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Issue {
+    /// Dotted field path.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+    /// What would be valid.
+    pub valid: Option<String>,
+}
+
+struct Checker<'a> {
+    spec: &'a ScenarioSpec,
+    issues: Vec<Issue>,
+}
+
+impl Checker<'_> {
+    fn issue(&mut self, path: String, message: impl Into<String>, valid: impl Into<String>) {
+        let valid = valid.into();
+        self.issues.push(Issue {
+            path,
+            message: message.into(),
+            valid: (!valid.is_empty()).then_some(valid),
+        });
+    }
+
+    fn number(&mut self, path: String, x: f64, min: f64, max: f64, strict_min: bool) {
+        let ok = x.is_finite() && if strict_min { x > min } else { x >= min } && x <= max;
+        if !ok {
+            let op = if strict_min { ">" } else { ">=" };
+            self.issue(
+                path,
+                format!("{x} is out of range"),
+                format!("a finite number {op} {min} and <= {max}"),
+            );
+        }
+    }
+
+    fn count(&mut self, path: String, n: u64, min: u64, max: u64) {
+        if n < min || n > max {
+            self.issue(
+                path,
+                format!("{n} is out of range"),
+                format!("a whole number from {min} to {max}"),
+            );
+        }
+    }
+
+    fn dist(&mut self, path: String, d: &DistSpec) {
+        if let Err((field, valid)) = d.check() {
+            self.issue(format!("{path}.{field}"), "invalid distribution parameter", valid);
+        }
+    }
+
+    fn is_port(&self, id: &str) -> bool {
+        self.spec.ports.contains_key(id)
+    }
+
+    fn is_node(&self, id: &str) -> bool {
+        self.is_port(id) || self.spec.nodes.contains_key(id)
+    }
+
+    fn known_nodes(&self) -> String {
+        let ids: Vec<&str> = self
+            .spec
+            .ports
+            .keys()
+            .chain(self.spec.nodes.keys())
+            .map(String::as_str)
+            .collect();
+        format!("one of: {}", ids.join(", "))
+    }
+
+    fn known_ports(&self) -> String {
+        format!(
+            "one of the ports: {}",
+            self.spec.ports.keys().cloned().collect::<Vec<_>>().join(", ")
+        )
+    }
+
+    fn berths(&self, port: &str, class: BerthClass) -> u32 {
+        self.spec
+            .ports
+            .get(port)
+            .and_then(|p| p.berths.get(&class))
+            .map_or(0, |b| b.count)
+    }
+
+    fn sea_link(&self, a: &str, b: &str) -> bool {
+        self.spec
+            .sea_links
+            .values()
+            .any(|l| (l.between[0] == a && l.between[1] == b) || (l.between[0] == b && l.between[1] == a))
+    }
+
+    fn rail_link(&self, a: &str, b: &str) -> bool {
+        self.spec
+            .rail_links
+            .values()
+            .any(|l| (l.between[0] == a && l.between[1] == b) || (l.between[0] == b && l.between[1] == a))
+    }
+
+    fn months(&mut self, path: String, values: &[f64]) {
+        if values.len() != 12
+            || !values.iter().all(|v| v.is_finite() && *v >= 0.0 && *v <= MAX_QUANTITY)
+            || values.iter().sum::<f64>() <= 0.0
+        {
+            self.issue(
+                path,
+                format!("{} values given", values.len()),
+                "12 monthly numbers >= 0 (January first), not all 0",
+            );
+        }
+    }
+}
+
+fn id_ok(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// Checks `spec`; an empty list means it is valid.
+pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
+    let mut c = Checker {
+        spec,
+        issues: Vec::new(),
+    };
+    let s = &spec.scenario;
+    c.number(
+        "scenario.horizon_days".into(),
+        s.horizon_days,
+        0.0,
+        MAX_HORIZON_DAYS,
+        true,
+    );
+    c.number(
+        "scenario.warmup_days".into(),
+        s.warmup_days,
+        0.0,
+        MAX_HORIZON_DAYS,
+        false,
+    );
+    c.count("scenario.replications".into(), s.replications, 1, MAX_REPLICATIONS);
+    c.count(
+        "scenario.max_consignments_in_system".into(),
+        s.max_consignments_in_system,
+        1,
+        MAX_CONSIGNMENTS_IN_SYSTEM,
+    );
+    c.count(
+        "scenario.max_events_per_replication".into(),
+        s.max_events_per_replication,
+        1,
+        MAX_EVENTS_PER_REPLICATION,
+    );
+
+    let id_valid = "an id of 1-64 letters, digits, '_' or '-'";
+    for (kind, ids) in [
+        ("ports", spec.ports.keys().collect::<Vec<_>>()),
+        ("nodes", spec.nodes.keys().collect()),
+        ("sea_links", spec.sea_links.keys().collect()),
+        ("rail_links", spec.rail_links.keys().collect()),
+        ("ship_services", spec.ship_services.keys().collect()),
+        ("train_services", spec.train_services.keys().collect()),
+        ("ship_arrivals", spec.ship_arrivals.keys().collect()),
+        ("flows", spec.flows.keys().collect()),
+        ("weather", spec.weather.keys().collect()),
+        ("variants", spec.variants.keys().collect()),
+    ] {
+        for id in ids {
+            if !id_ok(id) {
+                c.issue(format!("{kind}.{id}"), format!("invalid id {id:?}"), id_valid);
+            }
+        }
+    }
+    for id in spec.nodes.keys().filter(|id| spec.ports.contains_key(*id)) {
+        c.issue(
+            format!("nodes.{id}"),
+            format!("id {id:?} is already a port"),
+            "ids unique across ports and nodes",
+        );
+    }
+
+    for (id, port) in &spec.ports {
+        c.number(
+            format!("ports.{id}.yard_capacity_tonnes"),
+            port.yard_capacity_tonnes,
+            0.0,
+            MAX_QUANTITY,
+            false,
+        );
+        for (class, berth) in &port.berths {
+            let p = format!("ports.{id}.berths.{}", class.name());
+            c.count(format!("{p}.count"), berth.count.into(), 0, MAX_BERTHS.into());
+            c.number(format!("{p}.berthing_hours"), berth.berthing_hours, 0.0, 1e4, false);
+            match (&berth.handling_tonnes_per_hour, &berth.service_hours) {
+                (Some(rate), None) => c.number(format!("{p}.handling_tonnes_per_hour"), *rate, 0.0, MAX_QUANTITY, true),
+                (None, Some(d)) => c.dist(format!("{p}.service_hours"), d),
+                _ => c.issue(
+                    p,
+                    "give either a handling rate or a service-time distribution",
+                    "exactly one of `handling_tonnes_per_hour` and `service_hours`",
+                ),
+            }
+        }
+    }
+
+    for (id, link) in &spec.sea_links {
+        for (i, end) in link.between.iter().enumerate() {
+            if !c.is_port(end) {
+                let valid = c.known_ports();
+                c.issue(
+                    format!("sea_links.{id}.between[{i}]"),
+                    format!("unknown port {end:?}"),
+                    valid,
+                );
+            }
+        }
+        if link.between[0] == link.between[1] {
+            c.issue(
+                format!("sea_links.{id}.between"),
+                "a link needs two different ports",
+                "two different port ids",
+            );
+        }
+        c.dist(format!("sea_links.{id}.sailing_hours"), &link.sailing_hours);
+    }
+    for (id, link) in &spec.rail_links {
+        for (i, end) in link.between.iter().enumerate() {
+            if !c.is_node(end) {
+                let valid = c.known_nodes();
+                c.issue(
+                    format!("rail_links.{id}.between[{i}]"),
+                    format!("unknown node {end:?}"),
+                    valid,
+                );
+            }
+        }
+        if link.between[0] == link.between[1] {
+            c.issue(
+                format!("rail_links.{id}.between"),
+                "a link needs two different nodes",
+                "two different node ids",
+            );
+        }
+        c.dist(format!("rail_links.{id}.transit_hours"), &link.transit_hours);
+        c.number(
+            format!("rail_links.{id}.trains_per_day"),
+            link.trains_per_day,
+            0.0,
+            MAX_TRAINS_PER_DAY,
+            true,
+        );
+    }
+
+    for (id, svc) in &spec.ship_services {
+        let p = format!("ship_services.{id}");
+        c.count(format!("{p}.vessels"), svc.vessels.into(), 0, MAX_VESSELS.into());
+        c.number(
+            format!("{p}.capacity_tonnes"),
+            svc.capacity_tonnes,
+            0.0,
+            MAX_QUANTITY,
+            true,
+        );
+        c.number(format!("{p}.fill_threshold"), svc.fill_threshold, 0.0, 1.0, false);
+        c.number(format!("{p}.max_wait_hours"), svc.max_wait_hours, 0.0, 1e5, false);
+        if svc.route.len() < 2 {
+            c.issue(
+                format!("{p}.route"),
+                "a loop needs at least two ports",
+                "a list of 2 or more port ids",
+            );
+        }
+        for (i, port) in svc.route.iter().enumerate() {
+            if !c.is_port(port) {
+                let valid = c.known_ports();
+                c.issue(format!("{p}.route[{i}]"), format!("unknown port {port:?}"), valid);
+                continue;
+            }
+            if svc.vessels > 0 && c.berths(port, svc.class) == 0 {
+                c.issue(
+                    format!("{p}.route[{i}]"),
+                    format!(
+                        "port {port:?} has no {} berths for this service's vessels",
+                        svc.class.name()
+                    ),
+                    format!("add `[ports.{port}.berths.{}]` with count >= 1", svc.class.name()),
+                );
+            }
+            let next = &svc.route[(i + 1) % svc.route.len()];
+            if svc.route.len() >= 2 && c.is_port(next) && port != next && !c.sea_link(port, next) {
+                c.issue(
+                    format!("{p}.route[{i}]"),
+                    format!("no sea link between {port:?} and {next:?}"),
+                    "consecutive ports (and last → first) joined by a `[sea_links.*]`",
+                );
+            }
+            if port == next {
+                c.issue(
+                    format!("{p}.route[{i}]"),
+                    "the same port twice in a row",
+                    "consecutive ports that differ",
+                );
+            }
+        }
+    }
+
+    for (id, svc) in &spec.train_services {
+        let p = format!("train_services.{id}");
+        for (i, node) in svc.route.iter().enumerate() {
+            if !c.is_node(node) {
+                let valid = c.known_nodes();
+                c.issue(format!("{p}.route[{i}]"), format!("unknown node {node:?}"), valid);
+            }
+        }
+        if c.is_node(&svc.route[0]) && c.is_node(&svc.route[1]) && !c.rail_link(&svc.route[0], &svc.route[1]) {
+            c.issue(
+                format!("{p}.route"),
+                format!("no rail link between {:?} and {:?}", svc.route[0], svc.route[1]),
+                "two nodes joined by a `[rail_links.*]`",
+            );
+        }
+        c.count(format!("{p}.trainsets"), svc.trainsets.into(), 0, MAX_TRAINSETS.into());
+        c.count(format!("{p}.wagons"), svc.wagons.into(), 1, MAX_WAGONS.into());
+        c.number(format!("{p}.tonnes_per_wagon"), svc.tonnes_per_wagon, 0.0, 1e5, true);
+        c.number(format!("{p}.max_wait_hours"), svc.max_wait_hours, 0.0, 1e5, false);
+        c.number(format!("{p}.loading_hours"), svc.loading_hours, 0.0, 1e4, false);
+        c.number(format!("{p}.unloading_hours"), svc.unloading_hours, 0.0, 1e4, false);
+        match (svc.departure, svc.timetable_hours) {
+            (DeparturePolicy::Timetable, Some(h)) => c.number(format!("{p}.timetable_hours"), h, 0.0, 1e5, true),
+            (DeparturePolicy::Timetable, None) => c.issue(
+                format!("{p}.timetable_hours"),
+                "a timetable needs an interval",
+                "a number of hours > 0",
+            ),
+            (DeparturePolicy::WhenFull, Some(_)) => c.issue(
+                format!("{p}.timetable_hours"),
+                "only used with departure = \"timetable\"",
+                "remove it, or set departure = \"timetable\"",
+            ),
+            (DeparturePolicy::WhenFull, None) => {}
+        }
+    }
+
+    for (id, arr) in &spec.ship_arrivals {
+        let p = format!("ship_arrivals.{id}");
+        if !c.is_port(&arr.port) {
+            let valid = c.known_ports();
+            c.issue(format!("{p}.port"), format!("unknown port {:?}", arr.port), valid);
+        } else if c.berths(&arr.port, arr.class) == 0 {
+            c.issue(
+                format!("{p}.class"),
+                format!("port {:?} has no {} berths", arr.port, arr.class.name()),
+                format!("add `[ports.{}.berths.{}]` with count >= 1", arr.port, arr.class.name()),
+            );
+        }
+        c.number(
+            format!("{p}.ships_per_year"),
+            arr.ships_per_year,
+            0.0,
+            MAX_SHIPS_PER_YEAR,
+            false,
+        );
+        c.dist(format!("{p}.cargo_tonnes"), &arr.cargo_tonnes);
+    }
+
+    for (id, flow) in &spec.flows {
+        check_flow(&mut c, id, flow);
+    }
+
+    for (id, w) in &spec.weather {
+        let p = format!("weather.{id}");
+        if w.ports.is_empty() {
+            c.issue(format!("{p}.ports"), "no ports listed", "a list of 1 or more port ids");
+        }
+        for (i, port) in w.ports.iter().enumerate() {
+            if !c.is_port(port) {
+                let valid = c.known_ports();
+                c.issue(format!("{p}.ports[{i}]"), format!("unknown port {port:?}"), valid);
+            }
+        }
+        c.number(
+            format!("{p}.storms_per_year"),
+            w.storms_per_year,
+            0.0,
+            MAX_STORMS_PER_YEAR,
+            false,
+        );
+        if let Some(m) = &w.monthly_weights {
+            c.months(format!("{p}.monthly_weights"), m);
+        }
+        c.dist(format!("{p}.duration_hours"), &w.duration_hours);
+    }
+
+    for (id, v) in &spec.variants {
+        let p = format!("variants.{id}");
+        for (i, parent) in v.extends.iter().enumerate() {
+            if !spec.variants.contains_key(parent) {
+                let names: Vec<&str> = spec.variants.keys().map(String::as_str).collect();
+                c.issue(
+                    format!("{p}.extends[{i}]"),
+                    format!("unknown variant {parent:?}"),
+                    format!("one of: {}", names.join(", ")),
+                );
+            }
+        }
+        if let Some(f) = v.demand_factor {
+            c.number(format!("{p}.demand_factor"), f, 0.0, MAX_DEMAND_FACTOR, true);
+        }
+        for (path, f) in &v.scale {
+            c.number(format!("{p}.scale.{path}"), *f, 0.0, MAX_DEMAND_FACTOR, false);
+        }
+        let tags: BTreeSet<&str> = spec
+            .flows
+            .values()
+            .flat_map(|f| &f.tags)
+            .chain(spec.ship_arrivals.values().flat_map(|a| &a.tags))
+            .map(String::as_str)
+            .collect();
+        for (i, tag) in v.demand_tags.iter().enumerate() {
+            if !tags.contains(tag.as_str()) {
+                c.issue(
+                    format!("{p}.demand_tags[{i}]"),
+                    format!("no flow or arrival has the tag {tag:?}"),
+                    format!("one of: {}", tags.into_iter().collect::<Vec<_>>().join(", ")),
+                );
+                break;
+            }
+        }
+    }
+    if let Some(sweep) = &spec.sweep {
+        if sweep.axes.is_empty() || sweep.axes.len() > 2 {
+            c.issue(
+                "sweep.axes".into(),
+                format!("{} axes given", sweep.axes.len()),
+                "one or two `[[sweep.axes]]`",
+            );
+        }
+        for (i, axis) in sweep.axes.iter().enumerate() {
+            if axis.values.is_empty() || axis.values.len() > MAX_SWEEP_VALUES {
+                c.issue(
+                    format!("sweep.axes[{i}].values"),
+                    format!("{} values given", axis.values.len()),
+                    format!("1 to {MAX_SWEEP_VALUES} values"),
+                );
+            }
+        }
+        if let Some(base) = &sweep.base
+            && !spec.variants.contains_key(base)
+        {
+            c.issue(
+                "sweep.base".into(),
+                format!("unknown variant {base:?}"),
+                "the id of a variant in this file",
+            );
+        }
+    }
+    c.issues
+}
+
+fn check_flow(c: &mut Checker<'_>, id: &str, flow: &FlowSpec) {
+    let spec = c.spec;
+    let p = format!("flows.{id}");
+    if flow.route.len() < 2 {
+        c.issue(
+            format!("{p}.route"),
+            "a route needs an origin and a destination",
+            "a list of 2 or more node ids",
+        );
+    }
+    let mut all_known = true;
+    for (i, node) in flow.route.iter().enumerate() {
+        if !c.is_node(node) {
+            all_known = false;
+            let valid = c.known_nodes();
+            c.issue(format!("{p}.route[{i}]"), format!("unknown node {node:?}"), valid);
+        } else if flow.route[..i].contains(node) {
+            c.issue(
+                format!("{p}.route[{i}]"),
+                format!("node {node:?} appears twice"),
+                "a route that visits each node once",
+            );
+        }
+    }
+    match (flow.annual_tonnes, flow.annual_teu, flow.tonnes_per_teu) {
+        (Some(t), None, None) => c.number(format!("{p}.annual_tonnes"), t, 0.0, MAX_QUANTITY, false),
+        (None, Some(teu), Some(tpt)) => {
+            c.number(format!("{p}.annual_teu"), teu, 0.0, MAX_QUANTITY, false);
+            c.number(format!("{p}.tonnes_per_teu"), tpt, 0.0, 100.0, true);
+        }
+        _ => c.issue(
+            p.clone(),
+            "volume is missing or given twice",
+            "either `annual_tonnes`, or both `annual_teu` and `tonnes_per_teu`",
+        ),
+    }
+    c.dist(format!("{p}.consignment_tonnes"), &flow.consignment_tonnes);
+    if flow.consignment_tonnes.check().is_ok() {
+        let mean = flow.consignment_tonnes.mean();
+        let annual = flow
+            .annual_tonnes
+            .unwrap_or_else(|| flow.annual_teu.unwrap_or(0.0) * flow.tonnes_per_teu.unwrap_or(0.0));
+        if mean < 1e-3 {
+            c.issue(
+                format!("{p}.consignment_tonnes"),
+                format!("mean consignment of {mean} t"),
+                "a distribution with mean >= 0.001 t",
+            );
+        } else if annual / mean / 8_760.0 > MAX_CONSIGNMENTS_PER_HOUR {
+            c.issue(
+                format!("{p}.consignment_tonnes"),
+                "this would create more than 100,000 consignments per hour",
+                "larger consignments or a smaller annual volume",
+            );
+        }
+    }
+    if let Some(m) = &flow.seasonality {
+        c.months(format!("{p}.seasonality"), m);
+    }
+    if !all_known {
+        return;
+    }
+    for (i, leg) in flow.route.windows(2).enumerate() {
+        let (from, to) = (&leg[0], &leg[1]);
+        let by_ship = spec
+            .ship_services
+            .values()
+            .any(|s| s.vessels > 0 && s.class == flow.class && s.route.contains(from) && s.route.contains(to));
+        let by_train = spec
+            .train_services
+            .values()
+            .any(|t| t.trainsets > 0 && t.route[0] == *from && t.route[1] == *to);
+        if !by_ship && !by_train {
+            c.issue(
+                format!("{p}.route[{}]", i + 1),
+                format!("no service carries {} cargo from {from:?} to {to:?}", flow.class.name()),
+                format!("a ship service of class {} calling at both ports, or a train service with route [\"{from}\", \"{to}\"]", flow.class.name()),
+            );
+        }
+    }
+}

@@ -11,5 +11,6 @@
 #![warn(missing_docs)]
 
 pub mod engine;
+pub mod model;
 pub mod scenario;
 pub mod stats;

@@ -27,6 +27,13 @@ pub struct TimeWeighted {
     max: f64,
 }
 
+impl Default for TimeWeighted {
+    /// Starts at tick 0 with level 0.
+    fn default() -> Self {
+        Self::new(0, 0.0)
+    }
+}
+
 impl TimeWeighted {
     /// Starts observing at `start` with level `initial`.
     pub const fn new(start: u64, initial: f64) -> Self {

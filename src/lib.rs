@@ -11,6 +11,8 @@
 #![warn(missing_docs)]
 
 pub mod engine;
+pub mod experiment;
 pub mod model;
+pub mod report;
 pub mod scenario;
 pub mod stats;

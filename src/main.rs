@@ -1,8 +1,285 @@
 //! The `corridor` command-line tool: a thin shell over the library.
+//!
+//! Exit codes: 0 success; 1 invalid scenario or failed run (one clear message on
+//! stderr); 2 bad command-line usage.
 
-fn main() {
-    println!(
-        "corridor {}: the scenario runner arrives with the model; see README.md",
-        env!("CARGO_PKG_VERSION")
+use clap::{Parser, Subcommand};
+use corridor::experiment::{Experiment, ExperimentResult, PrecisionTarget, default_variants};
+use corridor::model::Network;
+use corridor::report;
+use corridor::scenario::{BASE, Scenario};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "corridor", version, about = "Discrete-event simulation of freight corridors")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Scenario file (TOML).
+    file: PathBuf,
+    /// Variant to run (repeatable; `base` is the unmodified scenario). Default: all declared.
+    #[arg(long = "variant")]
+    variants: Vec<String>,
+    /// Replications per variant (default: the scenario's).
+    #[arg(long, conflicts_with = "precision")]
+    replications: Option<u64>,
+    /// Run until the 95 % CI half-width of KPI is below REL × mean, e.g. port.baku.ship_wait_hours.mean=0.05.
+    #[arg(long, value_name = "KPI=REL")]
+    precision: Option<String>,
+    /// Most replications with --precision.
+    #[arg(long, default_value_t = 1000)]
+    max_replications: u64,
+    /// Master seed (default: the scenario's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Write summary.json, summary.csv and replications.csv to this folder.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Write the JSON document to this file, or `-` for stdout.
+    #[arg(long)]
+    json: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the base and variants; print headline KPIs with 95 % confidence intervals.
+    Run(RunArgs),
+    /// Paired comparisons (common random numbers) of every variant against a base.
+    Compare {
+        #[command(flatten)]
+        run: RunArgs,
+        /// The variant to compare against.
+        #[arg(long, default_value = "baseline")]
+        base: String,
+    },
+    /// Run the sweep declared in the file.
+    Sweep {
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Check a scenario: every error (exit 1) or a short summary (exit 0).
+    Validate {
+        /// Scenario file.
+        file: PathBuf,
+    },
+}
+
+fn load(file: &Path) -> Result<Scenario, String> {
+    Scenario::load(file).map_err(|e| e.to_string())
+}
+
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {bar:40} {pos}/{len} replications ({eta} left)")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
+    bar
+}
+
+fn experiment(scenario: &Scenario, args: &RunArgs, variants: Vec<String>) -> Result<Experiment, String> {
+    let settings = &scenario.base().scenario;
+    let precision = match &args.precision {
+        None => None,
+        Some(spec) => {
+            let (kpi, rel) = spec
+                .split_once('=')
+                .ok_or("--precision takes KPI=REL, e.g. port.baku.ship_wait_hours.mean=0.05")?;
+            let relative: f64 = rel
+                .parse()
+                .map_err(|_| format!("--precision: {rel:?} is not a number"))?;
+            if !(relative > 0.0 && relative < 1.0) {
+                return Err("--precision: REL must be between 0 and 1, e.g. 0.05".into());
+            }
+            Some(PrecisionTarget {
+                kpi: kpi.to_string(),
+                relative,
+                max_replications: args.max_replications,
+            })
+        }
+    };
+    let replications = args.replications.unwrap_or(settings.replications);
+    if !(2..=corridor::scenario::limits::MAX_REPLICATIONS).contains(&replications) {
+        return Err(format!(
+            "--replications must be from 2 to {}",
+            corridor::scenario::limits::MAX_REPLICATIONS
+        ));
+    }
+    Ok(Experiment {
+        variants,
+        replications: if precision.is_some() { 10 } else { replications },
+        seed: args.seed.unwrap_or(settings.seed),
+        threads: args.threads,
+        precision,
+    })
+}
+
+fn outputs(result: &ExperimentResult, args: &RunArgs, comparisons: &[(String, String)]) -> Result<(), String> {
+    let doc = report::to_json(result, comparisons);
+    let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
+    if let Some(target) = &args.json {
+        if target == "-" {
+            println!("{text}");
+        } else {
+            report::write_atomic(Path::new(target), text.as_bytes())
+                .map_err(|e| format!("cannot write {target}: {e}"))?;
+        }
+    }
+    if let Some(dir) = &args.out {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let write = |name: &str, bytes: &[u8]| {
+            report::write_atomic(&dir.join(name), bytes)
+                .map_err(|e| format!("cannot write {}: {e}", dir.join(name).display()))
+        };
+        write("summary.json", text.as_bytes())?;
+        write("summary.csv", &report::summary_csv(result).map_err(|e| e.to_string())?)?;
+        write(
+            "replications.csv",
+            &report::replications_csv(result).map_err(|e| e.to_string())?,
+        )?;
+        eprintln!("wrote summary.json, summary.csv, replications.csv to {}", dir.display());
+    }
+    Ok(())
+}
+
+fn run(args: &RunArgs, compare_base: Option<&str>) -> Result<(), String> {
+    let scenario = load(&args.file)?;
+    let mut variants = if args.variants.is_empty() {
+        default_variants(&scenario)
+    } else {
+        args.variants.clone()
+    };
+    if let Some(base) = compare_base
+        && !variants.iter().any(|v| v == base)
+    {
+        variants.insert(0, base.to_string());
+    }
+    let exp = experiment(&scenario, args, variants)?;
+    let bar = progress_bar();
+    let progress = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let result = exp.run(&scenario, Some(&progress)).map_err(|e| e.to_string())?;
+    bar.finish_and_clear();
+    let to_stdout_json = args.json.as_deref() == Some("-");
+    let comparisons: Vec<(String, String)> = match compare_base {
+        Some(base) => result
+            .variants
+            .iter()
+            .filter(|v| v.name != base)
+            .map(|v| (base.to_string(), v.name.clone()))
+            .collect(),
+        None => Vec::new(),
+    };
+    if !to_stdout_json {
+        println!(
+            "{} — {} replications per variant, seed {}, {} threads, {:.1} s\n",
+            result.scenario, result.replications, result.seed, result.threads, result.wall_seconds
+        );
+        println!("{}", report::table(&result));
+        if let Some(base) = compare_base {
+            println!("{}", report::comparison_table(&result, base));
+        }
+    }
+    outputs(&result, args, &comparisons)
+}
+
+fn sweep(args: &RunArgs) -> Result<(), String> {
+    let scenario = load(&args.file)?;
+    let points = scenario.sweep_points().map_err(|e| e.to_string())?;
+    let Some(spec) = &scenario.base().sweep else {
+        return Err(format!("{} declares no [sweep]", args.file.display()));
+    };
+    let kpi = spec.kpi.clone().unwrap_or_else(|| "system.delivered_tonnes".into());
+    let exp = experiment(&scenario, args, Vec::new())?;
+    let networks: Vec<(String, Network)> = points
+        .iter()
+        .map(|p| (p.label.clone(), Network::compile(&p.spec)))
+        .collect();
+    let bar = progress_bar();
+    let progress = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let result = exp.run_networks(&scenario.base().scenario.name, networks, Some(&progress));
+    bar.finish_and_clear();
+    println!(
+        "sweep of {} — {} replications per point\n",
+        result.scenario, result.replications
+    );
+    println!("{:<50} {:>14} {:>26}", "point", kpi, "95% CI");
+    for v in &result.variants {
+        match v.summary(&kpi) {
+            Some(s) => println!(
+                "{:<50} {:>14.3} {:>12.3} – {:<12.3}",
+                v.name, s.mean, s.ci95[0], s.ci95[1]
+            ),
+            None => println!("{:<50} {:>14}", v.name, "(unknown KPI)"),
+        }
+    }
+    outputs(&result, args, &[])
+}
+
+fn validate(file: &Path) -> Result<(), String> {
+    let scenario = load(file)?;
+    let b = scenario.base();
+    println!("{}: valid — \"{}\"", file.display(), b.scenario.name);
+    println!(
+        "  {} ports, {} other nodes, {} sea links, {} rail links, {} ship services, {} train services, {} arrival streams, {} flows, {} weather areas",
+        b.ports.len(),
+        b.nodes.len(),
+        b.sea_links.len(),
+        b.rail_links.len(),
+        b.ship_services.len(),
+        b.train_services.len(),
+        b.ship_arrivals.len(),
+        b.flows.len(),
+        b.weather.len()
+    );
+    println!(
+        "  horizon {} days after {} days of warm-up; {} replications by default",
+        b.scenario.horizon_days, b.scenario.warmup_days, b.scenario.replications
+    );
+    let names = scenario.variant_names();
+    println!(
+        "  variants: {}",
+        if names.is_empty() {
+            "(none)".to_string()
+        } else {
+            names.join(", ")
+        }
+    );
+    let points = scenario.sweep_points().map_err(|e| e.to_string())?;
+    if !points.is_empty() {
+        println!("  sweep: {} points", points.len());
+    }
+    let _ = BASE;
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match &cli.command {
+        Command::Run(args) => run(args, None),
+        Command::Compare { run: args, base } => run(args, Some(base)),
+        Command::Sweep { run: args } => sweep(args),
+        Command::Validate { file } => validate(file),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::from(1)
+        }
+    }
 }

@@ -8,6 +8,10 @@
 //! Layers, each depending only on those below it:
 //! - [`engine`]: the generic event-scheduling kernel (time, queue, run loop, random streams).
 //! - [`stats`]: online statistics and confidence intervals.
+//! - [`scenario`]: scenario files, validation with located errors, variants, sweeps.
+//! - [`model`]: the freight corridor model on the engine.
+//! - [`experiment`]: parallel Monte Carlo, common random numbers, comparisons.
+//! - [`report`]: tables, JSON and CSV.
 #![warn(missing_docs)]
 
 pub mod engine;

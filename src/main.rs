@@ -4,8 +4,9 @@
 //! stderr); 2 bad command-line usage.
 
 use clap::{Parser, Subcommand};
+use corridor::engine::SimTime;
 use corridor::experiment::{Experiment, ExperimentResult, PrecisionTarget, default_variants};
-use corridor::model::Network;
+use corridor::model::{Network, run_traced};
 use corridor::report;
 use corridor::scenario::{BASE, Scenario};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -151,6 +152,22 @@ fn outputs(result: &ExperimentResult, args: &RunArgs, comparisons: &[(String, St
     Ok(())
 }
 
+/// Charts of a run: waits and occupancy per variant, and for the first variant's
+/// replication 0 the yard stock over time and the transit-time distribution.
+fn run_charts(scenario: &Scenario, result: &ExperimentResult, dir: &Path) -> Result<(), String> {
+    let mut written = report::charts::run_charts(result, dir)?;
+    if let Some(first) = result.variants.first() {
+        let spec = scenario.variant(&first.name).map_err(|e| e.to_string())?;
+        let network = Network::compile(spec);
+        let (_, trace) = run_traced(&network, result.seed, 0, SimTime::from_whole_hours(24));
+        report::charts::yard_stock(&trace, &first.name, &dir.join("yard_stock.svg"))?;
+        report::charts::transit_distribution(&trace, &first.name, &dir.join("transit_times.svg"))?;
+        written.extend(["yard_stock.svg".to_string(), "transit_times.svg".to_string()]);
+    }
+    eprintln!("wrote charts {} to {}", written.join(", "), dir.display());
+    Ok(())
+}
+
 fn run(args: &RunArgs, compare_base: Option<&str>) -> Result<(), String> {
     let scenario = load(&args.file)?;
     let mut variants = if args.variants.is_empty() {
@@ -191,7 +208,11 @@ fn run(args: &RunArgs, compare_base: Option<&str>) -> Result<(), String> {
             println!("{}", report::comparison_table(&result, base));
         }
     }
-    outputs(&result, args, &comparisons)
+    outputs(&result, args, &comparisons)?;
+    if let Some(dir) = &args.out {
+        run_charts(&scenario, &result, dir)?;
+    }
+    Ok(())
 }
 
 fn sweep(args: &RunArgs) -> Result<(), String> {
@@ -214,20 +235,57 @@ fn sweep(args: &RunArgs) -> Result<(), String> {
     let result = exp.run_networks(&scenario.base().scenario.name, networks, Some(&progress));
     bar.finish_and_clear();
     println!(
-        "sweep of {} — {} replications per point\n",
+        "sweep of {} — {} replications per point (common random numbers)\n",
         result.scenario, result.replications
     );
     println!("{:<50} {:>14} {:>26}", "point", kpi, "95% CI");
-    for v in &result.variants {
+    let mut curve = Vec::new();
+    for (v, point) in result.variants.iter().zip(&points) {
         match v.summary(&kpi) {
-            Some(s) => println!(
-                "{:<50} {:>14.3} {:>12.3} – {:<12.3}",
-                v.name, s.mean, s.ci95[0], s.ci95[1]
-            ),
-            None => println!("{:<50} {:>14}", v.name, "(unknown KPI)"),
+            Some(s) => {
+                println!(
+                    "{:<50} {:>14.3} {:>12.3} – {:<12.3}",
+                    v.name, s.mean, s.ci95[0], s.ci95[1]
+                );
+                curve.push((
+                    point.values.first().copied().unwrap_or(f64::NAN),
+                    s.mean,
+                    s.ci95[0],
+                    s.ci95[1],
+                ));
+            }
+            None => println!("{:<50} {:>14}", v.name, "(unknown KPI or all replications saturated)"),
         }
     }
-    outputs(&result, args, &[])
+    outputs(&result, args, &[])?;
+    if let Some(dir) = &args.out {
+        let mut rows = csv::Writer::from_writer(Vec::new());
+        rows.write_record(["point", "parameter_value", "mean", "ci95_lo", "ci95_hi"])
+            .map_err(|e| e.to_string())?;
+        for (v, c) in result.variants.iter().zip(&curve) {
+            rows.write_record([
+                v.name.clone(),
+                c.0.to_string(),
+                c.1.to_string(),
+                c.2.to_string(),
+                c.3.to_string(),
+            ])
+            .map_err(|e| e.to_string())?;
+        }
+        let bytes = rows.into_inner().map_err(|e| e.to_string())?;
+        report::write_atomic(&dir.join("sweep.csv"), &bytes).map_err(|e| e.to_string())?;
+        let parameter = spec.axes.first().map_or("parameter", |a| a.parameter.as_str());
+        if spec.axes.len() == 1 {
+            report::charts::sweep_chart(&curve, parameter, &kpi, &dir.join("sweep.svg"))?;
+            eprintln!("wrote sweep.csv and sweep.svg to {}", dir.display());
+        } else {
+            eprintln!(
+                "wrote sweep.csv to {} (charts are drawn for one-axis sweeps)",
+                dir.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 fn validate(file: &Path) -> Result<(), String> {

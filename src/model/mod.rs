@@ -14,9 +14,9 @@ mod state;
 
 pub use kpis::{Bottleneck, Conservation, FlowKpis, PortKpis, ReplicationKpis, ServiceKpis, SystemKpis};
 pub use network::{Kg, Network, kg_from_tonnes, month_of, tonnes};
-pub use sim::{Corridor, Event, Saturation};
+pub use sim::{Corridor, Event, Saturation, Trace};
 
-use crate::engine::{Scheduler, Simulation, StopReason, Streams};
+use crate::engine::{Scheduler, SimTime, Simulation, StopReason, Streams};
 
 /// Runs replication `replication` of `network` under `master_seed` to the end of its
 /// horizon (or until a cap saturates it), and returns its KPIs.
@@ -30,20 +30,38 @@ use crate::engine::{Scheduler, Simulation, StopReason, Streams};
 /// assert!(kpis.conservation.holds());
 /// ```
 pub fn run_replication(network: &Network, master_seed: u64, replication: u64) -> ReplicationKpis {
-    let mut sim = Simulation::with_scheduler(
-        Corridor::new(network, Streams::new(master_seed, replication)),
-        Scheduler::with_capacity(1024),
-    );
+    run(network, master_seed, replication, None).0
+}
+
+/// Like [`run_replication`], also sampling yard stocks every `interval` (for charts).
+pub fn run_traced(
+    network: &Network,
+    master_seed: u64,
+    replication: u64,
+    interval: SimTime,
+) -> (ReplicationKpis, Trace) {
+    let (kpis, trace) = run(network, master_seed, replication, Some(interval));
+    (kpis, trace.unwrap_or_default())
+}
+
+fn run(
+    network: &Network,
+    master_seed: u64,
+    replication: u64,
+    trace: Option<SimTime>,
+) -> (ReplicationKpis, Option<Trace>) {
+    let model = Corridor::new(network, Streams::new(master_seed, replication));
+    let mut sim = Simulation::with_scheduler(model, Scheduler::with_capacity(1024));
     {
         let (model, scheduler) = sim.parts_mut();
+        if let Some(interval) = trace {
+            model.enable_trace(interval);
+        }
         model.start(scheduler);
     }
     let report = sim.run_with(network.end, network.max_events);
     let end = report.now;
     let model = sim.model();
-    if report.stop == StopReason::StepBudget && model.saturation.is_none() {
-        // Reported through the KPIs below.
-    }
     let mut kpis = model.kpis(end, report.events);
     if report.stop == StopReason::StepBudget {
         kpis.saturation = Some(Saturation {
@@ -60,5 +78,5 @@ pub fn run_replication(network: &Network, master_seed: u64, replication: u64) ->
         "cargo not conserved: {:?}",
         kpis.conservation
     );
-    kpis
+    (kpis, model.trace())
 }

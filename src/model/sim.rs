@@ -39,6 +39,19 @@ pub enum Event {
     Reopen(u32),
     /// End of the warm-up: statistics restart.
     WarmupEnd,
+    /// Take a trace sample (only scheduled when tracing).
+    Sample,
+}
+
+/// Time series of one replication, for charts: sampled every `interval`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Trace {
+    /// Sample times, days.
+    pub days: Vec<f64>,
+    /// Yard stock (tonnes) per port, aligned with `days`.
+    pub yard_tonnes: Vec<(String, Vec<f64>)>,
+    /// End-to-end transit (hours) per flow at percentiles 1, 2, ..., 99 of deliveries.
+    pub transit_percentiles: Vec<(String, Vec<f64>)>,
 }
 
 /// Why a replication stopped early.
@@ -83,6 +96,7 @@ pub struct Corridor<'n> {
     pub(super) open_delivered: Kg,
     pub(super) measuring: bool,
     pub(super) saturation: Option<Saturation>,
+    trace: Option<(SimTime, Trace)>,
 }
 
 fn quantiles() -> StreamQuantiles {
@@ -227,6 +241,56 @@ impl<'n> Corridor<'n> {
             open_delivered: 0,
             measuring: net.warmup == SimTime::ZERO,
             saturation: None,
+            trace: None,
+        }
+    }
+
+    /// Samples yard stocks every `interval` from the start (call before [`Corridor::start`]).
+    pub fn enable_trace(&mut self, interval: SimTime) {
+        let yard_tonnes = self.net.ports.iter().map(|p| (p.id.clone(), Vec::new())).collect();
+        self.trace = Some((
+            interval.max(SimTime::from_whole_hours(1)),
+            Trace {
+                days: Vec::new(),
+                yard_tonnes,
+                transit_percentiles: Vec::new(),
+            },
+        ));
+    }
+
+    /// The trace recorded so far, with transit percentiles (`None` unless enabled).
+    pub fn trace(&self) -> Option<Trace> {
+        let (_, trace) = self.trace.as_ref()?;
+        let mut trace = trace.clone();
+        trace.transit_percentiles = self
+            .net
+            .flows
+            .iter()
+            .zip(&self.flows)
+            .map(|(def, st)| {
+                (
+                    def.id.clone(),
+                    (1..100)
+                        .map(|p| st.transit_quantiles.quantile(p as f64 / 100.0))
+                        .collect(),
+                )
+            })
+            .collect();
+        Some(trace)
+    }
+
+    fn sample(&mut self, s: &mut Scheduler<Event>) {
+        let now = s.now();
+        let Some((interval, trace)) = &mut self.trace else {
+            return;
+        };
+        trace.days.push(now.as_days());
+        for (port, (_, series)) in self.ports.iter().zip(trace.yard_tonnes.iter_mut()) {
+            series.push(super::network::tonnes(port.yard));
+        }
+        let interval = *interval;
+        if now + interval <= self.net.end {
+            s.schedule_in(interval, Event::Sample);
         }
     }
 
@@ -263,6 +327,9 @@ impl<'n> Corridor<'n> {
         }
         if net.warmup > SimTime::ZERO {
             let _ = s.schedule_at(net.warmup, Event::WarmupEnd);
+        }
+        if self.trace.is_some() {
+            s.schedule_in(SimTime::ZERO, Event::Sample);
         }
     }
 
@@ -348,12 +415,11 @@ impl<'n> Corridor<'n> {
             return;
         }
         if self.consignments.live >= self.net.max_consignments {
-            let origin = &self.net.nodes[def.origin].id;
+            let resource = self.most_loaded_queue();
             let reason = format!(
-                "{} consignments in the system (the cap): demand exceeds what the corridor carries; cargo piles up, first at {origin}",
+                "{} consignments in the system (the cap): demand exceeds what the corridor carries; cargo piles up most at {resource}",
                 self.net.max_consignments
             );
-            let resource = self.most_loaded_queue();
             self.saturate(resource, reason, s);
             return;
         }
@@ -1011,6 +1077,7 @@ impl crate::engine::Model for Corridor<'_> {
             Event::Storm(w) => self.storm(w as usize, s),
             Event::Reopen(p) => self.reopen(p as usize, s),
             Event::WarmupEnd => self.warmup_end(s.now()),
+            Event::Sample => self.sample(s),
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Reports: the readable table, the JSON contract, CSV files. Files are written to a
 //! temporary name and renamed, so no half-written file is ever left behind.
 
+pub mod charts;
+
 use crate::experiment::ExperimentResult;
 use crate::stats::Summary;
 use serde_json::{Map, Value, json};
@@ -164,7 +166,7 @@ pub fn table(result: &ExperimentResult) -> String {
     for key in &keys {
         out += &format!("{key:width$}");
         for v in &result.variants {
-            let cell = v.summary(key).map_or("-".to_string(), |s| {
+            let cell = v.summary(key).map_or("saturated".to_string(), |s| {
                 format!("{} [{}, {}]", fmt_num(s.mean), fmt_num(s.ci95[0]), fmt_num(s.ci95[1]))
             });
             out += &format!(" | {cell:>col$}");

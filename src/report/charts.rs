@@ -1,0 +1,346 @@
+//! SVG charts (plotters, SVG backend: no fonts or system libraries needed).
+//! Every chart has a title, axis labels with units, and a legend.
+
+use crate::experiment::ExperimentResult;
+use crate::model::Trace;
+use plotters::prelude::*;
+use std::path::Path;
+
+/// Chart drawing failed (kept as text: plotters' error types are backend-generic).
+pub type ChartError = String;
+
+const PALETTE: [RGBColor; 8] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+];
+
+fn color(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+fn save(path: &Path, svg: String) -> Result<(), ChartError> {
+    super::write_atomic(path, svg.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn err(e: impl std::fmt::Display) -> ChartError {
+    e.to_string()
+}
+
+/// Grouped bars with 95 % CI error bars: one group per KPI key, one bar per variant.
+pub fn grouped_bars(
+    result: &ExperimentResult,
+    keys: &[(String, String)],
+    title: &str,
+    y_label: &str,
+    path: &Path,
+) -> Result<(), ChartError> {
+    let variants = &result.variants;
+    let mut svg = String::new();
+    {
+        let width = (160 + keys.len() as u32 * (40 + 26 * variants.len() as u32)).clamp(700, 2400);
+        let root = SVGBackend::with_string(&mut svg, (width, 520)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let mut y_max: f64 = 0.0;
+        for v in variants {
+            for (k, _) in keys {
+                if let Some(s) = v.summary(k) {
+                    y_max = y_max.max(s.ci95[1]).max(s.mean);
+                }
+            }
+        }
+        let y_max = if y_max > 0.0 { y_max * 1.15 } else { 1.0 };
+        let groups = keys.len() as f64;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 22))
+            .margin(12)
+            .x_label_area_size(70)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0f64..groups, 0f64..y_max)
+            .map_err(err)?;
+        let labels: Vec<String> = keys.iter().map(|(_, l)| l.clone()).collect();
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(keys.len().max(1) * 2 + 1)
+            .x_label_formatter(&|x| {
+                let i = x.floor() as usize;
+                if (x - x.floor() - 0.5).abs() < 1e-6 && i < labels.len() {
+                    labels[i].clone()
+                } else {
+                    String::new()
+                }
+            })
+            .y_desc(y_label)
+            .draw()
+            .map_err(err)?;
+        let n = variants.len().max(1) as f64;
+        let bar = 0.8 / n;
+        for (vi, v) in variants.iter().enumerate() {
+            let c = color(vi);
+            let mut bars = Vec::new();
+            let mut whiskers = Vec::new();
+            for (ki, (k, _)) in keys.iter().enumerate() {
+                if let Some(s) = v.summary(k) {
+                    let x0 = ki as f64 + 0.1 + vi as f64 * bar;
+                    bars.push(Rectangle::new([(x0, 0.0), (x0 + bar * 0.9, s.mean)], c.filled()));
+                    let xm = x0 + bar * 0.45;
+                    whiskers.push(ErrorBar::new_vertical(
+                        xm,
+                        s.ci95[0],
+                        s.mean,
+                        s.ci95[1],
+                        BLACK.stroke_width(1),
+                        6,
+                    ));
+                }
+            }
+            chart
+                .draw_series(bars)
+                .map_err(err)?
+                .label(v.name.clone())
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], c.filled()));
+            chart.draw_series(whiskers).map_err(err)?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    save(path, svg)
+}
+
+/// A KPI against the swept parameter, with its 95 % CI as a band.
+pub fn sweep_chart(points: &[(f64, f64, f64, f64)], parameter: &str, kpi: &str, path: &Path) -> Result<(), ChartError> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (900, 520)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let xs = points.iter().map(|p| p.0);
+        let (x0, x1) = xs
+            .clone()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
+        let (x0, x1) = if x0.is_finite() && x1 > x0 {
+            (x0, x1)
+        } else {
+            (x0.min(0.0), x0.max(0.0) + 1.0)
+        };
+        let y_max = points.iter().map(|p| p.3).fold(0.0, f64::max) * 1.15 + 1e-9;
+        let y_min = points.iter().map(|p| p.2).fold(f64::INFINITY, f64::min).min(0.0);
+        let mut chart = ChartBuilder::on(&root)
+            .caption(format!("{kpi} against {parameter}"), ("sans-serif", 20))
+            .margin(12)
+            .x_label_area_size(50)
+            .y_label_area_size(80)
+            .build_cartesian_2d(x0..x1, y_min..y_max)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc(parameter)
+            .y_desc(kpi)
+            .draw()
+            .map_err(err)?;
+        let c = color(0);
+        let mut band: Vec<(f64, f64)> = points.iter().map(|p| (p.0, p.3)).collect();
+        band.extend(points.iter().rev().map(|p| (p.0, p.2)));
+        chart
+            .draw_series(std::iter::once(Polygon::new(band, c.mix(0.25).filled())))
+            .map_err(err)?
+            .label("95 % confidence band")
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], c.mix(0.25).filled()));
+        chart
+            .draw_series(LineSeries::new(points.iter().map(|p| (p.0, p.1)), c.stroke_width(2)))
+            .map_err(err)?
+            .label("mean")
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], c.stroke_width(2)));
+        chart
+            .draw_series(points.iter().map(|p| Circle::new((p.0, p.1), 4, c.filled())))
+            .map_err(err)?;
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    save(path, svg)
+}
+
+/// Lines of `series` (name, y values) against `x`.
+fn lines(
+    x: &[f64],
+    series: &[(String, Vec<f64>)],
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    path: &Path,
+) -> Result<(), ChartError> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (900, 520)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let x_min = x.iter().cloned().fold(f64::INFINITY, f64::min);
+        let x_max = x.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        let (x_min, x_max) = if x_min.is_finite() && x_max > x_min {
+            (x_min, x_max)
+        } else {
+            (0.0, 1.0)
+        };
+        let y_max = series.iter().flat_map(|(_, v)| v.iter()).cloned().fold(0.0, f64::max) * 1.1 + 1e-9;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 20))
+            .margin(12)
+            .x_label_area_size(50)
+            .y_label_area_size(80)
+            .build_cartesian_2d(x_min..x_max, 0.0..y_max)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc(x_label)
+            .y_desc(y_label)
+            .draw()
+            .map_err(err)?;
+        for (i, (name, ys)) in series.iter().enumerate() {
+            let c = color(i);
+            chart
+                .draw_series(LineSeries::new(
+                    x.iter().cloned().zip(ys.iter().cloned()),
+                    c.stroke_width(2),
+                ))
+                .map_err(err)?
+                .label(name.clone())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], c.stroke_width(2)));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    save(path, svg)
+}
+
+/// Yard stock over time for one replication.
+pub fn yard_stock(trace: &Trace, variant: &str, path: &Path) -> Result<(), ChartError> {
+    lines(
+        &trace.days,
+        &trace.yard_tonnes,
+        &format!("Yard stock over time — {variant}, replication 0"),
+        "simulated time (days)",
+        "yard stock (tonnes)",
+        path,
+    )
+}
+
+/// Distribution of end-to-end transit times per flow (as a cumulative curve).
+pub fn transit_distribution(trace: &Trace, variant: &str, path: &Path) -> Result<(), ChartError> {
+    // Plot percentile (y) against hours (x): draw each flow as (hours, share delivered).
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (900, 520)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let x_max = trace
+            .transit_percentiles
+            .iter()
+            .flat_map(|(_, v)| v.iter())
+            .cloned()
+            .fold(0.0, f64::max)
+            * 1.05
+            + 1.0;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                format!("End-to-end transit times — {variant}, replication 0"),
+                ("sans-serif", 20),
+            )
+            .margin(12)
+            .x_label_area_size(50)
+            .y_label_area_size(80)
+            .build_cartesian_2d(0.0..x_max, 0.0..100.0)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("transit time, origin to destination (hours)")
+            .y_desc("consignments delivered within (%)")
+            .draw()
+            .map_err(err)?;
+        for (i, (flow, hours)) in trace.transit_percentiles.iter().enumerate() {
+            let c = color(i);
+            chart
+                .draw_series(LineSeries::new(
+                    hours.iter().enumerate().map(|(p, h)| (*h, (p + 1) as f64)),
+                    c.stroke_width(2),
+                ))
+                .map_err(err)?
+                .label(flow.clone())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], c.stroke_width(2)));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    save(path, svg)
+}
+
+/// The standard charts of a run: ship waits and berth occupancy per port and variant.
+pub fn run_charts(result: &ExperimentResult, dir: &Path) -> Result<Vec<String>, ChartError> {
+    let Some(first) = result.variants.first() else {
+        return Ok(Vec::new());
+    };
+    let waits: Vec<(String, String)> = first
+        .keys
+        .iter()
+        .filter(|k| k.ends_with(".ship_wait_hours.mean"))
+        .map(|k| {
+            (
+                k.clone(),
+                k.trim_start_matches("port.")
+                    .trim_end_matches(".ship_wait_hours.mean")
+                    .to_string(),
+            )
+        })
+        .collect();
+    let occupancy: Vec<(String, String)> = first
+        .keys
+        .iter()
+        .filter(|k| k.contains(".berth_occupancy."))
+        .map(|k| {
+            (
+                k.clone(),
+                k.trim_start_matches("port.").replace(".berth_occupancy.", " "),
+            )
+        })
+        .collect();
+    grouped_bars(
+        result,
+        &waits,
+        "Ship wait for a berth, by port (mean, 95 % CI)",
+        "hours",
+        &dir.join("ship_wait.svg"),
+    )?;
+    grouped_bars(
+        result,
+        &occupancy,
+        "Berth occupancy, by port and berth class (mean, 95 % CI)",
+        "busy berths / berths",
+        &dir.join("berth_occupancy.svg"),
+    )?;
+    Ok(vec!["ship_wait.svg".into(), "berth_occupancy.svg".into()])
+}

@@ -22,6 +22,8 @@ fn replications_per_second(c: &mut Criterion) {
             seed: 1,
             threads: Some(threads),
             precision: None,
+            shard: None,
+            interrupt: None,
         };
         group.bench_function(BenchmarkId::new("threads", threads), |b| {
             b.iter(|| black_box(experiment.run(&scenario, None).expect("runs")))

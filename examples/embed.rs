@@ -134,6 +134,8 @@ fn main() {
         seed: 7,
         threads: None,
         precision: None,
+        shard: None,
+        interrupt: None,
     };
     let result = experiment.run(&scenario, None).unwrap_or_else(|e| panic!("{e}"));
     for v in &result.variants {

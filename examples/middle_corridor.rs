@@ -65,6 +65,8 @@ fn main() {
         seed: scenario.base().scenario.seed,
         threads: None,
         precision: None,
+        shard: None,
+        interrupt: None,
     };
     let result = experiment.run(&scenario, None).unwrap_or_else(|e| {
         eprintln!("{e}");

@@ -1,17 +1,21 @@
 //! The `corridor` command-line tool: a thin shell over the library.
 //!
 //! Exit codes: 0 success; 1 invalid scenario or failed run (one clear message on
-//! stderr); 2 bad command-line usage.
+//! stderr); 2 bad command-line usage; 130 interrupted by Ctrl-C (completed
+//! replications were written).
 
 use clap::{Parser, Subcommand};
 use corridor::engine::SimTime;
-use corridor::experiment::{Experiment, ExperimentResult, PrecisionTarget, default_variants};
+use corridor::experiment::shard::{self, ShardResult};
+use corridor::experiment::{Experiment, ExperimentResult, PrecisionTarget, Shard, default_variants};
 use corridor::model::{Network, run_traced};
 use corridor::report;
 use corridor::scenario::{BASE, Scenario};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 #[derive(Parser)]
 #[command(name = "corridor", version, about = "Discrete-event simulation of freight corridors")]
@@ -48,6 +52,19 @@ struct RunArgs {
     /// Write the JSON document to this file, or `-` for stdout.
     #[arg(long)]
     json: Option<String>,
+    /// Run only shard K of N (K from 0): replications r with r % N == K. Writes DIR/shard.json
+    /// (needs --out); combine shards with `corridor merge`.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+    /// Slurm job-array task id (sets the shard with --slurm-task-count).
+    #[arg(long, env = "SLURM_ARRAY_TASK_ID", hide = true)]
+    slurm_task_id: Option<u64>,
+    /// Slurm job-array task count.
+    #[arg(long, env = "SLURM_ARRAY_TASK_COUNT", hide = true)]
+    slurm_task_count: Option<u64>,
+    /// Slurm job-array lowest task id (0 when the array starts at 0).
+    #[arg(long, env = "SLURM_ARRAY_TASK_MIN", hide = true)]
+    slurm_task_min: Option<u64>,
 }
 
 #[derive(Subcommand)]
@@ -66,6 +83,18 @@ enum Command {
     Sweep {
         #[command(flatten)]
         run: RunArgs,
+    },
+    /// Combine shard results (from `run --shard`) into the output of a single run.
+    Merge {
+        /// Folders (or shard.json files) written by `corridor run --shard K/N --out DIR`.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// Folder for the merged summary.json, CSV files and charts.
+        #[arg(long)]
+        out: PathBuf,
+        /// Also write the JSON document to this file, or `-` for stdout.
+        #[arg(long)]
+        json: Option<String>,
     },
     /// Check a scenario: every error (exit 1) or a short summary (exit 0).
     Validate {
@@ -115,13 +144,61 @@ fn experiment(scenario: &Scenario, args: &RunArgs, variants: Vec<String>) -> Res
             corridor::scenario::limits::MAX_REPLICATIONS
         ));
     }
+    let shard = shard(args)?;
+    if shard.is_some() && precision.is_some() {
+        return Err("--shard and --precision cannot be combined: the stopping rule needs every replication".into());
+    }
+    if shard.is_some() && args.out.is_none() {
+        return Err("--shard needs --out DIR (the shard result is written to DIR/shard.json)".into());
+    }
     Ok(Experiment {
         variants,
         replications: if precision.is_some() { 10 } else { replications },
         seed: args.seed.unwrap_or(settings.seed),
         threads: args.threads,
         precision,
+        shard,
+        interrupt: Some(interrupt_flag()),
     })
+}
+
+/// The shard from --shard K/N, else from Slurm's job-array variables, else none.
+fn shard(args: &RunArgs) -> Result<Option<Shard>, String> {
+    let valid = "--shard takes K/N with 0 <= K < N, e.g. 2/8";
+    let (index, count) = match (&args.shard, args.slurm_task_id, args.slurm_task_count) {
+        (Some(text), _, _) => {
+            let (k, n) = text.split_once('/').ok_or(valid)?;
+            (
+                k.trim().parse::<u64>().map_err(|_| valid)?,
+                n.trim().parse::<u64>().map_err(|_| valid)?,
+            )
+        }
+        (None, Some(id), Some(count)) => (id.saturating_sub(args.slurm_task_min.unwrap_or(0)), count),
+        _ => return Ok(None),
+    };
+    if count == 0 || index >= count {
+        return Err(format!("{valid} (got {index}/{count})"));
+    }
+    Ok(Some(Shard { index, count }))
+}
+
+/// Set by the first Ctrl-C; a second Ctrl-C exits at once.
+static INTERRUPT: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+
+fn interrupt_flag() -> Arc<AtomicBool> {
+    INTERRUPT
+        .get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        let handler_flag = Arc::clone(&flag);
+        let _ = ctrlc::set_handler(move || {
+            if handler_flag.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+            eprintln!("\ninterrupted: finishing the replications in progress, then writing what is done (Ctrl-C again to quit now)");
+        });
+        flag
+    })
+    .clone()
 }
 
 fn outputs(result: &ExperimentResult, args: &RunArgs, comparisons: &[(String, String)]) -> Result<(), String> {
@@ -188,6 +265,24 @@ fn run(args: &RunArgs, compare_base: Option<&str>) -> Result<(), String> {
     };
     let result = exp.run(&scenario, Some(&progress)).map_err(|e| e.to_string())?;
     bar.finish_and_clear();
+    if let (Some(shard), Some(dir)) = (exp.shard, &args.out) {
+        let shard_result = ShardResult::new(&result, scenario.text(), shard, exp.replications);
+        if result.interrupted {
+            return Err("interrupted: a partial shard is not written; run the shard again".into());
+        }
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let text = serde_json::to_string(&shard_result).map_err(|e| e.to_string())?;
+        report::write_atomic(&dir.join("shard.json"), text.as_bytes()).map_err(|e| e.to_string())?;
+        println!(
+            "shard {}/{}: {} replications of {} variants written to {}",
+            shard.index,
+            shard.count,
+            shard_result.replications.len(),
+            result.variants.len(),
+            dir.join("shard.json").display()
+        );
+        return Ok(());
+    }
     let to_stdout_json = args.json.as_deref() == Some("-");
     let comparisons: Vec<(String, String)> = match compare_base {
         Some(base) => result
@@ -212,7 +307,52 @@ fn run(args: &RunArgs, compare_base: Option<&str>) -> Result<(), String> {
     if let Some(dir) = &args.out {
         run_charts(&scenario, &result, dir)?;
     }
+    if result.interrupted {
+        return Err(format!(
+            "interrupted: {} replications per variant were completed and written; the run is incomplete",
+            result.replications
+        ));
+    }
     Ok(())
+}
+
+fn merge(shards: &[PathBuf], out: &Path, json: Option<&str>) -> Result<(), String> {
+    let mut parts = Vec::new();
+    for path in shards {
+        let file = if path.is_dir() {
+            path.join("shard.json")
+        } else {
+            path.clone()
+        };
+        let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        let shard: ShardResult =
+            serde_json::from_str(&text).map_err(|e| format!("{}: not a shard result: {e}", file.display()))?;
+        parts.push((file.display().to_string(), shard));
+    }
+    let (result, scenario_text) = shard::merge(&parts).map_err(|e| e.to_string())?;
+    let scenario = Scenario::from_str(&scenario_text, &result.scenario).map_err(|e| e.to_string())?;
+    let args = RunArgs {
+        file: PathBuf::new(),
+        variants: Vec::new(),
+        replications: None,
+        precision: None,
+        max_replications: 0,
+        seed: None,
+        threads: None,
+        out: Some(out.to_path_buf()),
+        json: json.map(str::to_string),
+        shard: None,
+        slurm_task_id: None,
+        slurm_task_count: None,
+        slurm_task_min: None,
+    };
+    println!(
+        "merged {} shards: {} replications per variant",
+        parts.len(),
+        result.replications
+    );
+    outputs(&result, &args, &[])?;
+    run_charts(&scenario, &result, out)
 }
 
 fn sweep(args: &RunArgs) -> Result<(), String> {
@@ -331,13 +471,15 @@ fn main() -> ExitCode {
         Command::Run(args) => run(args, None),
         Command::Compare { run: args, base } => run(args, Some(base)),
         Command::Sweep { run: args } => sweep(args),
+        Command::Merge { shards, out, json } => merge(shards, out, json.as_deref()),
         Command::Validate { file } => validate(file),
     };
+    let interrupted = INTERRUPT.get().is_some_and(|f| f.load(Ordering::SeqCst));
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("{message}");
-            ExitCode::from(1)
+            ExitCode::from(if interrupted { 130 } else { 1 })
         }
     }
 }

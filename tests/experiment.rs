@@ -15,6 +15,8 @@ fn experiment(threads: usize, replications: u64) -> Experiment {
         seed: 99,
         threads: Some(threads),
         precision: None,
+        shard: None,
+        interrupt: None,
     }
 }
 

@@ -24,6 +24,8 @@ fn ten_thousand_replications_stay_under_200_mb() {
         seed: 5,
         threads: None,
         precision: None,
+        shard: None,
+        interrupt: None,
     };
     let result = experiment.run(&scenario, None).unwrap();
     assert_eq!(result.replications, 10_000);

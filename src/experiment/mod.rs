@@ -12,6 +12,8 @@ use crate::scenario::{BASE, Scenario, ScenarioError, ScenarioSpec};
 use crate::stats::{OnlineStats, Summary, student_t_quantile};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Stop adding replications once the 95 % CI half-width of `kpi` is below
 /// `relative` × |mean| in every variant (or `max_replications` is reached).
@@ -38,6 +40,43 @@ pub struct Experiment {
     pub threads: Option<usize>,
     /// Optional precision target.
     pub precision: Option<PrecisionTarget>,
+    /// Run only this shard's replications (for clusters; see [`Shard`]).
+    pub shard: Option<Shard>,
+    /// When set to `true` (e.g. by a Ctrl-C handler), replications not yet started
+    /// are skipped and the result is marked interrupted.
+    pub interrupt: Option<Arc<AtomicBool>>,
+}
+
+impl Default for Experiment {
+    /// The base scenario, 20 replications, seed 42, all cores.
+    fn default() -> Self {
+        Experiment {
+            variants: vec![BASE.to_string()],
+            replications: 20,
+            seed: 42,
+            threads: None,
+            precision: None,
+            shard: None,
+            interrupt: None,
+        }
+    }
+}
+
+/// A deterministic part of the replications: replication `r` belongs to shard
+/// `r % count`. Shards are numbered from 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    /// This shard, `0 <= index < count`.
+    pub index: u64,
+    /// Number of shards.
+    pub count: u64,
+}
+
+impl Shard {
+    /// Whether replication `r` belongs to this shard.
+    pub fn owns(&self, r: u64) -> bool {
+        self.count > 0 && r % self.count == self.index
+    }
 }
 
 /// One replication's record: KPI values in the variant's key order.
@@ -140,6 +179,9 @@ pub struct ExperimentResult {
     pub wall_seconds: f64,
     /// Per variant.
     pub variants: Vec<VariantResult>,
+    /// Whether the run was interrupted before all replications were done.
+    #[serde(default)]
+    pub interrupted: bool,
 }
 
 impl ExperimentResult {
@@ -167,7 +209,16 @@ impl ExperimentResult {
 fn paired(b: &VariantResult, v: &VariantResult, i: usize, j: usize) -> Option<PairedDifference> {
     let mut diffs = OnlineStats::new();
     let (mut sb, mut sv) = (OnlineStats::new(), OnlineStats::new());
-    for (rb, rv) in b.records.iter().zip(&v.records) {
+    // Pair by replication index (records are in replication order; an interrupted run
+    // may hold different replications per variant).
+    let mut others = v.records.iter().peekable();
+    for rb in &b.records {
+        while others.peek().is_some_and(|rv| rv.replication < rb.replication) {
+            others.next();
+        }
+        let Some(rv) = others.peek().filter(|rv| rv.replication == rb.replication) else {
+            continue;
+        };
         if rb.saturation.is_some() || rv.saturation.is_some() {
             continue;
         }
@@ -206,32 +257,43 @@ fn record(replication: u64, kpis: ReplicationKpis) -> (Vec<String>, Record) {
     )
 }
 
-/// Runs replications `range` of every network, in parallel, in replication order.
+/// Runs replications `indices` of every network in parallel and returns, per network,
+/// the records in replication order. A replication runs all variants together, so an
+/// interrupted run holds the same replications for every variant; replications not
+/// started when `interrupt` is set are skipped.
 fn run_batch(
     networks: &[(String, Network)],
     seed: u64,
-    range: std::ops::Range<u64>,
+    indices: &[u64],
     done: &std::sync::atomic::AtomicU64,
     total: u64,
     progress: Option<Progress<'_>>,
+    interrupt: Option<&AtomicBool>,
 ) -> Vec<Vec<(Vec<String>, Record)>> {
-    networks
-        .iter()
-        .map(|(_, net)| {
-            range
-                .clone()
-                .into_par_iter()
-                .map(|r| {
-                    let out = record(r, run_replication(net, seed, r));
-                    let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                    if let Some(p) = progress {
-                        p(d, total);
-                    }
-                    out
-                })
-                .collect()
+    let by_replication: Vec<Vec<(Vec<String>, Record)>> = indices
+        .par_iter()
+        .filter_map(|&r| {
+            if interrupt.is_some_and(|i| i.load(Ordering::Relaxed)) {
+                return None;
+            }
+            let runs = networks
+                .iter()
+                .map(|(_, net)| record(r, run_replication(net, seed, r)))
+                .collect();
+            let d = done.fetch_add(networks.len() as u64, Ordering::Relaxed) + networks.len() as u64;
+            if let Some(p) = progress {
+                p(d, total);
+            }
+            Some(runs)
         })
-        .collect()
+        .collect();
+    let mut per_network: Vec<Vec<(Vec<String>, Record)>> = networks.iter().map(|_| Vec::new()).collect();
+    for runs in by_replication {
+        for (slot, run) in per_network.iter_mut().zip(runs) {
+            slot.push(run);
+        }
+    }
+    per_network
 }
 
 impl Experiment {
@@ -263,7 +325,9 @@ impl Experiment {
             Err(_) => (work(), rayon::current_num_threads()),
         };
         let replications = variants.first().map_or(0, |v| v.records.len() as u64);
+        let interrupted = self.interrupt.as_ref().is_some_and(|i| i.load(Ordering::Relaxed));
         ExperimentResult {
+            interrupted,
             scenario: name.to_string(),
             seed: self.seed,
             replications,
@@ -289,12 +353,20 @@ impl Experiment {
         let mut batch = first;
         while next < max {
             let end = (next + batch).min(max);
-            let total = networks.len() as u64 * if self.precision.is_some() { max } else { end };
-            for (result, runs) in
-                results
-                    .iter_mut()
-                    .zip(run_batch(networks, self.seed, next..end, &done, total, progress))
-            {
+            let indices: Vec<u64> = (next..end).filter(|&r| self.shard.is_none_or(|s| s.owns(r))).collect();
+            let planned = (0..if self.precision.is_some() { max } else { end })
+                .filter(|&r| self.shard.is_none_or(|s| s.owns(r)))
+                .count() as u64;
+            let total = networks.len() as u64 * planned;
+            for (result, runs) in results.iter_mut().zip(run_batch(
+                networks,
+                self.seed,
+                &indices,
+                &done,
+                total,
+                progress,
+                self.interrupt.as_deref(),
+            )) {
                 for (keys, rec) in runs {
                     if result.keys.is_empty() {
                         result.keys = keys;
@@ -303,6 +375,9 @@ impl Experiment {
                 }
             }
             next = end;
+            if self.interrupt.as_ref().is_some_and(|i| i.load(Ordering::Relaxed)) {
+                break;
+            }
             let Some(target) = &self.precision else { break };
             let precise = results.iter().all(|v| {
                 v.summary(&target.kpi)
@@ -316,6 +391,8 @@ impl Experiment {
         results
     }
 }
+
+pub mod shard;
 
 /// Default variant list of a scenario: the declared variants, or the base if none.
 pub fn default_variants(scenario: &Scenario) -> Vec<String> {

@@ -53,6 +53,7 @@ pub fn to_json(result: &ExperimentResult, comparisons: &[(String, String)]) -> V
         "replications": result.replications,
         "threads": result.threads,
         "wall_seconds": result.wall_seconds,
+        "interrupted": result.interrupted,
         "variants": variants,
         "comparisons": comparisons,
     })

@@ -1028,6 +1028,49 @@ impl<'n> Corridor<'n> {
         self.ports[p].weather_held = held;
     }
 
+    /// Checks structural invariants; returns the first violation found.
+    /// No ship in two places, berths in use within their count, yards within capacity.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        let mut place = vec![0u32; self.ships.len()];
+        for (p, port) in self.ports.iter().enumerate() {
+            let def = &self.net.ports[p];
+            if port.yard > def.yard_capacity {
+                return Err(format!(
+                    "port {}: yard {} kg above capacity {}",
+                    def.id, port.yard, def.yard_capacity
+                ));
+            }
+            for (b, group) in port.berths.iter().enumerate() {
+                if group.busy > def.berths[b].count {
+                    return Err(format!(
+                        "port {}: {} berths busy of {}",
+                        def.id, group.busy, def.berths[b].count
+                    ));
+                }
+                for &ship in &group.queue {
+                    place[ship as usize] += 1;
+                }
+            }
+            for &ship in port.blocked.iter().chain(&port.waiting_ships).chain(&port.weather_held) {
+                place[ship as usize] += 1;
+            }
+        }
+        for (i, count) in place.iter().enumerate() {
+            if *count > 1 {
+                return Err(format!("ship {i} is in {count} places at once"));
+            }
+            let phase = self.ships[i].phase;
+            let listed = matches!(
+                phase,
+                Phase::Queued | Phase::Blocked | Phase::WaitingCargo | Phase::WaitingWeather
+            );
+            if listed != (*count == 1) {
+                return Err(format!("ship {i} in phase {phase:?} is listed {count} times"));
+            }
+        }
+        Ok(())
+    }
+
     fn warmup_end(&mut self, now: SimTime) {
         self.measuring = true;
         let t = now.as_millis();

@@ -81,16 +81,27 @@ impl Scenario {
         }
         let bytes =
             std::fs::read(path).map_err(|e| ScenarioError::file(&file, format!("cannot read the file: {e}")))?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            ScenarioError::file(
-                &file,
-                format!(
-                    "the file is not valid UTF-8 (first bad byte at offset {})",
-                    e.utf8_error().valid_up_to()
-                ),
-            )
+        Self::from_bytes(&bytes, &file)
+    }
+
+    /// Parses and validates scenario bytes (which must be UTF-8); `file` labels the errors.
+    pub fn from_bytes(bytes: &[u8], file: &str) -> Result<Scenario, ScenarioError> {
+        if bytes.len() as u64 > limits::MAX_FILE_BYTES {
+            let message = format!(
+                "the input is {} bytes; the limit is {} bytes",
+                bytes.len(),
+                limits::MAX_FILE_BYTES
+            );
+            return Err(ScenarioError::file(file, message));
+        }
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            let message = format!(
+                "the file is not valid UTF-8 (first bad byte at offset {})",
+                e.valid_up_to()
+            );
+            ScenarioError::file(file, message)
         })?;
-        Self::from_str(&text, &file)
+        Self::from_str(text, file)
     }
 
     /// Parses and validates scenario `text`; `file` labels the errors.

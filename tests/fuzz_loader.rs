@@ -1,0 +1,138 @@
+//! Property test: generated and mutated scenario files never make the loader panic.
+//! Every input either loads (and then compiles into a network) or gives an error that
+//! names a file. 10,000 cases by default (`PROPTEST_CASES` overrides).
+
+use corridor::model::Network;
+use corridor::scenario::Scenario;
+use proptest::prelude::*;
+
+const BASES: [&str; 2] = [
+    include_str!("../scenarios/middle_corridor.toml"),
+    include_str!("../scenarios/mmc_port.toml"),
+];
+
+/// Values that stress parsers and validators.
+const EXTREMES: [&str; 22] = [
+    "0",
+    "-1",
+    "-0.0",
+    "nan",
+    "inf",
+    "-inf",
+    "1e308",
+    "-1e308",
+    "18446744073709551615",
+    "9223372036854775807",
+    "4294967296",
+    "1e-320",
+    "\"\"",
+    "\"x\"",
+    "true",
+    "[]",
+    "{}",
+    "[1, 2, 3]",
+    "{ dist = \"nope\" }",
+    "{ dist = \"empirical\", values = [] }",
+    "0.5",
+    "100000000",
+];
+
+#[derive(Debug, Clone)]
+enum Mutation {
+    DeleteLine(usize),
+    DuplicateLine(usize),
+    SetValue(usize, usize),
+    Truncate(usize),
+    InsertBytes(usize, Vec<u8>),
+    ReplaceByte(usize, u8),
+    SwapLines(usize, usize),
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        any::<usize>().prop_map(Mutation::DeleteLine),
+        any::<usize>().prop_map(Mutation::DuplicateLine),
+        (any::<usize>(), 0..EXTREMES.len()).prop_map(|(l, v)| Mutation::SetValue(l, v)),
+        any::<usize>().prop_map(Mutation::Truncate),
+        (any::<usize>(), proptest::collection::vec(any::<u8>(), 1..8)).prop_map(|(at, b)| Mutation::InsertBytes(at, b)),
+        (any::<usize>(), any::<u8>()).prop_map(|(at, b)| Mutation::ReplaceByte(at, b)),
+        (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Mutation::SwapLines(a, b)),
+    ]
+}
+
+fn apply(text: &[u8], m: &Mutation) -> Vec<u8> {
+    let s = String::from_utf8_lossy(text).to_string();
+    let mut lines: Vec<String> = s.lines().map(str::to_string).collect();
+    let n = lines.len().max(1);
+    match m {
+        Mutation::DeleteLine(i) => {
+            if !lines.is_empty() {
+                lines.remove(i % n);
+            }
+        }
+        Mutation::DuplicateLine(i) => {
+            if let Some(l) = lines.get(i % n).cloned() {
+                lines.insert(i % n, l);
+            }
+        }
+        Mutation::SetValue(i, v) => {
+            // Replace the value of the i-th `key = value` line.
+            let assignments: Vec<usize> = (0..lines.len()).filter(|&j| lines[j].contains(" = ")).collect();
+            if !assignments.is_empty() {
+                let j = assignments[i % assignments.len()];
+                let key = lines[j].split(" = ").next().unwrap_or("").to_string();
+                lines[j] = format!("{key} = {}", EXTREMES[*v]);
+            }
+        }
+        Mutation::Truncate(at) => return text[..at % (text.len() + 1)].to_vec(),
+        Mutation::InsertBytes(at, bytes) => {
+            let at = at % (text.len() + 1);
+            return [&text[..at], bytes.as_slice(), &text[at..]].concat();
+        }
+        Mutation::ReplaceByte(at, b) => {
+            let mut t = text.to_vec();
+            if !t.is_empty() {
+                let i = at % t.len();
+                t[i] = *b;
+            }
+            return t;
+        }
+        Mutation::SwapLines(a, b) => {
+            if !lines.is_empty() {
+                lines.swap(a % n, b % n);
+            }
+        }
+    }
+    lines.join("\n").into_bytes()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 10_000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn mutated_scenarios_load_or_fail_cleanly(base in 0..BASES.len(), mutations in proptest::collection::vec(mutation(), 1..4)) {
+        let mut bytes = BASES[base].as_bytes().to_vec();
+        for m in &mutations {
+            bytes = apply(&bytes, m);
+        }
+        match Scenario::from_bytes(&bytes, "fuzz.toml") {
+            Ok(scenario) => {
+                // A valid scenario must also compile, for every variant.
+                let _ = Network::compile(scenario.base());
+                for name in scenario.variant_names() {
+                    let _ = Network::compile(scenario.variant(name).unwrap());
+                }
+            }
+            Err(e) => {
+                let text = e.to_string();
+                prop_assert!(text.starts_with("error: fuzz.toml"), "error does not name the file: {}", text);
+                prop_assert!(!e.diagnostics.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let _ = Scenario::from_bytes(&bytes, "random.toml");
+    }
+}

@@ -7,7 +7,7 @@
 use clap::{Parser, Subcommand};
 use corridor::engine::SimTime;
 use corridor::experiment::shard::{self, ShardResult};
-use corridor::experiment::{Experiment, ExperimentResult, PrecisionTarget, Shard, default_variants};
+use corridor::experiment::{Experiment, ExperimentResult, PrecisionTarget, Progress, Shard, default_variants};
 use corridor::model::{Network, run_traced};
 use corridor::report;
 use corridor::scenario::{BASE, Scenario};
@@ -245,7 +245,20 @@ fn run_charts(scenario: &Scenario, result: &ExperimentResult, dir: &Path) -> Res
     Ok(())
 }
 
-fn run(args: &RunArgs, compare_base: Option<&str>) -> Result<(), String> {
+/// How an experiment is executed: on this machine, or spread over MPI ranks.
+/// Returns `None` on MPI ranks other than 0 (they write nothing).
+type Executor<'a> =
+    &'a dyn Fn(&Experiment, &Scenario, Option<Progress<'_>>) -> Result<Option<ExperimentResult>, String>;
+
+fn run_here(
+    exp: &Experiment,
+    scenario: &Scenario,
+    progress: Option<Progress<'_>>,
+) -> Result<Option<ExperimentResult>, String> {
+    exp.run(scenario, progress).map(Some).map_err(|e| e.to_string())
+}
+
+fn run(args: &RunArgs, compare_base: Option<&str>, execute: Executor<'_>) -> Result<(), String> {
     let scenario = load(&args.file)?;
     let mut variants = if args.variants.is_empty() {
         default_variants(&scenario)
@@ -263,7 +276,9 @@ fn run(args: &RunArgs, compare_base: Option<&str>) -> Result<(), String> {
         bar.set_length(total);
         bar.set_position(done);
     };
-    let result = exp.run(&scenario, Some(&progress)).map_err(|e| e.to_string())?;
+    let Some(result) = execute(&exp, &scenario, Some(&progress))? else {
+        return Ok(());
+    };
     bar.finish_and_clear();
     if let (Some(shard), Some(dir)) = (exp.shard, &args.out) {
         let shard_result = ShardResult::new(&result, scenario.text(), shard, exp.replications);
@@ -467,9 +482,35 @@ fn validate(file: &Path) -> Result<(), String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    #[cfg(feature = "mpi")]
+    let universe = mpi::initialize();
+    #[cfg(feature = "mpi")]
+    let world = universe.as_ref().map(|u| u.world());
+    #[cfg(feature = "mpi")]
+    let ranks = world.as_ref().map_or(1, mpi::traits::Communicator::size);
+    #[cfg(feature = "mpi")]
+    let distributed = |exp: &Experiment, scenario: &Scenario, progress: Option<Progress<'_>>| match &world {
+        Some(w) if ranks > 1 => {
+            if exp.shard.is_some() {
+                return Err("--shard cannot be combined with mpirun: the ranks already share the replications".into());
+            }
+            corridor::experiment::distributed::run_distributed(exp, scenario, w, progress)
+        }
+        _ => run_here(exp, scenario, progress),
+    };
+    #[cfg(feature = "mpi")]
+    let execute: Executor<'_> = &distributed;
+    #[cfg(not(feature = "mpi"))]
+    let execute: Executor<'_> = &run_here;
+    // Under MPI, commands other than run/compare are done by rank 0 alone.
+    #[cfg(feature = "mpi")]
+    let follower = ranks > 1 && world.as_ref().is_some_and(|w| mpi::traits::Communicator::rank(w) != 0);
+    #[cfg(not(feature = "mpi"))]
+    let follower = false;
     let outcome = match &cli.command {
-        Command::Run(args) => run(args, None),
-        Command::Compare { run: args, base } => run(args, Some(base)),
+        Command::Run(args) => run(args, None, execute),
+        Command::Compare { run: args, base } => run(args, Some(base), execute),
+        _ if follower => Ok(()),
         Command::Sweep { run: args } => sweep(args),
         Command::Merge { shards, out, json } => merge(shards, out, json.as_deref()),
         Command::Validate { file } => validate(file),

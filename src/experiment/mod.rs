@@ -392,6 +392,8 @@ impl Experiment {
     }
 }
 
+#[cfg(feature = "mpi")]
+pub mod distributed;
 pub mod shard;
 
 /// Default variant list of a scenario: the declared variants, or the base if none.

@@ -1,0 +1,72 @@
+//! Replications spread over MPI ranks (cargo feature `mpi`).
+//!
+//! Rank k of P runs shard k/P of the replications (with rayon inside the rank), every
+//! rank sends its records to rank 0 as a shard result, and rank 0 merges them with
+//! [`super::shard::merge`] — so the result equals a single-machine run exactly.
+//!
+//! OpenMPI binds each rank to one core by default, which silently makes rayon
+//! single-threaded: start with `mpirun --bind-to none -n P corridor run ...`.
+
+use super::shard::{ShardResult, merge};
+use super::{Experiment, ExperimentResult, Progress, Shard};
+use crate::scenario::{Scenario, ScenarioError};
+use mpi::datatype::PartitionMut;
+use mpi::traits::*;
+
+/// Runs `experiment` on every rank of `world`; returns the merged result on rank 0 and
+/// `None` on the other ranks.
+pub fn run_distributed<C: Communicator>(
+    experiment: &Experiment,
+    scenario: &Scenario,
+    world: &C,
+    progress: Option<Progress<'_>>,
+) -> Result<Option<ExperimentResult>, String> {
+    let size = world.size() as u64;
+    let rank = world.rank() as u64;
+    let shard = Shard {
+        index: rank,
+        count: size,
+    };
+    let mut mine = experiment.clone();
+    mine.shard = Some(shard);
+    mine.precision = None;
+    let result = mine
+        .run(scenario, if rank == 0 { progress } else { None })
+        .map_err(|e: ScenarioError| e.to_string())?;
+    let part = ShardResult::new(&result, scenario.text(), shard, experiment.replications);
+    let bytes = serde_json::to_vec(&part).map_err(|e| e.to_string())?;
+    let root = world.process_at_rank(0);
+    let length = bytes.len() as i32;
+    if rank != 0 {
+        root.gather_into(&length);
+        root.gather_varcount_into(&bytes[..]);
+        return Ok(None);
+    }
+    let mut lengths = vec![0i32; size as usize];
+    root.gather_into_root(&length, &mut lengths[..]);
+    let displacements: Vec<i32> = lengths
+        .iter()
+        .scan(0i32, |offset, &len| {
+            let at = *offset;
+            *offset += len;
+            Some(at)
+        })
+        .collect();
+    let total: usize = lengths.iter().map(|&l| l as usize).sum();
+    let mut buffer = vec![0u8; total];
+    {
+        let mut partition = PartitionMut::new(&mut buffer[..], &lengths[..], &displacements[..]);
+        root.gather_varcount_into_root(&bytes[..], &mut partition);
+    }
+    let mut parts = Vec::with_capacity(size as usize);
+    for (r, (&at, &len)) in displacements.iter().zip(&lengths).enumerate() {
+        let slice = &buffer[at as usize..(at + len) as usize];
+        let part: ShardResult =
+            serde_json::from_slice(slice).map_err(|e| format!("rank {r} sent an unreadable result: {e}"))?;
+        parts.push((format!("rank {r}"), part));
+    }
+    let (mut merged, _) = merge(&parts).map_err(|e| e.to_string())?;
+    merged.threads = parts.iter().map(|(_, p)| p.threads).sum();
+    merged.wall_seconds = parts.iter().map(|(_, p)| p.wall_seconds).fold(0.0, f64::max);
+    Ok(Some(merged))
+}

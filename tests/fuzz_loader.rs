@@ -37,6 +37,14 @@ const EXTREMES: [&str; 22] = [
     "100000000",
 ];
 
+/// Cases per property: `PROPTEST_CASES` if set, else 10,000.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000)
+}
+
 #[derive(Debug, Clone)]
 enum Mutation {
     DeleteLine(usize),
@@ -107,7 +115,7 @@ fn apply(text: &[u8], m: &Mutation) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 10_000, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn mutated_scenarios_load_or_fail_cleanly(base in 0..BASES.len(), mutations in proptest::collection::vec(mutation(), 1..4)) {

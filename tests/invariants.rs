@@ -7,6 +7,14 @@ use corridor::model::{Network, run_replication};
 use corridor::scenario::Scenario;
 use proptest::prelude::*;
 
+/// Cases: `PROPTEST_CASES` if set, else 300.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300)
+}
+
 #[derive(Debug, Clone)]
 struct Params {
     spokes: usize,
@@ -113,7 +121,7 @@ fn scenario_text(p: &Params) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn random_scenarios_keep_every_invariant(p in params(), seed in any::<u64>()) {

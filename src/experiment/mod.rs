@@ -88,6 +88,9 @@ pub struct Record {
     pub values: Vec<f64>,
     /// The busiest resource in this replication.
     pub bottleneck: String,
+    /// Where cargo waited longest for its next leg in this replication.
+    #[serde(default)]
+    pub longest_wait: String,
     /// Set when the replication saturated.
     pub saturation: Option<Saturation>,
 }
@@ -129,17 +132,14 @@ impl VariantResult {
             .collect()
     }
 
-    /// The most frequent bottleneck and the share of replications naming it.
+    /// The most frequent busiest resource and the share of replications naming it.
     pub fn bottleneck(&self) -> (String, f64) {
-        let mut counts: Vec<(String, usize)> = Vec::new();
-        for r in &self.records {
-            match counts.iter_mut().find(|(n, _)| *n == r.bottleneck) {
-                Some((_, c)) => *c += 1,
-                None => counts.push((r.bottleneck.clone(), 1)),
-            }
-        }
-        let (name, count) = counts.into_iter().max_by_key(|(_, c)| *c).unwrap_or_default();
-        (name, count as f64 / self.records.len().max(1) as f64)
+        mode(self.records.iter().map(|r| r.bottleneck.as_str()), self.records.len())
+    }
+
+    /// The most frequent place where cargo waits longest, and its share of replications.
+    pub fn longest_wait(&self) -> (String, f64) {
+        mode(self.records.iter().map(|r| r.longest_wait.as_str()), self.records.len())
     }
 
     /// Replications that saturated.
@@ -149,6 +149,22 @@ impl VariantResult {
             .filter_map(|r| r.saturation.as_ref().map(|s| (r.replication, s)))
             .collect()
     }
+}
+
+/// The most frequent of `names` and its share of `n`.
+fn mode<'a>(names: impl Iterator<Item = &'a str>, n: usize) -> (String, f64) {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for name in names {
+        match counts.iter_mut().find(|(c, _)| *c == name) {
+            Some((_, k)) => *k += 1,
+            None => counts.push((name, 1)),
+        }
+    }
+    // Ties go to the name seen first (deterministic).
+    let (name, count) = counts
+        .into_iter()
+        .fold(("", 0), |best, c| if c.1 > best.1 { c } else { best });
+    (name.to_string(), count as f64 / n.max(1) as f64)
 }
 
 /// A paired difference (variant − base) of one KPI over common random numbers.
@@ -252,6 +268,7 @@ fn record(replication: u64, kpis: ReplicationKpis) -> (Vec<String>, Record) {
             replication,
             values,
             bottleneck: kpis.bottleneck.busiest,
+            longest_wait: kpis.bottleneck.longest_wait,
             saturation: kpis.saturation,
         },
     )

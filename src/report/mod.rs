@@ -28,12 +28,13 @@ pub fn to_json(result: &ExperimentResult, comparisons: &[(String, String)]) -> V
                 kpis.insert(key, summary_json(&s));
             }
             let (bottleneck, share) = v.bottleneck();
+            let (waits, wait_share) = v.longest_wait();
             let saturated: Vec<Value> = v
                 .saturated()
                 .into_iter()
                 .map(|(r, s)| json!({"replication": r, "resource": s.resource, "at_hours": s.at_hours, "reason": s.reason}))
                 .collect();
-            json!({"name": v.name, "kpis": kpis, "bottleneck": {"resource": bottleneck, "share": share}, "saturated": saturated})
+            json!({"name": v.name, "kpis": kpis, "bottleneck": {"resource": bottleneck, "share": share, "longest_wait": waits, "longest_wait_share": wait_share}, "saturated": saturated})
         })
         .collect();
     let comparisons: Vec<Value> = comparisons
@@ -99,6 +100,7 @@ pub fn replications_csv(result: &ExperimentResult) -> Result<Vec<u8>, csv::Error
         "variant".to_string(),
         "replication".into(),
         "bottleneck".into(),
+        "longest_wait".into(),
         "saturated".into(),
     ];
     header.extend(keys.iter().cloned());
@@ -109,6 +111,7 @@ pub fn replications_csv(result: &ExperimentResult) -> Result<Vec<u8>, csv::Error
                 v.name.clone(),
                 r.replication.to_string(),
                 r.bottleneck.clone(),
+                r.longest_wait.clone(),
                 r.saturation.as_ref().map_or(String::new(), |s| s.resource.clone()),
             ];
             row.extend(r.values.iter().map(|x| x.to_string()));
@@ -174,10 +177,16 @@ pub fn table(result: &ExperimentResult) -> String {
         }
         out += "\n";
     }
-    out += "\nBottleneck (busiest resource, share of replications):\n";
+    out += "\nBottleneck (busiest resource; where cargo waits longest — share of replications):\n";
     for v in &result.variants {
         let (b, share) = v.bottleneck();
-        out += &format!("  {:<22} {b} ({:.0} %)\n", v.name, share * 100.0);
+        let (w, wait_share) = v.longest_wait();
+        out += &format!(
+            "  {:<22} {b} ({:.0} %); {w} ({:.0} %)\n",
+            v.name,
+            share * 100.0,
+            wait_share * 100.0
+        );
         let sat = v.saturated();
         if let Some((_, s)) = sat.first() {
             out += &format!(

@@ -9,7 +9,7 @@ use std::path::Path;
 /// Chart drawing failed (kept as text: plotters' error types are backend-generic).
 pub type ChartError = String;
 
-const PALETTE: [RGBColor; 8] = [
+const PALETTE: [RGBColor; 12] = [
     RGBColor(31, 119, 180),
     RGBColor(255, 127, 14),
     RGBColor(44, 160, 44),
@@ -18,6 +18,10 @@ const PALETTE: [RGBColor; 8] = [
     RGBColor(140, 86, 75),
     RGBColor(227, 119, 194),
     RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+    RGBColor(0, 0, 0),
+    RGBColor(255, 187, 120),
 ];
 
 fn color(i: usize) -> RGBColor {
@@ -176,54 +180,57 @@ pub fn sweep_chart(points: &[(f64, f64, f64, f64)], parameter: &str, kpi: &str, 
     save(path, svg)
 }
 
-/// Lines of `series` (name, y values) against `x`.
-fn lines(
-    x: &[f64],
-    series: &[(String, Vec<f64>)],
-    title: &str,
-    x_label: &str,
-    y_label: &str,
-    path: &Path,
-) -> Result<(), ChartError> {
+/// Axis labels and placement of a line chart.
+struct LineLayout<'a> {
+    title: &'a str,
+    x_label: &'a str,
+    y_label: &'a str,
+    legend: SeriesLabelPosition,
+    /// Fixed y range, or `None` for 0 to 110 % of the largest value.
+    y_range: Option<(f64, f64)>,
+}
+
+/// One line per series, each a list of (x, y) points.
+fn line_chart(series: &[(String, Vec<(f64, f64)>)], layout: LineLayout<'_>, path: &Path) -> Result<(), ChartError> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (900, 520)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
-        let x_min = x.iter().cloned().fold(f64::INFINITY, f64::min);
-        let x_max = x.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        let points = || series.iter().flat_map(|(_, p)| p.iter());
+        let x_min = points().map(|p| p.0).fold(f64::INFINITY, f64::min);
+        let x_max = points().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
         let (x_min, x_max) = if x_min.is_finite() && x_max > x_min {
             (x_min, x_max)
         } else {
             (0.0, 1.0)
         };
-        let y_max = series.iter().flat_map(|(_, v)| v.iter()).cloned().fold(0.0, f64::max) * 1.1 + 1e-9;
+        let (y_min, y_max) = layout
+            .y_range
+            .unwrap_or_else(|| (0.0, points().map(|p| p.1).fold(0.0, f64::max) * 1.1 + 1e-9));
         let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 20))
+            .caption(layout.title, ("sans-serif", 20))
             .margin(12)
             .x_label_area_size(50)
             .y_label_area_size(80)
-            .build_cartesian_2d(x_min..x_max, 0.0..y_max)
+            .build_cartesian_2d(x_min..x_max, y_min..y_max)
             .map_err(err)?;
         chart
             .configure_mesh()
-            .x_desc(x_label)
-            .y_desc(y_label)
+            .x_desc(layout.x_label)
+            .y_desc(layout.y_label)
             .draw()
             .map_err(err)?;
-        for (i, (name, ys)) in series.iter().enumerate() {
+        for (i, (name, points)) in series.iter().enumerate() {
             let c = color(i);
             chart
-                .draw_series(LineSeries::new(
-                    x.iter().cloned().zip(ys.iter().cloned()),
-                    c.stroke_width(2),
-                ))
+                .draw_series(LineSeries::new(points.iter().copied(), c.stroke_width(2)))
                 .map_err(err)?
                 .label(name.clone())
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], c.stroke_width(2)));
         }
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
+            .position(layout.legend)
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
             .draw()
@@ -235,68 +242,49 @@ fn lines(
 
 /// Yard stock over time for one replication.
 pub fn yard_stock(trace: &Trace, variant: &str, path: &Path) -> Result<(), ChartError> {
-    lines(
-        &trace.days,
-        &trace.yard_tonnes,
-        &format!("Yard stock over time — {variant}, replication 0"),
-        "simulated time (days)",
-        "yard stock (tonnes)",
-        path,
-    )
+    let series: Vec<(String, Vec<(f64, f64)>)> = trace
+        .yard_tonnes
+        .iter()
+        .map(|(port, levels)| {
+            (
+                port.clone(),
+                trace.days.iter().copied().zip(levels.iter().copied()).collect(),
+            )
+        })
+        .collect();
+    let title = format!("Yard stock over time — {variant}, replication 0");
+    let layout = LineLayout {
+        title: &title,
+        x_label: "simulated time (days)",
+        y_label: "yard stock (tonnes)",
+        legend: SeriesLabelPosition::UpperLeft,
+        y_range: None,
+    };
+    line_chart(&series, layout, path)
 }
 
-/// Distribution of end-to-end transit times per flow (as a cumulative curve).
+/// Distribution of end-to-end transit times per flow, as cumulative curves: the share
+/// of consignments delivered within a given number of hours.
 pub fn transit_distribution(trace: &Trace, variant: &str, path: &Path) -> Result<(), ChartError> {
-    // Plot percentile (y) against hours (x): draw each flow as (hours, share delivered).
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (900, 520)).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        let x_max = trace
-            .transit_percentiles
-            .iter()
-            .flat_map(|(_, v)| v.iter())
-            .cloned()
-            .fold(0.0, f64::max)
-            * 1.05
-            + 1.0;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(
-                format!("End-to-end transit times — {variant}, replication 0"),
-                ("sans-serif", 20),
+    let series: Vec<(String, Vec<(f64, f64)>)> = trace
+        .transit_percentiles
+        .iter()
+        .map(|(flow, hours)| {
+            (
+                flow.clone(),
+                hours.iter().enumerate().map(|(p, h)| (*h, (p + 1) as f64)).collect(),
             )
-            .margin(12)
-            .x_label_area_size(50)
-            .y_label_area_size(80)
-            .build_cartesian_2d(0.0..x_max, 0.0..100.0)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc("transit time, origin to destination (hours)")
-            .y_desc("consignments delivered within (%)")
-            .draw()
-            .map_err(err)?;
-        for (i, (flow, hours)) in trace.transit_percentiles.iter().enumerate() {
-            let c = color(i);
-            chart
-                .draw_series(LineSeries::new(
-                    hours.iter().enumerate().map(|(p, h)| (*h, (p + 1) as f64)),
-                    c.stroke_width(2),
-                ))
-                .map_err(err)?
-                .label(flow.clone())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], c.stroke_width(2)));
-        }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(err)?;
-        root.present().map_err(err)?;
-    }
-    save(path, svg)
+        })
+        .collect();
+    let title = format!("End-to-end transit times — {variant}, replication 0");
+    let layout = LineLayout {
+        title: &title,
+        x_label: "transit time, origin to destination (hours)",
+        y_label: "consignments delivered within (%)",
+        legend: SeriesLabelPosition::LowerRight,
+        y_range: Some((0.0, 100.0)),
+    };
+    line_chart(&series, layout, path)
 }
 
 /// The standard charts of a run: ship waits and berth occupancy per port and variant.

@@ -177,6 +177,7 @@ pub fn table(result: &ExperimentResult) -> String {
         }
         out += "\n";
     }
+    out += &conservation_line(result);
     out += "\nBottleneck (busiest resource; where cargo waits longest — share of replications):\n";
     for v in &result.variants {
         let (b, share) = v.bottleneck();
@@ -201,6 +202,35 @@ pub fn table(result: &ExperimentResult) -> String {
         }
     }
     out
+}
+
+/// Whether generated = delivered + in system (tonnes) held in every replication.
+fn conservation_line(result: &ExperimentResult) -> String {
+    let (mut checked, mut broken) = (0, 0);
+    for v in &result.variants {
+        let find = |k: &str| v.keys.iter().position(|x| x == k);
+        let (Some(g), Some(d), Some(i)) = (
+            find("system.generated_tonnes"),
+            find("system.delivered_tonnes"),
+            find("system.in_system_tonnes"),
+        ) else {
+            continue;
+        };
+        for r in &v.records {
+            checked += 1;
+            // Tonnes come from whole kilograms: the identity is exact up to float rounding.
+            if (r.values[g] - r.values[d] - r.values[i]).abs() > 1e-6 * r.values[g].max(1.0) {
+                broken += 1;
+            }
+        }
+    }
+    if broken == 0 {
+        format!(
+            "\nCargo conservation: generated = delivered + in system, to the kilogram, in all {checked} replications.\n"
+        )
+    } else {
+        format!("\nCargo conservation VIOLATED in {broken} of {checked} replications — please report this as a bug.\n")
+    }
 }
 
 /// Lines like "baku_phase2 vs baseline: port.baku.ship_wait_hours.mean −11.2 (95 % CI −12.5 – −9.9)".

@@ -205,7 +205,7 @@ fn ctrl_c_writes_completed_replications_and_no_partial_files() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    std::thread::sleep(std::time::Duration::from_millis(4000));
     let status = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

@@ -39,7 +39,7 @@ pub struct ServiceKpis {
     pub id: String,
     /// Departures.
     pub trips: f64,
-    /// Mean load / capacity at departure.
+    /// Mean load / capacity over all departures (empty return legs included).
     pub load_factor: f64,
     /// Fraction of the fleet busy (not idle waiting for cargo or at home).
     pub utilisation: f64,

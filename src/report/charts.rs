@@ -36,6 +36,24 @@ fn err(e: impl std::fmt::Display) -> ChartError {
     e.to_string()
 }
 
+type Root<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
+
+/// Draws on a white SVG canvas of `size` and writes it atomically to `path`.
+fn render(
+    path: &Path,
+    size: (u32, u32),
+    draw: impl FnOnce(&Root<'_>) -> Result<(), ChartError>,
+) -> Result<(), ChartError> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        draw(&root)?;
+        root.present().map_err(err)?;
+    }
+    save(path, svg)
+}
+
 /// Grouped bars with 95 % CI error bars: one group per KPI key, one bar per variant.
 pub fn grouped_bars(
     result: &ExperimentResult,
@@ -45,11 +63,8 @@ pub fn grouped_bars(
     path: &Path,
 ) -> Result<(), ChartError> {
     let variants = &result.variants;
-    let mut svg = String::new();
-    {
-        let width = (160 + keys.len() as u32 * (40 + 26 * variants.len() as u32)).clamp(700, 2400);
-        let root = SVGBackend::with_string(&mut svg, (width, 520)).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
+    let width = (160 + keys.len() as u32 * (40 + 26 * variants.len() as u32)).clamp(700, 2400);
+    render(path, (width, 520), |root| {
         let mut y_max: f64 = 0.0;
         for v in variants {
             for (k, _) in keys {
@@ -60,7 +75,7 @@ pub fn grouped_bars(
         }
         let y_max = if y_max > 0.0 { y_max * 1.15 } else { 1.0 };
         let groups = keys.len() as f64;
-        let mut chart = ChartBuilder::on(&root)
+        let mut chart = ChartBuilder::on(root)
             .caption(title, ("sans-serif", 22))
             .margin(12)
             .x_label_area_size(70)
@@ -118,17 +133,13 @@ pub fn grouped_bars(
             .border_style(BLACK)
             .draw()
             .map_err(err)?;
-        root.present().map_err(err)?;
-    }
-    save(path, svg)
+        Ok(())
+    })
 }
 
 /// A KPI against the swept parameter, with its 95 % CI as a band.
 pub fn sweep_chart(points: &[(f64, f64, f64, f64)], parameter: &str, kpi: &str, path: &Path) -> Result<(), ChartError> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (900, 520)).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
+    render(path, (900, 520), |root| {
         let xs = points.iter().map(|p| p.0);
         let (x0, x1) = xs
             .clone()
@@ -140,7 +151,7 @@ pub fn sweep_chart(points: &[(f64, f64, f64, f64)], parameter: &str, kpi: &str, 
         };
         let y_max = points.iter().map(|p| p.3).fold(0.0, f64::max) * 1.15 + 1e-9;
         let y_min = points.iter().map(|p| p.2).fold(f64::INFINITY, f64::min).min(0.0);
-        let mut chart = ChartBuilder::on(&root)
+        let mut chart = ChartBuilder::on(root)
             .caption(format!("{kpi} against {parameter}"), ("sans-serif", 20))
             .margin(12)
             .x_label_area_size(50)
@@ -175,9 +186,8 @@ pub fn sweep_chart(points: &[(f64, f64, f64, f64)], parameter: &str, kpi: &str, 
             .border_style(BLACK)
             .draw()
             .map_err(err)?;
-        root.present().map_err(err)?;
-    }
-    save(path, svg)
+        Ok(())
+    })
 }
 
 /// Axis labels and placement of a line chart.
@@ -192,10 +202,7 @@ struct LineLayout<'a> {
 
 /// One line per series, each a list of (x, y) points.
 fn line_chart(series: &[(String, Vec<(f64, f64)>)], layout: LineLayout<'_>, path: &Path) -> Result<(), ChartError> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (900, 520)).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
+    render(path, (900, 520), |root| {
         let points = || series.iter().flat_map(|(_, p)| p.iter());
         let x_min = points().map(|p| p.0).fold(f64::INFINITY, f64::min);
         let x_max = points().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
@@ -207,7 +214,7 @@ fn line_chart(series: &[(String, Vec<(f64, f64)>)], layout: LineLayout<'_>, path
         let (y_min, y_max) = layout
             .y_range
             .unwrap_or_else(|| (0.0, points().map(|p| p.1).fold(0.0, f64::max) * 1.1 + 1e-9));
-        let mut chart = ChartBuilder::on(&root)
+        let mut chart = ChartBuilder::on(root)
             .caption(layout.title, ("sans-serif", 20))
             .margin(12)
             .x_label_area_size(50)
@@ -235,9 +242,8 @@ fn line_chart(series: &[(String, Vec<(f64, f64)>)], layout: LineLayout<'_>, path
             .border_style(BLACK)
             .draw()
             .map_err(err)?;
-        root.present().map_err(err)?;
-    }
-    save(path, svg)
+        Ok(())
+    })
 }
 
 /// Yard stock over time for one replication.

@@ -226,3 +226,31 @@ fn middle_corridor_baseline_is_plausible_against_2024() {
         turnaround.mean()
     );
 }
+
+#[test]
+fn littles_law_holds_at_the_anchorage() {
+    // L = λW for ships waiting for a berth: time-weighted ships at anchor against the
+    // observed call rate times the mean wait, on the M/M/3 port and at every port of
+    // the Middle Corridor (with storms, blocking and ships waiting for cargo).
+    for (path, variant) in [
+        ("scenarios/mmc_port.toml", BASE),
+        ("scenarios/middle_corridor.toml", "baseline"),
+    ] {
+        let sc = scenario(path);
+        let spec = sc.variant(variant).unwrap();
+        let hours = spec.scenario.horizon_days * 24.0;
+        let net = Network::compile(spec);
+        let k = run_replication(&net, 17, 0);
+        for p in &k.ports {
+            let l = value(&k, &format!("port.{}.ships_at_anchor.mean", p.id));
+            let lambda = p.ship_calls / hours;
+            let lw = lambda * p.ship_wait_mean_hours;
+            eprintln!("{path} {}: L = {l:.4}, λW = {lw:.4}", p.id);
+            assert!(
+                (l - lw).abs() <= 0.01 * lw.max(0.05),
+                "{path} {}: L = {l}, λW = {lw}",
+                p.id
+            );
+        }
+    }
+}

@@ -16,6 +16,8 @@ pub struct PortKpis {
     pub ship_wait_mean_hours: f64,
     /// 95th percentile of ship waits, hours.
     pub ship_wait_p95_hours: f64,
+    /// Time-weighted mean number of ships at anchor waiting for a berth.
+    pub ships_at_anchor_mean: f64,
     /// Mean ship turnaround (anchorage arrival to departure), hours.
     pub turnaround_mean_hours: f64,
     /// Ship calls completed.
@@ -145,6 +147,7 @@ impl ReplicationKpis {
             out.push((k("throughput_tonnes"), p.throughput_tonnes));
             out.push((k("ship_wait_hours.mean"), p.ship_wait_mean_hours));
             out.push((k("ship_wait_hours.p95"), p.ship_wait_p95_hours));
+            out.push((k("ships_at_anchor.mean"), p.ships_at_anchor_mean));
             out.push((k("turnaround_hours.mean"), p.turnaround_mean_hours));
             out.push((k("ship_calls"), p.ship_calls));
             for (class, occ) in &p.berth_occupancy {
@@ -260,6 +263,7 @@ impl Corridor<'_> {
                     throughput_tonnes: tonnes(st.throughput),
                     ship_wait_mean_hours: st.wait.mean(),
                     ship_wait_p95_hours: st.wait_quantiles.quantile(0.95),
+                    ships_at_anchor_mean: st.anchorage.mean(t),
                     turnaround_mean_hours: st.turnaround.mean(),
                     ship_calls: st.turnaround.count() as f64,
                     berth_occupancy,

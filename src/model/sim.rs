@@ -135,6 +135,7 @@ impl<'n> Corridor<'n> {
                         occupancy: TimeWeighted::new(0, 0.0),
                     })
                     .collect(),
+                anchorage: TimeWeighted::new(0, 0.0),
             })
             .collect();
         let mut trains = Vec::new();
@@ -621,6 +622,7 @@ impl<'n> Corridor<'n> {
             self.seize_berth(ship, s);
         } else {
             self.ports[p].berths[b].queue.push_back(ship);
+            self.ports[p].anchorage.add(now.as_millis(), 1.0);
         }
     }
 
@@ -865,6 +867,7 @@ impl<'n> Corridor<'n> {
             let Some(next) = self.ports[p].berths[b].queue.pop_front() else {
                 break;
             };
+            self.ports[p].anchorage.add(s.now().as_millis(), -1.0);
             self.seize_berth(next, s);
         }
     }
@@ -1076,6 +1079,7 @@ impl<'n> Corridor<'n> {
         let t = now.as_millis();
         for port in &mut self.ports {
             port.yard_stock.reset(t);
+            port.anchorage.reset(t);
             for b in &mut port.berths {
                 b.occupancy.reset(t);
             }

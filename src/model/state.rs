@@ -165,6 +165,8 @@ pub struct PortState {
     pub turnaround: OnlineStats,
     /// Berth groups.
     pub berths: Vec<BerthState>,
+    /// Ships at anchor waiting for a berth (all classes), over time.
+    pub anchorage: TimeWeighted,
 }
 
 /// State of a ship service.

@@ -126,6 +126,7 @@ fn headline(key: &str) -> bool {
     key.ends_with("throughput_tonnes")
         || key.ends_with("ship_wait_hours.mean")
         || key.ends_with("ship_wait_hours.p95")
+        || key.ends_with("ships_at_anchor.mean")
         || key.ends_with("turnaround_hours.mean")
         || key.contains("berth_occupancy")
         || key.ends_with("yard_stock_tonnes.mean")

@@ -10,7 +10,7 @@ use corridor::experiment::shard::{self, ShardResult};
 use corridor::experiment::{Experiment, ExperimentResult, PrecisionTarget, Progress, Shard, default_variants};
 use corridor::model::{Network, run_traced};
 use corridor::report;
-use corridor::scenario::{BASE, Scenario};
+use corridor::scenario::Scenario;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -476,7 +476,6 @@ fn validate(file: &Path) -> Result<(), String> {
     if !points.is_empty() {
         println!("  sweep: {} points", points.len());
     }
-    let _ = BASE;
     Ok(())
 }
 

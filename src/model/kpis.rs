@@ -1,6 +1,6 @@
 //! Typed KPIs of one replication, and their flattening into dotted keys.
 
-use super::network::{Carrier, tonnes};
+use super::network::tonnes;
 use super::sim::{Corridor, Saturation};
 use crate::engine::SimTime;
 use serde::{Deserialize, Serialize};
@@ -336,7 +336,6 @@ impl Corridor<'_> {
                 longest_wait = self.leg_name(i);
             }
         }
-        let _ = Carrier::Ship(0);
         let conservation = self.conservation();
         ReplicationKpis {
             ports,

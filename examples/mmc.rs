@@ -76,6 +76,8 @@ pub enum Event {
 pub struct Queue {
     config: QueueConfig,
     interarrival: Exp<f64>,
+    /// Built once: distributions are constructed at set-up, never per draw.
+    exponential_service: Option<Exp<f64>>,
     arrival_rng: RandomStream,
     service_rng: RandomStream,
     /// Arrival times (and whether counted) of customers waiting for a server, FIFO.
@@ -99,9 +101,14 @@ impl Queue {
     /// its own named stream, so changing one never shifts the other.
     pub fn new(config: QueueConfig, streams: Streams) -> Self {
         let interarrival = Exp::new(config.lambda).expect("lambda must be positive and finite");
+        let exponential_service = match config.service {
+            Service::Exponential { rate } => Some(Exp::new(rate).expect("service rate must be positive and finite")),
+            Service::Deterministic { .. } => None,
+        };
         Queue {
             config,
             interarrival,
+            exponential_service,
             arrival_rng: streams.stream("mmc/arrivals"),
             service_rng: streams.stream("mmc/service"),
             waiting: VecDeque::with_capacity(1024),
@@ -116,11 +123,9 @@ impl Queue {
     }
 
     fn service_time(&mut self) -> SimTime {
-        let hours = match self.config.service {
-            Service::Exponential { rate } => Exp::new(rate)
-                .expect("service rate must be positive")
-                .sample(&mut self.service_rng),
-            Service::Deterministic { rate } => 1.0 / rate,
+        let hours = match (&self.exponential_service, self.config.service) {
+            (Some(exp), _) => exp.sample(&mut self.service_rng),
+            (None, Service::Deterministic { rate } | Service::Exponential { rate }) => 1.0 / rate,
         };
         SimTime::from_hours_clamped(hours)
     }

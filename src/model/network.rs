@@ -107,8 +107,8 @@ pub struct ShipServiceDef {
     pub route: Vec<usize>,
     /// Sailing-time sampler index (into `Network::sea_links`) from route[i] to route[i+1].
     pub sailing: Vec<usize>,
-    /// Whether any flow loads onto this service at route[i].
-    pub loads_at: Vec<bool>,
+    /// Legs loading onto this service at route[i], in the order of the ports that follow.
+    pub load_legs: Vec<Vec<usize>>,
     /// Load at which a vessel sails.
     pub fill: Kg,
     /// Longest wait for cargo.
@@ -120,6 +120,8 @@ pub struct ShipServiceDef {
 pub struct TrainServiceDef {
     /// Scenario id.
     pub id: String,
+    /// The leg this service carries (`None` if no flow uses it).
+    pub leg: Option<usize>,
     /// Origin node.
     pub from: usize,
     /// Destination node.
@@ -398,11 +400,16 @@ impl Network {
                 let sailing = (0..n)
                     .map(|i| sea_between(&sv.route[i], &sv.route[(i + 1) % n]))
                     .collect();
-                let loads_at = route
-                    .iter()
-                    .map(|&p| {
-                        legs.iter()
-                            .any(|l| l.carrier == Carrier::Ship(index) && l.from == ports[p].node)
+                let load_legs = (0..n)
+                    .map(|pos| {
+                        let from = ports[route[pos]].node;
+                        (1..n)
+                            .filter_map(|k| {
+                                let to = ports[route[(pos + k) % n]].node;
+                                legs.iter()
+                                    .position(|l| l.from == from && l.to == to && l.carrier == Carrier::Ship(index))
+                            })
+                            .collect()
                     })
                     .collect();
                 let capacity = kg_from_tonnes(sv.capacity_tonnes);
@@ -413,7 +420,7 @@ impl Network {
                     capacity,
                     route,
                     sailing,
-                    loads_at,
+                    load_legs,
                     fill: (capacity as f64 * sv.fill_threshold).round() as Kg,
                     max_wait: hours(sv.max_wait_hours),
                 }
@@ -423,7 +430,8 @@ impl Network {
         let train_services = spec
             .train_services
             .iter()
-            .map(|(id, t)| {
+            .enumerate()
+            .map(|(index, (id, t))| {
                 let (link, direction) = spec
                     .rail_links
                     .values()
@@ -440,6 +448,7 @@ impl Network {
                     .unwrap_or((0, 0));
                 TrainServiceDef {
                     id: id.clone(),
+                    leg: legs.iter().position(|l| l.carrier == Carrier::Train(index)),
                     from: node_of(&t.route[0]),
                     to: node_of(&t.route[1]),
                     link,

@@ -730,20 +730,7 @@ impl<'n> Corridor<'n> {
             return None;
         }
         let p = self.ships[si].port;
-        let node = self.net.ports[p].node;
-        // Legs from here on this service, in route order from the next port on.
-        let n = def.route.len();
-        let pos = self.ships[si].route_pos;
-        for k in 1..n {
-            let to = self.net.ports[def.route[(pos + k) % n]].node;
-            let Some(leg) = self
-                .net
-                .legs
-                .iter()
-                .position(|l| l.from == node && l.to == to && l.carrier == Carrier::Ship(svc))
-            else {
-                continue;
-            };
+        for &leg in &def.load_legs[self.ships[si].route_pos] {
             if let Some(kg) = self.take_from_leg(leg, room, s) {
                 let (id, kg) = kg;
                 let sh = &mut self.ships[si];
@@ -790,7 +777,7 @@ impl<'n> Corridor<'n> {
             let def = &self.net.ship_services[svc as usize];
             let sh = &self.ships[si];
             let waited = if sh.has_waited { now - sh.since } else { SimTime::ZERO };
-            let loads_here = def.loads_at[sh.route_pos];
+            let loads_here = !def.load_legs[sh.route_pos].is_empty();
             if loads_here && sh.load < def.fill && waited < def.max_wait && sh.phase != Phase::WaitingCargo {
                 let sh = &mut self.ships[si];
                 if !sh.has_waited {
@@ -879,7 +866,7 @@ impl<'n> Corridor<'n> {
         if def.policy != DeparturePolicy::WhenFull {
             return;
         }
-        let leg = self.train_leg(t);
+        let leg = def.leg;
         let Some(&front) = leg.and_then(|l| self.legs[l].items.front()) else {
             return;
         };
@@ -889,15 +876,13 @@ impl<'n> Corridor<'n> {
         let _ = s.schedule_at(due.max(s.now()), Event::TrainTimeout(t as u32, st.token));
     }
 
-    fn train_leg(&self, t: usize) -> Option<usize> {
-        self.net.legs.iter().position(|l| l.carrier == Carrier::Train(t))
-    }
-
     /// Dispatches trains while the policy allows: full loads, or a part load when the
     /// oldest consignment has waited `max_wait` (or at a timetable slot if `timetable`).
     fn try_dispatch(&mut self, t: usize, timetable: bool, s: &mut Scheduler<Event>) {
         let now = s.now();
-        let Some(leg) = self.train_leg(t) else { return };
+        let Some(leg) = self.net.train_services[t].leg else {
+            return;
+        };
         let def = &self.net.train_services[t];
         loop {
             if self.train_services[t].idle.is_empty() || self.legs[leg].items.is_empty() {

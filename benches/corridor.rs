@@ -9,7 +9,7 @@ use std::hint::black_box;
 
 fn corridor_year(c: &mut Criterion) {
     let scenario = Scenario::load("scenarios/middle_corridor.toml").expect("bundled scenario is valid");
-    let network = Network::compile(scenario.variant("baseline").expect("baseline exists"));
+    let network = Network::compile(&scenario.variant("baseline").expect("baseline exists")).expect("compiles");
     let events = run_replication(&network, 1, 0).system.events as u64;
     let mut group = c.benchmark_group("middle_corridor");
     group.throughput(Throughput::Elements(events));

@@ -119,7 +119,7 @@ fn main() {
                 extends: vec![],
                 demand_factor: None,
                 demand_tags: vec![],
-                set: BTreeMap::from([("ports.east.berths.container.count".to_string(), toml::Value::Integer(2))]),
+                set: BTreeMap::from([("ports.east.berths.container.count".to_string(), 2.into())]),
                 scale: BTreeMap::new(),
             },
         )]),
@@ -127,7 +127,7 @@ fn main() {
     };
 
     // Built-in-code scenarios are validated exactly like files.
-    let scenario = Scenario::from_spec(spec).unwrap_or_else(|e| panic!("{e}"));
+    let scenario = Scenario::from_spec(&spec).unwrap_or_else(|e| panic!("{e}"));
     let experiment = Experiment {
         variants: vec!["base".into(), "second_berth".into()],
         replications: 10,

@@ -235,7 +235,7 @@ fn run_charts(scenario: &Scenario, result: &ExperimentResult, dir: &Path) -> Res
     let mut written = report::charts::run_charts(result, dir)?;
     if let Some(first) = result.variants.first() {
         let spec = scenario.variant(&first.name).map_err(|e| e.to_string())?;
-        let network = Network::compile(spec);
+        let network = Network::compile(&spec).map_err(|e| e.to_string())?;
         let (_, trace) = run_traced(&network, result.seed, 0, SimTime::from_whole_hours(24));
         report::charts::yard_stock(&trace, &first.name, &dir.join("yard_stock.svg"))?;
         report::charts::transit_distribution(&trace, &first.name, &dir.join("transit_times.svg"))?;
@@ -380,8 +380,9 @@ fn sweep(args: &RunArgs) -> Result<(), String> {
     let exp = experiment(&scenario, args, Vec::new())?;
     let networks: Vec<(String, Network)> = points
         .iter()
-        .map(|p| (p.label.clone(), Network::compile(&p.spec)))
-        .collect();
+        .map(|p| Network::compile(&p.spec).map(|n| (p.label.clone(), n)))
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())?;
     let bar = progress_bar();
     let progress = |done: u64, total: u64| {
         bar.set_length(total);

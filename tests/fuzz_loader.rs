@@ -126,9 +126,10 @@ proptest! {
         match Scenario::from_bytes(&bytes, "fuzz.toml") {
             Ok(scenario) => {
                 // A valid scenario must also compile, for every variant.
-                let _ = Network::compile(scenario.base());
+                Network::compile(scenario.base()).map_err(|e| TestCaseError::fail(e.to_string()))?;
                 for name in scenario.variant_names() {
-                    let _ = Network::compile(scenario.variant(name).unwrap());
+                    let spec = scenario.variant(name).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                    Network::compile(&spec).map_err(|e| TestCaseError::fail(e.to_string()))?;
                 }
             }
             Err(e) => {

@@ -68,7 +68,7 @@ fn the_event_budget_ends_a_replication_as_saturated() {
             "replications = 20\nmax_events_per_replication = 20000",
         );
     let scenario = Scenario::from_str(&text, "budget.toml").unwrap();
-    let net = corridor::model::Network::compile(scenario.base());
+    let net = corridor::model::Network::compile(scenario.base()).unwrap();
     let k = corridor::model::run_replication(&net, 1, 0);
     let s = k.saturation.expect("saturated by the event budget");
     assert!(s.reason.contains("event budget of 20000"), "{s:?}");

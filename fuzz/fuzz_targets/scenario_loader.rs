@@ -14,11 +14,10 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     match Scenario::from_bytes(data, "fuzz.toml") {
         Ok(scenario) => {
-            let _ = Network::compile(scenario.base());
+            Network::compile(scenario.base()).expect("a loaded scenario compiles");
             for name in scenario.variant_names() {
-                if let Ok(spec) = scenario.variant(name) {
-                    let _ = Network::compile(spec);
-                }
+                let spec = scenario.variant(name).expect("a declared variant resolves");
+                Network::compile(&spec).expect("a loaded variant compiles");
             }
         }
         Err(e) => assert!(e.to_string().starts_with("error: fuzz.toml")),

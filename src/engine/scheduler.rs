@@ -2,7 +2,7 @@
 
 use super::queue::{Entry, EventQueue};
 use super::time::SimTime;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 /// Identifies one scheduled event so that it can be cancelled.
 ///
@@ -46,7 +46,12 @@ pub struct Scheduler<E> {
     /// Key of the last event handed to the model; every key at or below it has fired.
     last_fired: Option<(SimTime, u64)>,
     queue: EventQueue<E>,
+    /// Sequence numbers of cancelled events still sitting in the queue.
     cancelled: HashSet<u64>,
+    /// Keys of cancelled events already dropped from the queue but not yet at or below
+    /// `last_fired`, so that a second `cancel` of them still answers `false`. Entries
+    /// leave as soon as an event with a later key fires, so this set stays tiny.
+    discarded: BTreeSet<(SimTime, u64)>,
     stop_requested: bool,
 }
 
@@ -70,6 +75,7 @@ impl<E> Scheduler<E> {
             last_fired: None,
             queue: EventQueue::with_capacity(capacity),
             cancelled: HashSet::new(),
+            discarded: BTreeSet::new(),
             stop_requested: false,
         }
     }
@@ -111,7 +117,11 @@ impl<E> Scheduler<E> {
     /// `false` if it had already fired or been cancelled.
     pub fn cancel(&mut self, handle: EventHandle) -> bool {
         let key = (handle.time, handle.seq);
-        if handle.seq >= self.next_seq || self.last_fired.is_some_and(|fired| key <= fired) {
+        // Every key at or below the last fired one has left the queue (fired or dropped).
+        if handle.seq >= self.next_seq
+            || self.last_fired.is_some_and(|fired| key <= fired)
+            || self.discarded.contains(&key)
+        {
             return false;
         }
         self.cancelled.insert(handle.seq)
@@ -150,6 +160,7 @@ impl<E> Scheduler<E> {
                 Some(front) if self.cancelled.contains(&front.seq) => {
                     let entry = self.queue.pop().expect("peeked entry exists");
                     self.cancelled.remove(&entry.seq);
+                    self.discarded.insert((entry.time, entry.seq));
                 }
                 _ => break,
             }
@@ -167,7 +178,12 @@ impl<E> Scheduler<E> {
         let entry = self.queue.pop()?;
         debug_assert!(entry.time >= self.now, "time went backwards");
         self.now = entry.time;
-        self.last_fired = Some((entry.time, entry.seq));
+        let fired = (entry.time, entry.seq);
+        self.last_fired = Some(fired);
+        // Dropped keys below the fired one are now covered by `last_fired`.
+        while self.discarded.first().is_some_and(|&k| k <= fired) {
+            self.discarded.pop_first();
+        }
         Some(entry.event)
     }
 
@@ -216,5 +232,101 @@ mod tests {
         assert!(!s.cancel(a), "already fired");
         assert_eq!(s.pop_due(SimTime::MAX), None);
         assert_eq!(s.pending(), 0);
+    }
+
+    #[test]
+    fn cancelling_twice_after_the_front_was_dropped_is_refused() {
+        let mut s = Scheduler::new();
+        let a = s.schedule_in(SimTime::from_millis(5), 'a');
+        let b = s.schedule_in(SimTime::from_millis(9), 'b');
+        assert!(s.cancel(a));
+        // Peeking drops the cancelled front entry.
+        assert_eq!(s.next_time(), Some(SimTime::from_millis(9)));
+        assert!(!s.cancel(a), "a second cancel of a dropped event");
+        assert_eq!(s.pending(), 1);
+        assert_eq!(s.pop_due(SimTime::MAX), Some('b'));
+        assert_eq!(s.pending(), 0);
+        assert!(!s.cancel(b));
+    }
+
+    mod model_based {
+        use super::*;
+        use proptest::prelude::*;
+        use std::collections::BTreeMap;
+
+        #[derive(Debug, Clone)]
+        enum Op {
+            /// Schedule at now + delay (ms).
+            Schedule(u64),
+            /// Cancel the k-th handle ever issued (modulo the count).
+            Cancel(usize),
+            /// `next_time()`.
+            Peek,
+            /// `pop_due(now + horizon)`.
+            Pop(u64),
+        }
+
+        fn op() -> impl Strategy<Value = Op> {
+            prop_oneof![
+                4 => (0u64..50).prop_map(Op::Schedule),
+                3 => any::<usize>().prop_map(Op::Cancel),
+                2 => Just(Op::Peek),
+                3 => (0u64..60).prop_map(Op::Pop),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 2_000, failure_persistence: None, ..ProptestConfig::default() })]
+
+            /// Random schedule / cancel / cancel-again / peek / pop sequences agree with a
+            /// `BTreeMap` of live events: `pending()`, the order of events and the answer
+            /// of every `cancel`.
+            #[test]
+            fn scheduler_matches_a_btreemap_model(ops in proptest::collection::vec(op(), 1..200)) {
+                let mut s: Scheduler<u32> = Scheduler::new();
+                let mut live: BTreeMap<(u64, u64), u32> = BTreeMap::new();
+                let mut handles: Vec<(EventHandle, (u64, u64))> = Vec::new();
+                let mut next_id = 0u32;
+                for op in ops {
+                    match op {
+                        Op::Schedule(delay) => {
+                            let h = s.schedule_in(SimTime::from_millis(delay), next_id);
+                            let key = (h.time().as_millis(), handles.len() as u64);
+                            live.insert(key, next_id);
+                            handles.push((h, key));
+                            next_id += 1;
+                        }
+                        Op::Cancel(k) if !handles.is_empty() => {
+                            let (h, key) = handles[k % handles.len()];
+                            let expected = live.remove(&key).is_some();
+                            prop_assert_eq!(s.cancel(h), expected, "cancel of {:?}", key);
+                        }
+                        Op::Cancel(_) => {}
+                        Op::Peek => {
+                            let expected = live.keys().next().map(|k| SimTime::from_millis(k.0));
+                            prop_assert_eq!(s.next_time(), expected);
+                        }
+                        Op::Pop(horizon) => {
+                            let until = s.now().saturating_add(SimTime::from_millis(horizon));
+                            let expected = live
+                                .first_key_value()
+                                .filter(|(k, _)| k.0 <= until.as_millis())
+                                .map(|(k, v)| (*k, *v));
+                            let got = s.pop_due(until);
+                            prop_assert_eq!(got, expected.map(|(_, v)| v));
+                            if let Some((k, _)) = expected {
+                                live.remove(&k);
+                                prop_assert_eq!(s.now().as_millis(), k.0);
+                            }
+                        }
+                    }
+                    prop_assert_eq!(s.pending(), live.len());
+                }
+                // Drain: the rest fire in key order.
+                let rest: Vec<u32> = std::iter::from_fn(|| s.pop_due(SimTime::MAX)).collect();
+                prop_assert_eq!(rest, live.values().copied().collect::<Vec<_>>());
+                prop_assert_eq!(s.pending(), 0);
+            }
+        }
     }
 }

@@ -44,9 +44,10 @@ pub trait Model {
 /// Why a run stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum StopReason {
-    /// No events were left.
+    /// No events were left. When the run had an end time (not [`SimTime::MAX`]), the
+    /// clock was still moved to that end time.
     Exhausted,
-    /// The next event lies after the requested end time; the clock was set to it.
+    /// The next event lies after the requested end time; the clock was set to the end time.
     ReachedTime,
     /// The step budget was used up.
     StepBudget,
@@ -128,7 +129,9 @@ impl<M: Model> Simulation<M> {
         self.run_with(SimTime::MAX, u64::MAX)
     }
 
-    /// Runs every event due at or before `end`, then sets the clock to `end`.
+    /// Runs every event due at or before `end`, then sets the clock to `end` — also
+    /// when the queue empties before `end` (the stop reason is then
+    /// [`StopReason::Exhausted`]).
     pub fn run_until(&mut self, end: SimTime) -> RunReport {
         self.run_with(end, u64::MAX)
     }
@@ -139,7 +142,10 @@ impl<M: Model> Simulation<M> {
     }
 
     /// Runs until `end`, the step budget `max_events`, an empty queue, or a stop
-    /// requested by the model — whichever comes first.
+    /// requested by the model — whichever comes first. When it stops at `end` or
+    /// because the queue is empty, the clock is set to `end` (unless `end` is
+    /// [`SimTime::MAX`], which means "no end"); after a step budget or a requested
+    /// stop the clock stays at the last event.
     pub fn run_with(&mut self, end: SimTime, max_events: u64) -> RunReport {
         self.scheduler.clear_stop_request();
         let mut events = 0u64;
@@ -148,11 +154,15 @@ impl<M: Model> Simulation<M> {
                 break StopReason::StepBudget;
             }
             let Some(event) = self.scheduler.pop_due(end) else {
-                if self.scheduler.next_time().is_some() {
+                let more = self.scheduler.next_time().is_some();
+                if end < SimTime::MAX {
                     self.scheduler.advance_to(end);
-                    break StopReason::ReachedTime;
                 }
-                break StopReason::Exhausted;
+                break if more {
+                    StopReason::ReachedTime
+                } else {
+                    StopReason::Exhausted
+                };
             };
             self.model.handle(event, &mut self.scheduler);
             events += 1;
@@ -237,6 +247,20 @@ mod tests {
         assert_eq!(report.stop, StopReason::Exhausted);
         assert_eq!(report.events, 1);
         assert_eq!(sim.events_processed(), 3);
+    }
+
+    #[test]
+    fn run_until_sets_the_clock_to_the_end_when_the_queue_empties_first() {
+        let mut sim = Simulation::new(Recorder { fired: vec![] });
+        sim.scheduler_mut().schedule_at(SimTime::from_millis(10), 1).unwrap();
+        let report = sim.run_until(SimTime::from_millis(100));
+        assert_eq!(report.stop, StopReason::Exhausted);
+        assert_eq!(report.now, SimTime::from_millis(100));
+        assert_eq!(sim.now(), SimTime::from_millis(100));
+        // Without an end time the clock stays at the last event.
+        let mut sim = Simulation::new(Recorder { fired: vec![] });
+        sim.scheduler_mut().schedule_at(SimTime::from_millis(10), 1).unwrap();
+        assert_eq!(sim.run().now, SimTime::from_millis(10));
     }
 
     #[test]

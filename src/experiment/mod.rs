@@ -7,8 +7,8 @@
 //! results are collected in replication order, so every number is identical, bit for
 //! bit, for any thread count.
 
-use crate::model::{Network, ReplicationKpis, Saturation, run_replication};
-use crate::scenario::{BASE, Scenario, ScenarioError, ScenarioSpec};
+use crate::model::{CompileError, Network, ReplicationKpis, Saturation, run_replication};
+use crate::scenario::{BASE, Scenario, ScenarioError, UnknownVariant, VariantError};
 use crate::stats::{OnlineStats, Summary, student_t_quantile};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -313,15 +313,66 @@ fn run_batch(
     per_network
 }
 
+/// Why an experiment could not run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ExperimentError {
+    /// A variant name the scenario does not declare.
+    #[error(transparent)]
+    UnknownVariant(#[from] UnknownVariant),
+    /// A variant that does not resolve into a valid scenario.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// A variant that cannot be compiled into a network.
+    #[error("variant {variant:?}: {error}")]
+    Compile {
+        /// The variant.
+        variant: String,
+        /// Why.
+        error: CompileError,
+    },
+}
+
+impl From<VariantError> for ExperimentError {
+    fn from(e: VariantError) -> Self {
+        match e {
+            VariantError::Unknown(u) => ExperimentError::UnknownVariant(u),
+            VariantError::Invalid(s) => ExperimentError::Scenario(s),
+        }
+    }
+}
+
+/// Compiles the networks of `variants` of `scenario`.
+///
+/// # Errors
+/// An unknown variant name, or a variant that cannot be compiled.
+pub fn compile_variants(scenario: &Scenario, variants: &[String]) -> Result<Vec<(String, Network)>, ExperimentError> {
+    for name in variants {
+        scenario.check_variant_name(name)?;
+    }
+    variants
+        .iter()
+        .map(|name| {
+            let spec = scenario.variant(name)?;
+            let network = Network::compile(&spec).map_err(|error| ExperimentError::Compile {
+                variant: name.clone(),
+                error,
+            })?;
+            Ok((name.clone(), network))
+        })
+        .collect()
+}
+
 impl Experiment {
     /// Runs the experiment on `scenario`.
-    pub fn run(&self, scenario: &Scenario, progress: Option<Progress<'_>>) -> Result<ExperimentResult, ScenarioError> {
-        let specs: Vec<(String, &ScenarioSpec)> = self
-            .variants
-            .iter()
-            .map(|n| scenario.variant(n).map(|s| (n.clone(), s)))
-            .collect::<Result<_, _>>()?;
-        let networks: Vec<(String, Network)> = specs.iter().map(|(n, s)| (n.clone(), Network::compile(s))).collect();
+    ///
+    /// # Errors
+    /// An unknown variant name, or a variant that cannot be compiled.
+    pub fn run(
+        &self,
+        scenario: &Scenario,
+        progress: Option<Progress<'_>>,
+    ) -> Result<ExperimentResult, ExperimentError> {
+        let networks = compile_variants(scenario, &self.variants)?;
         Ok(self.run_networks(&scenario.base().scenario.name, networks, progress))
     }
 

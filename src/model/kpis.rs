@@ -47,6 +47,20 @@ pub struct ServiceKpis {
     pub utilisation: f64,
 }
 
+/// KPIs of one rail line. Its capacity (`trains_per_day`) is per direction, and
+/// every train takes a path: loaded trains and their empty returns alike.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RailKpis {
+    /// Rail link id.
+    pub id: String,
+    /// Trains per day entering the line from `between[0]` towards `between[1]`.
+    pub trains_per_day_forward: f64,
+    /// Trains per day in the other direction.
+    pub trains_per_day_reverse: f64,
+    /// Trains in the busier direction over the paths the line offers (0–1).
+    pub utilisation: f64,
+}
+
 /// KPIs of one flow.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FlowKpis {
@@ -64,15 +78,18 @@ pub struct FlowKpis {
     pub transit_p95_hours: f64,
 }
 
-/// System totals over the whole run (warm-up included), for conservation.
+/// System totals over the measured window (after the warm-up), like every other KPI.
+/// They balance: `in_system_start + generated = delivered + in_system`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SystemKpis {
-    /// Tonnes that entered the model.
+    /// Tonnes that entered the model in the window (flows and open arrivals).
     pub generated_tonnes: f64,
-    /// Tonnes that left it at their destination.
+    /// Tonnes that left it at their destination in the window.
     pub delivered_tonnes: f64,
     /// Tonnes inside at the end (yards, gates, vessels, trains, queues).
     pub in_system_tonnes: f64,
+    /// Tonnes inside when the window opened (the end of the warm-up).
+    pub in_system_start_tonnes: f64,
     /// Events handled.
     pub events: f64,
 }
@@ -124,6 +141,8 @@ pub struct ReplicationKpis {
     pub ports: Vec<PortKpis>,
     /// Per ship and train service.
     pub services: Vec<ServiceKpis>,
+    /// Per rail line.
+    pub rails: Vec<RailKpis>,
     /// Per flow.
     pub flows: Vec<FlowKpis>,
     /// Utilisation of every resource, by name (berth groups, yards, fleets, lines).
@@ -163,6 +182,16 @@ impl ReplicationKpis {
             out.push((format!("service.{}.load_factor", s.id), s.load_factor));
             out.push((format!("service.{}.utilisation", s.id), s.utilisation));
         }
+        for r in &self.rails {
+            out.push((
+                format!("rail.{}.trains_per_day.forward", r.id),
+                r.trains_per_day_forward,
+            ));
+            out.push((
+                format!("rail.{}.trains_per_day.reverse", r.id),
+                r.trains_per_day_reverse,
+            ));
+        }
         for f in &self.flows {
             let k = |name: &str| format!("flow.{}.{name}", f.id);
             out.push((k("generated_tonnes"), f.generated_tonnes));
@@ -177,6 +206,10 @@ impl ReplicationKpis {
         out.push(("system.generated_tonnes".into(), self.system.generated_tonnes));
         out.push(("system.delivered_tonnes".into(), self.system.delivered_tonnes));
         out.push(("system.in_system_tonnes".into(), self.system.in_system_tonnes));
+        out.push((
+            "system.in_system_start_tonnes".into(),
+            self.system.in_system_start_tonnes,
+        ));
         out.push(("system.events".into(), self.system.events));
         out.push((
             "system.saturated".into(),
@@ -303,13 +336,29 @@ impl Corridor<'_> {
                 utilisation: finite(busy),
             });
         }
+        let mut rails = Vec::new();
         for (i, link) in net.rail_links.iter().enumerate() {
-            let per_day = if measured_hours > 0.0 {
-                self.line_trains[i] as f64 / (measured_hours / 24.0)
-            } else {
-                0.0
+            // Capacity is per direction; loaded and empty trains both take a path. The
+            // line's utilisation is that of its busier direction: trains counted against
+            // the most paths a window of this length can hold.
+            let window = (end - net.warmup).as_millis();
+            let paths = window.div_ceil(link.headway.as_millis().max(1)).max(1) as f64;
+            let [forward, reverse] = self.line_trains[i];
+            let per_day = |n: u64| {
+                if measured_hours > 0.0 {
+                    n as f64 / (measured_hours / 24.0)
+                } else {
+                    0.0
+                }
             };
-            utilisation.push((format!("rail.{}", link.id), finite(per_day / link.trains_per_day)));
+            let busier = forward.max(reverse) as f64 / paths;
+            utilisation.push((format!("rail.{}", link.id), finite(busier)));
+            rails.push(RailKpis {
+                id: link.id.clone(),
+                trains_per_day_forward: per_day(forward),
+                trains_per_day_reverse: per_day(reverse),
+                utilisation: finite(busier),
+            });
         }
         let flows = net
             .flows
@@ -340,14 +389,16 @@ impl Corridor<'_> {
         ReplicationKpis {
             ports,
             services,
+            rails,
             flows,
             utilisation,
             system: SystemKpis {
-                generated_tonnes: tonnes(conservation.generated_kg),
-                delivered_tonnes: tonnes(conservation.delivered_kg),
+                generated_tonnes: tonnes(self.window_generated),
+                delivered_tonnes: tonnes(self.window_delivered),
                 in_system_tonnes: tonnes(
                     conservation.waiting_kg + conservation.on_vessels_kg + conservation.on_trains_kg,
                 ),
+                in_system_start_tonnes: tonnes(self.in_system_at_start),
                 events: events as f64,
             },
             bottleneck: Bottleneck {

@@ -12,8 +12,8 @@ mod network;
 mod sim;
 mod state;
 
-pub use kpis::{Bottleneck, Conservation, FlowKpis, PortKpis, ReplicationKpis, ServiceKpis, SystemKpis};
-pub use network::{Kg, Network, kg_from_tonnes, month_of, tonnes};
+pub use kpis::{Bottleneck, Conservation, FlowKpis, PortKpis, RailKpis, ReplicationKpis, ServiceKpis, SystemKpis};
+pub use network::{CompileError, Kg, Network, kg_from_tonnes, month_of, tonnes};
 pub use sim::{Corridor, Event, Saturation, Trace};
 
 use crate::engine::{Scheduler, SimTime, Simulation, StopReason, Streams};
@@ -25,7 +25,7 @@ use crate::engine::{Scheduler, SimTime, Simulation, StopReason, Streams};
 /// use corridor::model::{Network, run_replication};
 /// use corridor::scenario::Scenario;
 /// let scenario = Scenario::load("scenarios/mmc_port.toml").unwrap();
-/// let network = Network::compile(scenario.base());
+/// let network = Network::compile(scenario.base()).unwrap();
 /// let kpis = run_replication(&network, 42, 0);
 /// assert!(kpis.conservation.holds());
 /// ```
@@ -73,10 +73,38 @@ fn run(
             ),
         });
     }
-    debug_assert!(
-        kpis.conservation.holds(),
-        "cargo not conserved: {:?}",
-        kpis.conservation
-    );
+    if cfg!(debug_assertions) {
+        // Debug builds and tests audit every replication.
+        if let Err(violation) = model.check_invariants() {
+            panic!("replication {replication} (seed {master_seed}) broke an invariant: {violation}");
+        }
+        assert!(
+            kpis.conservation.holds(),
+            "cargo not conserved: {:?}",
+            kpis.conservation
+        );
+    }
     (kpis, model.trace())
+}
+
+/// Runs a replication like [`run_replication`] and always audits it (in release builds
+/// too): conservation against the live consignments and the structural invariants.
+///
+/// # Errors
+/// The first invariant found broken.
+pub fn run_audited(network: &Network, master_seed: u64, replication: u64) -> Result<ReplicationKpis, String> {
+    let model = Corridor::new(network, Streams::new(master_seed, replication));
+    let mut sim = Simulation::with_scheduler(model, Scheduler::with_capacity(1024));
+    {
+        let (model, scheduler) = sim.parts_mut();
+        model.start(scheduler);
+    }
+    let report = sim.run_with(network.end, network.max_events);
+    let model = sim.model();
+    model.check_invariants()?;
+    let kpis = model.kpis(report.now, report.events);
+    if !kpis.conservation.holds() {
+        return Err(format!("cargo not conserved: {:?}", kpis.conservation));
+    }
+    Ok(kpis)
 }

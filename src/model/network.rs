@@ -3,7 +3,7 @@
 //! read-only by every replication.
 
 use crate::engine::SimTime;
-use crate::scenario::{BerthClass, DeparturePolicy, Sampler, ScenarioSpec};
+use crate::scenario::{BerthClass, DeparturePolicy, DistError, DistSpec, Issue, LegCarrier, Sampler, ScenarioSpec};
 
 /// Kilograms: cargo is counted in whole kilograms so conservation is exact.
 pub type Kg = u64;
@@ -274,31 +274,112 @@ fn hours(h: f64) -> SimTime {
     SimTime::from_hours_clamped(h)
 }
 
+/// Why a scenario could not be compiled into a network.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CompileError {
+    /// The scenario fails its semantic checks (see [`crate::scenario::check`]).
+    #[error("the scenario is not valid: {}", .0.iter().map(|i| format!("`{}`: {}", i.path, i.message)).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<Issue>),
+    /// A reference to an id that does not exist.
+    #[error("{entity} refers to an unknown {kind} {id:?}")]
+    UnknownReference {
+        /// Where the reference is, e.g. `ship_services.ferry.route[1]`.
+        entity: String,
+        /// What kind of id was expected.
+        kind: &'static str,
+        /// The id.
+        id: String,
+    },
+    /// No service carries a leg of a flow.
+    #[error("{entity}: no service carries {class} cargo from {from:?} to {to:?}")]
+    UnservedLeg {
+        /// The flow, e.g. `flows.boxes`.
+        entity: String,
+        /// Cargo class.
+        class: &'static str,
+        /// Leg origin.
+        from: String,
+        /// Leg destination.
+        to: String,
+    },
+    /// A distribution with parameters that cannot be sampled.
+    #[error("{entity}: {source}")]
+    Distribution {
+        /// The field holding the distribution.
+        entity: String,
+        /// What is wrong with it.
+        source: DistError,
+    },
+}
+
+fn sampler(entity: impl Fn() -> String, d: &DistSpec) -> Result<Sampler, CompileError> {
+    d.sampler().map_err(|source| CompileError::Distribution {
+        entity: entity(),
+        source,
+    })
+}
+
+fn find<T>(
+    items: &[T],
+    id: &str,
+    key: impl Fn(&T) -> &str,
+    entity: impl Fn() -> String,
+    kind: &'static str,
+) -> Result<usize, CompileError> {
+    items
+        .iter()
+        .position(|x| key(x) == id)
+        .ok_or_else(|| CompileError::UnknownReference {
+            entity: entity(),
+            kind,
+            id: id.to_string(),
+        })
+}
+
 impl Network {
-    /// Compiles a *validated* spec (see [`crate::scenario::check`]). References that
-    /// validation guarantees are looked up with fallbacks, never unwrapped.
-    pub fn compile(spec: &ScenarioSpec) -> Network {
+    /// Compiles a scenario into a network. The scenario is checked first (exactly as a
+    /// file is; see [`crate::scenario::check`]), and every reference is resolved.
+    ///
+    /// # Errors
+    /// The scenario's semantic problems, or a reference, leg or distribution that
+    /// cannot be compiled.
+    pub fn compile(spec: &ScenarioSpec) -> Result<Network, CompileError> {
+        let issues = crate::scenario::check(spec);
+        if !issues.is_empty() {
+            return Err(CompileError::Invalid(issues));
+        }
         let s = &spec.scenario;
         let warmup = SimTime::from_hours_clamped(s.warmup_days * 24.0);
         let end = warmup + SimTime::from_hours_clamped(s.horizon_days * 24.0);
         let mut nodes: Vec<NodeDef> = Vec::new();
         let mut ports = Vec::new();
         for (id, p) in &spec.ports {
-            let berths = p
-                .berths
-                .iter()
-                .map(|(class, b)| BerthDef {
+            let mut berths = Vec::new();
+            for (class, b) in &p.berths {
+                let handling = match (&b.service_hours, b.handling_tonnes_per_hour) {
+                    (Some(d), _) => Handling::Service(sampler(
+                        || format!("ports.{id}.berths.{}.service_hours", class.name()),
+                        d,
+                    )?),
+                    (None, Some(rate)) => Handling::Rate {
+                        kg_per_hour: rate * 1000.0,
+                        berthing: hours(b.berthing_hours),
+                    },
+                    (None, None) => {
+                        return Err(CompileError::Invalid(vec![Issue {
+                            path: format!("ports.{id}.berths.{}", class.name()),
+                            message: "give either a handling rate or a service-time distribution".into(),
+                            valid: None,
+                            location: None,
+                        }]));
+                    }
+                };
+                berths.push(BerthDef {
                     class: *class,
                     count: b.count,
-                    handling: match (&b.service_hours, b.handling_tonnes_per_hour) {
-                        (Some(d), _) => Handling::Service(d.sampler()),
-                        (None, rate) => Handling::Rate {
-                            kg_per_hour: rate.unwrap_or(1.0) * 1000.0,
-                            berthing: hours(b.berthing_hours),
-                        },
-                    },
-                })
-                .collect();
+                    handling,
+                });
+            }
             ports.push(PortDef {
                 id: id.clone(),
                 node: nodes.len(),
@@ -316,52 +397,60 @@ impl Network {
                 port: None,
             });
         }
-        let node_of = |id: &str| nodes.iter().position(|n| n.id == id).unwrap_or(0);
-        let port_of = |id: &str| ports.iter().position(|p: &PortDef| p.id == id).unwrap_or(0);
+        let node_of = |id: &str, entity: &dyn Fn() -> String| find(&nodes, id, |n| n.id.as_str(), entity, "node");
+        let port_of = |id: &str, entity: &dyn Fn() -> String| find(&ports, id, |p| p.id.as_str(), entity, "port");
 
-        let sea_links: Vec<(String, Sampler)> = spec
-            .sea_links
-            .iter()
-            .map(|(id, l)| (id.clone(), l.sailing_hours.sampler()))
-            .collect();
-        let sea_between = |a: &str, b: &str| {
+        let mut sea_links = Vec::new();
+        for (id, l) in &spec.sea_links {
+            sea_links.push((
+                id.clone(),
+                sampler(|| format!("sea_links.{id}.sailing_hours"), &l.sailing_hours)?,
+            ));
+        }
+        let sea_between = |a: &str, b: &str, entity: &dyn Fn() -> String| {
             spec.sea_links
                 .values()
                 .position(|l| (l.between[0] == a && l.between[1] == b) || (l.between[0] == b && l.between[1] == a))
-                .unwrap_or(0)
+                .ok_or_else(|| CompileError::UnknownReference {
+                    entity: entity(),
+                    kind: "sea link",
+                    id: format!("{a} ↔ {b}"),
+                })
         };
-        let rail_links: Vec<RailLinkDef> = spec
-            .rail_links
-            .iter()
-            .map(|(id, l)| RailLinkDef {
+        let mut rail_links = Vec::new();
+        for (id, l) in &spec.rail_links {
+            rail_links.push(RailLinkDef {
                 id: id.clone(),
-                transit: l.transit_hours.sampler(),
+                transit: sampler(|| format!("rail_links.{id}.transit_hours"), &l.transit_hours)?,
                 headway: hours(24.0 / l.trains_per_day),
                 trains_per_day: l.trains_per_day,
-            })
-            .collect();
+            });
+        }
 
+        let ship_ids: Vec<&String> = spec.ship_services.keys().collect();
+        let train_ids: Vec<&String> = spec.train_services.keys().collect();
         let mut legs: Vec<LegDef> = Vec::new();
         let mut flows = Vec::new();
         for (id, f) in &spec.flows {
+            let entity = || format!("flows.{id}");
             let mut flow_legs = Vec::new();
             for pair in f.route.windows(2) {
                 let (from, to) = (&pair[0], &pair[1]);
-                let ship = spec.ship_services.iter().position(|(_, s)| {
-                    s.vessels > 0 && s.class == f.class && s.route.contains(from) && s.route.contains(to)
-                });
-                let carrier = match ship {
-                    Some(i) => Carrier::Ship(i),
-                    None => Carrier::Train(
-                        spec.train_services
-                            .values()
-                            .position(|t| t.trainsets > 0 && t.route[0] == *from && t.route[1] == *to)
-                            .unwrap_or(0),
-                    ),
+                let carrier = match spec.leg_carrier(f.class, from, to) {
+                    Some(LegCarrier::Ship(s)) => Carrier::Ship(ship_ids.iter().position(|x| *x == s).unwrap_or(0)),
+                    Some(LegCarrier::Train(t)) => Carrier::Train(train_ids.iter().position(|x| *x == t).unwrap_or(0)),
+                    None => {
+                        return Err(CompileError::UnservedLeg {
+                            entity: entity(),
+                            class: f.class.name(),
+                            from: from.clone(),
+                            to: to.clone(),
+                        });
+                    }
                 };
                 let leg = LegDef {
-                    from: node_of(from),
-                    to: node_of(to),
+                    from: node_of(from, &entity)?,
+                    to: node_of(to, &entity)?,
                     carrier,
                 };
                 let index = legs
@@ -378,124 +467,130 @@ impl Network {
                 .unwrap_or_else(|| f.annual_teu.unwrap_or(0.0) * f.tonnes_per_teu.unwrap_or(0.0));
             let mean = f.consignment_tonnes.mean().max(1e-3);
             let (seasonality, peak_factor) = monthly(f.seasonality.as_ref());
+            let origin = f.route.first().ok_or_else(|| CompileError::UnknownReference {
+                entity: entity(),
+                kind: "origin",
+                id: String::new(),
+            })?;
             flows.push(FlowDef {
                 id: id.clone(),
                 legs: flow_legs,
-                origin: node_of(&f.route[0]),
+                origin: node_of(origin, &entity)?,
                 class: f.class,
                 rate_per_hour: annual / mean / 8_760.0,
                 seasonality,
                 peak_factor,
-                size: f.consignment_tonnes.sampler(),
+                size: sampler(|| format!("flows.{id}.consignment_tonnes"), &f.consignment_tonnes)?,
             });
         }
 
-        let ship_services = spec
-            .ship_services
-            .iter()
-            .enumerate()
-            .map(|(index, (id, sv))| {
-                let route: Vec<usize> = sv.route.iter().map(|p| port_of(p)).collect();
-                let n = sv.route.len();
-                let sailing = (0..n)
-                    .map(|i| sea_between(&sv.route[i], &sv.route[(i + 1) % n]))
-                    .collect();
-                let load_legs = (0..n)
-                    .map(|pos| {
-                        let from = ports[route[pos]].node;
-                        (1..n)
-                            .filter_map(|k| {
-                                let to = ports[route[(pos + k) % n]].node;
-                                legs.iter()
-                                    .position(|l| l.from == from && l.to == to && l.carrier == Carrier::Ship(index))
-                            })
-                            .collect()
-                    })
-                    .collect();
-                let capacity = kg_from_tonnes(sv.capacity_tonnes);
-                ShipServiceDef {
-                    id: id.clone(),
-                    class: sv.class,
-                    vessels: sv.vessels,
-                    capacity,
-                    route,
-                    sailing,
-                    load_legs,
-                    fill: (capacity as f64 * sv.fill_threshold).round() as Kg,
-                    max_wait: hours(sv.max_wait_hours),
-                }
-            })
-            .collect();
+        let mut ship_services = Vec::new();
+        for (index, (id, sv)) in spec.ship_services.iter().enumerate() {
+            let entity = || format!("ship_services.{id}.route");
+            let route: Vec<usize> = sv.route.iter().map(|p| port_of(p, &entity)).collect::<Result<_, _>>()?;
+            let n = sv.route.len();
+            let sailing = (0..n)
+                .map(|i| sea_between(&sv.route[i], &sv.route[(i + 1) % n], &entity))
+                .collect::<Result<Vec<_>, _>>()?;
+            let load_legs = (0..n)
+                .map(|pos| {
+                    let from = ports[route[pos]].node;
+                    (1..n)
+                        .filter_map(|k| {
+                            let to = ports[route[(pos + k) % n]].node;
+                            legs.iter()
+                                .position(|l| l.from == from && l.to == to && l.carrier == Carrier::Ship(index))
+                        })
+                        .collect()
+                })
+                .collect();
+            let capacity = kg_from_tonnes(sv.capacity_tonnes);
+            ship_services.push(ShipServiceDef {
+                id: id.clone(),
+                class: sv.class,
+                vessels: sv.vessels,
+                capacity,
+                route,
+                sailing,
+                load_legs,
+                fill: (capacity as f64 * sv.fill_threshold).round() as Kg,
+                max_wait: hours(sv.max_wait_hours),
+            });
+        }
 
-        let train_services = spec
-            .train_services
-            .iter()
-            .enumerate()
-            .map(|(index, (id, t))| {
-                let (link, direction) = spec
-                    .rail_links
-                    .values()
-                    .enumerate()
-                    .find_map(|(i, l)| {
-                        if l.between[0] == t.route[0] && l.between[1] == t.route[1] {
-                            Some((i, 0))
-                        } else if l.between[1] == t.route[0] && l.between[0] == t.route[1] {
-                            Some((i, 1))
-                        } else {
-                            None
-                        }
-                    })
-                    .unwrap_or((0, 0));
-                TrainServiceDef {
-                    id: id.clone(),
-                    leg: legs.iter().position(|l| l.carrier == Carrier::Train(index)),
-                    from: node_of(&t.route[0]),
-                    to: node_of(&t.route[1]),
-                    link,
-                    direction,
-                    trainsets: t.trainsets,
-                    capacity: kg_from_tonnes(t.wagons as f64 * t.tonnes_per_wagon),
-                    policy: t.departure,
-                    timetable: hours(t.timetable_hours.unwrap_or(24.0)),
-                    max_wait: hours(t.max_wait_hours),
-                    loading: hours(t.loading_hours),
-                    unloading: hours(t.unloading_hours),
-                }
-            })
-            .collect();
+        let mut train_services = Vec::new();
+        for (index, (id, t)) in spec.train_services.iter().enumerate() {
+            let entity = || format!("train_services.{id}.route");
+            let (link, direction) = spec
+                .rail_links
+                .values()
+                .enumerate()
+                .find_map(|(i, l)| {
+                    if l.between[0] == t.route[0] && l.between[1] == t.route[1] {
+                        Some((i, 0))
+                    } else if l.between[1] == t.route[0] && l.between[0] == t.route[1] {
+                        Some((i, 1))
+                    } else {
+                        None
+                    }
+                })
+                .ok_or_else(|| CompileError::UnknownReference {
+                    entity: entity(),
+                    kind: "rail link",
+                    id: format!("{} ↔ {}", t.route[0], t.route[1]),
+                })?;
+            train_services.push(TrainServiceDef {
+                id: id.clone(),
+                leg: legs.iter().position(|l| l.carrier == Carrier::Train(index)),
+                from: node_of(&t.route[0], &entity)?,
+                to: node_of(&t.route[1], &entity)?,
+                link,
+                direction,
+                trainsets: t.trainsets,
+                capacity: kg_from_tonnes(t.wagons as f64 * t.tonnes_per_wagon),
+                policy: t.departure,
+                timetable: hours(t.timetable_hours.unwrap_or(24.0)),
+                max_wait: hours(t.max_wait_hours),
+                loading: hours(t.loading_hours),
+                unloading: hours(t.unloading_hours),
+            });
+        }
 
-        let arrivals = spec
-            .ship_arrivals
-            .iter()
-            .map(|(id, a)| {
-                let port = port_of(&a.port);
-                ArrivalDef {
-                    id: id.clone(),
-                    port,
-                    berth: ports[port].berth_of(a.class).unwrap_or(0),
-                    rate_per_hour: a.ships_per_year / 8_760.0,
-                    cargo: a.cargo_tonnes.sampler(),
-                }
-            })
-            .collect();
+        let mut arrivals = Vec::new();
+        for (id, a) in &spec.ship_arrivals {
+            let entity = || format!("ship_arrivals.{id}");
+            let port = port_of(&a.port, &entity)?;
+            let berth = ports[port]
+                .berth_of(a.class)
+                .ok_or_else(|| CompileError::UnknownReference {
+                    entity: entity(),
+                    kind: "berth class at that port",
+                    id: a.class.name().to_string(),
+                })?;
+            arrivals.push(ArrivalDef {
+                id: id.clone(),
+                port,
+                berth,
+                rate_per_hour: a.ships_per_year / 8_760.0,
+                cargo: sampler(|| format!("ship_arrivals.{id}.cargo_tonnes"), &a.cargo_tonnes)?,
+            });
+        }
 
-        let weather = spec
-            .weather
-            .iter()
-            .map(|(id, w)| {
-                let (monthly, peak_factor) = monthly(w.monthly_weights.as_ref());
-                WeatherDef {
-                    id: id.clone(),
-                    ports: w.ports.iter().map(|p| port_of(p)).collect(),
-                    rate_per_hour: w.storms_per_year / 8_760.0,
-                    monthly,
-                    peak_factor,
-                    duration: w.duration_hours.sampler(),
-                }
-            })
-            .collect();
+        let mut weather = Vec::new();
+        for (id, w) in &spec.weather {
+            let entity = || format!("weather.{id}.ports");
+            let (monthly, peak_factor) = monthly(w.monthly_weights.as_ref());
+            weather.push(WeatherDef {
+                id: id.clone(),
+                ports: w.ports.iter().map(|p| port_of(p, &entity)).collect::<Result<_, _>>()?,
+                rate_per_hour: w.storms_per_year / 8_760.0,
+                monthly,
+                peak_factor,
+                duration: sampler(|| format!("weather.{id}.duration_hours"), &w.duration_hours)?,
+            });
+        }
 
-        Network {
+        Ok(Network {
             name: s.name.clone(),
             warmup,
             end,
@@ -511,7 +606,7 @@ impl Network {
             weather,
             max_consignments: s.max_consignments_in_system,
             max_events: s.max_events_per_replication,
-        }
+        })
     }
 }
 

@@ -87,13 +87,21 @@ pub struct Corridor<'n> {
     pub(super) trains: Vec<Train>,
     pub(super) train_services: Vec<TrainServiceState>,
     line_free_at: Vec<[SimTime; 2]>,
-    pub(super) line_trains: Vec<u64>,
+    /// Trains entering each rail line in the measured window, per direction
+    /// (0: between[0] → between[1]), loaded or empty.
+    pub(super) line_trains: Vec<[u64; 2]>,
     pub(super) flows: Vec<FlowState>,
     /// Node-level queues for cargo at non-port nodes are the leg queues themselves.
     pub(super) generated: Kg,
     pub(super) delivered: Kg,
     pub(super) open_generated: Kg,
     pub(super) open_delivered: Kg,
+    /// Kilograms generated in the measured window (flows and open arrivals).
+    pub(super) window_generated: Kg,
+    /// Kilograms delivered in the measured window.
+    pub(super) window_delivered: Kg,
+    /// Kilograms in the system when the measured window opened.
+    pub(super) in_system_at_start: Kg,
     pub(super) measuring: bool,
     pub(super) saturation: Option<Saturation>,
     trace: Option<(SimTime, Trace)>,
@@ -224,7 +232,7 @@ impl<'n> Corridor<'n> {
             trains,
             train_services,
             line_free_at: vec![[SimTime::ZERO; 2]; net.rail_links.len()],
-            line_trains: vec![0; net.rail_links.len()],
+            line_trains: vec![[0; 2]; net.rail_links.len()],
             flows: net
                 .flows
                 .iter()
@@ -240,6 +248,9 @@ impl<'n> Corridor<'n> {
             delivered: 0,
             open_generated: 0,
             open_delivered: 0,
+            window_generated: 0,
+            window_delivered: 0,
+            in_system_at_start: 0,
             measuring: net.warmup == SimTime::ZERO,
             saturation: None,
             trace: None,
@@ -437,6 +448,7 @@ impl<'n> Corridor<'n> {
         flow.in_system += kg;
         if self.measuring {
             flow.generated += kg;
+            self.window_generated += kg;
         }
         self.arrive_at_node(id, def.origin, s);
     }
@@ -481,16 +493,33 @@ impl<'n> Corridor<'n> {
         self.consignments.items[id as usize].at_node_since = now;
         match self.net.nodes[node].port {
             Some(p) => {
-                if self.ports[p].gate.is_empty() && self.yard_has_room(p, c.kg) {
-                    self.yard_add(p, c.kg, now);
-                    self.enqueue(id, s);
-                } else {
-                    let port = &mut self.ports[p];
-                    port.gate.push_back(id);
-                    port.gate_kg += c.kg;
+                // A consignment larger than the whole yard could never enter it: it is
+                // split into parts the yard can hold (validation keeps this rare).
+                let capacity = self.net.ports[p].yard_capacity.max(1);
+                while self.consignments.items[id as usize].kg > capacity {
+                    let whole = &mut self.consignments.items[id as usize];
+                    whole.kg -= capacity;
+                    let part = Consignment { kg: capacity, ..*whole };
+                    let part = self.consignments.insert(part);
+                    self.admit_to_yard(p, part, s);
                 }
+                self.admit_to_yard(p, id, s);
             }
             None => self.enqueue(id, s),
+        }
+    }
+
+    /// Puts a consignment at port `p` into the yard, or at the gate when the yard is
+    /// full or others wait before it.
+    fn admit_to_yard(&mut self, p: usize, id: u32, s: &mut Scheduler<Event>) {
+        let kg = self.consignments.items[id as usize].kg;
+        if self.ports[p].gate.is_empty() && self.yard_has_room(p, kg) {
+            self.yard_add(p, kg, s.now());
+            self.enqueue(id, s);
+        } else {
+            let port = &mut self.ports[p];
+            port.gate.push_back(id);
+            port.gate_kg += kg;
         }
     }
 
@@ -500,6 +529,7 @@ impl<'n> Corridor<'n> {
         let flow = &mut self.flows[c.flow as usize];
         flow.in_system -= c.kg;
         if self.measuring {
+            self.window_delivered += c.kg;
             flow.delivered += c.kg;
             let h = (now - c.created).as_hours();
             flow.transit.push(h);
@@ -530,7 +560,8 @@ impl<'n> Corridor<'n> {
     fn yard_freed(&mut self, p: usize, s: &mut Scheduler<Event>) {
         let now = s.now();
         if let Some(&ship) = self.ports[p].blocked.front() {
-            let need = self.next_unload(ship as usize).map_or(0, |(_, kg)| kg);
+            let capacity = self.net.ports[p].yard_capacity.max(1);
+            let need = self.next_unload(ship as usize).map_or(0, |(_, kg)| kg.min(capacity));
             if self.yard_has_room(p, need) {
                 self.ports[p].blocked.pop_front();
                 let since = self.ships[ship as usize].since.max(self.net.warmup);
@@ -608,6 +639,9 @@ impl<'n> Corridor<'n> {
         sh.load = kg;
         self.generated += kg;
         self.open_generated += kg;
+        if self.measuring {
+            self.window_generated += kg;
+        }
         self.ship_at_port(ship, s);
     }
 
@@ -681,16 +715,20 @@ impl<'n> Corridor<'n> {
                 self.delivered += open;
                 self.open_delivered += open;
                 if self.measuring {
+                    self.window_delivered += open;
                     self.ports[p].throughput += open;
                 }
                 s.schedule_in(self.step_time(p, b, open), Event::ShipStep(ship));
                 return;
             }
             if let Some((i, kg)) = self.next_unload(si) {
-                let id = self.ships[si].cargo[i];
+                let mut id = self.ships[si].cargo[i];
                 let c = self.consignments.items[id as usize];
                 let flow = &self.net.flows[c.flow as usize];
                 let last_leg = c.leg_pos as usize + 1 >= flow.legs.len();
+                // A consignment larger than the whole yard is landed in yard-sized parts.
+                let capacity = self.net.ports[p].yard_capacity.max(1);
+                let kg = if last_leg { kg } else { kg.min(capacity) };
                 if !last_leg && !self.yard_has_room(p, kg) {
                     let sh = &mut self.ships[si];
                     sh.phase = Phase::Blocked;
@@ -698,8 +736,13 @@ impl<'n> Corridor<'n> {
                     self.ports[p].blocked.push_back(ship);
                     return;
                 }
+                if kg < c.kg {
+                    self.consignments.items[id as usize].kg -= kg;
+                    id = self.consignments.insert(Consignment { kg, ..c });
+                } else {
+                    self.ships[si].cargo.swap_remove(i);
+                }
                 let sh = &mut self.ships[si];
-                sh.cargo.swap_remove(i);
                 sh.load -= kg;
                 if self.measuring {
                     self.ports[p].throughput += kg;
@@ -931,8 +974,8 @@ impl<'n> Corridor<'n> {
         let slot = &mut self.line_free_at[def.link][def.direction];
         let depart = (*slot).max(now);
         *slot = depart + link.headway;
+        self.count_line_departure(def.link, def.direction, depart);
         if self.measuring {
-            self.line_trains[def.link] += 1;
             let st = &mut self.train_services[t];
             st.trips += 1;
             st.load_factor
@@ -954,9 +997,23 @@ impl<'n> Corridor<'n> {
         let tr = &mut self.trains[train as usize];
         tr.cargo = cargo;
         tr.load = 0;
+        // The empty return takes a path in the opposite direction, like any train.
         let link = &self.net.rail_links[def.link];
-        let back = SimTime::from_hours_clamped(link.transit.sample(&mut self.rail_rng[def.link]));
-        s.schedule_in(back, Event::TrainReturned(train));
+        let back = 1 - def.direction;
+        let slot = &mut self.line_free_at[def.link][back];
+        let depart = (*slot).max(s.now());
+        *slot = depart + link.headway;
+        self.count_line_departure(def.link, back, depart);
+        let transit = SimTime::from_hours_clamped(link.transit.sample(&mut self.rail_rng[def.link]));
+        let _ = s.schedule_at(depart + transit, Event::TrainReturned(train));
+    }
+
+    /// Counts a train entering a line at `depart` if that lies in the measured window
+    /// (the path may be reserved before the window opens, or after it closes).
+    fn count_line_departure(&mut self, link: usize, direction: usize, depart: SimTime) {
+        if depart >= self.net.warmup && depart < self.net.end {
+            self.line_trains[link][direction] += 1;
+        }
     }
 
     fn train_returned(&mut self, train: u32, s: &mut Scheduler<Event>) {
@@ -1016,9 +1073,104 @@ impl<'n> Corridor<'n> {
         self.ports[p].weather_held = held;
     }
 
-    /// Checks structural invariants; returns the first violation found.
-    /// No ship in two places, berths in use within their count, yards within capacity.
+    /// Checks structural invariants; returns the first violation found: no ship in two
+    /// places, berths in use within their count, yards within capacity, and every live
+    /// consignment in exactly one place with every running total equal to the sum of
+    /// the consignments it counts (see [`Corridor::audit_cargo`]).
     pub fn check_invariants(&self) -> Result<(), String> {
+        self.audit_cargo()?;
+        self.check_places()
+    }
+
+    /// Audits cargo against the live consignments themselves, not the running counters:
+    /// each live consignment sits in exactly one place (a leg queue, a gate, a vessel, a
+    /// train); queue, gate, vessel, train and flow totals equal the sums of what they
+    /// hold; and generated − delivered equals the cargo found.
+    pub fn audit_cargo(&self) -> Result<(), String> {
+        let live = self.consignments.live_slots();
+        let mut seen = vec![0u8; live.len()];
+        let mut found_kg: u64 = 0;
+        let mut per_flow = vec![0u64; self.flows.len()];
+        let mut visit = |id: u32, place: &str| -> Result<u64, String> {
+            let i = id as usize;
+            if !live.get(i).copied().unwrap_or(false) {
+                return Err(format!("{place} holds consignment {id}, which is not live"));
+            }
+            seen[i] += 1;
+            let c = &self.consignments.items[i];
+            found_kg += c.kg;
+            per_flow[c.flow as usize] += c.kg;
+            Ok(c.kg)
+        };
+        for (l, q) in self.legs.iter().enumerate() {
+            let mut kg = 0;
+            for &id in &q.items {
+                kg += visit(id, &format!("the queue for {}", self.leg_name(l)))?;
+            }
+            if kg != q.kg {
+                return Err(format!("queue {} says {} kg but holds {kg} kg", self.leg_name(l), q.kg));
+            }
+        }
+        for (p, port) in self.ports.iter().enumerate() {
+            let mut kg = 0;
+            for &id in &port.gate {
+                kg += visit(id, &format!("the gate of {}", self.net.ports[p].id))?;
+            }
+            if kg != port.gate_kg {
+                return Err(format!(
+                    "gate of {} says {} kg but holds {kg} kg",
+                    self.net.ports[p].id, port.gate_kg
+                ));
+            }
+        }
+        let mut open_kg = 0;
+        for (i, ship) in self.ships.iter().enumerate() {
+            if ship.phase == Phase::Gone {
+                continue;
+            }
+            let mut kg = ship.open_cargo;
+            open_kg += ship.open_cargo;
+            for &id in &ship.cargo {
+                kg += visit(id, &format!("ship {i}"))?;
+            }
+            if kg != ship.load {
+                return Err(format!("ship {i} says {} kg on board but carries {kg} kg", ship.load));
+            }
+        }
+        for (i, train) in self.trains.iter().enumerate() {
+            let mut kg = 0;
+            for &id in &train.cargo {
+                kg += visit(id, &format!("train {i}"))?;
+            }
+            if kg != train.load {
+                return Err(format!("train {i} says {} kg on board but carries {kg} kg", train.load));
+            }
+        }
+        for (i, (&is_live, &count)) in live.iter().zip(&seen).enumerate() {
+            if is_live && count != 1 {
+                return Err(format!("consignment {i} is in {count} places"));
+            }
+        }
+        if self.generated - self.delivered != found_kg + open_kg {
+            return Err(format!(
+                "{} kg generated − {} kg delivered, but {} kg found in the corridor",
+                self.generated,
+                self.delivered,
+                found_kg + open_kg
+            ));
+        }
+        for (f, (st, &kg)) in self.flows.iter().zip(&per_flow).enumerate() {
+            if st.in_system != kg {
+                return Err(format!(
+                    "flow {} says {} kg in the system but {kg} kg were found",
+                    self.net.flows[f].id, st.in_system
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_places(&self) -> Result<(), String> {
         let mut place = vec![0u32; self.ships.len()];
         for (p, port) in self.ports.iter().enumerate() {
             let def = &self.net.ports[p];
@@ -1061,6 +1213,7 @@ impl<'n> Corridor<'n> {
 
     fn warmup_end(&mut self, now: SimTime) {
         self.measuring = true;
+        self.in_system_at_start = self.generated - self.delivered;
         let t = now.as_millis();
         for port in &mut self.ports {
             port.yard_stock.reset(t);

@@ -52,6 +52,17 @@ impl Slab {
         self.live -= 1;
         self.free.push(id);
     }
+
+    /// Which slots hold a live consignment (for audits; O(slots)).
+    pub fn live_slots(&self) -> Vec<bool> {
+        let mut live = vec![true; self.items.len()];
+        for &id in &self.free {
+            if let Some(slot) = live.get_mut(id as usize) {
+                *slot = false;
+            }
+        }
+        live
+    }
 }
 
 /// A FIFO of consignments waiting for one leg.

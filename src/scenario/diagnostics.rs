@@ -1,6 +1,7 @@
 //! Scenario errors that point at the source: file, line, column, field path, message
 //! and what would be valid, with a caret under the offending text.
 
+use super::path::Segment;
 use std::fmt;
 use std::ops::Range;
 use toml::de::{DeTable, DeValue};
@@ -158,48 +159,26 @@ impl Source {
     }
 }
 
-/// Splits a dotted path with optional `[index]` suffixes into segments.
-pub fn path_segments(path: &str) -> Vec<Segment> {
-    let mut out = Vec::new();
-    for part in path.split('.').filter(|p| !p.is_empty()) {
-        let mut rest = part;
-        if let Some(open) = rest.find('[') {
-            out.push(Segment::Key(rest[..open].to_string()));
-            rest = &rest[open..];
-            while let Some(close) = rest.find(']') {
-                if let Ok(i) = rest[1..close].parse() {
-                    out.push(Segment::Index(i));
-                }
-                rest = &rest[close + 1..];
-            }
-        } else {
-            out.push(Segment::Key(rest.to_string()));
-        }
-    }
-    out.retain(|s| !matches!(s, Segment::Key(k) if k.is_empty()));
-    out
-}
-
-/// One step of a field path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Segment {
-    /// A table key.
-    Key(String),
-    /// An array index.
-    Index(usize),
-}
-
 /// Byte span of the value at `path` in `text`, or of its nearest existing ancestor.
+/// A malformed path locates nothing.
 pub fn locate(text: &str, path: &str) -> Option<Range<usize>> {
+    let segments = super::path::parse(path).ok()?;
+    locate_segments(text, &segments, false)
+}
+
+/// Byte span of the entry at `segments` (of its key when `key` is set, else of its
+/// value; tables always by their key), or of the nearest existing ancestor.
+pub fn locate_segments(text: &str, segments: &[Segment], key: bool) -> Option<Range<usize>> {
     let root = DeTable::parse(text).ok()?;
     let mut span: Option<Range<usize>> = None;
     let mut table: Option<&DeTable<'_>> = Some(root.get_ref());
     let mut array: Option<&[toml::Spanned<DeValue<'_>>]> = None;
-    for segment in path_segments(path) {
-        let next = match (&segment, table, array) {
-            (Segment::Key(key), Some(t), _) => t.iter().find(|(k, _)| k.get_ref().as_ref() == key).map(|(k, v)| {
+    let last = segments.len().saturating_sub(1);
+    for (i, segment) in segments.iter().enumerate() {
+        let next = match (segment, table, array) {
+            (Segment::Key(name), Some(t), _) => t.iter().find(|(k, _)| k.get_ref().as_ref() == name).map(|(k, v)| {
                 // Point at the key for tables (their span can be the whole section).
-                let at = if matches!(v.get_ref(), DeValue::Table(_)) {
+                let at = if matches!(v.get_ref(), DeValue::Table(_)) || (key && i == last) {
                     k.span()
                 } else {
                     v.span()
@@ -218,6 +197,21 @@ pub fn locate(text: &str, path: &str) -> Option<Range<usize>> {
         };
     }
     span
+}
+
+/// Narrows `span` (of a key or string holding `needle`) to the character at
+/// `char_offset` inside `needle`; the whole span when `needle` is not found.
+pub fn narrow_to_char(text: &str, span: Range<usize>, needle: &str, char_offset: usize) -> Range<usize> {
+    let Some(slice) = text.get(span.clone()) else {
+        return span;
+    };
+    let Some(at) = slice.find(needle) else {
+        return span;
+    };
+    let byte = needle.char_indices().nth(char_offset).map_or(needle.len(), |(b, _)| b);
+    let width = needle[byte..].chars().next().map_or(1, char::len_utf8);
+    let start = span.start + at + byte;
+    start..start + width
 }
 
 #[cfg(test)]
@@ -255,18 +249,5 @@ mod tests {
         };
         let d = src.at_path("ports.baku.yard_capacity_tonnes", "missing".into(), None);
         assert_eq!(d.line, 4);
-    }
-
-    #[test]
-    fn path_segments_parse_indices() {
-        assert_eq!(
-            path_segments("flows.a.route[2]"),
-            vec![
-                Segment::Key("flows".into()),
-                Segment::Key("a".into()),
-                Segment::Key("route".into()),
-                Segment::Index(2)
-            ]
-        );
     }
 }

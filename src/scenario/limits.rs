@@ -15,8 +15,9 @@ pub const MAX_WAGONS: u32 = 1_000;
 pub const MAX_REPLICATIONS: u64 = 1_000_000;
 /// Highest cap on consignments in the system at once.
 pub const MAX_CONSIGNMENTS_IN_SYSTEM: u64 = 10_000_000;
-/// Highest cap on events per replication.
-pub const MAX_EVENTS_PER_REPLICATION: u64 = 10_000_000_000;
+/// Highest cap on events per replication: at about 10 million events a second, one
+/// replication then takes at most about a minute.
+pub const MAX_EVENTS_PER_REPLICATION: u64 = 500_000_000;
 /// Largest quantity of tonnes, rates and counts per year.
 pub const MAX_QUANTITY: f64 = 1e12;
 /// Most ship arrivals per year in one arrival stream.
@@ -33,3 +34,9 @@ pub const MAX_DEMAND_FACTOR: f64 = 1_000.0;
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// Largest mean consignment rate (consignments per hour, summed over one flow).
 pub const MAX_CONSIGNMENTS_PER_HOUR: f64 = 100_000.0;
+/// Most entries in one route (of a flow or a ship service).
+pub const MAX_ROUTE_LENGTH: usize = 64;
+/// Most variants in one file.
+pub const MAX_VARIANTS: usize = 1_000;
+/// Most points in a sweep grid (the product of its axes' lengths).
+pub const MAX_SWEEP_POINTS: usize = 10_000;

@@ -1,9 +1,11 @@
 //! Scenario files: the serde schema, loading with precise errors, semantic validation,
 //! variants (overrides) and sweeps.
 //!
-//! A [`Scenario`] is a validated base [`ScenarioSpec`] plus its variants and sweep,
-//! each of which resolves to another validated `ScenarioSpec`. Every error names the
-//! file, line and column, the field path and what would be valid; no input panics.
+//! A [`Scenario`] is a validated base [`ScenarioSpec`] plus its variants and sweep.
+//! Every variant and sweep point is validated when the file is loaded, but resolved
+//! again only when asked for, so memory stays linear in the size of the file however
+//! many variants or sweep points it declares. Every error names the file, line and
+//! column, the field path and what would be valid; no input panics.
 //!
 //! ```
 //! use corridor::scenario::Scenario;
@@ -26,20 +28,27 @@
 mod diagnostics;
 mod dist;
 pub mod limits;
+mod messages;
+pub mod path;
 mod schema;
 mod validate;
 mod variants;
 
 pub use diagnostics::{Diagnostic, ScenarioError, Source, locate};
-pub use dist::{DistSpec, Sampler};
+pub use dist::{DistError, DistSpec, Sampler};
 pub use schema::*;
 pub use validate::{Issue, check};
+pub use variants::{PatchError, PatchField, linearize};
 
+use path::Segment;
 use std::path::Path;
 use toml::{Table, Value};
 
 /// The name under which the unmodified base scenario is run.
 pub const BASE: &str = "base";
+
+/// Label used for scenarios built in code.
+pub const BUILT_IN_CODE: &str = "<built in code>";
 
 /// One point of a sweep grid.
 #[derive(Debug, Clone)]
@@ -52,23 +61,64 @@ pub struct SweepPoint {
     pub spec: ScenarioSpec,
 }
 
+/// A name given for a variant that the scenario does not declare.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown variant {name:?} (valid: {}){}", known.join(", "), did_you_mean(name, known))]
+pub struct UnknownVariant {
+    /// The name given.
+    pub name: String,
+    /// Every valid name: [`BASE`] first, then the declared variants in file order.
+    pub known: Vec<String>,
+}
+
+fn did_you_mean(name: &str, known: &[String]) -> String {
+    match nearest(name, known.iter().map(String::as_str), 1).first() {
+        Some(best) if strsim::levenshtein(name, best) <= name.len().max(3) / 2 => format!("; did you mean {best:?}?"),
+        _ => String::new(),
+    }
+}
+
+impl UnknownVariant {
+    /// Up to three valid names closest to the one given (edit distance).
+    pub fn nearest(&self) -> Vec<&str> {
+        nearest(&self.name, self.known.iter().map(String::as_str), 3)
+    }
+}
+
+/// The `n` candidates closest to `name` (edit distance, ties in the given order).
+pub fn nearest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>, n: usize) -> Vec<&'a str> {
+    let mut scored: Vec<(usize, usize, &str)> = candidates
+        .enumerate()
+        .map(|(i, c)| (strsim::levenshtein(name, c), i, c))
+        .collect();
+    scored.sort();
+    scored.into_iter().take(n).map(|(_, _, c)| c).collect()
+}
+
 /// A loaded, validated scenario with its variants and sweep.
 #[derive(Debug, Clone)]
 pub struct Scenario {
     source: Source,
-    document: Table,
+    /// The document without `variants` and `sweep`: what variants and sweep points patch.
+    content: Table,
     base: ScenarioSpec,
     variant_names: Vec<String>,
-    variants: Vec<ScenarioSpec>,
 }
 
 impl Scenario {
     /// Loads and validates a scenario file.
+    ///
+    /// # Errors
+    /// The file cannot be read, is too large, is not UTF-8 or not a valid scenario;
+    /// every problem found is listed with its location.
     pub fn load(path: impl AsRef<Path>) -> Result<Scenario, ScenarioError> {
         let path = path.as_ref();
         let file = path.display().to_string();
         let meta =
             std::fs::metadata(path).map_err(|e| ScenarioError::file(&file, format!("cannot read the file: {e}")))?;
+        if meta.is_dir() {
+            return Err(ScenarioError::file(&file, "is a folder, not a scenario file"));
+        }
         if meta.len() > limits::MAX_FILE_BYTES {
             return Err(ScenarioError::file(
                 &file,
@@ -85,6 +135,9 @@ impl Scenario {
     }
 
     /// Parses and validates scenario bytes (which must be UTF-8); `file` labels the errors.
+    ///
+    /// # Errors
+    /// As [`Scenario::load`].
     pub fn from_bytes(bytes: &[u8], file: &str) -> Result<Scenario, ScenarioError> {
         if bytes.len() as u64 > limits::MAX_FILE_BYTES {
             let message = format!(
@@ -105,88 +158,168 @@ impl Scenario {
     }
 
     /// Parses and validates scenario `text`; `file` labels the errors.
+    ///
+    /// # Errors
+    /// As [`Scenario::load`].
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
         let source = Source {
             file: file.to_string(),
             text: text.to_string(),
         };
-        let document: Table = match text.parse::<Table>() {
+        if text.len() as u64 > limits::MAX_FILE_BYTES {
+            return Err(ScenarioError::file(
+                file,
+                format!(
+                    "the input is {} bytes; the limit is {}",
+                    text.len(),
+                    limits::MAX_FILE_BYTES
+                ),
+            ));
+        }
+        let mut document: Table = match text.parse::<Table>() {
             Ok(doc) => doc,
             Err(e) => {
-                return Err(ScenarioError::single(source.at_span(
-                    e.span(),
-                    "",
-                    e.message().to_string(),
-                    None,
-                )));
+                let message = messages::syntax(e.message());
+                let span = e.span().or_else(|| messages::nesting_span(text));
+                return Err(ScenarioError::single(source.at_span(span, "", message, None)));
             }
         };
         let base = deserialize(&document)
-            .map_err(|(path, message)| ScenarioError::single(source.at_path(&path, message, None)))?;
-        Self::build(source, document, base)
-    }
-
-    /// A scenario built in code (no file). Validated like a file.
-    pub fn from_spec(spec: ScenarioSpec) -> Result<Scenario, ScenarioError> {
-        let text = toml::to_string(&spec)
-            .map_err(|e| ScenarioError::file("<built in code>", format!("cannot represent the scenario: {e}")))?;
-        let source = Source {
-            file: "<built in code>".into(),
-            text,
-        };
-        let document = Table::try_from(&spec).map_err(|e| ScenarioError::file(&source.file, e.to_string()))?;
-        Self::build(source, document, spec)
-    }
-
-    fn build(source: Source, document: Table, base: ScenarioSpec) -> Result<Scenario, ScenarioError> {
-        let mut diagnostics: Vec<Diagnostic> = check(&base)
-            .into_iter()
-            .map(|i| source.at_path(&i.path, i.message, i.valid))
-            .collect();
-        if !diagnostics.is_empty() {
-            return Err(ScenarioError { diagnostics });
-        }
-        // Variants in file order (the document keeps it).
+            .map_err(|(path, message)| ScenarioError::single(located(&source, &path, message)))?;
+        // Variants in file order (the document keeps it; the spec's map is sorted).
         let variant_names: Vec<String> = document
-            .get("variants")
-            .and_then(Value::as_table)
-            .map(|t| t.keys().cloned().collect())
+            .remove("variants")
+            .and_then(|v| v.as_table().map(|t| t.keys().cloned().collect()))
             .unwrap_or_default();
-        let mut scenario = Scenario {
+        document.remove("sweep");
+        let scenario = Scenario {
             source,
-            document,
+            content: document,
             base,
             variant_names,
-            variants: Vec::new(),
         };
-        for name in scenario.variant_names.clone() {
-            match scenario.resolve_variant(&name) {
-                Ok(spec) => scenario.variants.push(spec),
-                Err(mut e) => diagnostics.append(&mut e.diagnostics),
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// A scenario built in code. It is written out as TOML and then loaded exactly like
+    /// a file, so it gets exactly the checks a file gets; error locations refer to that
+    /// TOML text (see [`Scenario::text`]).
+    ///
+    /// # Errors
+    /// As [`Scenario::load`].
+    pub fn from_spec(spec: &ScenarioSpec) -> Result<Scenario, ScenarioError> {
+        let text = toml::to_string(spec)
+            .map_err(|e| ScenarioError::file(BUILT_IN_CODE, format!("cannot represent the scenario: {e}")))?;
+        Self::from_str(&text, BUILT_IN_CODE)
+    }
+
+    /// Checks the base, then every variant and sweep point one at a time.
+    fn validate(&self) -> Result<(), ScenarioError> {
+        let issues = check(&self.base);
+        if !issues.is_empty() {
+            return Err(ScenarioError {
+                diagnostics: issues.into_iter().map(|i| self.issue_diagnostic(i)).collect(),
+            });
+        }
+        let mut diagnostics = Vec::new();
+        for name in &self.variant_names {
+            if let Err(mut e) = self.resolve_variant(name) {
+                diagnostics.append(&mut e.diagnostics);
             }
         }
-        if let Err(mut e) = scenario.sweep_points() {
+        if let Some(sweep) = self.sweep()
+            && let Err(mut e) = sweep.check_all()
+        {
             diagnostics.append(&mut e.diagnostics);
         }
         if diagnostics.is_empty() {
-            Ok(scenario)
+            Ok(())
         } else {
             Err(ScenarioError { diagnostics })
         }
     }
 
+    fn issue_diagnostic(&self, issue: Issue) -> diagnostics::Diagnostic {
+        match &issue.location {
+            Some(segments) => {
+                let span = diagnostics::locate_segments(&self.source.text, segments, true);
+                self.source.at_span(span, &issue.path, issue.message, issue.valid)
+            }
+            None => self.source.at_path(&issue.path, issue.message, issue.valid),
+        }
+    }
+
+    fn patch_diagnostic(&self, e: PatchError) -> Diagnostic {
+        let base = vec![Segment::Key("variants".into()), Segment::Key(e.variant.clone())];
+        let (segments, shown, needle) = match &e.field {
+            PatchField::Variant => (base, format!("variants.{}", e.variant), None),
+            PatchField::Extends(i) => {
+                let mut s = base;
+                s.extend([Segment::Key("extends".into()), Segment::Index(*i)]);
+                (s, format!("variants.{}.extends[{i}]", e.variant), None)
+            }
+            PatchField::Set(p) | PatchField::Scale(p) => {
+                let table = if matches!(e.field, PatchField::Set(_)) {
+                    "set"
+                } else {
+                    "scale"
+                };
+                let mut s = base;
+                s.extend([Segment::Key(table.into()), Segment::Key(p.clone())]);
+                (s, format!("variants.{}.{table}.\"{p}\"", e.variant), Some(p.clone()))
+            }
+        };
+        let mut span = diagnostics::locate_segments(&self.source.text, &segments, true);
+        if let (Some(s), Some(needle), Some(offset)) = (span.clone(), needle, e.offset) {
+            span = Some(diagnostics::narrow_to_char(&self.source.text, s, &needle, offset));
+        }
+        self.source.at_span(span, &shown, e.message, Some(e.valid))
+    }
+
     fn resolve_variant(&self, name: &str) -> Result<ScenarioSpec, ScenarioError> {
-        let mut doc = self.document.clone();
-        variants::apply_variant(&mut doc, &self.base.variants, name).map_err(|(path, message, valid)| {
-            let full = if path.is_empty() {
-                format!("variants.{name}")
-            } else {
-                format!("variants.{name}.{path}")
-            };
-            ScenarioError::single(self.source.at_path(&full, message, Some(valid)))
-        })?;
+        let mut doc = self.content.clone();
+        variants::apply_variant(&mut doc, &self.base.variants, name)
+            .map_err(|e| ScenarioError::single(self.patch_diagnostic(e)))?;
         self.finish(doc, &format!("variants.{name}"), &format!("variant {name:?}"))
+            .map_err(|e| self.point_at_override(name, e))
+    }
+
+    /// Re-points diagnostics of a resolved variant at the `set` or `scale` entry that
+    /// wrote the field at fault (in the variant or an ancestor), where there is one.
+    fn point_at_override(&self, name: &str, mut error: ScenarioError) -> ScenarioError {
+        let Ok(chain) = variants::linearize(&self.base.variants, name) else {
+            return error;
+        };
+        for d in &mut error.diagnostics {
+            let Some(field) = d.message.split('`').nth(1).map(str::to_string) else {
+                continue;
+            };
+            let covers =
+                |p: &str| field == p || field.starts_with(&format!("{p}.")) || field.starts_with(&format!("{p}["));
+            let entry = chain.iter().rev().find_map(|v| {
+                let spec = &self.base.variants[*v];
+                if let Some(p) = spec.set.keys().find(|p| covers(p)) {
+                    return Some((*v, "set", p.clone()));
+                }
+                spec.scale.keys().find(|p| covers(p)).map(|p| (*v, "scale", p.clone()))
+            });
+            if let Some((variant, table, path)) = entry {
+                let segments = [
+                    Segment::Key("variants".into()),
+                    Segment::Key(variant.to_string()),
+                    Segment::Key(table.into()),
+                    Segment::Key(path.clone()),
+                ];
+                let span = diagnostics::locate_segments(&self.source.text, &segments, true);
+                let shown = format!("variants.{variant}.{table}.\"{path}\"");
+                *d = self
+                    .source
+                    .at_span(span, &shown, std::mem::take(&mut d.message), d.valid.take());
+            }
+        }
+        error
     }
 
     /// Deserialises and checks a patched document; errors point at `anchor` in the file.
@@ -237,69 +370,185 @@ impl Scenario {
         &self.variant_names
     }
 
-    /// The scenario for `name`: [`BASE`] or a declared variant.
-    pub fn variant(&self, name: &str) -> Result<&ScenarioSpec, ScenarioError> {
-        if name == BASE {
-            return Ok(&self.base);
-        }
-        match self.variant_names.iter().position(|n| n == name) {
-            Some(i) => Ok(&self.variants[i]),
-            None => Err(ScenarioError::single(self.source.at_path(
-                "variants",
-                format!("unknown variant {name:?}"),
-                Some(format!("{BASE} or one of: {}", self.variant_names.join(", "))),
-            ))),
+    /// Whether `name` is [`BASE`] or a declared variant.
+    ///
+    /// # Errors
+    /// [`UnknownVariant`], listing the valid names.
+    pub fn check_variant_name(&self, name: &str) -> Result<(), UnknownVariant> {
+        if name == BASE || self.variant_names.iter().any(|n| n == name) {
+            Ok(())
+        } else {
+            let mut known = vec![BASE.to_string()];
+            known.extend(self.variant_names.iter().cloned());
+            Err(UnknownVariant {
+                name: name.to_string(),
+                known,
+            })
         }
     }
 
-    /// Every point of the declared sweep (empty when there is none).
-    pub fn sweep_points(&self) -> Result<Vec<SweepPoint>, ScenarioError> {
-        let Some(sweep) = &self.base.sweep else {
-            return Ok(Vec::new());
-        };
-        let mut start = self.document.clone();
-        if let Some(base) = &sweep.base {
-            variants::apply_variant(&mut start, &self.base.variants, base).map_err(|(_, message, valid)| {
-                ScenarioError::single(self.source.at_path("sweep.base", message, Some(valid)))
-            })?;
+    /// The scenario for `name`: [`BASE`] or a declared variant (resolved afresh).
+    ///
+    /// # Errors
+    /// An unknown name. (Every declared variant was validated when the file was loaded.)
+    pub fn variant(&self, name: &str) -> Result<ScenarioSpec, VariantError> {
+        self.check_variant_name(name)?;
+        if name == BASE {
+            return Ok(self.base.clone());
         }
-        let mut grid: Vec<Vec<(usize, usize)>> = vec![vec![]];
-        for (a, axis) in sweep.axes.iter().enumerate() {
-            grid = grid
-                .into_iter()
-                .flat_map(|prefix| (0..axis.values.len()).map(move |v| [prefix.clone(), vec![(a, v)]].concat()))
-                .collect();
-        }
-        let mut points = Vec::with_capacity(grid.len());
-        for cell in grid {
-            let mut doc = start.clone();
-            let mut labels = Vec::new();
-            let mut values = Vec::new();
-            for &(a, v) in &cell {
-                let axis = &sweep.axes[a];
-                let value = axis.values[v].clone();
-                let anchor = format!("sweep.axes[{a}].parameter");
-                variants::set_path(&mut doc, &axis.parameter, value.clone()).map_err(|m| {
-                    ScenarioError::single(self.source.at_path(
-                        &anchor,
-                        m,
-                        Some("a dotted path to a field of this scenario".into()),
-                    ))
-                })?;
-                labels.push(format!("{}={}", axis.parameter, value));
-                values.push(
-                    value
-                        .as_float()
-                        .or(value.as_integer().map(|i| i as f64))
-                        .unwrap_or(f64::NAN),
-                );
-            }
-            let label = labels.join(",");
-            let spec = self.finish(doc, "sweep", &format!("sweep point {label}"))?;
-            points.push(SweepPoint { label, values, spec });
-        }
-        Ok(points)
+        Ok(self.resolve_variant(name)?)
     }
+
+    /// The scenario for `name` with the demand of flows and arrivals tagged with one of
+    /// `tags` (all, when empty) multiplied by `factor` — as a variant's `demand_factor`.
+    ///
+    /// # Errors
+    /// As [`Scenario::variant`], or a factor that makes the scenario invalid.
+    pub fn with_demand_factor(&self, name: &str, factor: f64, tags: &[String]) -> Result<ScenarioSpec, VariantError> {
+        self.check_variant_name(name)?;
+        let mut doc = self.content.clone();
+        if name != BASE {
+            variants::apply_variant(&mut doc, &self.base.variants, name)
+                .map_err(|e| ScenarioError::single(self.patch_diagnostic(e)))?;
+        }
+        variants::scale_demand(&mut doc, factor, tags);
+        Ok(self.finish(doc, "", &format!("demand ×{factor} on {name:?}"))?)
+    }
+
+    /// The declared sweep, if any.
+    pub fn sweep(&self) -> Option<Sweep<'_>> {
+        let spec = self.base.sweep.as_ref()?;
+        Some(Sweep { scenario: self, spec })
+    }
+
+    /// Every point of the declared sweep (empty when there is none). Resolves them all:
+    /// prefer [`Sweep::point`] one at a time for large sweeps.
+    ///
+    /// # Errors
+    /// A point that cannot be resolved (cannot happen after a successful load).
+    pub fn sweep_points(&self) -> Result<Vec<SweepPoint>, ScenarioError> {
+        match self.sweep() {
+            None => Ok(Vec::new()),
+            Some(sweep) => (0..sweep.len()).map(|i| sweep.point(i)).collect(),
+        }
+    }
+}
+
+/// Why [`Scenario::variant`] failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum VariantError {
+    /// The name is not declared: a mistake by whoever asked (e.g. on the command line).
+    #[error(transparent)]
+    Unknown(#[from] UnknownVariant),
+    /// The variant does not resolve into a valid scenario.
+    #[error(transparent)]
+    Invalid(#[from] ScenarioError),
+}
+
+/// The sweep declared in a scenario: a grid of points resolved one at a time.
+#[derive(Debug, Clone, Copy)]
+pub struct Sweep<'a> {
+    scenario: &'a Scenario,
+    spec: &'a SweepSpec,
+}
+
+impl Sweep<'_> {
+    /// Number of points (the product of the axes' lengths).
+    pub fn len(&self) -> usize {
+        self.spec.axes.iter().map(|a| a.values.len()).product()
+    }
+
+    /// Whether the grid is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The declaration.
+    pub fn spec(&self) -> &SweepSpec {
+        self.spec
+    }
+
+    fn start(&self) -> Result<Table, ScenarioError> {
+        let mut start = self.scenario.content.clone();
+        if let Some(base) = &self.spec.base {
+            variants::apply_variant(&mut start, &self.scenario.base.variants, base)
+                .map_err(|e| ScenarioError::single(self.scenario.patch_diagnostic(e)))?;
+        }
+        Ok(start)
+    }
+
+    /// Point `index` (the last axis varies fastest).
+    ///
+    /// # Errors
+    /// A value that cannot be set or makes the scenario invalid.
+    pub fn point(&self, index: usize) -> Result<SweepPoint, ScenarioError> {
+        self.point_from(self.start()?, index)
+    }
+
+    fn point_from(&self, mut doc: Table, index: usize) -> Result<SweepPoint, ScenarioError> {
+        let scenario = self.scenario;
+        let mut labels = Vec::new();
+        let mut values = Vec::new();
+        let mut rest = index;
+        let mut picks = vec![0; self.spec.axes.len()];
+        for (a, axis) in self.spec.axes.iter().enumerate().rev() {
+            let n = axis.values.len().max(1);
+            picks[a] = rest % n;
+            rest /= n;
+        }
+        for (a, axis) in self.spec.axes.iter().enumerate() {
+            let Some(value) = axis.values.get(picks[a]) else {
+                continue;
+            };
+            variants::set_path(&mut doc, &axis.parameter, value.to_toml()).map_err(|p| {
+                let segments = [
+                    Segment::Key("sweep".into()),
+                    Segment::Key("axes".into()),
+                    Segment::Index(a),
+                    Segment::Key("parameter".into()),
+                ];
+                let mut span = diagnostics::locate_segments(&scenario.source.text, &segments, false);
+                if let (Some(s), Some(offset)) = (span.clone(), p.offset) {
+                    span = Some(diagnostics::narrow_to_char(
+                        &scenario.source.text,
+                        s,
+                        &axis.parameter,
+                        offset,
+                    ));
+                }
+                ScenarioError::single(scenario.source.at_span(
+                    span,
+                    &format!("sweep.axes[{a}].parameter"),
+                    p.message,
+                    Some("a dotted path to a field of this scenario".into()),
+                ))
+            })?;
+            labels.push(format!("{}={}", axis.parameter, value));
+            values.push(value.as_f64().unwrap_or(f64::NAN));
+        }
+        let label = labels.join(",");
+        let spec = scenario.finish(doc, "sweep", &format!("sweep point {label}"))?;
+        Ok(SweepPoint { label, values, spec })
+    }
+
+    fn check_all(&self) -> Result<(), ScenarioError> {
+        let start = self.start()?;
+        for i in 0..self.len() {
+            self.point_from(start.clone(), i)?;
+        }
+        Ok(())
+    }
+}
+
+/// Locates a deserialisation error at `path`, adding a hint where one helps.
+fn located(source: &Source, path: &str, message: String) -> Diagnostic {
+    let (message, valid) = messages::field(path, &message);
+    let mut d = source.at_path(path, message, valid);
+    if d.line == 0 {
+        // A missing top-level table: point at the start of the file.
+        d = source.at_span(Some(0..0), path, d.message, d.valid);
+    }
+    d
 }
 
 /// Deserialises a document, returning `(field path, message)` on failure.

@@ -1,20 +1,24 @@
 //! Semantic checks of a deserialised scenario: references, ranges and feasibility.
 //! Each problem is reported with the dotted path of the field and what would be valid.
 
-use super::dist::DistSpec;
+use super::dist::{DistSpec, show};
 use super::limits::*;
+use super::path::Segment;
 use super::schema::*;
 use std::collections::BTreeSet;
 
 /// A semantic problem: a field path, a message and what would be valid.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Issue {
-    /// Dotted field path.
+    /// Dotted field path, as shown to the user.
     pub path: String,
     /// What is wrong.
     pub message: String,
     /// What would be valid.
     pub valid: Option<String>,
+    /// Where to point in the file when `path` cannot be parsed back (keys holding dots,
+    /// such as the paths inside a variant's `scale`); the entry's key is marked.
+    pub location: Option<Vec<Segment>>,
 }
 
 struct Checker<'a> {
@@ -29,6 +33,7 @@ impl Checker<'_> {
             path,
             message: message.into(),
             valid: (!valid.is_empty()).then_some(valid),
+            location: None,
         });
     }
 
@@ -38,8 +43,8 @@ impl Checker<'_> {
             let op = if strict_min { ">" } else { ">=" };
             self.issue(
                 path,
-                format!("{x} is out of range"),
-                format!("a finite number {op} {min} and <= {max}"),
+                format!("{} is out of range", show(x)),
+                format!("a finite number {op} {} and <= {}", show(min), show(max)),
             );
         }
     }
@@ -55,8 +60,23 @@ impl Checker<'_> {
     }
 
     fn dist(&mut self, path: String, d: &DistSpec) {
-        if let Err((field, valid)) = d.check() {
-            self.issue(format!("{path}.{field}"), "invalid distribution parameter", valid);
+        if let Err(e) = d.check() {
+            let at = if e.field.is_empty() {
+                path
+            } else {
+                format!("{path}.{}", e.field)
+            };
+            self.issue(at, e.message, e.valid);
+        }
+    }
+
+    fn route_length(&mut self, path: String, len: usize) {
+        if len > MAX_ROUTE_LENGTH {
+            self.issue(
+                path,
+                format!("{len} entries"),
+                format!("a route of at most {MAX_ROUTE_LENGTH} entries"),
+            );
         }
     }
 
@@ -147,7 +167,7 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
         MAX_HORIZON_DAYS,
         false,
     );
-    c.count("scenario.replications".into(), s.replications, 1, MAX_REPLICATIONS);
+    c.count("scenario.replications".into(), s.replications, 2, MAX_REPLICATIONS);
     c.count(
         "scenario.max_consignments_in_system".into(),
         s.max_consignments_in_system,
@@ -272,6 +292,7 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
         );
         c.number(format!("{p}.fill_threshold"), svc.fill_threshold, 0.0, 1.0, false);
         c.number(format!("{p}.max_wait_hours"), svc.max_wait_hours, 0.0, 1e5, false);
+        c.route_length(format!("{p}.route"), svc.route.len());
         if svc.route.len() < 2 {
             c.issue(
                 format!("{p}.route"),
@@ -400,6 +421,13 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
         c.dist(format!("{p}.duration_hours"), &w.duration_hours);
     }
 
+    if spec.variants.len() > MAX_VARIANTS {
+        c.issue(
+            "variants".into(),
+            format!("{} variants declared", spec.variants.len()),
+            format!("at most {MAX_VARIANTS} variants in one file"),
+        );
+    }
     for (id, v) in &spec.variants {
         let p = format!("variants.{id}");
         for (i, parent) in v.extends.iter().enumerate() {
@@ -416,7 +444,16 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
             c.number(format!("{p}.demand_factor"), f, 0.0, MAX_DEMAND_FACTOR, true);
         }
         for (path, f) in &v.scale {
-            c.number(format!("{p}.scale.{path}"), *f, 0.0, MAX_DEMAND_FACTOR, false);
+            let before = c.issues.len();
+            c.number(format!("{p}.scale.\"{path}\""), *f, 0.0, MAX_DEMAND_FACTOR, false);
+            if let Some(issue) = c.issues.get_mut(before) {
+                issue.location = Some(vec![
+                    Segment::Key("variants".into()),
+                    Segment::Key(id.clone()),
+                    Segment::Key("scale".into()),
+                    Segment::Key(path.clone()),
+                ]);
+            }
         }
         let tags: BTreeSet<&str> = spec
             .flows
@@ -444,6 +481,18 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
                 "one or two `[[sweep.axes]]`",
             );
         }
+        let points = sweep
+            .axes
+            .iter()
+            .map(|a| a.values.len())
+            .fold(1usize, |acc, n| acc.saturating_mul(n));
+        if points > MAX_SWEEP_POINTS {
+            c.issue(
+                "sweep.axes".into(),
+                format!("{points} points in the grid"),
+                format!("at most {MAX_SWEEP_POINTS} points (the product of the axes' lengths)"),
+            );
+        }
         for (i, axis) in sweep.axes.iter().enumerate() {
             if axis.values.is_empty() || axis.values.len() > MAX_SWEEP_VALUES {
                 c.issue(
@@ -469,6 +518,7 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
 fn check_flow(c: &mut Checker<'_>, id: &str, flow: &FlowSpec) {
     let spec = c.spec;
     let p = format!("flows.{id}");
+    c.route_length(format!("{p}.route"), flow.route.len());
     if flow.route.len() < 2 {
         c.issue(
             format!("{p}.route"),
@@ -528,21 +578,59 @@ fn check_flow(c: &mut Checker<'_>, id: &str, flow: &FlowSpec) {
     if !all_known {
         return;
     }
+    let mean = flow
+        .consignment_tonnes
+        .check()
+        .is_ok()
+        .then(|| flow.consignment_tonnes.mean());
     for (i, leg) in flow.route.windows(2).enumerate() {
         let (from, to) = (&leg[0], &leg[1]);
-        let by_ship = spec
-            .ship_services
-            .values()
-            .any(|s| s.vessels > 0 && s.class == flow.class && s.route.contains(from) && s.route.contains(to));
-        let by_train = spec
-            .train_services
-            .values()
-            .any(|t| t.trainsets > 0 && t.route[0] == *from && t.route[1] == *to);
-        if !by_ship && !by_train {
+        let (capacity, carrier) = match spec.leg_carrier(flow.class, from, to) {
+            Some(LegCarrier::Ship(s)) => (spec.ship_services[s].capacity_tonnes, format!("ship service {s:?}")),
+            Some(LegCarrier::Train(t)) => {
+                let t_spec = &spec.train_services[t];
+                (
+                    t_spec.wagons as f64 * t_spec.tonnes_per_wagon,
+                    format!("train service {t:?}"),
+                )
+            }
+            None => {
+                c.issue(
+                    format!("{p}.route[{}]", i + 1),
+                    format!("no service carries {} cargo from {from:?} to {to:?}", flow.class.name()),
+                    format!("a ship service of class {} calling at both ports, or a train service with route [\"{from}\", \"{to}\"]", flow.class.name()),
+                );
+                continue;
+            }
+        };
+        // Starved flows: a carrier or a yard that cannot hold an average consignment
+        // would move the flow only in slivers, or not at all.
+        if let Some(mean) = mean
+            && capacity.is_finite()
+            && capacity < mean
+        {
             c.issue(
-                format!("{p}.route[{}]", i + 1),
-                format!("no service carries {} cargo from {from:?} to {to:?}", flow.class.name()),
-                format!("a ship service of class {} calling at both ports, or a train service with route [\"{from}\", \"{to}\"]", flow.class.name()),
+                format!("{p}.consignment_tonnes"),
+                format!(
+                    "an average consignment ({} t) is larger than what the {carrier} carries at once ({} t), so the flow would move in slivers or starve",
+                    show(mean),
+                    show(capacity)
+                ),
+                format!("consignments of at most {} t on average, or a larger carrier", show(capacity)),
+            );
+        }
+        if let (Some(mean), Some(port)) = (mean, spec.ports.get(from.as_str()))
+            && port.yard_capacity_tonnes.is_finite()
+            && port.yard_capacity_tonnes < mean
+        {
+            c.issue(
+                format!("ports.{from}.yard_capacity_tonnes"),
+                format!(
+                    "the yard ({} t) cannot hold an average consignment of flow {id:?} ({} t), which waits there for its next leg; the flow would starve",
+                    show(port.yard_capacity_tonnes),
+                    show(mean)
+                ),
+                format!("at least {} t, or a route that does not pass through {from:?}", show(mean)),
             );
         }
     }

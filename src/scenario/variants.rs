@@ -1,67 +1,165 @@
 //! Variants (named overrides) and sweeps, applied to the scenario *document* before it
 //! is deserialised, so any field can be overridden and the result is validated exactly
 //! like a file.
+//!
+//! Order: a variant's ancestors (`extends`) are applied first, **each exactly once**,
+//! in depth-first order — a parent's own ancestors before the parent, parents left to
+//! right — and the variant itself last. Within one variant: `demand_factor`, then every
+//! `set`, then every `scale` (each in key order). Linearising the ancestors keeps the
+//! cost linear in the number of variants, whatever the shape of the `extends` graph.
 
-use super::diagnostics::{Segment, path_segments};
+use super::path::{self, Segment};
 use super::schema::VariantSpec;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use toml::{Table, Value};
 
-/// Why an override could not be applied: (path inside the variant, message, valid).
-pub type PatchError = (String, String, String);
+/// Which entry of a variant a [`PatchError`] concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PatchField {
+    /// The variant as a whole (e.g. an unknown variant name).
+    Variant,
+    /// `extends[i]`.
+    Extends(usize),
+    /// The `set` entry with this path.
+    Set(String),
+    /// The `scale` entry with this path.
+    Scale(String),
+}
 
-fn get_mut<'a>(doc: &'a mut Table, path: &str) -> Result<&'a mut Value, String> {
-    let segments = path_segments(path);
-    let Some((first, rest)) = segments.split_first() else {
-        return Err("empty path".into());
+/// Why an override could not be applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("variant {variant:?}: {message} (valid: {valid})")]
+pub struct PatchError {
+    /// The variant whose entry failed (an ancestor, when the failure is inherited).
+    pub variant: String,
+    /// The entry.
+    pub field: PatchField,
+    /// For a malformed path: the character offset inside the path.
+    pub offset: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+    /// What would be valid.
+    pub valid: String,
+}
+
+/// Why a path could not be applied to a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathProblem {
+    /// Character offset inside the path, when the path itself is malformed.
+    pub offset: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl PathProblem {
+    fn at(message: String) -> Self {
+        PathProblem { offset: None, message }
+    }
+}
+
+/// "a float", "an integer", ... for messages.
+fn a(value: &Value) -> String {
+    let t = value.type_str();
+    let article = if t.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
     };
-    let Segment::Key(first) = first else {
-        return Err("a path starts with a table key".into());
+    format!("{article} {t}")
+}
+
+fn parse(path: &str) -> Result<Vec<Segment>, PathProblem> {
+    path::parse(path).map_err(|e| PathProblem {
+        offset: Some(e.offset),
+        message: format!("malformed path: {}", e.message),
+    })
+}
+
+fn get_mut<'a>(doc: &'a mut Table, segments: &[Segment]) -> Result<&'a mut Value, PathProblem> {
+    let Some((Segment::Key(first), rest)) = segments.split_first() else {
+        return Err(PathProblem::at("a path starts with a table key".into()));
     };
     let mut value = doc
         .get_mut(first.as_str())
-        .ok_or_else(|| format!("`{first}` does not exist"))?;
+        .ok_or_else(|| PathProblem::at(format!("`{first}` does not exist")))?;
+    let mut walked = first.clone();
     for segment in rest {
         value = match (segment, value) {
-            (Segment::Key(k), Value::Table(t)) => {
-                t.get_mut(k.as_str()).ok_or_else(|| format!("`{k}` does not exist"))?
-            }
+            (Segment::Key(k), Value::Table(t)) => t
+                .get_mut(k.as_str())
+                .ok_or_else(|| PathProblem::at(format!("`{walked}.{k}` does not exist")))?,
             (Segment::Index(i), Value::Array(a)) => {
-                a.get_mut(*i).ok_or_else(|| format!("index {i} is out of range"))?
+                let len = a.len();
+                a.get_mut(*i).ok_or_else(|| {
+                    PathProblem::at(format!("index {i} is out of range: `{walked}` has {len} entries"))
+                })?
             }
-            (s, _) => return Err(format!("cannot step into {s:?} here")),
+            (Segment::Key(k), other) => {
+                return Err(PathProblem::at(format!(
+                    "`{walked}` is {}, so it has no field `{k}`",
+                    a(other)
+                )));
+            }
+            (Segment::Index(i), other) => {
+                return Err(PathProblem::at(format!(
+                    "`{walked}` is {}, not a list, so it has no entry [{i}]",
+                    a(other)
+                )));
+            }
         };
+        walked = format!(
+            "{walked}{}{segment}",
+            if matches!(segment, Segment::Key(_)) { "." } else { "" }
+        );
     }
     Ok(value)
 }
 
-/// Sets the value at `path`; the parent must exist, and so must the key unless the
-/// parent is a table (so new entries, e.g. a new berth class, can be added).
-pub fn set_path(doc: &mut Table, path: &str, new: Value) -> Result<(), String> {
-    if let Ok(slot) = get_mut(doc, path) {
+/// Sets the value at `path`. The parent must exist, and so must the key unless the
+/// parent is a table (so that new entries, e.g. a new berth class, can be added).
+///
+/// # Errors
+/// A malformed path, or a parent that does not exist or is not a table.
+pub fn set_path(doc: &mut Table, path: &str, new: Value) -> Result<(), PathProblem> {
+    let segments = parse(path)?;
+    if let Ok(slot) = get_mut(doc, &segments) {
         *slot = new;
         return Ok(());
     }
-    let (parent, key) = path
-        .rsplit_once('.')
-        .ok_or_else(|| format!("`{path}` does not exist"))?;
-    match get_mut(doc, parent)? {
-        Value::Table(t) => {
-            t.insert(key.to_string(), new);
-            Ok(())
-        }
-        _ => Err(format!("`{parent}` is not a table")),
+    match segments.split_last() {
+        Some((Segment::Key(key), parent)) if !parent.is_empty() => match get_mut(doc, parent)? {
+            Value::Table(t) => {
+                t.insert(key.clone(), new);
+                Ok(())
+            }
+            other => Err(PathProblem::at(format!(
+                "`{}` is {}, not a table",
+                path::format(parent),
+                a(other)
+            ))),
+        },
+        _ => get_mut(doc, &segments).map(|_| ()),
     }
 }
 
 /// Multiplies the number at `path` by `factor` (integers are rounded).
-pub fn scale_path(doc: &mut Table, path: &str, factor: f64) -> Result<(), String> {
-    match get_mut(doc, path)? {
+///
+/// # Errors
+/// A malformed path, a path that does not exist, or a value that is not a number.
+pub fn scale_path(doc: &mut Table, path: &str, factor: f64) -> Result<(), PathProblem> {
+    let segments = parse(path)?;
+    match get_mut(doc, &segments)? {
         Value::Float(x) => *x *= factor,
-        Value::Integer(i) => *i = (*i as f64 * factor).round().clamp(i64::MIN as f64, i64::MAX as f64) as i64,
-        other => return Err(format!("`{path}` is a {}, not a number", other.type_str())),
+        Value::Integer(i) => *i = scale_integer(*i, factor),
+        other => {
+            return Err(PathProblem::at(format!("`{path}` is {}, not a number", a(other))));
+        }
     }
     Ok(())
+}
+
+fn scale_integer(i: i64, factor: f64) -> i64 {
+    (i as f64 * factor).round().clamp(i64::MIN as f64, i64::MAX as f64) as i64
 }
 
 fn has_tag(entity: &Value, tags: &[String]) -> bool {
@@ -74,74 +172,126 @@ fn has_tag(entity: &Value, tags: &[String]) -> bool {
     })
 }
 
-fn scale_number(value: Option<&mut Value>, factor: f64) {
-    match value {
-        Some(Value::Float(x)) => *x *= factor,
-        Some(Value::Integer(i)) => *i = (*i as f64 * factor).round() as i64,
-        _ => {}
-    }
-}
-
-/// Applies variant `name` (after its `extends`, recursively) to `doc`.
-pub fn apply_variant(doc: &mut Table, variants: &BTreeMap<String, VariantSpec>, name: &str) -> Result<(), PatchError> {
-    apply_inner(doc, variants, name, &mut Vec::new())
-}
-
-fn apply_inner(
-    doc: &mut Table,
-    variants: &BTreeMap<String, VariantSpec>,
-    name: &str,
-    stack: &mut Vec<String>,
-) -> Result<(), PatchError> {
-    let Some(variant) = variants.get(name) else {
-        return Err((
-            String::new(),
-            format!("unknown variant {name:?}"),
-            format!("one of: {}", variants.keys().cloned().collect::<Vec<_>>().join(", ")),
-        ));
-    };
-    if stack.iter().any(|s| s == name) {
-        return Err((
-            "extends".into(),
-            format!("variants extend each other in a cycle: {} → {name}", stack.join(" → ")),
-            "variants that do not extend themselves".into(),
-        ));
-    }
-    stack.push(name.to_string());
-    for parent in &variant.extends {
-        apply_inner(doc, variants, parent, stack)?;
-    }
-    stack.pop();
-    if let Some(factor) = variant.demand_factor {
-        for (table, field) in [
-            ("flows", "annual_tonnes"),
-            ("flows", "annual_teu"),
-            ("ship_arrivals", "ships_per_year"),
-        ] {
-            if let Some(Value::Table(entities)) = doc.get_mut(table) {
-                for (_, entity) in entities.iter_mut() {
-                    if has_tag(entity, &variant.demand_tags) {
-                        scale_number(entity.get_mut(field), factor);
+/// Multiplies the demand of every flow and open-arrival stream carrying one of `tags`
+/// (all of them when `tags` is empty) by `factor`.
+pub fn scale_demand(doc: &mut Table, factor: f64, tags: &[String]) {
+    for (table, field) in [
+        ("flows", "annual_tonnes"),
+        ("flows", "annual_teu"),
+        ("ship_arrivals", "ships_per_year"),
+    ] {
+        if let Some(Value::Table(entities)) = doc.get_mut(table) {
+            for (_, entity) in entities.iter_mut() {
+                if has_tag(entity, tags) {
+                    match entity.get_mut(field) {
+                        Some(Value::Float(x)) => *x *= factor,
+                        Some(Value::Integer(i)) => *i = scale_integer(*i, factor),
+                        _ => {}
                     }
                 }
             }
         }
     }
+}
+
+/// The variants to apply for `name`, ancestors first, each once (see the module docs).
+///
+/// # Errors
+/// An unknown variant or a cycle of `extends`.
+pub fn linearize<'a>(variants: &'a BTreeMap<String, VariantSpec>, name: &'a str) -> Result<Vec<&'a str>, PatchError> {
+    fn visit<'a>(
+        variants: &'a BTreeMap<String, VariantSpec>,
+        name: &'a str,
+        child: Option<(&'a str, usize)>,
+        done: &mut HashSet<&'a str>,
+        path: &mut Vec<&'a str>,
+        order: &mut Vec<&'a str>,
+    ) -> Result<(), PatchError> {
+        if done.contains(name) {
+            return Ok(());
+        }
+        let Some((key, variant)) = variants.get_key_value(name) else {
+            let names: Vec<&str> = variants.keys().map(String::as_str).collect();
+            let (variant, field) = match child {
+                Some((c, i)) => (c.to_string(), PatchField::Extends(i)),
+                None => (name.to_string(), PatchField::Variant),
+            };
+            return Err(PatchError {
+                variant,
+                field,
+                offset: None,
+                message: format!("unknown variant {name:?}"),
+                valid: if names.is_empty() {
+                    "the id of a variant in this file (it declares none)".into()
+                } else {
+                    format!("one of: {}", names.join(", "))
+                },
+            });
+        };
+        if let Some(at) = path.iter().position(|p| *p == name) {
+            let mut cycle: Vec<&str> = path[at..].to_vec();
+            cycle.push(name);
+            let (variant, i) = child.unwrap_or((name, 0));
+            return Err(PatchError {
+                variant: variant.to_string(),
+                field: PatchField::Extends(i),
+                offset: None,
+                message: format!("variants extend each other in a cycle: {}", cycle.join(" → ")),
+                valid: "variants that do not extend themselves".into(),
+            });
+        }
+        path.push(key);
+        for (i, parent) in variant.extends.iter().enumerate() {
+            visit(variants, parent, Some((key, i)), done, path, order)?;
+        }
+        path.pop();
+        done.insert(key);
+        order.push(key);
+        Ok(())
+    }
+    let mut order = Vec::new();
+    visit(variants, name, None, &mut HashSet::new(), &mut Vec::new(), &mut order)?;
+    Ok(order)
+}
+
+/// Applies variant `name` (after its ancestors, each once) to `doc`.
+///
+/// # Errors
+/// The first override that cannot be applied, naming the variant and entry it came from.
+pub fn apply_variant(doc: &mut Table, variants: &BTreeMap<String, VariantSpec>, name: &str) -> Result<(), PatchError> {
+    for id in linearize(variants, name)? {
+        apply_own(doc, id, &variants[id])?;
+    }
+    Ok(())
+}
+
+/// Applies one variant's own overrides (not its ancestors').
+fn apply_own(doc: &mut Table, name: &str, variant: &VariantSpec) -> Result<(), PatchError> {
+    if let Some(factor) = variant.demand_factor {
+        scale_demand(doc, factor, &variant.demand_tags);
+    }
+    let fail = |field: PatchField, p: PathProblem, valid: &str| PatchError {
+        variant: name.to_string(),
+        field,
+        offset: p.offset,
+        message: p.message,
+        valid: valid.to_string(),
+    };
     for (path, value) in &variant.set {
-        set_path(doc, path, value.clone()).map_err(|m| {
-            (
-                format!("set.{path}"),
-                m,
-                "a dotted path to a field of this scenario".into(),
+        set_path(doc, path, value.to_toml()).map_err(|p| {
+            fail(
+                PatchField::Set(path.clone()),
+                p,
+                "a dotted path to a field of this scenario",
             )
         })?;
     }
     for (path, factor) in &variant.scale {
-        scale_path(doc, path, *factor).map_err(|m| {
-            (
-                format!("scale.{path}"),
-                m,
-                "a dotted path to a number in this scenario".into(),
+        scale_path(doc, path, *factor).map_err(|p| {
+            fail(
+                PatchField::Scale(path.clone()),
+                p,
+                "a dotted path to a number in this scenario",
             )
         })?;
     }
@@ -151,6 +301,7 @@ fn apply_inner(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::schema::OverrideValue;
 
     #[test]
     fn set_and_scale_follow_paths() {
@@ -162,5 +313,75 @@ mod tests {
         assert_eq!(doc["a"]["b"]["y"][1].as_float(), Some(3.0));
         assert!(set_path(&mut doc, "a.c.x", Value::Integer(1)).is_err());
         assert!(scale_path(&mut doc, "a.b.z", 2.0).is_err());
+    }
+
+    #[test]
+    fn malformed_paths_never_reach_another_field() {
+        let mut doc: Table = toml::from_str("[p]\nyard = 10.0\nroute = [\"a\", \"b\"]\n").unwrap();
+        let before = doc.clone();
+        for bad in ["p.yard[foo]", "p.route[99999999999999999999]", "p.a[0]]", "p[]]", "p.é"] {
+            let e = scale_path(&mut doc, bad, 2.0).unwrap_err();
+            assert!(e.offset.is_some(), "{bad}: {e:?}");
+            let e = set_path(&mut doc, bad, Value::Integer(1)).unwrap_err();
+            assert!(e.offset.is_some(), "{bad}: {e:?}");
+        }
+        assert!(scale_path(&mut doc, "p.route[5]", 2.0).is_err());
+        assert!(scale_path(&mut doc, "p.yard[0]", 2.0).is_err());
+        assert_eq!(doc, before, "a failed patch changed the document");
+    }
+
+    fn variant(extends: &[&str], factor: Option<f64>) -> VariantSpec {
+        VariantSpec {
+            extends: extends.iter().map(|s| s.to_string()).collect(),
+            demand_factor: factor,
+            ..VariantSpec::default()
+        }
+    }
+
+    #[test]
+    fn a_shared_ancestor_is_applied_once() {
+        // Diamond: d extends b and c, which both extend a (×2 demand).
+        let variants = BTreeMap::from([
+            ("a".to_string(), variant(&[], Some(2.0))),
+            ("b".to_string(), variant(&["a"], None)),
+            ("c".to_string(), variant(&["a"], None)),
+            ("d".to_string(), variant(&["b", "c"], None)),
+        ]);
+        assert_eq!(linearize(&variants, "d").unwrap(), vec!["a", "b", "c", "d"]);
+        let mut doc: Table = toml::from_str("[flows.f]\nannual_tonnes = 100.0\n").unwrap();
+        apply_variant(&mut doc, &variants, "d").unwrap();
+        assert_eq!(doc["flows"]["f"]["annual_tonnes"].as_float(), Some(200.0));
+    }
+
+    #[test]
+    fn deep_diamonds_cost_linear_time() {
+        // 200 levels, each extending both variants of the level below: 2^200 paths.
+        let mut variants = BTreeMap::new();
+        variants.insert("l0a".to_string(), variant(&[], Some(1.01)));
+        variants.insert("l0b".to_string(), variant(&[], None));
+        for l in 1..200 {
+            let (a, b) = (format!("l{}a", l - 1), format!("l{}b", l - 1));
+            variants.insert(format!("l{l}a"), variant(&[&a, &b], None));
+            variants.insert(format!("l{l}b"), variant(&[&a, &b], None));
+        }
+        let order = linearize(&variants, "l199a").unwrap();
+        assert_eq!(order.len(), 399);
+        let mut doc: Table = toml::from_str("[flows.f]\nannual_tonnes = 100.0\n").unwrap();
+        apply_variant(&mut doc, &variants, "l199a").unwrap();
+        assert_eq!(doc["flows"]["f"]["annual_tonnes"].as_float(), Some(101.0));
+    }
+
+    #[test]
+    fn cycles_and_unknown_parents_are_errors() {
+        let variants = BTreeMap::from([
+            ("a".to_string(), variant(&["b"], None)),
+            ("b".to_string(), variant(&["a"], None)),
+            ("c".to_string(), variant(&["nope"], None)),
+        ]);
+        let e = linearize(&variants, "a").unwrap_err();
+        assert!(e.message.contains("cycle: a → b → a"), "{e}");
+        let e = linearize(&variants, "c").unwrap_err();
+        assert_eq!((e.variant.as_str(), &e.field), ("c", &PatchField::Extends(0)));
+        let _ = OverrideValue::Integer(1);
     }
 }

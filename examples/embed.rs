@@ -112,7 +112,7 @@ fn main() {
             },
         )]),
         weather: BTreeMap::new(),
-        variants: BTreeMap::from([(
+        variants: indexmap::IndexMap::from([(
             "second_berth".to_string(),
             VariantSpec {
                 description: Some("a second container berth at east".into()),

@@ -128,7 +128,7 @@ proptest! {
                 // A valid scenario must also compile, for every variant.
                 Network::compile(scenario.base()).map_err(|e| TestCaseError::fail(e.to_string()))?;
                 for name in scenario.variant_names() {
-                    let spec = scenario.variant(name).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                    let spec = scenario.variant(&name).map_err(|e| TestCaseError::fail(e.to_string()))?;
                     Network::compile(&spec).map_err(|e| TestCaseError::fail(e.to_string()))?;
                 }
             }

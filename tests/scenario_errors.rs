@@ -174,7 +174,17 @@ fn messages_speak_the_users_language() {
             "one of \"rail_ferry\"",
         ),
         ("horizon_days = 365", "horizon_days = 1e308", "1e308 is out of range"),
-        ("horizon_days = 365", "horizon_days = 18446744073709551615", "too large"),
+        (
+            "horizon_days = 365",
+            "horizon_days = 18446744073709551615",
+            "out of range",
+        ),
+        (
+            "replications = 20",
+            "replications = 18446744073709551615",
+            "out of range",
+        ),
+        ("replications = 20", "replications = 99999999999999999999", "too large"),
         ("vessels = 4", "vessels = 4294967296", "from 0 to 4294967295"),
         ("vessels = 4", "vessels = 1.5", "expected a whole number"),
         (

@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
         Ok(scenario) => {
             Network::compile(scenario.base()).expect("a loaded scenario compiles");
             for name in scenario.variant_names() {
-                let spec = scenario.variant(name).expect("a declared variant resolves");
+                let spec = scenario.variant(&name).expect("a declared variant resolves");
                 Network::compile(&spec).expect("a loaded variant compiles");
             }
         }

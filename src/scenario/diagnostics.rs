@@ -45,6 +45,9 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Most diagnostics kept in one [`ScenarioError`]; the rest are counted.
+pub const MAX_DIAGNOSTICS: usize = 100;
+
 /// Every problem found in a scenario; never empty.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct ScenarioError {
@@ -53,6 +56,26 @@ pub struct ScenarioError {
 }
 
 impl ScenarioError {
+    /// An error from `diagnostics`, keeping at most [`MAX_DIAGNOSTICS`] of them and a
+    /// last one that counts the rest.
+    pub fn many(mut diagnostics: Vec<Diagnostic>) -> Self {
+        if diagnostics.len() > MAX_DIAGNOSTICS {
+            let more = diagnostics.len() - MAX_DIAGNOSTICS;
+            let file = diagnostics[0].file.clone();
+            diagnostics.truncate(MAX_DIAGNOSTICS);
+            diagnostics.push(Diagnostic {
+                file,
+                line: 0,
+                column: 0,
+                path: String::new(),
+                message: format!("… and {more} more problems (fix those above first)"),
+                valid: None,
+                snippet: None,
+            });
+        }
+        ScenarioError { diagnostics }
+    }
+
     /// An error with one diagnostic.
     pub fn single(diagnostic: Diagnostic) -> Self {
         ScenarioError {
@@ -170,8 +193,20 @@ pub fn locate(text: &str, path: &str) -> Option<Range<usize>> {
 /// value; tables always by their key), or of the nearest existing ancestor.
 pub fn locate_segments(text: &str, segments: &[Segment], key: bool) -> Option<Range<usize>> {
     let root = DeTable::parse(text).ok()?;
+    walk(root.get_ref(), segments, key)
+}
+
+/// Like [`locate_segments`] for many entries at once: the text is parsed once.
+pub fn locate_many(text: &str, requests: &[(Vec<Segment>, bool)]) -> Vec<Option<Range<usize>>> {
+    match DeTable::parse(text) {
+        Ok(root) => requests.iter().map(|(s, key)| walk(root.get_ref(), s, *key)).collect(),
+        Err(_) => vec![None; requests.len()],
+    }
+}
+
+fn walk(root: &DeTable<'_>, segments: &[Segment], key: bool) -> Option<Range<usize>> {
     let mut span: Option<Range<usize>> = None;
-    let mut table: Option<&DeTable<'_>> = Some(root.get_ref());
+    let mut table: Option<&DeTable<'_>> = Some(root);
     let mut array: Option<&[toml::Spanned<DeValue<'_>>]> = None;
     let last = segments.len().saturating_sub(1);
     for (i, segment) in segments.iter().enumerate() {

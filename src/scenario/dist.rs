@@ -118,7 +118,11 @@ pub(crate) fn show(x: f64) -> String {
         let s = format!("{x}");
         if s.len() <= 12 { s } else { format!("{x:.6}") }
     } else if x.is_finite() {
-        format!("{x:e}")
+        let s = format!("{x:.3e}");
+        match s.split_once('e') {
+            Some((m, e)) => format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.')),
+            None => s,
+        }
     } else {
         format!("{x}")
     }

@@ -30,8 +30,10 @@ pub const MAX_STORMS_PER_YEAR: f64 = 10_000.0;
 pub const MAX_SWEEP_VALUES: usize = 1_000;
 /// Largest demand factor of a variant.
 pub const MAX_DEMAND_FACTOR: f64 = 1_000.0;
-/// Longest scenario file accepted, bytes.
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// Longest scenario file accepted, bytes (4 MiB; the bundled Middle Corridor is 13 KB).
+/// Parsing costs up to about 110 bytes of memory per byte of the densest TOML (a
+/// list of millions of tiny entries), so this keeps any file under half a gigabyte.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 /// Largest mean consignment rate (consignments per hour, summed over one flow).
 pub const MAX_CONSIGNMENTS_PER_HOUR: f64 = 100_000.0;
 /// Most entries in one route (of a flow or a ship service).
@@ -40,3 +42,5 @@ pub const MAX_ROUTE_LENGTH: usize = 64;
 pub const MAX_VARIANTS: usize = 1_000;
 /// Most points in a sweep grid (the product of its axes' lengths).
 pub const MAX_SWEEP_POINTS: usize = 10_000;
+/// Most variants one variant may build on, directly or through `extends`.
+pub const MAX_ANCESTORS: usize = 256;

@@ -211,7 +211,7 @@ mod tests {
         );
         assert_eq!(
             tidy("invalid value: integer `-1`, expected u32"),
-            "expected a whole number >= 0, found -1"
+            "expected a whole number from 0 to 4294967295, found -1"
         );
         assert!(syntax("cannot recurse further; max recursion depth met").contains("nested"));
         assert_eq!(shorten_numbers("x 1000000000000000000000000 y"), "x 1e24 y");

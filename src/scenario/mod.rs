@@ -99,10 +99,10 @@ pub fn nearest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>, n: usi
 #[derive(Debug, Clone)]
 pub struct Scenario {
     source: Source,
-    /// The document without `variants` and `sweep`: what variants and sweep points patch.
-    content: Table,
+    /// The document without `variants` and `sweep`: what variants and sweep points
+    /// patch. Parsed on first use.
+    content: std::sync::OnceLock<Table>,
     base: ScenarioSpec,
-    variant_names: Vec<String>,
 }
 
 impl Scenario {
@@ -177,27 +177,27 @@ impl Scenario {
                 ),
             ));
         }
-        let mut document: Table = match text.parse::<Table>() {
-            Ok(doc) => doc,
-            Err(e) => {
-                let message = messages::syntax(e.message());
-                let span = e.span().or_else(|| messages::nesting_span(text));
-                return Err(ScenarioError::single(source.at_span(span, "", message, None)));
-            }
-        };
-        let base = deserialize(&document)
-            .map_err(|(path, message)| ScenarioError::single(located(&source, &path, message)))?;
-        // Variants in file order (the document keeps it; the spec's map is sorted).
-        let variant_names: Vec<String> = document
-            .remove("variants")
-            .and_then(|v| v.as_table().map(|t| t.keys().cloned().collect()))
-            .unwrap_or_default();
-        document.remove("sweep");
+        // The base is deserialised straight from the text (no owned copy of the
+        // document); the document that variants patch is parsed only when needed.
+        let parsed = toml::de::Deserializer::parse(text).map_err(|e| {
+            let span = e.span().or_else(|| messages::nesting_span(text));
+            ScenarioError::single(source.at_span(span, "", messages::syntax(e.message()), None))
+        })?;
+        let base: ScenarioSpec = serde_path_to_error::deserialize(parsed).map_err(|e| {
+            let path = e.path().to_string();
+            let path = if path == "." { String::new() } else { path };
+            let inner = e.into_inner();
+            let (message, valid) = messages::field(&path, inner.message());
+            let d = match inner.span() {
+                Some(span) if !path.is_empty() => source.at_span(Some(span), &path, message, valid),
+                _ => located(&source, &path, message, valid),
+            };
+            ScenarioError::single(d)
+        })?;
         let scenario = Scenario {
             source,
-            content: document,
+            content: std::sync::OnceLock::new(),
             base,
-            variant_names,
         };
         scenario.validate()?;
         Ok(scenario)
@@ -215,18 +215,31 @@ impl Scenario {
         Self::from_str(&text, BUILT_IN_CODE)
     }
 
+    /// The document variants and sweep points patch (without `variants` and `sweep`).
+    fn content(&self) -> &Table {
+        self.content.get_or_init(|| {
+            // The text parsed once already, so this cannot fail; an empty table would
+            // only make every variant fail its checks, never pass wrongly.
+            let mut doc: Table = self.source.text.parse().unwrap_or_default();
+            doc.remove("variants");
+            doc.remove("sweep");
+            doc
+        })
+    }
+
     /// Checks the base, then every variant and sweep point one at a time.
     fn validate(&self) -> Result<(), ScenarioError> {
         let issues = check(&self.base);
         if !issues.is_empty() {
-            return Err(ScenarioError {
-                diagnostics: issues.into_iter().map(|i| self.issue_diagnostic(i)).collect(),
-            });
+            return Err(ScenarioError::many(self.issue_diagnostics(issues)));
         }
         let mut diagnostics = Vec::new();
-        for name in &self.variant_names {
+        for name in self.base.variants.keys() {
             if let Err(mut e) = self.resolve_variant(name) {
                 diagnostics.append(&mut e.diagnostics);
+            }
+            if diagnostics.len() > diagnostics::MAX_DIAGNOSTICS {
+                break;
             }
         }
         if let Some(sweep) = self.sweep()
@@ -237,18 +250,26 @@ impl Scenario {
         if diagnostics.is_empty() {
             Ok(())
         } else {
-            Err(ScenarioError { diagnostics })
+            Err(ScenarioError::many(diagnostics))
         }
     }
 
-    fn issue_diagnostic(&self, issue: Issue) -> diagnostics::Diagnostic {
-        match &issue.location {
-            Some(segments) => {
-                let span = diagnostics::locate_segments(&self.source.text, segments, true);
-                self.source.at_span(span, &issue.path, issue.message, issue.valid)
-            }
-            None => self.source.at_path(&issue.path, issue.message, issue.valid),
-        }
+    /// Diagnostics for semantic issues, located with one parse of the text.
+    fn issue_diagnostics(&self, mut issues: Vec<Issue>) -> Vec<Diagnostic> {
+        issues.truncate(diagnostics::MAX_DIAGNOSTICS + 1);
+        let requests: Vec<(Vec<Segment>, bool)> = issues
+            .iter()
+            .map(|i| match &i.location {
+                Some(segments) => (segments.clone(), true),
+                None => (path::parse(&i.path).unwrap_or_default(), false),
+            })
+            .collect();
+        let spans = diagnostics::locate_many(&self.source.text, &requests);
+        issues
+            .into_iter()
+            .zip(spans)
+            .map(|(i, span)| self.source.at_span(span, &i.path, i.message, i.valid))
+            .collect()
     }
 
     fn patch_diagnostic(&self, e: PatchError) -> Diagnostic {
@@ -279,75 +300,85 @@ impl Scenario {
     }
 
     fn resolve_variant(&self, name: &str) -> Result<ScenarioSpec, ScenarioError> {
-        let mut doc = self.content.clone();
+        let mut doc = self.content().clone();
         variants::apply_variant(&mut doc, &self.base.variants, name)
             .map_err(|e| ScenarioError::single(self.patch_diagnostic(e)))?;
-        self.finish(doc, &format!("variants.{name}"), &format!("variant {name:?}"))
-            .map_err(|e| self.point_at_override(name, e))
+        self.finish(
+            doc,
+            &format!("variants.{name}"),
+            &format!("variant {name:?}"),
+            Some(name),
+        )
     }
 
-    /// Re-points diagnostics of a resolved variant at the `set` or `scale` entry that
-    /// wrote the field at fault (in the variant or an ancestor), where there is one.
-    fn point_at_override(&self, name: &str, mut error: ScenarioError) -> ScenarioError {
-        let Ok(chain) = variants::linearize(&self.base.variants, name) else {
-            return error;
-        };
-        for d in &mut error.diagnostics {
-            let Some(field) = d.message.split('`').nth(1).map(str::to_string) else {
-                continue;
+    /// The `set` or `scale` entry (of variant `name` or an ancestor, latest first) that
+    /// wrote `field` or one of its parents: where to point for a problem with `field`.
+    fn override_of(&self, name: &str, field: &str) -> Option<(Vec<Segment>, String)> {
+        let chain = variants::linearize(&self.base.variants, name).ok()?;
+        let covers = |p: &str| field == p || field.starts_with(&format!("{p}.")) || field.starts_with(&format!("{p}["));
+        chain.iter().rev().find_map(|v| {
+            let spec = &self.base.variants[*v];
+            let (table, path) = match spec.set.keys().find(|p| covers(p)) {
+                Some(p) => ("set", p),
+                None => ("scale", spec.scale.keys().find(|p| covers(p))?),
             };
-            let covers =
-                |p: &str| field == p || field.starts_with(&format!("{p}.")) || field.starts_with(&format!("{p}["));
-            let entry = chain.iter().rev().find_map(|v| {
-                let spec = &self.base.variants[*v];
-                if let Some(p) = spec.set.keys().find(|p| covers(p)) {
-                    return Some((*v, "set", p.clone()));
-                }
-                spec.scale.keys().find(|p| covers(p)).map(|p| (*v, "scale", p.clone()))
-            });
-            if let Some((variant, table, path)) = entry {
-                let segments = [
-                    Segment::Key("variants".into()),
-                    Segment::Key(variant.to_string()),
-                    Segment::Key(table.into()),
-                    Segment::Key(path.clone()),
-                ];
-                let span = diagnostics::locate_segments(&self.source.text, &segments, true);
-                let shown = format!("variants.{variant}.{table}.\"{path}\"");
-                *d = self
-                    .source
-                    .at_span(span, &shown, std::mem::take(&mut d.message), d.valid.take());
-            }
-        }
-        error
+            let segments = vec![
+                Segment::Key("variants".into()),
+                Segment::Key(v.to_string()),
+                Segment::Key(table.into()),
+                Segment::Key(path.clone()),
+            ];
+            Some((segments, format!("variants.{v}.{table}.\"{path}\"")))
+        })
     }
 
-    /// Deserialises and checks a patched document; errors point at `anchor` in the file.
-    fn finish(&self, doc: Table, anchor: &str, what: &str) -> Result<ScenarioSpec, ScenarioError> {
-        let spec = deserialize(&doc).map_err(|(path, message)| {
-            ScenarioError::single(self.source.at_path(
-                anchor,
-                format!("{what} makes `{path}` invalid: {message}"),
-                None,
-            ))
-        })?;
-        let issues = check(&spec);
-        if issues.is_empty() {
-            Ok(spec)
-        } else {
-            Err(ScenarioError {
-                diagnostics: issues
-                    .into_iter()
-                    .map(|i| {
-                        self.source.at_path(
-                            anchor,
-                            format!("{what} makes `{}` invalid: {}", i.path, i.message),
-                            i.valid,
-                        )
-                    })
-                    .collect(),
+    /// Deserialises and checks a patched document. Problems point at the override that
+    /// caused them (for a variant) or else at `anchor`, located with one parse.
+    fn finish(
+        &self,
+        doc: Table,
+        anchor: &str,
+        what: &str,
+        variant: Option<&str>,
+    ) -> Result<ScenarioSpec, ScenarioError> {
+        let problems: Vec<(String, String, Option<String>)> = match deserialize(doc) {
+            Err((path, message)) => {
+                let (message, valid) = messages::field(&path, &message);
+                vec![(path, message, valid)]
+            }
+            Ok(spec) => {
+                let mut issues = check(&spec);
+                if issues.is_empty() {
+                    return Ok(spec);
+                }
+                issues.truncate(diagnostics::MAX_DIAGNOSTICS + 1);
+                issues.into_iter().map(|i| (i.path, i.message, i.valid)).collect()
+            }
+        };
+        let anchor_segments = path::parse(anchor).unwrap_or_default();
+        let targets: Vec<(Vec<Segment>, bool, String)> = problems
+            .iter()
+            .map(|(field, _, _)| match variant.and_then(|v| self.override_of(v, field)) {
+                Some((segments, shown)) => (segments, true, shown),
+                None => (anchor_segments.clone(), false, anchor.to_string()),
             })
-        }
+            .collect();
+        let requests: Vec<(Vec<Segment>, bool)> = targets.iter().map(|(s, k, _)| (s.clone(), *k)).collect();
+        let spans = diagnostics::locate_many(&self.source.text, &requests);
+        Err(ScenarioError::many(
+            problems
+                .into_iter()
+                .zip(targets.into_iter().zip(spans))
+                .map(|((field, message, valid), ((_, _, shown), span))| {
+                    self.source.at_span(
+                        span,
+                        &shown,
+                        format!("{what} makes `{field}` invalid: {message}"),
+                        valid,
+                    )
+                })
+                .collect(),
+        ))
     }
 
     /// The base scenario.
@@ -366,8 +397,8 @@ impl Scenario {
     }
 
     /// Names of the declared variants, in file order.
-    pub fn variant_names(&self) -> &[String] {
-        &self.variant_names
+    pub fn variant_names(&self) -> Vec<String> {
+        self.base.variants.keys().cloned().collect()
     }
 
     /// Whether `name` is [`BASE`] or a declared variant.
@@ -375,11 +406,11 @@ impl Scenario {
     /// # Errors
     /// [`UnknownVariant`], listing the valid names.
     pub fn check_variant_name(&self, name: &str) -> Result<(), UnknownVariant> {
-        if name == BASE || self.variant_names.iter().any(|n| n == name) {
+        if name == BASE || self.base.variants.contains_key(name) {
             Ok(())
         } else {
             let mut known = vec![BASE.to_string()];
-            known.extend(self.variant_names.iter().cloned());
+            known.extend(self.base.variants.keys().cloned());
             Err(UnknownVariant {
                 name: name.to_string(),
                 known,
@@ -406,13 +437,13 @@ impl Scenario {
     /// As [`Scenario::variant`], or a factor that makes the scenario invalid.
     pub fn with_demand_factor(&self, name: &str, factor: f64, tags: &[String]) -> Result<ScenarioSpec, VariantError> {
         self.check_variant_name(name)?;
-        let mut doc = self.content.clone();
+        let mut doc = self.content().clone();
         if name != BASE {
             variants::apply_variant(&mut doc, &self.base.variants, name)
                 .map_err(|e| ScenarioError::single(self.patch_diagnostic(e)))?;
         }
         variants::scale_demand(&mut doc, factor, tags);
-        Ok(self.finish(doc, "", &format!("demand ×{factor} on {name:?}"))?)
+        Ok(self.finish(doc, "", &format!("demand ×{factor} on {name:?}"), None)?)
     }
 
     /// The declared sweep, if any.
@@ -469,7 +500,7 @@ impl Sweep<'_> {
     }
 
     fn start(&self) -> Result<Table, ScenarioError> {
-        let mut start = self.scenario.content.clone();
+        let mut start = self.scenario.content().clone();
         if let Some(base) = &self.spec.base {
             variants::apply_variant(&mut start, &self.scenario.base.variants, base)
                 .map_err(|e| ScenarioError::single(self.scenario.patch_diagnostic(e)))?;
@@ -527,7 +558,7 @@ impl Sweep<'_> {
             values.push(value.as_f64().unwrap_or(f64::NAN));
         }
         let label = labels.join(",");
-        let spec = scenario.finish(doc, "sweep", &format!("sweep point {label}"))?;
+        let spec = scenario.finish(doc, "sweep", &format!("sweep point {label}"), None)?;
         Ok(SweepPoint { label, values, spec })
     }
 
@@ -540,9 +571,9 @@ impl Sweep<'_> {
     }
 }
 
-/// Locates a deserialisation error at `path`, adding a hint where one helps.
-fn located(source: &Source, path: &str, message: String) -> Diagnostic {
-    let (message, valid) = messages::field(path, &message);
+/// Locates a deserialisation error at `path` (the start of the file for a missing
+/// top-level table).
+fn located(source: &Source, path: &str, message: String, valid: Option<String>) -> Diagnostic {
     let mut d = source.at_path(path, message, valid);
     if d.line == 0 {
         // A missing top-level table: point at the start of the file.
@@ -551,9 +582,9 @@ fn located(source: &Source, path: &str, message: String) -> Diagnostic {
     d
 }
 
-/// Deserialises a document, returning `(field path, message)` on failure.
-fn deserialize(doc: &Table) -> Result<ScenarioSpec, (String, String)> {
-    let value = Value::Table(doc.clone());
+/// Deserialises a (patched) document, returning `(field path, message)` on failure.
+fn deserialize(doc: Table) -> Result<ScenarioSpec, (String, String)> {
+    let value = Value::Table(doc);
     serde_path_to_error::deserialize::<_, ScenarioSpec>(value).map_err(|e| {
         let path = e.path().to_string();
         let path = if path == "." { String::new() } else { path };

@@ -5,6 +5,7 @@
 //! deterministic.
 
 use super::dist::DistSpec;
+use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -41,9 +42,9 @@ pub struct ScenarioSpec {
     /// Weather closures, by id.
     #[serde(default)]
     pub weather: BTreeMap<String, WeatherSpec>,
-    /// Named variants: overrides of this base scenario.
+    /// Named variants: overrides of this base scenario, in file order.
     #[serde(default)]
-    pub variants: BTreeMap<String, VariantSpec>,
+    pub variants: IndexMap<String, VariantSpec>,
     /// An optional parameter sweep.
     #[serde(default)]
     pub sweep: Option<SweepSpec>,

@@ -51,9 +51,14 @@ impl Checker<'_> {
 
     fn count(&mut self, path: String, n: u64, min: u64, max: u64) {
         if n < min || n > max {
+            let shown = if n < 1_000_000_000_000_000 {
+                n.to_string()
+            } else {
+                show(n as f64)
+            };
             self.issue(
                 path,
-                format!("{n} is out of range"),
+                format!("{shown} is out of range"),
                 format!("a whole number from {min} to {max}"),
             );
         }

@@ -1,9 +1,12 @@
 //! Sharded runs (`--shard K/N`, Slurm job-array variables) merged with `corridor merge`
-//! reproduce a single run exactly; mismatched, missing or duplicated shards are refused;
-//! Ctrl-C stops cleanly.
+//! reproduce a single run exactly; mismatched, missing, duplicated, damaged or edited
+//! shards are refused naming the shard and the defect; Ctrl-C stops cleanly; a process
+//! killed at any moment never leaves files from two runs.
 
+use corridor::experiment::shard::ShardResult;
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_corridor");
 const SCENARIO: &str = "scenarios/middle_corridor.toml";
@@ -125,7 +128,7 @@ fn shards_merge_into_exactly_the_single_run() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("replications missing: 2"),
+        String::from_utf8_lossy(&out.stderr).contains("shards missing: 2/3"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
@@ -188,40 +191,329 @@ fn slurm_array_variables_choose_the_shard() {
 #[test]
 fn ctrl_c_writes_completed_replications_and_no_partial_files() {
     let dir = tmp("ctrlc");
-    let out = dir.join("out");
-    let child = Command::new(BIN)
-        .args([
+    for command in ["run", "sweep"] {
+        let out = dir.join(command);
+        let mut child = Command::new(BIN)
+            .args([
+                command,
+                SCENARIO,
+                "--replications",
+                "100000",
+                "--threads",
+                "2",
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .env_remove("SLURM_ARRAY_TASK_ID")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Wait for the signal that work has started: the first progress line, written
+        // when the first replication is done.
+        let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+        let started = lines.by_ref().map_while(Result::ok).any(|l| l.starts_with("progress:"));
+        assert!(started, "{command}: no progress line");
+        let status = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let rest: Vec<String> = lines.map_while(Result::ok).collect();
+        let result = child.wait_with_output().unwrap();
+        let stderr = rest.join("\n");
+        assert_eq!(result.status.code(), Some(130), "{command}: {stderr}");
+        assert!(stderr.contains("interrupted"), "{command}: {stderr}");
+        let summary: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+        assert_eq!(summary["interrupted"], serde_json::Value::Bool(true), "{command}");
+        let done = summary["replications"].as_u64().unwrap();
+        assert!(done > 0 && done < 100_000, "{command}: {done} replications");
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().to_string();
+            assert!(
+                !name.contains("staging") && !name.ends_with(".tmp"),
+                "partial output {name} left behind"
+            );
+        }
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// Two complete reference runs and their files.
+fn reference(dir: &Path, seed: &str) -> PathBuf {
+    let out = dir.join(format!("reference-{seed}"));
+    ok(corridor(
+        &[
             "run",
-            SCENARIO,
+            "scenarios/mmc_port.toml",
             "--replications",
-            "100000",
-            "--threads",
-            "2",
+            "12",
+            "--seed",
+            seed,
             "--out",
             out.to_str().unwrap(),
-        ])
-        .env_remove("SLURM_ARRAY_TASK_ID")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(4000));
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let result = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&result.stderr);
-    assert_eq!(result.status.code(), Some(130), "{stderr}");
-    assert!(stderr.contains("interrupted"), "{stderr}");
-    let summary: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
-    assert_eq!(summary["interrupted"], serde_json::Value::Bool(true));
-    let done = summary["replications"].as_u64().unwrap();
-    assert!(done > 0 && done < 100_000, "{done} replications");
-    for entry in std::fs::read_dir(&out).unwrap() {
-        let name = entry.unwrap().file_name().to_string_lossy().to_string();
-        assert!(!name.ends_with(".tmp"), "partial file {name} left behind");
+        ],
+        &[],
+    ));
+    out
+}
+
+/// The files of an output folder, with summary.json stripped of machine-dependent fields.
+fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap() != "corridor-manifest.json")
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            let bytes = if name == "summary.json" {
+                serde_json::to_vec(&results_json(dir)).unwrap()
+            } else {
+                std::fs::read(&p).unwrap()
+            };
+            (name, bytes)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn a_killed_run_never_leaves_files_from_two_runs() {
+    let dir = tmp("kill");
+    let refs = [reference(&dir, "1"), reference(&dir, "2")];
+    let expected: Vec<_> = refs.iter().map(|r| contents(r)).collect();
+    let target = dir.join("out");
+    ok(corridor(
+        &[
+            "run",
+            "scenarios/mmc_port.toml",
+            "--replications",
+            "12",
+            "--seed",
+            "1",
+            "--out",
+            target.to_str().unwrap(),
+        ],
+        &[],
+    ));
+    // How long a whole run takes; kills land anywhere in it, most near the end, where
+    // the files are written.
+    let started = std::time::Instant::now();
+    ok(corridor(
+        &[
+            "run",
+            "scenarios/mmc_port.toml",
+            "--replications",
+            "12",
+            "--seed",
+            "2",
+            "--out",
+            dir.join("timing").to_str().unwrap(),
+        ],
+        &[],
+    ));
+    let run_ms = started.elapsed().as_millis() as u64;
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut landed_late = 0;
+    for kill in 0..40 {
+        // Run the seed the folder does not hold now, so a mix would be visible.
+        let held: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(target.join("summary.json")).unwrap()).unwrap();
+        let seed = if held["seed"] == 1 { "2" } else { "1" };
+        let mut child = Command::new(BIN)
+            .args([
+                "run",
+                "scenarios/mmc_port.toml",
+                "--replications",
+                "12",
+                "--seed",
+                seed,
+                "--out",
+                target.to_str().unwrap(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let fraction = 0.5 + (state >> 33) as f64 / (1u64 << 31) as f64 * 0.7;
+        let delay = (run_ms as f64 * fraction) as u64;
+        if fraction > 0.9 {
+            landed_late += 1;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = contents(&target);
+        assert!(
+            now == expected[0] || now == expected[1],
+            "after kill {kill} at {delay} ms of {run_ms} ms the folder holds neither complete run: {:?}",
+            now.iter().map(|(n, _)| n).collect::<Vec<_>>()
+        );
     }
+    assert!(landed_late > 0);
+    // A later run cleans up staging folders that killed runs left.
+    ok(corridor(
+        &[
+            "run",
+            "scenarios/mmc_port.toml",
+            "--replications",
+            "12",
+            "--out",
+            target.to_str().unwrap(),
+        ],
+        &[],
+    ));
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().to_string();
+        assert!(!name.contains("staging"), "{name} left behind");
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// Writes `shard` to `dir/shard.json`, recomputing its digest when `redigest` is set.
+fn write_shard(dir: &Path, mut shard: ShardResult, redigest: bool) {
+    std::fs::create_dir_all(dir).unwrap();
+    if redigest {
+        shard.digest = shard.content_digest();
+    }
+    std::fs::write(dir.join("shard.json"), serde_json::to_vec(&shard).unwrap()).unwrap();
+}
+
+#[test]
+fn merge_refuses_damaged_and_edited_shards_naming_the_shard_and_the_defect() {
+    let dir = tmp("integrity");
+    let shards: Vec<PathBuf> = (0..2).map(|k| dir.join(format!("s{k}"))).collect();
+    for (k, d) in shards.iter().enumerate() {
+        let shard = format!("{k}/2");
+        ok(corridor(
+            &[
+                "run",
+                SCENARIO,
+                "--replications",
+                "4",
+                "--seed",
+                "5",
+                "--shard",
+                &shard,
+                "--out",
+                d.to_str().unwrap(),
+            ],
+            &[],
+        ));
+    }
+    let original: ShardResult = serde_json::from_slice(&std::fs::read(shards[0].join("shard.json")).unwrap()).unwrap();
+    assert_eq!(original.variants.len(), 5);
+    type Edit = fn(&mut ShardResult);
+    let edits: Vec<(&str, Edit, bool, &str)> = vec![
+        (
+            "an edited value",
+            |s| s.variants[0].records[0].values[3] += 1.0,
+            false,
+            "digest does not match",
+        ),
+        (
+            "a forged saturation",
+            |s| {
+                s.variants[1].records[0].saturation =
+                    s.variants[1].records[0]
+                        .saturation
+                        .clone()
+                        .or(Some(corridor::model::Saturation {
+                            resource: "port.baku.yard".into(),
+                            at_hours: 1.0,
+                            reason: "forged".into(),
+                        }))
+            },
+            false,
+            "digest does not match",
+        ),
+        (
+            "an edited scenario",
+            |s| s.scenario_text.push('#'),
+            true,
+            "scenario text does not match",
+        ),
+        (
+            "records duplicated 1,000 times",
+            |s| {
+                let r = s.variants[0].records.clone();
+                s.variants[0].records = r.iter().cycle().take(r.len() * 1_000).cloned().collect();
+            },
+            true,
+            "holds 2000 records for 2 replications",
+        ),
+        (
+            "one of five variants",
+            |s| s.variants.truncate(1),
+            true,
+            "holds variants [baseline]",
+        ),
+        (
+            "a duplicated replication in the third variant",
+            |s| {
+                let first = s.variants[2].records[0].clone();
+                s.variants[2].records[1] = first;
+            },
+            true,
+            "variant \"baku_phase2\" holds replication 0 where replication 2 belongs",
+        ),
+        (
+            "reordered KPI keys",
+            |s| s.variants[0].keys.swap(0, 1),
+            true,
+            "KPI keys of variant \"baseline\"",
+        ),
+        (
+            "a record one value short",
+            |s| {
+                s.variants[3].records[1].values.pop();
+            },
+            true,
+            "values for",
+        ),
+        (
+            "10^15 replications",
+            |s| s.identity.replications = 1_000_000_000_000_000,
+            true,
+            "declares 1000000000000000 replications",
+        ),
+    ];
+    for (what, edit, redigest, expected) in edits {
+        let mut edited = original.clone();
+        edit(&mut edited);
+        let bad = dir.join("bad");
+        let _ = std::fs::remove_dir_all(&bad);
+        write_shard(&bad, edited, redigest);
+        let out = corridor(
+            &[
+                "merge",
+                bad.to_str().unwrap(),
+                shards[1].to_str().unwrap(),
+                "--out",
+                dir.join("m").to_str().unwrap(),
+            ],
+            &[],
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{what}: {err}");
+        assert!(err.contains("bad/shard.json"), "{what}: the shard is not named: {err}");
+        assert!(err.contains(expected), "{what}: {err}");
+    }
+    // The untouched shards still merge.
+    ok(corridor(
+        &[
+            "merge",
+            shards[0].to_str().unwrap(),
+            shards[1].to_str().unwrap(),
+            "--out",
+            dir.join("m").to_str().unwrap(),
+        ],
+        &[],
+    ));
     std::fs::remove_dir_all(dir).ok();
 }

@@ -60,19 +60,19 @@ fn precision_target_adds_replications_until_met() {
     let sc = scenario();
     let mut exp = experiment(2, 10);
     exp.variants = vec!["baseline".into()];
-    exp.precision = Some(PrecisionTarget {
-        kpi: "port.baku.throughput_tonnes".into(),
-        relative: 0.004,
-        max_replications: 200,
-    });
+    exp.precision = Some(PrecisionTarget::parse("port.baku.throughput_tonnes=0.003", 200).unwrap());
     let result = exp.run(&sc, None).unwrap();
-    let s = result
-        .variant("baseline")
-        .unwrap()
-        .summary("port.baku.throughput_tonnes")
-        .unwrap();
+    let report = result.precision.as_ref().unwrap();
+    let p = &report.variants[0];
     assert!(result.replications > 10, "stopped at {}", result.replications);
-    assert!(s.half_width() <= 0.004 * s.mean || result.replications == 200);
+    assert!(p.met && p.relative_half_width <= 0.003, "{p:?}");
+    // The interval reported for the KPI is the procedure's.
+    let summary = corridor::report::summaries(&result, &result.variants[0])
+        .into_iter()
+        .find(|(k, _)| k == "port.baku.throughput_tonnes")
+        .unwrap()
+        .1;
+    assert_eq!(summary.ci95, p.interval);
     let again = exp.run(&sc, None).unwrap();
     assert_eq!(again.replications, result.replications, "deterministic stopping");
 }

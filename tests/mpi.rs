@@ -70,3 +70,60 @@ fn two_ranks_reproduce_a_single_run() {
     assert!(b[1].as_u64().unwrap() >= 2, "both ranks' threads are counted");
     std::fs::remove_dir_all(dir).ok();
 }
+
+fn mpirun(args: &[&str]) -> std::process::Command {
+    let mut cmd = Command::new("mpirun");
+    cmd.args([
+        "--allow-run-as-root",
+        "--oversubscribe",
+        "--bind-to",
+        "none",
+        "-n",
+        "2",
+        BIN,
+    ]);
+    cmd.args(args);
+    cmd
+}
+
+#[test]
+fn precision_under_mpirun_is_refused_with_a_clear_message() {
+    let o = mpirun(&[
+        "run",
+        "scenarios/mmc_port.toml",
+        "--precision",
+        "port.port.ship_wait_hours.mean=0.05",
+    ])
+    .output()
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(
+        stderr.contains("error: --precision cannot be used under mpirun"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn ctrl_c_under_mpirun_says_what_happened() {
+    use std::io::BufRead;
+    let mut child = mpirun(&["run", "scenarios/middle_corridor.toml", "--replications", "100000"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    assert!(lines.by_ref().map_while(Result::ok).any(|l| l.starts_with("progress:")));
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = child.wait().unwrap();
+    assert!(!status.success());
+    assert!(
+        rest.iter()
+            .any(|l| l.contains("under mpirun a Ctrl-C stops every rank at once")),
+        "{rest:?}"
+    );
+}

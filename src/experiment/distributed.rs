@@ -9,7 +9,7 @@
 
 use super::shard::{ShardResult, merge};
 use super::{Experiment, ExperimentResult, Progress, Shard};
-use crate::scenario::{Scenario, ScenarioError};
+use crate::scenario::Scenario;
 use mpi::datatype::PartitionMut;
 use mpi::traits::*;
 
@@ -32,7 +32,7 @@ pub fn run_distributed<C: Communicator>(
     mine.precision = None;
     let result = mine
         .run(scenario, if rank == 0 { progress } else { None })
-        .map_err(|e: ScenarioError| e.to_string())?;
+        .map_err(|e| e.to_string())?;
     let part = ShardResult::new(&result, scenario.text(), shard, experiment.replications);
     let bytes = serde_json::to_vec(&part).map_err(|e| e.to_string())?;
     let root = world.process_at_rank(0);
@@ -65,7 +65,7 @@ pub fn run_distributed<C: Communicator>(
             serde_json::from_slice(slice).map_err(|e| format!("rank {r} sent an unreadable result: {e}"))?;
         parts.push((format!("rank {r}"), part));
     }
-    let (mut merged, _) = merge(&parts).map_err(|e| e.to_string())?;
+    let (mut merged, _) = merge(&parts, None).map_err(|e| e.to_string())?;
     merged.threads = parts.iter().map(|(_, p)| p.threads).sum();
     merged.wall_seconds = parts.iter().map(|(_, p)| p.wall_seconds).fold(0.0, f64::max);
     Ok(Some(merged))

@@ -7,25 +7,23 @@
 //! results are collected in replication order, so every number is identical, bit for
 //! bit, for any thread count.
 
-use crate::model::{CompileError, Network, ReplicationKpis, Saturation, run_replication};
+#[cfg(feature = "mpi")]
+pub mod distributed;
+pub mod precision;
+mod result;
+pub mod shard;
+pub mod sweep;
+
+pub use precision::{PrecisionError, PrecisionReport, PrecisionTarget, VariantPrecision};
+pub use result::{ExperimentResult, KpiError, PairedDifference, Record, VariantResult, nearest_keys};
+
+use crate::model::{CompileError, Network, ReplicationKpis, kpi_keys, run_replication};
+use crate::scenario::limits::MAX_REPLICATIONS;
 use crate::scenario::{BASE, Scenario, ScenarioError, UnknownVariant, VariantError};
-use crate::stats::{OnlineStats, Summary, student_t_quantile};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-
-/// Stop adding replications once the 95 % CI half-width of `kpi` is below
-/// `relative` × |mean| in every variant (or `max_replications` is reached).
-#[derive(Debug, Clone, PartialEq)]
-pub struct PrecisionTarget {
-    /// KPI key, e.g. `port.baku.ship_wait_hours.mean`.
-    pub kpi: String,
-    /// Target relative half-width, e.g. 0.05.
-    pub relative: f64,
-    /// Upper bound on replications.
-    pub max_replications: u64,
-}
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -48,7 +46,8 @@ pub struct Experiment {
 }
 
 impl Default for Experiment {
-    /// The base scenario, 20 replications, seed 42, all cores.
+    /// The base scenario, 20 replications, seed 42, all cores. Prefer
+    /// [`Experiment::for_scenario`], which takes these from the scenario's settings.
     fn default() -> Self {
         Experiment {
             variants: vec![BASE.to_string()],
@@ -60,6 +59,103 @@ impl Default for Experiment {
             interrupt: None,
         }
     }
+}
+
+impl Experiment {
+    /// Every declared variant of `scenario` (or its base when it declares none), with
+    /// the scenario's own seed and number of replications, on all cores.
+    ///
+    /// ```
+    /// use corridor::experiment::Experiment;
+    /// use corridor::scenario::Scenario;
+    /// let scenario = Scenario::load("scenarios/mmc_port.toml").unwrap();
+    /// let experiment = Experiment::for_scenario(&scenario).replications(4);
+    /// assert_eq!(experiment.seed, scenario.base().scenario.seed);
+    /// ```
+    pub fn for_scenario(scenario: &Scenario) -> Experiment {
+        let settings = &scenario.base().scenario;
+        Experiment {
+            variants: default_variants(scenario),
+            replications: settings.replications,
+            seed: settings.seed,
+            ..Experiment::default()
+        }
+    }
+
+    /// These variants instead.
+    pub fn variants<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.variants = names.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// This many replications (the pilot, with a precision target).
+    pub fn replications(mut self, n: u64) -> Self {
+        self.replications = n;
+        self
+    }
+
+    /// This master seed.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// This many worker threads.
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = Some(threads);
+        self
+    }
+
+    /// Run to a precision target (see [`precision`]).
+    pub fn precision(mut self, target: PrecisionTarget) -> Self {
+        self.precision = Some(target);
+        self
+    }
+
+    /// Checks the settings against each other and the documented limits.
+    ///
+    /// # Errors
+    /// Replications out of range, or a shard combined with a precision target (the
+    /// stopping rule needs every replication).
+    pub fn check(&self) -> Result<(), SettingsError> {
+        if !(2..=MAX_REPLICATIONS).contains(&self.replications) {
+            return Err(SettingsError::Replications(self.replications));
+        }
+        if let Some(p) = &self.precision
+            && !(2..=MAX_REPLICATIONS).contains(&p.max_replications)
+        {
+            return Err(SettingsError::MaxReplications(p.max_replications));
+        }
+        if self.shard.is_some() && self.precision.is_some() {
+            return Err(SettingsError::ShardWithPrecision);
+        }
+        if let Some(t) = self.threads
+            && t > MAX_THREADS
+        {
+            return Err(SettingsError::Threads(t));
+        }
+        Ok(())
+    }
+}
+
+/// Most worker threads an experiment may ask for.
+pub const MAX_THREADS: usize = 1_024;
+
+/// Settings of an experiment that cannot work together or exceed a limit.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SettingsError {
+    /// Replications out of range.
+    #[error("replications must be from 2 to {MAX_REPLICATIONS} (got {0})")]
+    Replications(u64),
+    /// The most replications of a precision target out of range.
+    #[error("the most replications of a precision target must be from 2 to {MAX_REPLICATIONS} (got {0})")]
+    MaxReplications(u64),
+    /// A shard and a precision target together.
+    #[error("a shard cannot run to a precision target: the stopping rule needs every replication")]
+    ShardWithPrecision,
+    /// Too many threads.
+    #[error("at most {MAX_THREADS} threads (got {0})")]
+    Threads(usize),
 }
 
 /// A deterministic part of the replications: replication `r` belongs to shard
@@ -77,184 +173,62 @@ impl Shard {
     pub fn owns(&self, r: u64) -> bool {
         self.count > 0 && r % self.count == self.index
     }
-}
 
-/// One replication's record: KPI values in the variant's key order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Record {
-    /// Replication index.
-    pub replication: u64,
-    /// Values, aligned with [`VariantResult::keys`].
-    pub values: Vec<f64>,
-    /// The busiest resource in this replication.
-    pub bottleneck: String,
-    /// Where cargo waited longest for its next leg in this replication.
-    #[serde(default)]
-    pub longest_wait: String,
-    /// Set when the replication saturated.
-    pub saturation: Option<Saturation>,
-}
-
-/// All replications of one variant.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct VariantResult {
-    /// Variant name.
-    pub name: String,
-    /// KPI keys.
-    pub keys: Vec<String>,
-    /// One record per replication, in replication order.
-    pub records: Vec<Record>,
-}
-
-impl VariantResult {
-    /// Values of KPI `key` across stable (non-saturated) replications.
-    pub fn values(&self, key: &str) -> Option<Vec<f64>> {
-        let i = self.keys.iter().position(|k| k == key)?;
-        Some(
-            self.records
-                .iter()
-                .filter(|r| r.saturation.is_none())
-                .map(|r| r.values[i])
-                .collect(),
-        )
+    /// Parses `K/N` (shard K of N, from 0), with N at most the replication limit.
+    ///
+    /// # Errors
+    /// Not of that form, or K and N out of range.
+    pub fn parse(text: &str) -> Result<Shard, ShardError> {
+        let (k, n) = text.split_once('/').ok_or_else(|| ShardError::Form(text.to_string()))?;
+        let number = |t: &str| t.trim().parse::<u64>().map_err(|_| ShardError::Form(text.to_string()));
+        Shard::new(number(k)?, number(n)?)
     }
 
-    /// Summary of KPI `key` over stable replications.
-    pub fn summary(&self, key: &str) -> Option<Summary> {
-        Summary::of(&self.values(key)?)
-    }
-
-    /// Summaries of every KPI, in key order.
-    pub fn summaries(&self) -> Vec<(String, Summary)> {
-        self.keys
-            .iter()
-            .filter_map(|k| self.summary(k).map(|s| (k.clone(), s)))
-            .collect()
-    }
-
-    /// The most frequent busiest resource and the share of replications naming it.
-    pub fn bottleneck(&self) -> (String, f64) {
-        mode(self.records.iter().map(|r| r.bottleneck.as_str()), self.records.len())
-    }
-
-    /// The most frequent place where cargo waits longest, and its share of replications.
-    pub fn longest_wait(&self) -> (String, f64) {
-        mode(self.records.iter().map(|r| r.longest_wait.as_str()), self.records.len())
-    }
-
-    /// Replications that saturated.
-    pub fn saturated(&self) -> Vec<(u64, &Saturation)> {
-        self.records
-            .iter()
-            .filter_map(|r| r.saturation.as_ref().map(|s| (r.replication, s)))
-            .collect()
-    }
-}
-
-/// The most frequent of `names` and its share of `n`.
-fn mode<'a>(names: impl Iterator<Item = &'a str>, n: usize) -> (String, f64) {
-    let mut counts: Vec<(&str, usize)> = Vec::new();
-    for name in names {
-        match counts.iter_mut().find(|(c, _)| *c == name) {
-            Some((_, k)) => *k += 1,
-            None => counts.push((name, 1)),
+    /// Shard `index` of `count`.
+    ///
+    /// # Errors
+    /// `index >= count`, or `count` is 0 or above the replication limit.
+    pub fn new(index: u64, count: u64) -> Result<Shard, ShardError> {
+        if count == 0 || count > MAX_REPLICATIONS || index >= count {
+            return Err(ShardError::Range { index, count });
         }
-    }
-    // Ties go to the name seen first (deterministic).
-    let (name, count) = counts
-        .into_iter()
-        .fold(("", 0), |best, c| if c.1 > best.1 { c } else { best });
-    (name.to_string(), count as f64 / n.max(1) as f64)
-}
-
-/// A paired difference (variant − base) of one KPI over common random numbers.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct PairedDifference {
-    /// Mean of the differences.
-    pub mean: f64,
-    /// 95 % CI of the mean difference.
-    pub ci95: [f64; 2],
-    /// Half-width an unpaired (Welch) interval would have, for comparison.
-    pub unpaired_half_width: f64,
-    /// Pairs used.
-    pub n: u64,
-}
-
-/// Results of an experiment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ExperimentResult {
-    /// Scenario name.
-    pub scenario: String,
-    /// Master seed.
-    pub seed: u64,
-    /// Replications per variant.
-    pub replications: u64,
-    /// Threads used.
-    pub threads: usize,
-    /// Wall-clock seconds.
-    pub wall_seconds: f64,
-    /// Per variant.
-    pub variants: Vec<VariantResult>,
-    /// Whether the run was interrupted before all replications were done.
-    #[serde(default)]
-    pub interrupted: bool,
-}
-
-impl ExperimentResult {
-    /// The result of variant `name`.
-    pub fn variant(&self, name: &str) -> Option<&VariantResult> {
-        self.variants.iter().find(|v| v.name == name)
+        Ok(Shard { index, count })
     }
 
-    /// Paired differences of every KPI of `variant` against `base`.
-    pub fn compare(&self, base: &str, variant: &str) -> Option<Vec<(String, PairedDifference)>> {
-        let (b, v) = (self.variant(base)?, self.variant(variant)?);
-        let mut out = Vec::new();
-        for (i, key) in b.keys.iter().enumerate() {
-            let Some(j) = v.keys.iter().position(|k| k == key) else {
-                continue;
-            };
-            if let Some(d) = paired(b, v, i, j) {
-                out.push((key.clone(), d));
-            }
-        }
-        Some(out)
+    /// The shard of a Slurm job-array task: `SLURM_ARRAY_TASK_ID` less
+    /// `SLURM_ARRAY_TASK_MIN` (0 when absent), of `SLURM_ARRAY_TASK_COUNT`.
+    ///
+    /// # Errors
+    /// A task id below the minimum, or a shard out of range.
+    pub fn from_slurm(task_id: u64, task_count: u64, task_min: Option<u64>) -> Result<Shard, ShardError> {
+        let min = task_min.unwrap_or(0);
+        let index = task_id.checked_sub(min).ok_or(ShardError::Slurm { task_id, min })?;
+        Shard::new(index, task_count)
     }
 }
 
-fn paired(b: &VariantResult, v: &VariantResult, i: usize, j: usize) -> Option<PairedDifference> {
-    let mut diffs = OnlineStats::new();
-    let (mut sb, mut sv) = (OnlineStats::new(), OnlineStats::new());
-    // Pair by replication index (records are in replication order; an interrupted run
-    // may hold different replications per variant).
-    let mut others = v.records.iter().peekable();
-    for rb in &b.records {
-        while others.peek().is_some_and(|rv| rv.replication < rb.replication) {
-            others.next();
-        }
-        let Some(rv) = others.peek().filter(|rv| rv.replication == rb.replication) else {
-            continue;
-        };
-        if rb.saturation.is_some() || rv.saturation.is_some() {
-            continue;
-        }
-        diffs.push(rv.values[j] - rb.values[i]);
-        sb.push(rb.values[i]);
-        sv.push(rv.values[j]);
-    }
-    let n = diffs.count();
-    if n < 2 {
-        return None;
-    }
-    let t = student_t_quantile(0.95, n - 1);
-    let hw = t * diffs.std_error();
-    let unpaired = t * (sb.variance() / n as f64 + sv.variance() / n as f64).sqrt();
-    Some(PairedDifference {
-        mean: diffs.mean(),
-        ci95: [diffs.mean() - hw, diffs.mean() + hw],
-        unpaired_half_width: unpaired,
-        n,
-    })
+/// Why a shard is not acceptable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShardError {
+    /// Not `K/N`.
+    #[error("a shard is K/N with 0 <= K < N, e.g. 2/8 (got {0:?})")]
+    Form(String),
+    /// Out of range.
+    #[error("shard {index}/{count} is out of range (valid: 0 <= K < N <= {MAX_REPLICATIONS})")]
+    Range {
+        /// K.
+        index: u64,
+        /// N.
+        count: u64,
+    },
+    /// A Slurm task id below the array's minimum.
+    #[error("SLURM_ARRAY_TASK_ID {task_id} is below SLURM_ARRAY_TASK_MIN {min}")]
+    Slurm {
+        /// The task id.
+        task_id: u64,
+        /// The array's minimum.
+        min: u64,
+    },
 }
 
 /// Progress: (replications done, replications planned).
@@ -322,6 +296,12 @@ pub enum ExperimentError {
     /// A variant that does not resolve into a valid scenario.
     #[error(transparent)]
     Scenario(#[from] ScenarioError),
+    /// A precision target that names no KPI of the scenario.
+    #[error(transparent)]
+    Precision(#[from] PrecisionError),
+    /// Settings that cannot work together.
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
     /// A variant that cannot be compiled into a network.
     #[error("variant {variant:?}: {error}")]
     Compile {
@@ -372,7 +352,11 @@ impl Experiment {
         scenario: &Scenario,
         progress: Option<Progress<'_>>,
     ) -> Result<ExperimentResult, ExperimentError> {
+        self.check()?;
         let networks = compile_variants(scenario, &self.variants)?;
+        if let (Some(target), Some((_, network))) = (&self.precision, networks.first()) {
+            target.check_kpi(&kpi_keys(network))?;
+        }
         Ok(self.run_networks(&scenario.base().scenario.name, networks, progress))
     }
 
@@ -392,10 +376,12 @@ impl Experiment {
             Ok(pool) => (pool.install(work), pool.current_num_threads()),
             Err(_) => (work(), rayon::current_num_threads()),
         };
+        let (variants, precision) = variants;
         let replications = variants.first().map_or(0, |v| v.records.len() as u64);
         let interrupted = self.interrupt.as_ref().is_some_and(|i| i.load(Ordering::Relaxed));
         ExperimentResult {
             interrupted,
+            precision,
             scenario: name.to_string(),
             seed: self.seed,
             replications,
@@ -405,7 +391,49 @@ impl Experiment {
         }
     }
 
-    fn replicate(&self, networks: &[(String, Network)], progress: Option<Progress<'_>>) -> Vec<VariantResult> {
+    fn interrupted(&self) -> bool {
+        self.interrupt.as_ref().is_some_and(|i| i.load(Ordering::Relaxed))
+    }
+
+    /// Runs replications `from..to` (of this shard) of every network into `results`.
+    fn run_range(
+        &self,
+        networks: &[(String, Network)],
+        results: &mut [VariantResult],
+        (from, to): (u64, u64),
+        (done, planned): (&std::sync::atomic::AtomicU64, u64),
+        progress: Option<Progress<'_>>,
+    ) {
+        let indices: Vec<u64> = (from..to).filter(|&r| self.shard.is_none_or(|s| s.owns(r))).collect();
+        let total = networks.len() as u64 * planned;
+        let batch = run_batch(
+            networks,
+            self.seed,
+            &indices,
+            done,
+            total,
+            progress,
+            self.interrupt.as_deref(),
+        );
+        for (result, runs) in results.iter_mut().zip(batch) {
+            for (keys, rec) in runs {
+                if result.keys.is_empty() {
+                    result.keys = keys;
+                }
+                result.records.push(rec);
+            }
+        }
+    }
+
+    fn owned(&self, from: u64, to: u64) -> u64 {
+        (from..to).filter(|&r| self.shard.is_none_or(|s| s.owns(r))).count() as u64
+    }
+
+    fn replicate(
+        &self,
+        networks: &[(String, Network)],
+        progress: Option<Progress<'_>>,
+    ) -> (Vec<VariantResult>, Option<PrecisionReport>) {
         let mut results: Vec<VariantResult> = networks
             .iter()
             .map(|(n, _)| VariantResult {
@@ -414,55 +442,38 @@ impl Experiment {
                 records: Vec::new(),
             })
             .collect();
-        let first = self.replications.max(2);
-        let max = self.precision.as_ref().map_or(first, |p| p.max_replications.max(first));
         let done = std::sync::atomic::AtomicU64::new(0);
-        let mut next = 0;
-        let mut batch = first;
-        while next < max {
-            let end = (next + batch).min(max);
-            let indices: Vec<u64> = (next..end).filter(|&r| self.shard.is_none_or(|s| s.owns(r))).collect();
-            let planned = (0..if self.precision.is_some() { max } else { end })
-                .filter(|&r| self.shard.is_none_or(|s| s.owns(r)))
-                .count() as u64;
-            let total = networks.len() as u64 * planned;
-            for (result, runs) in results.iter_mut().zip(run_batch(
+        let Some(target) = &self.precision else {
+            let n = self.replications.max(2);
+            self.run_range(networks, &mut results, (0, n), (&done, self.owned(0, n)), progress);
+            return (results, None);
+        };
+        // Stein's two-stage procedure (see `precision`): a pilot, then the total it plans.
+        let pilot = self
+            .replications
+            .max(precision::MIN_PILOT)
+            .min(target.max_replications.max(2));
+        self.run_range(
+            networks,
+            &mut results,
+            (0, pilot),
+            (&done, self.owned(0, pilot)),
+            progress,
+        );
+        let (total, pilots) = precision::plan(target, &results, pilot);
+        if !self.interrupted() && total > pilot {
+            self.run_range(
                 networks,
-                self.seed,
-                &indices,
-                &done,
-                total,
+                &mut results,
+                (pilot, total),
+                (&done, self.owned(0, total)),
                 progress,
-                self.interrupt.as_deref(),
-            )) {
-                for (keys, rec) in runs {
-                    if result.keys.is_empty() {
-                        result.keys = keys;
-                    }
-                    result.records.push(rec);
-                }
-            }
-            next = end;
-            if self.interrupt.as_ref().is_some_and(|i| i.load(Ordering::Relaxed)) {
-                break;
-            }
-            let Some(target) = &self.precision else { break };
-            let precise = results.iter().all(|v| {
-                v.summary(&target.kpi)
-                    .is_some_and(|s| s.n >= 2 && s.half_width() <= target.relative * s.mean.abs())
-            });
-            if precise {
-                break;
-            }
-            batch = (next / 2).max(10);
+            );
         }
-        results
+        let report = precision::report(target, &results, pilot, &pilots);
+        (results, Some(report))
     }
 }
-
-#[cfg(feature = "mpi")]
-pub mod distributed;
-pub mod shard;
 
 /// Default variant list of a scenario: the declared variants, or the base if none.
 pub fn default_variants(scenario: &Scenario) -> Vec<String> {

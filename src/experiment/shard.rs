@@ -1,20 +1,28 @@
-//! Shard results and their merge: run parts of an experiment anywhere (Slurm job
-//! arrays, separate machines), then combine them into exactly the result one run
-//! would have produced.
+//! Shards and their merge: run parts of an experiment anywhere (Slurm job arrays,
+//! separate machines), then combine them into exactly the result one run would have
+//! produced.
+//!
+//! **Integrity.** Each shard carries a BLAKE3 digest of its content, and `merge`
+//! checks every shard's shape before trusting it: the digest, the format, the run's
+//! identity, every count against the declared run, each variant holding exactly the
+//! shard's replications once, each record holding one value per KPI key, and the keys
+//! being those the scenario produces. This protects against corruption, truncation,
+//! mixing runs and hand edits; it is not a signature and does not stop someone who
+//! recomputes the digest on purpose.
 
 use super::{ExperimentResult, Shard, VariantResult};
-use crate::engine::fnv1a64;
+use crate::scenario::limits::MAX_REPLICATIONS;
 use serde::{Deserialize, Serialize};
 
 /// File format tag of shard results.
-pub const FORMAT: &str = "corridor-shard-1";
+pub const FORMAT: &str = "corridor-shard-2";
 
 /// What makes shards parts of the same experiment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunIdentity {
     /// Scenario display name.
     pub scenario: String,
-    /// FNV-1a hash of the scenario text, hex.
+    /// BLAKE3 hash of the scenario text, hex.
     pub scenario_hash: String,
     /// Master seed.
     pub seed: u64,
@@ -45,17 +53,33 @@ pub struct ShardResult {
     pub wall_seconds: f64,
     /// Per variant, this shard's records.
     pub variants: Vec<VariantResult>,
+    /// BLAKE3 digest (hex) of everything above; see [`ShardResult::content_digest`].
+    #[serde(default)]
+    pub digest: String,
+}
+
+/// The fields the digest covers (all but the digest itself).
+#[derive(Serialize)]
+struct Content<'a> {
+    format: &'a str,
+    identity: &'a RunIdentity,
+    shard_index: u64,
+    replications: &'a [u64],
+    scenario_text: &'a str,
+    threads: usize,
+    wall_seconds: f64,
+    variants: &'a [VariantResult],
 }
 
 /// Hash of a scenario's text, as stored in shard identities.
 pub fn scenario_hash(text: &str) -> String {
-    format!("{:016x}", fnv1a64(text.as_bytes()))
+    blake3::hash(text.as_bytes()).to_hex().to_string()
 }
 
 impl ShardResult {
-    /// Wraps the result of a sharded run.
+    /// Wraps the result of a sharded run, with its digest.
     pub fn new(result: &ExperimentResult, scenario_text: &str, shard: Shard, replications: u64) -> ShardResult {
-        ShardResult {
+        let mut s = ShardResult {
             format: FORMAT.to_string(),
             identity: RunIdentity {
                 scenario: result.scenario.clone(),
@@ -71,7 +95,121 @@ impl ShardResult {
             threads: result.threads,
             wall_seconds: result.wall_seconds,
             variants: result.variants.clone(),
+            digest: String::new(),
+        };
+        s.digest = s.content_digest();
+        s
+    }
+
+    /// BLAKE3 (hex) of the shard's canonical JSON without the digest field. JSON
+    /// numbers round-trip exactly, so a shard read back gives the same digest.
+    pub fn content_digest(&self) -> String {
+        let content = Content {
+            format: &self.format,
+            identity: &self.identity,
+            shard_index: self.shard_index,
+            replications: &self.replications,
+            scenario_text: &self.scenario_text,
+            threads: self.threads,
+            wall_seconds: self.wall_seconds,
+            variants: &self.variants,
+        };
+        let bytes = serde_json::to_vec(&content).unwrap_or_default();
+        blake3::hash(&bytes).to_hex().to_string()
+    }
+
+    /// Checks the shard on its own: digest, format, counts within the declared run,
+    /// each variant holding exactly this shard's replications once, and one value per
+    /// KPI key in every record.
+    ///
+    /// # Errors
+    /// The first defect found, in words.
+    pub fn verify(&self) -> Result<(), String> {
+        if self.format != FORMAT {
+            return Err(format!(
+                "it is not a corridor shard of this version (format {:?}, expected {FORMAT:?})",
+                self.format
+            ));
         }
+        if self.digest != self.content_digest() {
+            return Err(
+                "its digest does not match its content: the file was changed or damaged after it was written".into(),
+            );
+        }
+        let id = &self.identity;
+        if scenario_hash(&self.scenario_text) != id.scenario_hash {
+            return Err("its scenario text does not match the scenario hash of its run".into());
+        }
+        if id.replications < 2 || id.replications > MAX_REPLICATIONS {
+            return Err(format!(
+                "it declares {} replications (valid: 2 to {MAX_REPLICATIONS})",
+                id.replications
+            ));
+        }
+        if id.shard_count == 0 || id.shard_count > id.replications {
+            return Err(format!(
+                "it declares {} shards for {} replications (valid: 1 to {})",
+                id.shard_count, id.replications, id.replications
+            ));
+        }
+        if self.shard_index >= id.shard_count {
+            return Err(format!(
+                "its index {} is not below its shard count {}",
+                self.shard_index, id.shard_count
+            ));
+        }
+        let shard = Shard {
+            index: self.shard_index,
+            count: id.shard_count,
+        };
+        let expected = (id.replications - 1 - self.shard_index) / id.shard_count + 1;
+        let owned = self.replications.len() as u64 == expected
+            && self
+                .replications
+                .iter()
+                .enumerate()
+                .all(|(i, &r)| r == self.shard_index + i as u64 * id.shard_count);
+        if !owned {
+            return Err(format!(
+                "its list of replications is not the {expected} that shard {}/{} runs",
+                shard.index, shard.count
+            ));
+        }
+        let names: Vec<&str> = self.variants.iter().map(|v| v.name.as_str()).collect();
+        if names != id.variants.iter().map(String::as_str).collect::<Vec<_>>() {
+            return Err(format!(
+                "it holds variants [{}] but its run has [{}]",
+                names.join(", "),
+                id.variants.join(", ")
+            ));
+        }
+        for v in &self.variants {
+            if v.records.len() != self.replications.len() {
+                return Err(format!(
+                    "variant {:?} holds {} records for {} replications",
+                    v.name,
+                    v.records.len(),
+                    self.replications.len()
+                ));
+            }
+            for (record, &r) in v.records.iter().zip(&self.replications) {
+                if record.replication != r {
+                    return Err(format!(
+                        "variant {:?} holds replication {} where replication {r} belongs (duplicated, missing or out of order)",
+                        v.name, record.replication
+                    ));
+                }
+                if record.values.len() != v.keys.len() {
+                    return Err(format!(
+                        "variant {:?}, replication {r}: {} values for {} KPI keys",
+                        v.name,
+                        record.values.len(),
+                        v.keys.len()
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -81,9 +219,14 @@ pub enum MergeError {
     /// Nothing to merge.
     #[error("no shard results given")]
     Empty,
-    /// A file is not a shard result of this format.
-    #[error("{0}: not a corridor shard result (format {1:?}, expected {FORMAT:?})")]
-    Format(String, String),
+    /// A shard fails its own checks.
+    #[error("{file}: {defect}")]
+    Corrupt {
+        /// The file.
+        file: String,
+        /// What is wrong with it.
+        defect: String,
+    },
     /// Shards of different experiments.
     #[error("{file} belongs to a different run: {what} is {theirs}, but {first} has {ours}")]
     Mismatch {
@@ -110,20 +253,31 @@ pub enum MergeError {
         /// The other.
         b: String,
     },
-    /// Replications missing from the union.
-    #[error("replications missing: {0} (run the missing shards, then merge again)")]
+    /// Shards missing from the set.
+    #[error("shards missing: {0} (run them, then merge again)")]
     Missing(String),
 }
 
 /// Merges shard results (with the names of the files they came from) into the result
 /// a single run would have given: records in replication order, every replication
-/// exactly once. `threads` is the largest shard's, `wall_seconds` the sum.
-pub fn merge(shards: &[(String, ShardResult)]) -> Result<(ExperimentResult, String), MergeError> {
+/// exactly once. `threads` is the largest shard's, `wall_seconds` the sum. Every shard
+/// is verified first ([`ShardResult::verify`]), and all must agree on the run and on
+/// the KPI keys of every variant. `expected_keys`, when given, are the keys the
+/// scenario produces per variant: a shard whose keys differ (reordered, renamed) is
+/// refused.
+///
+/// # Errors
+/// The first defect found, naming the file.
+pub fn merge(
+    shards: &[(String, ShardResult)],
+    expected_keys: Option<&[Vec<String>]>,
+) -> Result<(ExperimentResult, String), MergeError> {
     let ((first_name, first), rest) = shards.split_first().ok_or(MergeError::Empty)?;
     for (name, s) in shards {
-        if s.format != FORMAT {
-            return Err(MergeError::Format(name.clone(), s.format.clone()));
-        }
+        s.verify().map_err(|defect| MergeError::Corrupt {
+            file: name.clone(),
+            defect,
+        })?;
     }
     for (name, s) in rest {
         let (a, b) = (&first.identity, &s.identity);
@@ -158,51 +312,39 @@ pub fn merge(shards: &[(String, ShardResult)]) -> Result<(ExperimentResult, Stri
             a.shard_count.to_string(),
         )?;
     }
-    let mut seen: Vec<Option<&String>> = vec![None; first.identity.shard_count as usize];
     for (name, s) in shards {
-        let slot = seen
-            .get_mut(s.shard_index as usize)
-            .ok_or_else(|| MergeError::Mismatch {
-                file: name.clone(),
-                first: first_name.clone(),
-                what: "the shard index".into(),
-                theirs: s.shard_index.to_string(),
-                ours: format!("below {}", first.identity.shard_count),
-            })?;
+        for (v, (part, reference)) in s.variants.iter().zip(&first.variants).enumerate() {
+            let expected = expected_keys.and_then(|k| k.get(v)).unwrap_or(&reference.keys);
+            if part.keys != *expected {
+                return Err(MergeError::Corrupt {
+                    file: name.clone(),
+                    defect: format!(
+                        "the KPI keys of variant {:?} are not those of its scenario (reordered, renamed or missing)",
+                        part.name
+                    ),
+                });
+            }
+        }
+    }
+    let count = first.identity.shard_count;
+    let mut seen: Vec<Option<&String>> = vec![None; count as usize];
+    for (name, s) in shards {
+        let slot = &mut seen[s.shard_index as usize];
         if let Some(other) = slot {
             return Err(MergeError::Duplicate {
                 index: s.shard_index,
-                count: first.identity.shard_count,
+                count,
                 a: (*other).clone(),
                 b: name.clone(),
             });
         }
         *slot = Some(name);
     }
-    let mut variants: Vec<VariantResult> = first
-        .variants
+    let missing: Vec<String> = seen
         .iter()
-        .map(|v| VariantResult {
-            name: v.name.clone(),
-            keys: v.keys.clone(),
-            records: Vec::new(),
-        })
-        .collect();
-    for (_, s) in shards {
-        for (merged, part) in variants.iter_mut().zip(&s.variants) {
-            merged.records.extend(part.records.iter().cloned());
-        }
-    }
-    for v in &mut variants {
-        v.records.sort_by_key(|r| r.replication);
-    }
-    let have: Vec<u64> = variants
-        .first()
-        .map(|v| v.records.iter().map(|r| r.replication).collect())
-        .unwrap_or_default();
-    let missing: Vec<String> = (0..first.identity.replications)
-        .filter(|r| have.binary_search(r).is_err())
-        .map(|r| r.to_string())
+        .enumerate()
+        .filter(|(_, s)| s.is_none())
+        .map(|(i, _)| format!("{i}/{count}"))
         .collect();
     if !missing.is_empty() {
         let shown = missing.iter().take(20).cloned().collect::<Vec<_>>().join(", ");
@@ -213,6 +355,23 @@ pub fn merge(shards: &[(String, ShardResult)]) -> Result<(ExperimentResult, Stri
         };
         return Err(MergeError::Missing(format!("{shown}{more}")));
     }
+    let mut variants: Vec<VariantResult> = first
+        .variants
+        .iter()
+        .map(|v| VariantResult {
+            name: v.name.clone(),
+            keys: v.keys.clone(),
+            records: Vec::with_capacity(first.identity.replications as usize),
+        })
+        .collect();
+    for (_, s) in shards {
+        for (merged, part) in variants.iter_mut().zip(&s.variants) {
+            merged.records.extend(part.records.iter().cloned());
+        }
+    }
+    for v in &mut variants {
+        v.records.sort_by_key(|r| r.replication);
+    }
     let result = ExperimentResult {
         scenario: first.identity.scenario.clone(),
         seed: first.identity.seed,
@@ -221,6 +380,7 @@ pub fn merge(shards: &[(String, ShardResult)]) -> Result<(ExperimentResult, Stri
         wall_seconds: shards.iter().map(|(_, s)| s.wall_seconds).sum(),
         variants,
         interrupted: false,
+        precision: None,
     };
     Ok((result, first.scenario_text.clone()))
 }

@@ -33,6 +33,17 @@ pub fn run_replication(network: &Network, master_seed: u64, replication: u64) ->
     run(network, master_seed, replication, None).0
 }
 
+/// The KPI keys a replication of `network` reports, in order (without running it).
+pub fn kpi_keys(network: &Network) -> Vec<String> {
+    let model = Corridor::new(network, Streams::new(0, 0));
+    model
+        .kpis(network.end, 0)
+        .entries()
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect()
+}
+
 /// Like [`run_replication`], also sampling yard stocks every `interval` (for charts).
 pub fn run_traced(
     network: &Network,

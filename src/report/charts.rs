@@ -4,10 +4,12 @@
 use crate::experiment::ExperimentResult;
 use crate::model::Trace;
 use plotters::prelude::*;
-use std::path::Path;
 
-/// Chart drawing failed (kept as text: plotters' error types are backend-generic).
-pub type ChartError = String;
+/// Chart drawing failed (plotters' error types are generic over the backend, so the
+/// cause is kept as text).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot draw the chart: {0}")]
+pub struct ChartError(pub String);
 
 const PALETTE: [RGBColor; 12] = [
     RGBColor(31, 119, 180),
@@ -28,22 +30,14 @@ fn color(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
-fn save(path: &Path, svg: String) -> Result<(), ChartError> {
-    super::write_atomic(path, svg.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
 fn err(e: impl std::fmt::Display) -> ChartError {
-    e.to_string()
+    ChartError(e.to_string())
 }
 
 type Root<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
 
-/// Draws on a white SVG canvas of `size` and writes it atomically to `path`.
-fn render(
-    path: &Path,
-    size: (u32, u32),
-    draw: impl FnOnce(&Root<'_>) -> Result<(), ChartError>,
-) -> Result<(), ChartError> {
+/// Draws on a white SVG canvas of `size` and returns the SVG text.
+fn render(size: (u32, u32), draw: impl FnOnce(&Root<'_>) -> Result<(), ChartError>) -> Result<String, ChartError> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
@@ -51,7 +45,7 @@ fn render(
         draw(&root)?;
         root.present().map_err(err)?;
     }
-    save(path, svg)
+    Ok(svg)
 }
 
 /// Grouped bars with 95 % CI error bars: one group per KPI key, one bar per variant.
@@ -60,11 +54,10 @@ pub fn grouped_bars(
     keys: &[(String, String)],
     title: &str,
     y_label: &str,
-    path: &Path,
-) -> Result<(), ChartError> {
+) -> Result<String, ChartError> {
     let variants = &result.variants;
     let width = (160 + keys.len() as u32 * (40 + 26 * variants.len() as u32)).clamp(700, 2400);
-    render(path, (width, 520), |root| {
+    render((width, 520), |root| {
         let mut y_max: f64 = 0.0;
         for v in variants {
             for (k, _) in keys {
@@ -138,8 +131,8 @@ pub fn grouped_bars(
 }
 
 /// A KPI against the swept parameter, with its 95 % CI as a band.
-pub fn sweep_chart(points: &[(f64, f64, f64, f64)], parameter: &str, kpi: &str, path: &Path) -> Result<(), ChartError> {
-    render(path, (900, 520), |root| {
+pub fn sweep_chart(points: &[(f64, f64, f64, f64)], parameter: &str, kpi: &str) -> Result<String, ChartError> {
+    render((900, 520), |root| {
         let xs = points.iter().map(|p| p.0);
         let (x0, x1) = xs
             .clone()
@@ -201,8 +194,8 @@ struct LineLayout<'a> {
 }
 
 /// One line per series, each a list of (x, y) points.
-fn line_chart(series: &[(String, Vec<(f64, f64)>)], layout: LineLayout<'_>, path: &Path) -> Result<(), ChartError> {
-    render(path, (900, 520), |root| {
+fn line_chart(series: &[(String, Vec<(f64, f64)>)], layout: LineLayout<'_>) -> Result<String, ChartError> {
+    render((900, 520), |root| {
         let points = || series.iter().flat_map(|(_, p)| p.iter());
         let x_min = points().map(|p| p.0).fold(f64::INFINITY, f64::min);
         let x_max = points().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
@@ -247,7 +240,7 @@ fn line_chart(series: &[(String, Vec<(f64, f64)>)], layout: LineLayout<'_>, path
 }
 
 /// Yard stock over time for one replication.
-pub fn yard_stock(trace: &Trace, variant: &str, path: &Path) -> Result<(), ChartError> {
+pub fn yard_stock(trace: &Trace, variant: &str) -> Result<String, ChartError> {
     let series: Vec<(String, Vec<(f64, f64)>)> = trace
         .yard_tonnes
         .iter()
@@ -266,12 +259,12 @@ pub fn yard_stock(trace: &Trace, variant: &str, path: &Path) -> Result<(), Chart
         legend: SeriesLabelPosition::UpperLeft,
         y_range: None,
     };
-    line_chart(&series, layout, path)
+    line_chart(&series, layout)
 }
 
 /// Distribution of end-to-end transit times per flow, as cumulative curves: the share
 /// of consignments delivered within a given number of hours.
-pub fn transit_distribution(trace: &Trace, variant: &str, path: &Path) -> Result<(), ChartError> {
+pub fn transit_distribution(trace: &Trace, variant: &str) -> Result<String, ChartError> {
     let series: Vec<(String, Vec<(f64, f64)>)> = trace
         .transit_percentiles
         .iter()
@@ -290,11 +283,12 @@ pub fn transit_distribution(trace: &Trace, variant: &str, path: &Path) -> Result
         legend: SeriesLabelPosition::LowerRight,
         y_range: Some((0.0, 100.0)),
     };
-    line_chart(&series, layout, path)
+    line_chart(&series, layout)
 }
 
-/// The standard charts of a run: ship waits and berth occupancy per port and variant.
-pub fn run_charts(result: &ExperimentResult, dir: &Path) -> Result<Vec<String>, ChartError> {
+/// The standard charts of a run: ship waits and berth occupancy per port and variant,
+/// as `(file name, SVG)`.
+pub fn run_charts(result: &ExperimentResult) -> Result<Vec<(String, String)>, ChartError> {
     let Some(first) = result.variants.first() else {
         return Ok(Vec::new());
     };
@@ -322,19 +316,20 @@ pub fn run_charts(result: &ExperimentResult, dir: &Path) -> Result<Vec<String>, 
             )
         })
         .collect();
-    grouped_bars(
+    let waits = grouped_bars(
         result,
         &waits,
         "Ship wait for a berth, by port (mean, 95 % CI)",
         "hours",
-        &dir.join("ship_wait.svg"),
     )?;
-    grouped_bars(
+    let occupancy = grouped_bars(
         result,
         &occupancy,
         "Berth occupancy, by port and berth class (mean, 95 % CI)",
         "busy berths / berths",
-        &dir.join("berth_occupancy.svg"),
     )?;
-    Ok(vec!["ship_wait.svg".into(), "berth_occupancy.svg".into()])
+    Ok(vec![
+        ("ship_wait.svg".into(), waits),
+        ("berth_occupancy.svg".into(), occupancy),
+    ])
 }

@@ -1,13 +1,32 @@
-//! Reports: the readable table, the JSON contract, CSV files. Files are written to a
-//! temporary name and renamed, so no half-written file is ever left behind.
+//! Reports: the readable table, the JSON contract, CSV files, charts, and the output
+//! folder of a run (written as one set; see [`output`]).
 
 pub mod charts;
+pub mod output;
 
-use crate::experiment::ExperimentResult;
+use crate::experiment::sweep::SweepResult;
+use crate::experiment::{ExperimentResult, VariantResult};
+use crate::model::{CompileError, Network, run_traced};
+use crate::scenario::{Scenario, VariantError};
 use crate::stats::Summary;
+use output::{OutputDir, OutputError};
 use serde_json::{Map, Value, json};
-use std::io::Write;
-use std::path::Path;
+
+/// Summaries of every KPI of `v`. For the KPI of a precision target the interval is
+/// the precision procedure's (see [`crate::experiment::precision`]), which keeps its
+/// coverage where the plain t-interval over a data-dependent number of replications
+/// does not.
+pub fn summaries(result: &ExperimentResult, v: &VariantResult) -> Vec<(String, Summary)> {
+    let mut out = v.summaries();
+    if let Some(p) = &result.precision
+        && let Some(vp) = p.variants.iter().find(|x| x.variant == v.name)
+        && let Some((_, s)) = out.iter_mut().find(|(k, _)| *k == p.kpi)
+        && vp.interval.iter().all(|x| x.is_finite())
+    {
+        s.ci95 = vp.interval;
+    }
+    out
+}
 
 fn summary_json(s: &Summary) -> Value {
     json!({
@@ -24,7 +43,7 @@ pub fn to_json(result: &ExperimentResult, comparisons: &[(String, String)]) -> V
         .iter()
         .map(|v| {
             let mut kpis = Map::new();
-            for (key, s) in v.summaries() {
+            for (key, s) in summaries(result, v) {
                 kpis.insert(key, summary_json(&s));
             }
             let (bottleneck, share) = v.bottleneck();
@@ -55,23 +74,10 @@ pub fn to_json(result: &ExperimentResult, comparisons: &[(String, String)]) -> V
         "threads": result.threads,
         "wall_seconds": result.wall_seconds,
         "interrupted": result.interrupted,
+        "precision": result.precision,
         "variants": variants,
         "comparisons": comparisons,
     })
-}
-
-/// Writes `bytes` to `path` atomically (temporary file in the same folder, then rename).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension(format!(
-        "{}.tmp",
-        path.extension().and_then(|e| e.to_str()).unwrap_or("out")
-    ));
-    {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, path)
 }
 
 /// `summary.csv`: one row per variant and KPI.
@@ -81,7 +87,7 @@ pub fn summary_csv(result: &ExperimentResult) -> Result<Vec<u8>, csv::Error> {
         "variant", "kpi", "mean", "sd", "ci95_lo", "ci95_hi", "min", "p05", "p50", "p95", "max", "n",
     ])?;
     for v in &result.variants {
-        for (key, s) in v.summaries() {
+        for (key, s) in summaries(result, v) {
             let nums = [s.mean, s.sd, s.ci95[0], s.ci95[1], s.min, s.p05, s.p50, s.p95, s.max];
             let mut row = vec![v.name.clone(), key];
             row.extend(nums.iter().map(|x| x.to_string()));
@@ -168,10 +174,15 @@ pub fn table(result: &ExperimentResult) -> String {
     out += "\n";
     out += &"-".repeat(width + names.len() * (col + 3));
     out += "\n";
+    let all: Vec<std::collections::HashMap<String, Summary>> = result
+        .variants
+        .iter()
+        .map(|v| summaries(result, v).into_iter().collect())
+        .collect();
     for key in &keys {
         out += &format!("{key:width$}");
-        for v in &result.variants {
-            let cell = v.summary(key).map_or("saturated".to_string(), |s| {
+        for per_variant in &all {
+            let cell = per_variant.get(key).map_or("saturated".to_string(), |s| {
                 format!("{} [{}, {}]", fmt_num(s.mean), fmt_num(s.ci95[0]), fmt_num(s.ci95[1]))
             });
             out += &format!(" | {cell:>col$}");
@@ -179,6 +190,25 @@ pub fn table(result: &ExperimentResult) -> String {
         out += "\n";
     }
     out += &conservation_line(result);
+    if let Some(p) = &result.precision {
+        out += &format!(
+            "\nPrecision target: {} within ±{:.1} % (95 %, {}; pilot of {}):\n",
+            p.kpi,
+            p.target * 100.0,
+            "Stein's two-stage procedure",
+            p.pilot
+        );
+        for v in &p.variants {
+            out += &format!(
+                "  {:<22} {} — ±{:.2} % after {} replications{}\n",
+                v.variant,
+                if v.met { "met" } else { "NOT MET" },
+                v.relative_half_width * 100.0,
+                v.replications,
+                v.note.as_ref().map_or(String::new(), |n| format!(" ({n})"))
+            );
+        }
+    }
     out += "\nBottleneck (busiest resource; where cargo waits longest — share of replications):\n";
     for v in &result.variants {
         let (b, share) = v.bottleneck();
@@ -254,4 +284,146 @@ pub fn comparison_table(result: &ExperimentResult, base: &str) -> String {
         }
     }
     out
+}
+
+/// Why a run's outputs could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// Writing failed.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// A chart could not be drawn.
+    #[error(transparent)]
+    Chart(#[from] charts::ChartError),
+    /// A CSV file could not be formed.
+    #[error("cannot write CSV: {0}")]
+    Csv(#[from] csv::Error),
+    /// The JSON document could not be formed.
+    #[error("cannot write JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// The traced replication for the time-series charts could not be set up.
+    #[error("cannot draw the time-series charts: {0}")]
+    Variant(String),
+}
+
+impl From<VariantError> for ReportError {
+    fn from(e: VariantError) -> Self {
+        ReportError::Variant(e.to_string())
+    }
+}
+
+impl From<CompileError> for ReportError {
+    fn from(e: CompileError) -> Self {
+        ReportError::Variant(e.to_string())
+    }
+}
+
+/// The JSON document of a run as text.
+///
+/// # Errors
+/// Serialisation failed.
+pub fn json_text(result: &ExperimentResult, comparisons: &[(String, String)]) -> Result<String, ReportError> {
+    Ok(serde_json::to_string_pretty(&to_json(result, comparisons))?)
+}
+
+/// Writes a run's files into `out`: `summary.json`, `summary.csv`, `replications.csv`
+/// and the charts (`ship_wait.svg`, `berth_occupancy.svg`, and for replication 0 of
+/// the first variant `yard_stock.svg` and `transit_times.svg`). Returns their names.
+///
+/// # Errors
+/// A file cannot be formed or written.
+pub fn write_run(
+    out: &mut OutputDir,
+    scenario: &Scenario,
+    result: &ExperimentResult,
+    comparisons: &[(String, String)],
+) -> Result<Vec<String>, ReportError> {
+    let mut names = Vec::new();
+    let mut put = |out: &mut OutputDir, name: &str, bytes: &[u8]| -> Result<(), ReportError> {
+        out.write(name, bytes)?;
+        names.push(name.to_string());
+        Ok(())
+    };
+    put(out, "summary.json", json_text(result, comparisons)?.as_bytes())?;
+    put(out, "summary.csv", &summary_csv(result)?)?;
+    put(out, "replications.csv", &replications_csv(result)?)?;
+    for (name, svg) in charts::run_charts(result)? {
+        put(out, &name, svg.as_bytes())?;
+    }
+    if let Some(first) = result.variants.first() {
+        let network = Network::compile(&scenario.variant(&first.name)?)?;
+        let (_, trace) = run_traced(&network, result.seed, 0, crate::engine::SimTime::from_whole_hours(24));
+        put(
+            out,
+            "yard_stock.svg",
+            charts::yard_stock(&trace, &first.name)?.as_bytes(),
+        )?;
+        put(
+            out,
+            "transit_times.svg",
+            charts::transit_distribution(&trace, &first.name)?.as_bytes(),
+        )?;
+    }
+    Ok(names)
+}
+
+/// `sweep.csv`: one row per point with the KPI's mean and 95 % CI.
+///
+/// # Errors
+/// The CSV cannot be formed.
+pub fn sweep_csv(sweep: &SweepResult) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["point".to_string()];
+    header.extend(sweep.parameters.iter().cloned());
+    header.extend([
+        "kpi".into(),
+        "mean".into(),
+        "ci95_lo".into(),
+        "ci95_hi".into(),
+        "n".into(),
+    ]);
+    w.write_record(&header)?;
+    for ((v, values), (_, point)) in sweep.result.variants.iter().zip(&sweep.values).zip(sweep.curve()) {
+        let mut row = vec![v.name.clone()];
+        row.extend(values.iter().map(|x| x.to_string()));
+        row.push(sweep.kpi.clone());
+        match (point, v.summary(&sweep.kpi)) {
+            (Some(p), Some(s)) => row.extend([p.mean.to_string(), p.lo.to_string(), p.hi.to_string(), s.n.to_string()]),
+            _ => row.extend(["".into(), "".into(), "".into(), "0".into()]),
+        }
+        w.write_record(&row)?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// Writes a sweep's files into `out`: the run's files (see [`write_run`], without the
+/// time-series charts), `sweep.csv`, and for a one-axis sweep `sweep.svg`.
+///
+/// # Errors
+/// A file cannot be formed or written.
+pub fn write_sweep(out: &mut OutputDir, sweep: &SweepResult) -> Result<Vec<String>, ReportError> {
+    let result = &sweep.result;
+    let mut names = vec![
+        "summary.json".to_string(),
+        "summary.csv".into(),
+        "replications.csv".into(),
+        "sweep.csv".into(),
+    ];
+    out.write("summary.json", json_text(result, &[])?.as_bytes())?;
+    out.write("summary.csv", &summary_csv(result)?)?;
+    out.write("replications.csv", &replications_csv(result)?)?;
+    out.write("sweep.csv", &sweep_csv(sweep)?)?;
+    if sweep.parameters.len() == 1 {
+        let points: Vec<(f64, f64, f64, f64)> = sweep
+            .curve()
+            .into_iter()
+            .filter_map(|(_, p)| p.map(|p| (p.x, p.mean, p.lo, p.hi)))
+            .collect();
+        out.write(
+            "sweep.svg",
+            charts::sweep_chart(&points, &sweep.parameters[0], &sweep.kpi)?.as_bytes(),
+        )?;
+        names.push("sweep.svg".into());
+    }
+    Ok(names)
 }

@@ -1,0 +1,302 @@
+//! The command line as a user meets it: bounded flags (bad usage exits 2), errors that
+//! start with `error:`, pure JSON on standard output, command-line mistakes reported as
+//! such, quiet ends on closed pipes, and output paths that never clobber special files.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_corridor");
+const MC: &str = "scenarios/middle_corridor.toml";
+const MMC: &str = "scenarios/mmc_port.toml";
+
+fn corridor(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .env_remove("SLURM_ARRAY_TASK_COUNT")
+        .output()
+        .expect("corridor runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("corridor-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The first line that is not a progress line.
+fn first_message(o: &Output) -> String {
+    stderr(o)
+        .lines()
+        .find(|l| !l.starts_with("progress:") && !l.trim().is_empty())
+        .unwrap_or("")
+        .to_string()
+}
+
+#[test]
+fn out_of_range_flags_are_bad_usage() {
+    let cases: [&[&str]; 8] = [
+        &["run", MMC, "--threads", "20000"],
+        &["run", MMC, "--replications", "1"],
+        &["run", MMC, "--replications", "18446744073709551615"],
+        &[
+            "run",
+            MMC,
+            "--max-replications",
+            "2000000",
+            "--precision",
+            "port.port.ship_wait_hours.mean=0.1",
+        ],
+        &["run", MMC, "--shard", "0/1000000000000", "--out", "x"],
+        &["run", MMC, "--shard", "3/3", "--out", "x"],
+        &["run", MMC, "--seed", "-1"],
+        &["run", MMC, "--precision", "port.port.ship_wait_hours.mean=2"],
+    ];
+    for args in cases {
+        let o = corridor(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(first_message(&o).starts_with("error:"), "{args:?}: {}", stderr(&o));
+    }
+    // 0 threads means one per core.
+    let o = corridor(&["run", MMC, "--replications", "2", "--threads", "0"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn every_error_line_starts_with_error() {
+    let dir = tmp("errors");
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "[scenario]\nname = 1\n").unwrap();
+    let cases: Vec<Vec<String>> = vec![
+        vec!["validate".into(), bad.display().to_string()],
+        vec!["validate".into(), "no-such-file.toml".into()],
+        vec!["run".into(), MMC.into(), "--variant".into(), "nope".into()],
+        vec![
+            "merge".into(),
+            "no-such-dir".into(),
+            "--out".into(),
+            dir.join("m").display().to_string(),
+        ],
+        vec!["sweep".into(), MMC.into()],
+    ];
+    for args in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = corridor(&args);
+        assert!(!o.status.success(), "{args:?}");
+        assert!(first_message(&o).starts_with("error:"), "{args:?}: {}", stderr(&o));
+        assert_ne!(o.status.code(), Some(101), "{args:?} panicked");
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn json_on_standard_output_is_pure_json_for_every_subcommand() {
+    let dir = tmp("json");
+    let shards: Vec<String> = (0..2)
+        .map(|k| dir.join(format!("s{k}")).display().to_string())
+        .collect();
+    for (k, s) in shards.iter().enumerate() {
+        let shard = format!("{k}/2");
+        let o = corridor(&["run", MMC, "--replications", "4", "--shard", &shard, "--out", s]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let merged = dir.join("merged").display().to_string();
+    let cases: [Vec<&str>; 4] = [
+        vec!["run", MMC, "--replications", "2", "--json", "-"],
+        vec![
+            "compare",
+            MC,
+            "--replications",
+            "2",
+            "--variant",
+            "baseline",
+            "--variant",
+            "baku_phase2",
+            "--json",
+            "-",
+        ],
+        vec!["sweep", MC, "--replications", "2", "--json", "-"],
+        vec!["merge", &shards[0], &shards[1], "--out", &merged, "--json", "-"],
+    ];
+    for args in cases {
+        let o = corridor(&args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        let parsed: Result<serde_json::Value, _> = serde_json::from_slice(&o.stdout);
+        assert!(
+            parsed.is_ok(),
+            "{args:?}: stdout is not pure JSON:\n{}",
+            String::from_utf8_lossy(&o.stdout)
+        );
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn sweep_refuses_flags_it_cannot_honour() {
+    for flag in [
+        ["--variant", "baseline"],
+        ["--shard", "0/2"],
+        ["--precision", "system.events=0.1"],
+    ] {
+        let o = corridor(&["sweep", MC, flag[0], flag[1], "--out", "unused"]);
+        assert_eq!(o.status.code(), Some(2), "{flag:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!("sweep does not take {}", flag[0])),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
+
+#[test]
+fn compare_defaults_to_the_first_variant_and_reports_mistyped_names_as_usage() {
+    // A file without a `baseline` variant compares against the first variant run.
+    let o = corridor(&["compare", MMC, "--replications", "3"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = corridor(&[
+        "compare",
+        MC,
+        "--replications",
+        "3",
+        "--variant",
+        "transit_surge",
+        "--variant",
+        "baku_phase2",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("baku_phase2 − transit_surge"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    for args in [
+        vec!["compare", MC, "--base", "baselin"],
+        vec!["run", MC, "--variant", "baselin"],
+    ] {
+        let o = corridor(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let e = stderr(&o);
+        assert!(e.contains("did you mean \"baseline\""), "{e}");
+        assert!(
+            !e.contains("middle_corridor.toml:"),
+            "a command-line mistake blamed on the file: {e}"
+        );
+        assert!(
+            !e.contains('^'),
+            "a caret into the file for a command-line mistake: {e}"
+        );
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_and_a_full_disk_is_an_error() {
+    let dir = tmp("pipes");
+    let out = dir.join("out");
+    let mut child = Command::new(BIN)
+        .args(["run", MC, "--replications", "3", "--out", out.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one byte of the table, then close the pipe like `| head -c1`.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut byte = [0u8; 1];
+    stdout.read_exact(&mut byte).unwrap();
+    drop(stdout);
+    let o = child.wait_with_output().unwrap();
+    assert_ne!(o.status.code(), Some(101), "panicked: {}", stderr(&o));
+    assert!(
+        !stderr(&o).contains("panicked") && !stderr(&o).contains("error:"),
+        "{}",
+        stderr(&o)
+    );
+    // The files were written before the table was printed.
+    assert!(out.join("summary.json").is_file() && out.join("replications.csv").is_file());
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full");
+    if let Ok(full) = full {
+        let o = Command::new(BIN).args(["validate", MC]).stdout(full).output().unwrap();
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(
+            stderr(&o).starts_with("error: cannot write to standard output"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[cfg(unix)]
+#[test]
+fn json_paths_write_through_special_files_and_never_leave_temporaries() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tmp("paths");
+    // A FIFO is written through, not replaced.
+    let fifo = dir.join("pipe");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    let o = corridor(&["run", MMC, "--replications", "2", "--json", fifo.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let through = reader.join().unwrap();
+    assert!(serde_json::from_slice::<serde_json::Value>(&through).is_ok());
+    assert!(
+        std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(),
+        "the FIFO was replaced"
+    );
+    // /dev/null stays a device.
+    let o = corridor(&["run", MMC, "--replications", "2", "--json", "/dev/null"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+    // A symbolic link to a file: the file is replaced, the link stays.
+    let real = dir.join("real.json");
+    std::fs::write(&real, b"{}").unwrap();
+    let link = dir.join("link.json");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let o = corridor(&["run", MMC, "--replications", "2", "--json", link.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(std::fs::read(&real).unwrap().len() > 100);
+    // A folder is refused before any work, and nothing is left behind.
+    let o = corridor(&["run", MMC, "--replications", "2", "--json", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains("tmp")), "{names:?}");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn a_precision_run_says_per_variant_whether_the_target_was_met() {
+    let o = corridor(&[
+        "run",
+        MC,
+        "--variant",
+        "baseline",
+        "--variant",
+        "baku_phase2",
+        "--precision",
+        "port.baku.throughput_tonnes=0.005",
+        "--max-replications",
+        "40",
+        "--json",
+        "-",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let per_variant = doc["precision"]["variants"].as_array().unwrap();
+    assert_eq!(per_variant.len(), 2);
+    for v in per_variant {
+        assert!(v["met"].is_boolean() && v["relative_half_width"].is_number(), "{v}");
+    }
+    assert!(Path::new(MC).exists());
+}

@@ -181,8 +181,10 @@ impl<E> Scheduler<E> {
         let fired = (entry.time, entry.seq);
         self.last_fired = Some(fired);
         // Dropped keys below the fired one are now covered by `last_fired`.
-        while self.discarded.first().is_some_and(|&k| k <= fired) {
-            self.discarded.pop_first();
+        if !self.discarded.is_empty() {
+            while self.discarded.first().is_some_and(|&k| k <= fired) {
+                self.discarded.pop_first();
+            }
         }
         Some(entry.event)
     }

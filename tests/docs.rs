@@ -1,0 +1,240 @@
+//! The documentation stays true: the README's JSON contract names every key the
+//! program writes, its synopsis every subcommand and flag, its `--out` list every file
+//! written; every file the docs and scenario comments refer to exists; every timing
+//! claim stands beside the command that measured it.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_corridor");
+
+fn readme() -> String {
+    std::fs::read_to_string("README.md").unwrap()
+}
+
+/// The README section that starts with `heading` (up to the next heading of any level).
+fn section(heading: &str) -> String {
+    let text = readme();
+    let start = text
+        .find(heading)
+        .unwrap_or_else(|| panic!("README has no {heading:?}"));
+    let rest = &text[start + heading.len()..];
+    let end = rest.find("\n#").unwrap_or(rest.len());
+    rest[..end].to_string()
+}
+
+fn keys_of(value: &serde_json::Value) -> Vec<String> {
+    value
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_json_contract_names_every_key_written() {
+    let dir = std::env::temp_dir().join(format!("corridor-docs-{}", std::process::id()));
+    let out = Command::new(BIN)
+        .args([
+            "compare",
+            "scenarios/middle_corridor.toml",
+            "--max-replications",
+            "12",
+            "--variant",
+            "baseline",
+            "--variant",
+            "baku_phase2",
+        ])
+        .args(["--precision", "port.baku.throughput_tonnes=0.5", "--json", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let contract = section("### JSON contract");
+    let mut keys: BTreeSet<String> = keys_of(&doc).into_iter().collect();
+    let variant = &doc["variants"][0];
+    keys.extend(keys_of(variant));
+    keys.extend(keys_of(&variant["bottleneck"]));
+    keys.extend(keys_of(variant["kpis"].as_object().unwrap().values().next().unwrap()));
+    keys.extend(keys_of(&doc["comparisons"][0]));
+    keys.extend(keys_of(&doc["precision"]));
+    keys.extend(keys_of(&doc["precision"]["variants"][0]));
+    for key in keys {
+        assert!(
+            contract.contains(&format!("`{key}`")) || contract.contains(&format!("\"{key}\"")),
+            "the JSON contract does not name `{key}`"
+        );
+    }
+    // Every family of KPI keys is listed: `port.<id>.throughput_tonnes` → throughput_tonnes.
+    for k in variant["kpis"].as_object().unwrap().keys() {
+        let parts: Vec<&str> = k.split('.').collect();
+        let family = match parts[0] {
+            "system" => parts[1],
+            "utilisation" => "utilisation",
+            _ => parts.get(2).copied().unwrap_or(parts[0]),
+        };
+        assert!(
+            contract.contains(family),
+            "the JSON contract lists no KPI like {k} ({family})"
+        );
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn the_synopsis_names_every_subcommand_and_flag() {
+    let synopsis = section("## The CLI");
+    let help = String::from_utf8(Command::new(BIN).arg("--help").output().unwrap().stdout).unwrap();
+    let subcommands: Vec<String> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|c| c != "help")
+        .collect();
+    assert!(subcommands.len() >= 5, "{help}");
+    for sub in &subcommands {
+        assert!(
+            synopsis.contains(&format!("corridor {sub}")),
+            "the synopsis lacks `corridor {sub}`"
+        );
+        let help = String::from_utf8(
+            Command::new(BIN)
+                .args([sub.as_str(), "--help"])
+                .output()
+                .unwrap()
+                .stdout,
+        )
+        .unwrap();
+        for flag in help.split_whitespace().filter(|w| w.starts_with("--") && w.len() > 3) {
+            let flag = flag.trim_end_matches([',', '.', ')', '`']);
+            let flag = flag.split('=').next().unwrap();
+            if flag == "--help" || flag == "--version" {
+                continue;
+            }
+            assert!(
+                synopsis.contains(flag),
+                "the synopsis does not mention {flag} (of `corridor {sub}`)"
+            );
+        }
+    }
+    for default in ["seed 42", "first variant"] {
+        assert!(
+            synopsis.contains(default),
+            "the synopsis does not state the default {default:?}"
+        );
+    }
+}
+
+#[test]
+fn the_out_list_names_every_file_written() {
+    let dir = std::env::temp_dir().join(format!("corridor-docs-out-{}", std::process::id()));
+    let out = Command::new(BIN)
+        .args([
+            "run",
+            "scenarios/mmc_port.toml",
+            "--replications",
+            "2",
+            "--out",
+            dir.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let synopsis = section("## The CLI");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().to_string();
+        assert!(
+            synopsis.contains(&name),
+            "the README does not list {name}, which --out writes"
+        );
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// Paths like `tests/x.rs` or `docs/x.md` mentioned in a text.
+fn mentioned_paths(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for prefix in [
+        "tests/",
+        "examples/",
+        "benches/",
+        "scenarios/",
+        "docs/",
+        "deploy/",
+        "src/",
+        "fuzz/",
+        ".ci/",
+    ] {
+        let mut rest = text;
+        while let Some(i) = rest.find(prefix) {
+            let before = rest[..i].chars().last();
+            let tail = &rest[i..];
+            let end = tail
+                .find(|c: char| !(c.is_ascii_alphanumeric() || "/_.-".contains(c)))
+                .unwrap_or(tail.len());
+            let path = tail[..end].trim_end_matches('.').to_string();
+            if !matches!(before, Some(c) if c.is_ascii_alphanumeric() || c == '/' || c == '.') && path.contains('.') {
+                out.push(path);
+            }
+            rest = &tail[end.max(1)..];
+        }
+    }
+    out
+}
+
+#[test]
+fn every_file_the_docs_mention_exists() {
+    let mut sources: Vec<String> = vec!["README.md".into(), "ARCHITECTURE.md".into()];
+    for dir in ["scenarios", "docs"] {
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            sources.extend(entries.map(|e| e.unwrap().path().display().to_string()));
+        }
+    }
+    for source in sources {
+        let text = std::fs::read_to_string(&source).unwrap();
+        assert!(
+            !text.contains("../shared"),
+            "{source} refers to a file outside the repository"
+        );
+        for path in mentioned_paths(&text) {
+            let path = path.trim_end_matches("/*");
+            if path.contains('*') || path.contains("<") {
+                continue;
+            }
+            assert!(
+                Path::new(path).exists(),
+                "{source} mentions {path}, which does not exist"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_timing_claim_names_its_command() {
+    let text = readme();
+    let paragraphs: Vec<&str> = text.split("\n\n").collect();
+    for (i, paragraph) in paragraphs.iter().enumerate() {
+        let timed = paragraph
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '.' && c != 'µ')
+            .collect::<Vec<_>>()
+            .windows(2)
+            .any(|w| w[0].parse::<f64>().is_ok() && ["s", "ms", "µs"].contains(&w[1]));
+        if timed {
+            assert!(
+                paragraph.contains("`cargo")
+                    || paragraph.contains("`corridor")
+                    || paragraph.contains("cargo bench")
+                    || paragraph.contains("cargo run"),
+                "a timing without the command that measured it:\n{paragraph}"
+            );
+            // The machine is named in the paragraph or the one introducing it.
+            let context = format!("{}{paragraph}", if i > 0 { paragraphs[i - 1] } else { "" });
+            assert!(
+                context.contains("2-core") || context.contains("2 cores"),
+                "a timing without the machine:\n{paragraph}"
+            );
+        }
+    }
+}

@@ -1,7 +1,9 @@
 //! Typed KPIs of one replication, and their flattening into dotted keys.
 
+use super::audit;
+use super::cargo::leg_name;
+use super::corridor::{Corridor, Saturation};
 use super::network::tonnes;
-use super::sim::{Corridor, Saturation};
 use crate::engine::SimTime;
 use serde::{Deserialize, Serialize};
 
@@ -223,192 +225,153 @@ fn finite(x: f64) -> f64 {
     if x.is_finite() { x } else { 0.0 }
 }
 
-impl Corridor<'_> {
-    /// Accounts for every kilogram now.
-    pub fn conservation(&self) -> Conservation {
-        let waiting: u64 =
-            self.legs.iter().map(|q| q.kg).sum::<u64>() + self.ports.iter().map(|p| p.gate_kg).sum::<u64>();
-        let queued_at_ports = self
-            .legs
+/// The KPIs of a replication whose measured window was closed at `end` (see
+/// `Corridor::close_window`), read from each subsystem's measurement.
+pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> ReplicationKpis {
+    let net = w.net;
+    let t = end.as_millis();
+    let measured_hours = (end - net.warmup).as_hours();
+    let mut utilisation = Vec::new();
+    let mut ports = Vec::new();
+    for (p, def) in net.ports.iter().enumerate() {
+        let (berths, yard, closure) = (&w.berths.ports[p], &w.yards.ports[p], &w.weather.ports[p]);
+        let berth_occupancy: Vec<(String, f64)> = def
+            .berths
             .iter()
-            .zip(&self.net.legs)
-            .filter(|(_, def)| self.net.nodes[def.from].port.is_some())
-            .map(|(q, _)| q.kg)
-            .sum();
-        Conservation {
-            generated_kg: self.generated,
-            delivered_kg: self.delivered,
-            waiting_kg: waiting,
-            on_vessels_kg: self.ships.iter().map(|s| s.load).sum(),
-            on_trains_kg: self.trains.iter().map(|t| t.load).sum(),
-            in_yards_kg: self.ports.iter().map(|p| p.yard).sum(),
-            queued_at_ports_kg: queued_at_ports,
+            .zip(&berths.groups)
+            .map(|(b, g)| {
+                let occ = if b.count == 0 {
+                    0.0
+                } else {
+                    g.occupancy.mean(t) / b.count as f64
+                };
+                (b.class.name().to_string(), finite(occ))
+            })
+            .collect();
+        for (class, occ) in &berth_occupancy {
+            utilisation.push((format!("port.{}.berths.{class}", def.id), *occ));
+        }
+        let yard_mean = yard.stock.mean(t);
+        if def.yard_capacity > 0 {
+            utilisation.push((
+                format!("port.{}.yard", def.id),
+                finite(yard_mean / tonnes(def.yard_capacity)),
+            ));
+        }
+        ports.push(PortKpis {
+            id: def.id.clone(),
+            throughput_tonnes: tonnes(berths.throughput),
+            ship_wait_mean_hours: berths.wait.mean(),
+            ship_wait_p95_hours: berths.wait_quantiles.quantile(0.95),
+            ships_at_anchor_mean: berths.anchorage.mean(t),
+            turnaround_mean_hours: berths.turnaround.mean(),
+            ship_calls: berths.turnaround.count() as f64,
+            berth_occupancy,
+            yard_stock_mean_tonnes: yard_mean,
+            yard_stock_max_tonnes: yard.stock.max(),
+            closed_hours: closure.closed_hours,
+            yard_blocked_hours: yard.blocked_hours,
+        });
+    }
+    let mut services = Vec::new();
+    for (def, st) in net.ship_services.iter().zip(&w.ships.services) {
+        let busy = if def.vessels == 0 {
+            0.0
+        } else {
+            1.0 - st.idle.mean(t) / def.vessels as f64
+        };
+        utilisation.push((format!("service.{}", def.id), finite(busy)));
+        services.push(ServiceKpis {
+            id: def.id.clone(),
+            trips: st.trips as f64,
+            load_factor: st.load_factor.mean(),
+            utilisation: finite(busy),
+        });
+    }
+    for (def, st) in net.train_services.iter().zip(&w.trains.services) {
+        let busy = if def.trainsets == 0 {
+            0.0
+        } else {
+            st.busy.mean(t) / def.trainsets as f64
+        };
+        utilisation.push((format!("service.{}", def.id), finite(busy)));
+        services.push(ServiceKpis {
+            id: def.id.clone(),
+            trips: st.trips as f64,
+            load_factor: st.load_factor.mean(),
+            utilisation: finite(busy),
+        });
+    }
+    let mut rails = Vec::new();
+    for (i, link) in net.rail_links.iter().enumerate() {
+        // Capacity is per direction; loaded and empty trains both take a path. The
+        // line's utilisation is that of its busier direction: trains counted against
+        // the most paths a window of this length can hold.
+        let window = (end - net.warmup).as_millis();
+        let paths = window.div_ceil(link.headway.as_millis().max(1)).max(1) as f64;
+        let [forward, reverse] = w.trains.line_trains[i];
+        let per_day = |n: u64| {
+            if measured_hours > 0.0 {
+                n as f64 / (measured_hours / 24.0)
+            } else {
+                0.0
+            }
+        };
+        let busier = forward.max(reverse) as f64 / paths;
+        utilisation.push((format!("rail.{}", link.id), finite(busier)));
+        rails.push(RailKpis {
+            id: link.id.clone(),
+            trains_per_day_forward: per_day(forward),
+            trains_per_day_reverse: per_day(reverse),
+            utilisation: finite(busier),
+        });
+    }
+    let flows = net
+        .flows
+        .iter()
+        .zip(&w.flows.state)
+        .map(|(def, st)| FlowKpis {
+            id: def.id.clone(),
+            generated_tonnes: tonnes(st.generated),
+            delivered_tonnes: tonnes(st.delivered),
+            backlog_tonnes: tonnes(st.in_system),
+            transit_mean_hours: st.transit.mean(),
+            transit_p95_hours: st.transit_quantiles.quantile(0.95),
+        })
+        .collect();
+    let (busiest, top) = utilisation
+        .iter()
+        .fold((String::from("none"), 0.0), |(n, u), (name, v)| {
+            if *v > u { (name.clone(), *v) } else { (n, u) }
+        });
+    let (mut longest_wait, mut wait_hours) = (String::from("none"), 0.0);
+    for (i, q) in w.cargo.legs.iter().enumerate() {
+        if q.wait.count() > 0 && q.wait.mean() > wait_hours {
+            wait_hours = q.wait.mean();
+            longest_wait = leg_name(net, i);
         }
     }
-
-    /// The KPIs at time `end` (the end of the run, or when it stopped).
-    pub fn kpis(&self, end: SimTime, events: u64) -> ReplicationKpis {
-        let net = self.net;
-        let t = end.as_millis();
-        let measured_hours = (end - net.warmup).as_hours();
-        let mut utilisation = Vec::new();
-        let ports: Vec<PortKpis> = net
-            .ports
-            .iter()
-            .zip(&self.ports)
-            .map(|(def, st)| {
-                let mut closed = st.closed_hours;
-                if st.closed && end > st.closed_since.max(net.warmup) {
-                    closed += (end - st.closed_since.max(net.warmup)).as_hours();
-                }
-                let mut blocked = st.blocked_hours;
-                for &ship in &st.blocked {
-                    let since = self.ships[ship as usize].since.max(net.warmup);
-                    if end > since {
-                        blocked += (end - since).as_hours();
-                    }
-                }
-                let berth_occupancy: Vec<(String, f64)> = def
-                    .berths
-                    .iter()
-                    .zip(&st.berths)
-                    .map(|(b, s)| {
-                        let occ = if b.count == 0 {
-                            0.0
-                        } else {
-                            s.occupancy.mean(t) / b.count as f64
-                        };
-                        (b.class.name().to_string(), finite(occ))
-                    })
-                    .collect();
-                for (class, occ) in &berth_occupancy {
-                    utilisation.push((format!("port.{}.berths.{class}", def.id), *occ));
-                }
-                let yard_mean = st.yard_stock.mean(t);
-                if def.yard_capacity > 0 {
-                    utilisation.push((
-                        format!("port.{}.yard", def.id),
-                        finite(yard_mean / tonnes(def.yard_capacity)),
-                    ));
-                }
-                PortKpis {
-                    id: def.id.clone(),
-                    throughput_tonnes: tonnes(st.throughput),
-                    ship_wait_mean_hours: st.wait.mean(),
-                    ship_wait_p95_hours: st.wait_quantiles.quantile(0.95),
-                    ships_at_anchor_mean: st.anchorage.mean(t),
-                    turnaround_mean_hours: st.turnaround.mean(),
-                    ship_calls: st.turnaround.count() as f64,
-                    berth_occupancy,
-                    yard_stock_mean_tonnes: yard_mean,
-                    yard_stock_max_tonnes: st.yard_stock.max(),
-                    closed_hours: closed,
-                    yard_blocked_hours: blocked,
-                }
-            })
-            .collect();
-        let mut services = Vec::new();
-        for (def, st) in net.ship_services.iter().zip(&self.ship_services) {
-            let busy = if def.vessels == 0 {
-                0.0
-            } else {
-                1.0 - st.idle.mean(t) / def.vessels as f64
-            };
-            utilisation.push((format!("service.{}", def.id), finite(busy)));
-            services.push(ServiceKpis {
-                id: def.id.clone(),
-                trips: st.trips as f64,
-                load_factor: st.load_factor.mean(),
-                utilisation: finite(busy),
-            });
-        }
-        for (def, st) in net.train_services.iter().zip(&self.train_services) {
-            let busy = if def.trainsets == 0 {
-                0.0
-            } else {
-                st.busy.mean(t) / def.trainsets as f64
-            };
-            utilisation.push((format!("service.{}", def.id), finite(busy)));
-            services.push(ServiceKpis {
-                id: def.id.clone(),
-                trips: st.trips as f64,
-                load_factor: st.load_factor.mean(),
-                utilisation: finite(busy),
-            });
-        }
-        let mut rails = Vec::new();
-        for (i, link) in net.rail_links.iter().enumerate() {
-            // Capacity is per direction; loaded and empty trains both take a path. The
-            // line's utilisation is that of its busier direction: trains counted against
-            // the most paths a window of this length can hold.
-            let window = (end - net.warmup).as_millis();
-            let paths = window.div_ceil(link.headway.as_millis().max(1)).max(1) as f64;
-            let [forward, reverse] = self.line_trains[i];
-            let per_day = |n: u64| {
-                if measured_hours > 0.0 {
-                    n as f64 / (measured_hours / 24.0)
-                } else {
-                    0.0
-                }
-            };
-            let busier = forward.max(reverse) as f64 / paths;
-            utilisation.push((format!("rail.{}", link.id), finite(busier)));
-            rails.push(RailKpis {
-                id: link.id.clone(),
-                trains_per_day_forward: per_day(forward),
-                trains_per_day_reverse: per_day(reverse),
-                utilisation: finite(busier),
-            });
-        }
-        let flows = net
-            .flows
-            .iter()
-            .zip(&self.flows)
-            .map(|(def, st)| FlowKpis {
-                id: def.id.clone(),
-                generated_tonnes: tonnes(st.generated),
-                delivered_tonnes: tonnes(st.delivered),
-                backlog_tonnes: tonnes(st.in_system),
-                transit_mean_hours: st.transit.mean(),
-                transit_p95_hours: st.transit_quantiles.quantile(0.95),
-            })
-            .collect();
-        let (busiest, top) = utilisation
-            .iter()
-            .fold((String::from("none"), 0.0), |(n, u), (name, v)| {
-                if *v > u { (name.clone(), *v) } else { (n, u) }
-            });
-        let (mut longest_wait, mut wait_hours) = (String::from("none"), 0.0);
-        for (i, q) in self.legs.iter().enumerate() {
-            if q.wait.count() > 0 && q.wait.mean() > wait_hours {
-                wait_hours = q.wait.mean();
-                longest_wait = self.leg_name(i);
-            }
-        }
-        let conservation = self.conservation();
-        ReplicationKpis {
-            ports,
-            services,
-            rails,
-            flows,
-            utilisation,
-            system: SystemKpis {
-                generated_tonnes: tonnes(self.window_generated),
-                delivered_tonnes: tonnes(self.window_delivered),
-                in_system_tonnes: tonnes(
-                    conservation.waiting_kg + conservation.on_vessels_kg + conservation.on_trains_kg,
-                ),
-                in_system_start_tonnes: tonnes(self.in_system_at_start),
-                events: events as f64,
-            },
-            bottleneck: Bottleneck {
-                busiest,
-                utilisation: top,
-                longest_wait,
-                wait_hours,
-            },
-            conservation,
-            saturation: self.saturation.clone(),
-        }
+    let conservation = audit::conservation(w);
+    ReplicationKpis {
+        ports,
+        services,
+        rails,
+        flows,
+        utilisation,
+        system: SystemKpis {
+            generated_tonnes: tonnes(w.cargo.window_generated),
+            delivered_tonnes: tonnes(w.cargo.window_delivered),
+            in_system_tonnes: tonnes(conservation.waiting_kg + conservation.on_vessels_kg + conservation.on_trains_kg),
+            in_system_start_tonnes: tonnes(w.cargo.in_system_at_start),
+            events: events as f64,
+        },
+        bottleneck: Bottleneck {
+            busiest,
+            utilisation: top,
+            longest_wait,
+            wait_hours,
+        },
+        conservation,
+        saturation: w.saturation.clone(),
     }
 }

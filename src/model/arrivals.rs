@@ -1,0 +1,93 @@
+//! Open arrivals: ships arriving from outside the model (tankers, tramps) as a Poisson
+//! stream, each with a sampled cargo that leaves the model at its port. They call like
+//! any ship (see `ships`) and then leave.
+//!
+//! Streams: `arrivals/<id>/ships` (gaps), `arrivals/<id>/cargo` (cargo per ship).
+
+use super::corridor::{Corridor, Event, Network, exp_gap};
+use super::network::{CompileError, PortDef, kg_from_tonnes, port_of, sampler};
+use crate::engine::{RandomStream, Scheduler, Streams};
+use crate::scenario::{Sampler, ScenarioSpec};
+
+/// A stream of ships arriving from outside, compiled.
+#[derive(Debug, Clone)]
+pub(crate) struct ArrivalDef {
+    pub(crate) id: String,
+    pub(crate) port: usize,
+    /// Berth group index at that port.
+    pub(crate) berth: usize,
+    pub(crate) rate_per_hour: f64,
+    /// Cargo per ship, tonnes.
+    pub(crate) cargo: Sampler,
+}
+
+/// Compiles the open arrival streams.
+pub(super) fn compile(spec: &ScenarioSpec, ports: &[PortDef]) -> Result<Vec<ArrivalDef>, CompileError> {
+    let mut arrivals = Vec::new();
+    for (id, a) in &spec.ship_arrivals {
+        let entity = || format!("ship_arrivals.{id}");
+        let port = port_of(ports, &a.port, &entity)?;
+        let berth = ports[port]
+            .berth_of(a.class)
+            .ok_or_else(|| CompileError::UnknownReference {
+                entity: entity(),
+                kind: "berth class at that port",
+                id: a.class.name().to_string(),
+            })?;
+        arrivals.push(ArrivalDef {
+            id: id.clone(),
+            port,
+            berth,
+            rate_per_hour: a.ships_per_year / 8_760.0,
+            cargo: sampler(|| format!("ship_arrivals.{id}.cargo_tonnes"), &a.cargo_tonnes)?,
+        });
+    }
+    Ok(arrivals)
+}
+
+/// The open-arrivals subsystem: its random streams (the ships live in `ships`).
+#[derive(Debug)]
+pub(crate) struct Arrivals {
+    ship_rng: Vec<RandomStream>,
+    cargo_rng: Vec<RandomStream>,
+}
+
+impl Arrivals {
+    pub(crate) fn new(net: &Network, streams: &Streams) -> Arrivals {
+        Arrivals {
+            ship_rng: net
+                .arrivals
+                .iter()
+                .map(|a| streams.stream(&format!("arrivals/{}/ships", a.id)))
+                .collect(),
+            cargo_rng: net
+                .arrivals
+                .iter()
+                .map(|a| streams.stream(&format!("arrivals/{}/cargo", a.id)))
+                .collect(),
+        }
+    }
+
+    /// Schedules arrival stream `a`'s next ship.
+    pub(crate) fn schedule_next(&mut self, net: &Network, a: usize, s: &mut Scheduler<Event>) {
+        let rate = net.arrivals[a].rate_per_hour;
+        if rate > 0.0 {
+            let gap = exp_gap(&mut self.ship_rng[a], rate);
+            s.schedule_in(gap, Event::OpenShip(a as u32));
+        }
+    }
+}
+
+/// A ship from an open arrival stream appears at its port with its cargo.
+pub(super) fn on_open_ship(w: &mut Corridor<'_>, a: usize, s: &mut Scheduler<Event>) {
+    let net = w.net;
+    w.arrivals.schedule_next(net, a, s);
+    let def = &net.arrivals[a];
+    let kg = kg_from_tonnes(def.cargo.sample(&mut w.arrivals.cargo_rng[a]));
+    let ship = w.ships.spawn(None, 0, def.port, def.berth);
+    let sh = &mut w.ships.vessels[ship as usize];
+    sh.open_cargo = kg;
+    sh.load = kg;
+    w.cargo.generated(kg);
+    super::ships::on_at_port(w, ship, s);
+}

@@ -1,0 +1,148 @@
+//! Berths and anchorage: each port has berth groups by class; a ship arriving when
+//! every berth of its class is busy (or the port is closed) waits at anchor, first
+//! come, first served. A berth is held from berthing until the ship departs.
+//!
+//! Streams: `port/<id>/<class>/service` (sampled call times).
+//! Measurement: berths in use over time, ships at anchor over time, waits for a berth
+//! (mean and quantiles), turnaround (anchorage arrival to departure) and tonnes across
+//! the quay.
+
+use super::corridor::{Corridor, Event, Network};
+use super::network::{Handling, Kg};
+use crate::engine::{RandomStream, Scheduler, SimTime, Streams};
+use crate::stats::{OnlineStats, StreamQuantiles, TimeWeighted};
+use std::collections::VecDeque;
+
+/// State of one berth group.
+#[derive(Debug)]
+pub(crate) struct BerthGroup {
+    /// Berths in use.
+    pub(crate) busy: u32,
+    /// Ships waiting at anchor, FIFO.
+    pub(crate) queue: VecDeque<u32>,
+    /// Berths in use over time.
+    pub(crate) occupancy: TimeWeighted,
+}
+
+/// Berths, anchorage and quay measurement of one port.
+#[derive(Debug)]
+pub(crate) struct PortBerths {
+    /// Berth groups, as in the port's definition.
+    pub(crate) groups: Vec<BerthGroup>,
+    /// Ships at anchor waiting for a berth (all classes), over time.
+    pub(crate) anchorage: TimeWeighted,
+    /// Ship waits for a berth (hours).
+    pub(crate) wait: OnlineStats,
+    /// Quantiles of ship waits.
+    pub(crate) wait_quantiles: StreamQuantiles,
+    /// Ship turnaround (anchorage arrival to departure), hours.
+    pub(crate) turnaround: OnlineStats,
+    /// Tonnes across the quay in the measured window, kg.
+    pub(crate) throughput: Kg,
+}
+
+/// The berths subsystem.
+#[derive(Debug)]
+pub(crate) struct Berths {
+    pub(crate) ports: Vec<PortBerths>,
+    service_rng: Vec<Vec<RandomStream>>,
+}
+
+impl Berths {
+    pub(crate) fn new(net: &Network, streams: &Streams) -> Berths {
+        Berths {
+            ports: net
+                .ports
+                .iter()
+                .map(|p| PortBerths {
+                    groups: p
+                        .berths
+                        .iter()
+                        .map(|_| BerthGroup {
+                            busy: 0,
+                            queue: VecDeque::new(),
+                            occupancy: TimeWeighted::new(0, 0.0),
+                        })
+                        .collect(),
+                    anchorage: TimeWeighted::new(0, 0.0),
+                    wait: OnlineStats::new(),
+                    wait_quantiles: StreamQuantiles::new(0.01, 1e6),
+                    turnaround: OnlineStats::new(),
+                    throughput: 0,
+                })
+                .collect(),
+            service_rng: net
+                .ports
+                .iter()
+                .map(|p| {
+                    p.berths
+                        .iter()
+                        .map(|b| streams.stream(&format!("port/{}/{}/service", p.id, b.class.name())))
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    /// A ship takes a berth of group `b` at port `p` after waiting since `arrived`;
+    /// returns how long berthing (or the whole sampled call) takes.
+    pub(crate) fn occupy(&mut self, net: &Network, p: usize, b: usize, arrived: SimTime, now: SimTime) -> SimTime {
+        let port = &mut self.ports[p];
+        let group = &mut port.groups[b];
+        group.busy += 1;
+        group.occupancy.set(now.as_millis(), group.busy as f64);
+        let h = (now - arrived).as_hours();
+        port.wait.push(h);
+        port.wait_quantiles.record(h);
+        match &net.ports[p].berths[b].handling {
+            Handling::Rate { berthing, .. } => *berthing,
+            Handling::Service(d) => SimTime::from_hours_clamped(d.sample(&mut self.service_rng[p][b])),
+        }
+    }
+
+    /// A ship leaves a berth of group `b` at port `p` after a call that began at `arrived`.
+    pub(crate) fn release(&mut self, p: usize, b: usize, arrived: SimTime, now: SimTime) {
+        let port = &mut self.ports[p];
+        let group = &mut port.groups[b];
+        group.busy -= 1;
+        group.occupancy.set(now.as_millis(), group.busy as f64);
+        port.turnaround.push((now - arrived).as_hours());
+    }
+
+    /// Time to move `kg` across the quay at a berth of group `b` at port `p`.
+    pub(crate) fn step_time(net: &Network, p: usize, b: usize, kg: Kg) -> SimTime {
+        match &net.ports[p].berths[b].handling {
+            Handling::Rate { kg_per_hour, .. } => SimTime::from_hours_clamped(kg as f64 / kg_per_hour),
+            Handling::Service(_) => SimTime::ZERO,
+        }
+    }
+
+    /// Opens the measured window.
+    pub(crate) fn reset(&mut self, now: SimTime) {
+        let t = now.as_millis();
+        for port in &mut self.ports {
+            port.anchorage.reset(t);
+            for g in &mut port.groups {
+                g.occupancy.reset(t);
+            }
+            port.wait = OnlineStats::new();
+            port.wait_quantiles.reset();
+            port.turnaround = OnlineStats::new();
+            port.throughput = 0;
+        }
+    }
+}
+
+/// Berths may have come free at port `p`: ships at anchor take them, in order.
+pub(super) fn next_berth(w: &mut Corridor<'_>, p: usize, b: usize, s: &mut Scheduler<Event>) {
+    if w.weather.closed(p) {
+        return;
+    }
+    while w.berths.ports[p].groups[b].busy < w.net.ports[p].berths[b].count {
+        let Some(next) = w.berths.ports[p].groups[b].queue.pop_front() else {
+            break;
+        };
+        w.berths.ports[p].anchorage.add(s.now().as_millis(), -1.0);
+        super::ships::seize_berth(w, next, s);
+    }
+}

@@ -1,0 +1,320 @@
+//! The corridor: the compiled [`Network`] and the model of one replication, which
+//! owns one instance of every subsystem, routes each event to the subsystem that owns
+//! it, routes cargo between nodes, and opens and closes every subsystem's measured
+//! window. This file is where a new kind of entity is registered.
+
+use super::arrivals::{ArrivalDef, Arrivals};
+use super::berths::Berths;
+use super::cargo::Cargo;
+use super::flows::{FlowDef, Flows};
+use super::network::{CompileError, LegDef, NodeDef, PortDef, compile_nodes};
+use super::ships::{SeaLinkDef, ShipServiceDef, Ships};
+use super::trace::{Trace, Tracer};
+use super::trains::{RailLinkDef, TrainServiceDef, Trains};
+use super::weather::{Weather, WeatherDef};
+use super::yards::Yards;
+use super::{arrivals, flows, ships, trace, trains, weather};
+use crate::engine::{RandomStream, Scheduler, SimTime, Streams};
+use crate::scenario::ScenarioSpec;
+use rand::RngExt;
+
+/// The compiled, validated network of one scenario (or variant): names resolved to
+/// indices, distributions to samplers, hours to [`SimTime`]. Built once; shared
+/// read-only by every replication.
+#[derive(Debug, Clone)]
+pub struct Network {
+    /// Scenario display name.
+    pub name: String,
+    /// End of the warm-up.
+    pub warmup: SimTime,
+    /// End of the run (warm-up + horizon).
+    pub end: SimTime,
+    /// Cap on consignments in the system.
+    pub max_consignments: u64,
+    /// Cap on events per replication.
+    pub max_events: u64,
+    pub(crate) nodes: Vec<NodeDef>,
+    pub(crate) ports: Vec<PortDef>,
+    pub(crate) sea_links: Vec<SeaLinkDef>,
+    pub(crate) rail_links: Vec<RailLinkDef>,
+    pub(crate) ship_services: Vec<ShipServiceDef>,
+    pub(crate) train_services: Vec<TrainServiceDef>,
+    pub(crate) arrivals: Vec<ArrivalDef>,
+    pub(crate) legs: Vec<LegDef>,
+    pub(crate) flows: Vec<FlowDef>,
+    pub(crate) weather: Vec<WeatherDef>,
+}
+
+impl Network {
+    /// Compiles a scenario into a network. The scenario is checked first (exactly as a
+    /// file is; see [`crate::scenario::check`]), and every reference is resolved.
+    ///
+    /// # Errors
+    /// The scenario's semantic problems, or a reference, leg or distribution that
+    /// cannot be compiled.
+    pub fn compile(spec: &ScenarioSpec) -> Result<Network, CompileError> {
+        let issues = crate::scenario::check(spec);
+        if !issues.is_empty() {
+            return Err(CompileError::Invalid(issues));
+        }
+        let s = &spec.scenario;
+        let warmup = SimTime::from_hours_clamped(s.warmup_days * 24.0);
+        let (nodes, ports) = compile_nodes(spec)?;
+        let (legs, flows) = flows::compile(spec, &nodes)?;
+        let (sea_links, ship_services) = ships::compile(spec, &ports, &legs)?;
+        let arrivals = arrivals::compile(spec, &ports)?;
+        let (rail_links, train_services) = trains::compile(spec, &nodes, &legs)?;
+        let weather = weather::compile(spec, &ports)?;
+        Ok(Network {
+            name: s.name.clone(),
+            warmup,
+            end: warmup + SimTime::from_hours_clamped(s.horizon_days * 24.0),
+            max_consignments: s.max_consignments_in_system,
+            max_events: s.max_events_per_replication,
+            nodes,
+            ports,
+            sea_links,
+            rail_links,
+            ship_services,
+            train_services,
+            arrivals,
+            legs,
+            flows,
+            weather,
+        })
+    }
+}
+
+/// Events of the corridor model, each owned by one subsystem. Small and `Copy`: they
+/// carry indices only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Event {
+    /// Flows: a flow may generate a consignment (thinned Poisson process).
+    FlowArrival(u32),
+    /// Ships: an open arrival stream brings a ship.
+    OpenShip(u32),
+    /// Ships: a ship reaches its port's anchorage.
+    ShipAtPort(u32),
+    /// Ships: a ship's berthing time (or sampled service time) is over.
+    Berthed(u32),
+    /// Ships: a ship's next cargo step (unload or load) is due.
+    ShipStep(u32),
+    /// Ships: a ship's wait for cargo may be over (ship, timer generation).
+    ShipTimeout(u32, u32),
+    /// Trains: a service's timetabled departure.
+    Timetable(u32),
+    /// Trains: a service's oldest consignment may have waited long enough.
+    TrainTimeout(u32, u32),
+    /// Trains: a train finished loading.
+    TrainLoaded(u32),
+    /// Trains: a train reached its destination and finished unloading.
+    TrainArrived(u32),
+    /// Trains: a train is back at its origin.
+    TrainReturned(u32),
+    /// Weather: a storm may start.
+    Storm(u32),
+    /// Weather: a port may reopen.
+    Reopen(u32),
+    /// The corridor: the end of the warm-up opens every measured window.
+    WarmupEnd,
+    /// Tracing: take a sample.
+    Sample,
+}
+
+/// Why a replication stopped early.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Saturation {
+    /// What hit its cap.
+    pub resource: String,
+    /// Simulated hours at which it happened.
+    pub at_hours: f64,
+    /// Explanation.
+    pub reason: String,
+}
+
+/// The model of one replication: every subsystem's state.
+#[derive(Debug)]
+pub(crate) struct Corridor<'n> {
+    pub(crate) net: &'n Network,
+    pub(crate) cargo: Cargo,
+    pub(crate) flows: Flows,
+    pub(crate) yards: Yards,
+    pub(crate) berths: Berths,
+    pub(crate) ships: Ships,
+    pub(crate) arrivals: Arrivals,
+    pub(crate) trains: Trains,
+    pub(crate) weather: Weather,
+    pub(crate) tracer: Option<Tracer>,
+    /// Whether the measured window is open (the warm-up is over).
+    pub(crate) measuring: bool,
+    pub(crate) saturation: Option<Saturation>,
+}
+
+/// An exponential gap at `rate_per_hour` from `rng` (inverse transform).
+pub(super) fn exp_gap(rng: &mut RandomStream, rate_per_hour: f64) -> SimTime {
+    let u: f64 = rng.random::<f64>();
+    SimTime::from_hours_clamped(-(1.0 - u).ln() / rate_per_hour)
+}
+
+impl<'n> Corridor<'n> {
+    /// A fresh replication of `net` drawing from `streams`.
+    pub(crate) fn new(net: &'n Network, streams: Streams) -> Self {
+        Corridor {
+            net,
+            cargo: Cargo::new(net),
+            flows: Flows::new(net, &streams),
+            yards: Yards::new(net),
+            berths: Berths::new(net, &streams),
+            ships: Ships::new(net, &streams),
+            arrivals: Arrivals::new(net, &streams),
+            trains: Trains::new(net, &streams),
+            weather: Weather::new(net, &streams),
+            tracer: None,
+            measuring: net.warmup == SimTime::ZERO,
+            saturation: None,
+        }
+    }
+
+    /// Samples yard stocks every `interval` from the start (call before `start`).
+    pub(crate) fn enable_trace(&mut self, interval: SimTime) {
+        self.tracer = Some(Tracer::new(self.net.ports.iter().map(|p| p.id.clone()), interval));
+    }
+
+    /// Schedules the first events: flows, arrivals, storms, the fleets, timetables.
+    pub(crate) fn start(&mut self, s: &mut Scheduler<Event>) {
+        let net = self.net;
+        for f in 0..net.flows.len() {
+            self.flows.schedule_next(net, f, s);
+        }
+        for a in 0..net.arrivals.len() {
+            self.arrivals.schedule_next(net, a, s);
+        }
+        for w in 0..net.weather.len() {
+            self.weather.schedule_next(net, w, s);
+        }
+        Ships::place_fleets(self, s);
+        self.trains.start(net, s);
+        if net.warmup > SimTime::ZERO {
+            let _ = s.schedule_at(net.warmup, Event::WarmupEnd);
+        }
+        if self.tracer.is_some() {
+            s.schedule_in(SimTime::ZERO, Event::Sample);
+        }
+    }
+
+    /// Opens every subsystem's measured window.
+    fn open_window(&mut self, now: SimTime) {
+        self.measuring = true;
+        self.cargo.reset(now);
+        self.flows.reset(now);
+        self.yards.reset(now);
+        self.berths.reset(now);
+        self.ships.reset(now);
+        self.trains.reset(now);
+        self.weather.reset(now);
+    }
+
+    /// Closes every subsystem's measured window at `end` (the horizon, or where the run
+    /// stopped). A run that stopped before its window opened reports an empty window.
+    pub(crate) fn close_window(&mut self, end: SimTime) {
+        if !self.measuring {
+            self.open_window(end);
+        }
+        let vessels = &self.ships.vessels;
+        self.yards.close(end, |ship| vessels[ship as usize].since);
+        self.weather.close(end);
+    }
+
+    /// The trace recorded (`None` unless tracing was enabled).
+    pub(crate) fn trace(&self) -> Option<Trace> {
+        trace::finish(self)
+    }
+
+    /// Stops the run: a cap was hit.
+    pub(crate) fn saturate(&mut self, resource: String, reason: String, s: &mut Scheduler<Event>) {
+        if self.saturation.is_none() {
+            self.saturation = Some(Saturation {
+                resource,
+                at_hours: s.now().as_hours(),
+                reason,
+            });
+        }
+        s.request_stop();
+    }
+
+    /// Consignment `id` reached `node`: deliver it, or queue it for its next leg (in the
+    /// yard, if the node is a port).
+    pub(crate) fn arrive_at_node(&mut self, id: u32, node: usize, s: &mut Scheduler<Event>) {
+        let now = s.now();
+        let c = self.cargo.consignments.items[id as usize];
+        let net = self.net;
+        if c.leg_pos as usize >= net.flows[c.flow as usize].legs.len() {
+            flows::deliver(self, id, now);
+            return;
+        }
+        self.cargo.consignments.items[id as usize].at_node_since = now;
+        match net.nodes[node].port {
+            Some(p) => {
+                // A consignment larger than the whole yard could never enter it: it is
+                // split into parts the yard can hold (validation keeps this rare).
+                let capacity = net.ports[p].yard_capacity.max(1);
+                while self.cargo.consignments.items[id as usize].kg > capacity {
+                    let whole = &mut self.cargo.consignments.items[id as usize];
+                    whole.kg -= capacity;
+                    let part = super::cargo::Consignment { kg: capacity, ..*whole };
+                    let part = self.cargo.consignments.insert(part);
+                    super::yards::admit(self, p, part, s);
+                }
+                super::yards::admit(self, p, id, s);
+            }
+            None => self.enqueue(id, s),
+        }
+    }
+
+    /// Puts a consignment (at its leg's origin node) in the leg queue and tells the carrier.
+    pub(crate) fn enqueue(&mut self, id: u32, s: &mut Scheduler<Event>) {
+        let net = self.net;
+        let c = self.cargo.consignments.items[id as usize];
+        let leg = net.flows[c.flow as usize].legs[c.leg_pos as usize];
+        let queue = &mut self.cargo.legs[leg];
+        let was_empty = queue.items.is_empty();
+        queue.items.push_back(id);
+        queue.kg += c.kg;
+        match net.legs[leg].carrier {
+            super::network::Carrier::Ship(svc) => {
+                if let Some(p) = net.nodes[net.legs[leg].from].port {
+                    ships::cargo_ready(self, svc, p, s);
+                }
+            }
+            super::network::Carrier::Train(t) => {
+                if was_empty {
+                    trains::arm_timer(self, t, s);
+                }
+                trains::try_dispatch(self, t, false, s);
+            }
+        }
+    }
+}
+
+impl crate::engine::Model for Corridor<'_> {
+    type Event = Event;
+
+    fn handle(&mut self, event: Event, s: &mut Scheduler<Event>) {
+        match event {
+            Event::FlowArrival(f) => flows::on_arrival(self, f as usize, s),
+            Event::OpenShip(a) => arrivals::on_open_ship(self, a as usize, s),
+            Event::ShipAtPort(ship) => ships::on_at_port(self, ship, s),
+            Event::Berthed(ship) | Event::ShipStep(ship) => ships::on_step(self, ship, s),
+            Event::ShipTimeout(ship, token) => ships::on_timeout(self, ship, token, s),
+            Event::Timetable(t) => trains::on_timetable(self, t as usize, s),
+            Event::TrainTimeout(t, token) => trains::on_timeout(self, t as usize, token, s),
+            Event::TrainLoaded(train) => trains::on_loaded(self, train, s),
+            Event::TrainArrived(train) => trains::on_arrived(self, train, s),
+            Event::TrainReturned(train) => trains::on_returned(self, train, s),
+            Event::Storm(w) => weather::on_storm(self, w as usize, s),
+            Event::Reopen(p) => weather::on_reopen(self, p as usize, s),
+            Event::WarmupEnd => self.open_window(s.now()),
+            Event::Sample => trace::on_sample(self, s),
+        }
+    }
+}

@@ -1,0 +1,489 @@
+//! Ships: fleets of vessels running loops between ports (ship services); ships from
+//! open arrival streams (see `arrivals`) call the same way. A vessel arrives at a
+//! port's anchorage, takes a berth, unloads what is for this port (into the yard, or
+//! blocked while the yard is full), loads what waits for the ports ahead, and sails
+//! when full enough or after its longest wait for cargo — unless the port is closed by
+//! weather.
+//!
+//! Streams: `sea/<id>/sailing`.
+//! Measurement: per service, departures and their load factors, and vessels waiting
+//! for cargo over time.
+
+use super::berths::Berths;
+use super::cargo::Consignment;
+use super::corridor::{Corridor, Event, Network};
+use super::network::{Carrier, CompileError, Kg, LegDef, PortDef, hours, kg_from_tonnes, port_of, sampler};
+use crate::engine::{RandomStream, Scheduler, SimTime, Streams};
+use crate::scenario::{BerthClass, Sampler, ScenarioSpec};
+use crate::stats::{OnlineStats, TimeWeighted};
+
+/// A ship service, compiled.
+#[derive(Debug, Clone)]
+pub(crate) struct ShipServiceDef {
+    pub(crate) id: String,
+    pub(crate) class: BerthClass,
+    pub(crate) vessels: u32,
+    /// Capacity per vessel.
+    pub(crate) capacity: Kg,
+    /// Ports called, in order (port indices).
+    pub(crate) route: Vec<usize>,
+    /// Sea link (index into `Network::sea_links`) from route[i] to route[i + 1].
+    pub(crate) sailing: Vec<usize>,
+    /// Legs loading onto this service at route[i], in the order of the ports that follow.
+    pub(crate) load_legs: Vec<Vec<usize>>,
+    /// Load at which a vessel sails.
+    pub(crate) fill: Kg,
+    /// Longest wait for cargo.
+    pub(crate) max_wait: SimTime,
+}
+
+/// A sea link, compiled.
+#[derive(Debug, Clone)]
+pub(crate) struct SeaLinkDef {
+    pub(crate) id: String,
+    /// Sailing time, hours.
+    pub(crate) sailing: Sampler,
+}
+
+/// Compiles sea links and ship services.
+pub(super) fn compile(
+    spec: &ScenarioSpec,
+    ports: &[PortDef],
+    legs: &[LegDef],
+) -> Result<(Vec<SeaLinkDef>, Vec<ShipServiceDef>), CompileError> {
+    let mut sea_links = Vec::new();
+    for (id, l) in &spec.sea_links {
+        sea_links.push(SeaLinkDef {
+            id: id.clone(),
+            sailing: sampler(|| format!("sea_links.{id}.sailing_hours"), &l.sailing_hours)?,
+        });
+    }
+    let sea_between = |a: &str, b: &str, entity: &dyn Fn() -> String| {
+        spec.sea_links
+            .values()
+            .position(|l| (l.between[0] == a && l.between[1] == b) || (l.between[0] == b && l.between[1] == a))
+            .ok_or_else(|| CompileError::UnknownReference {
+                entity: entity(),
+                kind: "sea link",
+                id: format!("{a} ↔ {b}"),
+            })
+    };
+    let mut services = Vec::new();
+    for (index, (id, sv)) in spec.ship_services.iter().enumerate() {
+        let entity = || format!("ship_services.{id}.route");
+        let route: Vec<usize> = sv
+            .route
+            .iter()
+            .map(|p| port_of(ports, p, &entity))
+            .collect::<Result<_, _>>()?;
+        let n = sv.route.len();
+        let sailing = (0..n)
+            .map(|i| sea_between(&sv.route[i], &sv.route[(i + 1) % n], &entity))
+            .collect::<Result<Vec<_>, _>>()?;
+        let load_legs = (0..n)
+            .map(|pos| {
+                let from = ports[route[pos]].node;
+                (1..n)
+                    .filter_map(|k| {
+                        let to = ports[route[(pos + k) % n]].node;
+                        legs.iter()
+                            .position(|l| l.from == from && l.to == to && l.carrier == Carrier::Ship(index))
+                    })
+                    .collect()
+            })
+            .collect();
+        let capacity = kg_from_tonnes(sv.capacity_tonnes);
+        services.push(ShipServiceDef {
+            id: id.clone(),
+            class: sv.class,
+            vessels: sv.vessels,
+            capacity,
+            route,
+            sailing,
+            load_legs,
+            fill: (capacity as f64 * sv.fill_threshold).round() as Kg,
+            max_wait: hours(sv.max_wait_hours),
+        });
+    }
+    Ok((sea_links, services))
+}
+
+/// What a ship is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// Sailing towards its next port.
+    Sailing,
+    /// At anchor waiting for a berth.
+    Queued,
+    /// At berth, berthing or in a sampled service time.
+    Berthing,
+    /// Unloading.
+    Unloading,
+    /// Blocked: the yard has no room for the next consignment.
+    Blocked,
+    /// Loading.
+    Loading,
+    /// At berth, waiting for more cargo.
+    WaitingCargo,
+    /// Ready to leave but the port is closed.
+    WaitingWeather,
+    /// Left the model (open arrivals).
+    Gone,
+}
+
+/// A vessel.
+#[derive(Debug)]
+pub(crate) struct Ship {
+    /// Ship service, or `None` for an open arrival.
+    pub(crate) service: Option<u32>,
+    /// Position in the service's route of the current port.
+    pub(crate) route_pos: usize,
+    /// Current (or next) port.
+    pub(crate) port: usize,
+    /// Berth group index at that port.
+    pub(crate) berth: usize,
+    /// Consignments on board.
+    pub(crate) cargo: Vec<u32>,
+    /// Weight on board (consignments and open cargo).
+    pub(crate) load: Kg,
+    /// Cargo of an open arrival (leaves at this port).
+    pub(crate) open_cargo: Kg,
+    pub(crate) phase: Phase,
+    /// When it reached the port (anchorage).
+    pub(crate) arrived: SimTime,
+    /// When it started waiting for cargo or was blocked.
+    pub(crate) since: SimTime,
+    /// Generation of its wait timer.
+    pub(crate) token: u32,
+    /// Whether it has started waiting for cargo at this call (`since` is then set).
+    pub(crate) has_waited: bool,
+}
+
+/// Per-service measurement.
+#[derive(Debug, Default)]
+pub(crate) struct ServiceState {
+    /// Departures in the measured window.
+    pub(crate) trips: u64,
+    /// Load factor at departure.
+    pub(crate) load_factor: OnlineStats,
+    /// Vessels waiting for cargo, over time.
+    pub(crate) idle: TimeWeighted,
+}
+
+/// The ships subsystem.
+#[derive(Debug)]
+pub(crate) struct Ships {
+    pub(crate) vessels: Vec<Ship>,
+    free: Vec<u32>,
+    pub(crate) services: Vec<ServiceState>,
+    /// Per port: ships at berth waiting for cargo.
+    pub(crate) waiting_cargo: Vec<Vec<u32>>,
+    /// Per port: ships ready to leave, held by the weather.
+    pub(crate) weather_held: Vec<Vec<u32>>,
+    sea_rng: Vec<RandomStream>,
+}
+
+impl Ships {
+    pub(crate) fn new(net: &Network, streams: &Streams) -> Ships {
+        Ships {
+            vessels: Vec::new(),
+            free: Vec::new(),
+            services: net.ship_services.iter().map(|_| ServiceState::default()).collect(),
+            waiting_cargo: net.ports.iter().map(|_| Vec::new()).collect(),
+            weather_held: net.ports.iter().map(|_| Vec::new()).collect(),
+            sea_rng: net
+                .sea_links
+                .iter()
+                .map(|l| streams.stream(&format!("sea/{}/sailing", l.id)))
+                .collect(),
+        }
+    }
+
+    /// A new (or recycled) vessel, sailing towards `port`.
+    pub(crate) fn spawn(&mut self, service: Option<u32>, route_pos: usize, port: usize, berth: usize) -> u32 {
+        let ship = Ship {
+            service,
+            route_pos,
+            port,
+            berth,
+            cargo: Vec::new(),
+            load: 0,
+            open_cargo: 0,
+            phase: Phase::Sailing,
+            arrived: SimTime::ZERO,
+            since: SimTime::ZERO,
+            token: 0,
+            has_waited: false,
+        };
+        match self.free.pop() {
+            Some(id) => {
+                let cargo = std::mem::take(&mut self.vessels[id as usize].cargo);
+                self.vessels[id as usize] = Ship { cargo, ..ship };
+                id
+            }
+            None => {
+                self.vessels.push(ship);
+                (self.vessels.len() - 1) as u32
+            }
+        }
+    }
+
+    fn set_idle(&mut self, ship: usize, idle: bool, now: SimTime) {
+        if let Some(svc) = self.vessels[ship].service {
+            self.services[svc as usize]
+                .idle
+                .add(now.as_millis(), if idle { 1.0 } else { -1.0 });
+        }
+    }
+
+    /// Places the fleets: vessels spread over each route, arriving over the first day.
+    pub(crate) fn place_fleets(w: &mut Corridor<'_>, s: &mut Scheduler<Event>) {
+        let net = w.net;
+        for (svc, def) in net.ship_services.iter().enumerate() {
+            for v in 0..def.vessels {
+                let pos = v as usize % def.route.len();
+                let berth = net.ports[def.route[pos]].berth_of(def.class).unwrap_or(0);
+                let ship = w.ships.spawn(Some(svc as u32), pos, def.route[pos], berth);
+                let offset = SimTime::from_hours_clamped(24.0 * v as f64 / def.vessels.max(1) as f64);
+                s.schedule_in(offset, Event::ShipAtPort(ship));
+            }
+        }
+    }
+
+    /// Opens the measured window.
+    pub(crate) fn reset(&mut self, now: SimTime) {
+        for svc in &mut self.services {
+            svc.trips = 0;
+            svc.load_factor = OnlineStats::new();
+            svc.idle.reset(now.as_millis());
+        }
+    }
+}
+
+/// A ship reaches its port's anchorage: it takes a berth or joins the queue.
+pub(super) fn on_at_port(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>) {
+    let now = s.now();
+    let sh = &mut w.ships.vessels[ship as usize];
+    sh.arrived = now;
+    sh.phase = Phase::Queued;
+    let (p, b) = (sh.port, sh.berth);
+    let group = &w.berths.ports[p].groups[b];
+    if !w.weather.closed(p) && group.busy < w.net.ports[p].berths[b].count && group.queue.is_empty() {
+        seize_berth(w, ship, s);
+    } else {
+        w.berths.ports[p].groups[b].queue.push_back(ship);
+        w.berths.ports[p].anchorage.add(now.as_millis(), 1.0);
+    }
+}
+
+/// A ship takes a berth; berthing (or its whole sampled call) begins.
+pub(super) fn seize_berth(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>) {
+    let now = s.now();
+    let (p, b, arrived) = {
+        let sh = &mut w.ships.vessels[ship as usize];
+        sh.phase = Phase::Berthing;
+        (sh.port, sh.berth, sh.arrived)
+    };
+    let delay = w.berths.occupy(w.net, p, b, arrived, now);
+    s.schedule_in(delay, Event::Berthed(ship));
+}
+
+/// The next consignment to unload at the ship's port, as (index in cargo, kg).
+pub(super) fn next_unload(w: &Corridor<'_>, ship: usize) -> Option<(usize, Kg)> {
+    let net = w.net;
+    let sh = &w.ships.vessels[ship];
+    let node = net.ports[sh.port].node;
+    sh.cargo.iter().enumerate().find_map(|(i, &id)| {
+        let c = &w.cargo.consignments.items[id as usize];
+        let leg = net.flows[c.flow as usize].legs[c.leg_pos as usize];
+        (net.legs[leg].to == node).then_some((i, c.kg))
+    })
+}
+
+/// One unloading or loading step; decides what the ship does next.
+pub(super) fn on_step(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>) {
+    let now = s.now();
+    let net = w.net;
+    let si = ship as usize;
+    let (p, b) = (w.ships.vessels[si].port, w.ships.vessels[si].berth);
+    if matches!(w.ships.vessels[si].phase, Phase::Berthing | Phase::Unloading) {
+        w.ships.vessels[si].phase = Phase::Unloading;
+        let open = w.ships.vessels[si].open_cargo;
+        if open > 0 {
+            let sh = &mut w.ships.vessels[si];
+            sh.open_cargo = 0;
+            sh.load -= open;
+            w.cargo.delivered(open);
+            w.berths.ports[p].throughput += open;
+            s.schedule_in(Berths::step_time(net, p, b, open), Event::ShipStep(ship));
+            return;
+        }
+        if let Some((i, kg)) = next_unload(w, si) {
+            let mut id = w.ships.vessels[si].cargo[i];
+            let c = w.cargo.consignments.items[id as usize];
+            let flow = &net.flows[c.flow as usize];
+            let last_leg = c.leg_pos as usize + 1 >= flow.legs.len();
+            // A consignment larger than the whole yard is landed in yard-sized parts.
+            let capacity = net.ports[p].yard_capacity.max(1);
+            let kg = if last_leg { kg } else { kg.min(capacity) };
+            if !last_leg && !w.yards.has_room(net, p, kg) {
+                let sh = &mut w.ships.vessels[si];
+                sh.phase = Phase::Blocked;
+                sh.since = now;
+                w.yards.ports[p].blocked.push_back(ship);
+                return;
+            }
+            if kg < c.kg {
+                w.cargo.consignments.items[id as usize].kg -= kg;
+                id = w.cargo.consignments.insert(Consignment { kg, ..c });
+            } else {
+                w.ships.vessels[si].cargo.swap_remove(i);
+            }
+            w.ships.vessels[si].load -= kg;
+            w.berths.ports[p].throughput += kg;
+            w.cargo.consignments.items[id as usize].leg_pos += 1;
+            w.arrive_at_node(id, net.ports[p].node, s);
+            s.schedule_in(Berths::step_time(net, p, b, kg), Event::ShipStep(ship));
+            return;
+        }
+        w.ships.vessels[si].phase = Phase::Loading;
+    }
+    if w.ships.vessels[si].phase == Phase::Loading {
+        if let Some(kg) = load_one(w, si, s) {
+            s.schedule_in(Berths::step_time(net, p, b, kg), Event::ShipStep(ship));
+            return;
+        }
+        try_depart(w, ship, s);
+    }
+}
+
+/// Loads the next waiting consignment (splitting it to fit); returns its weight.
+fn load_one(w: &mut Corridor<'_>, si: usize, s: &mut Scheduler<Event>) -> Option<Kg> {
+    let net = w.net;
+    let svc = w.ships.vessels[si].service? as usize;
+    let def = &net.ship_services[svc];
+    let room = def.capacity.saturating_sub(w.ships.vessels[si].load);
+    if room == 0 {
+        return None;
+    }
+    let p = w.ships.vessels[si].port;
+    for &leg in &def.load_legs[w.ships.vessels[si].route_pos] {
+        if let Some((id, kg)) = w.cargo.take_from_leg(leg, room, s.now()) {
+            let sh = &mut w.ships.vessels[si];
+            sh.cargo.push(id);
+            sh.load += kg;
+            w.berths.ports[p].throughput += kg;
+            super::yards::remove(w, p, kg, s);
+            return Some(kg);
+        }
+    }
+    None
+}
+
+/// A ship's wait for cargo may be over.
+pub(super) fn on_timeout(w: &mut Corridor<'_>, ship: u32, token: u32, s: &mut Scheduler<Event>) {
+    let sh = &w.ships.vessels[ship as usize];
+    if sh.phase == Phase::WaitingCargo && sh.token == token {
+        try_depart(w, ship, s);
+    }
+}
+
+/// Cargo for service `svc` is waiting at port `p`: a vessel of the service waiting
+/// there for cargo resumes loading.
+pub(super) fn cargo_ready(w: &mut Corridor<'_>, svc: usize, p: usize, s: &mut Scheduler<Event>) {
+    let vessels = &w.ships.vessels;
+    let waiting = &mut w.ships.waiting_cargo[p];
+    if let Some(i) = waiting
+        .iter()
+        .position(|&sh| vessels[sh as usize].service == Some(svc as u32))
+    {
+        let ship = waiting.remove(i);
+        w.ships.set_idle(ship as usize, false, s.now());
+        w.ships.vessels[ship as usize].phase = Phase::Loading;
+        s.schedule_in(SimTime::ZERO, Event::ShipStep(ship));
+    }
+}
+
+/// Sails if full enough or waited long enough, else waits for cargo; holds for weather.
+fn try_depart(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>) {
+    let now = s.now();
+    let net = w.net;
+    let si = ship as usize;
+    let p = w.ships.vessels[si].port;
+    if let Some(svc) = w.ships.vessels[si].service {
+        let def = &net.ship_services[svc as usize];
+        let sh = &w.ships.vessels[si];
+        let waited = if sh.has_waited { now - sh.since } else { SimTime::ZERO };
+        let loads_here = !def.load_legs[sh.route_pos].is_empty();
+        if loads_here && sh.load < def.fill && waited < def.max_wait && sh.phase != Phase::WaitingCargo {
+            let sh = &mut w.ships.vessels[si];
+            if !sh.has_waited {
+                sh.has_waited = true;
+                sh.since = now;
+                sh.token = sh.token.wrapping_add(1);
+                let token = sh.token;
+                s.schedule_in(def.max_wait, Event::ShipTimeout(ship, token));
+            }
+            sh.phase = Phase::WaitingCargo;
+            w.ships.set_idle(si, true, now);
+            w.ships.waiting_cargo[p].push(ship);
+            return;
+        }
+    }
+    if w.ships.vessels[si].phase == Phase::WaitingCargo {
+        w.ships.set_idle(si, false, now);
+        w.ships.waiting_cargo[p].retain(|&x| x != ship);
+    }
+    if w.weather.closed(p) {
+        w.ships.vessels[si].phase = Phase::WaitingWeather;
+        w.ships.weather_held[p].push(ship);
+        return;
+    }
+    depart(w, ship, s);
+}
+
+/// The ship leaves its berth: it sails to its next port, or leaves the model.
+fn depart(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>) {
+    let now = s.now();
+    let net = w.net;
+    let si = ship as usize;
+    let (p, b) = (w.ships.vessels[si].port, w.ships.vessels[si].berth);
+    w.berths.release(p, b, w.ships.vessels[si].arrived, now);
+    super::berths::next_berth(w, p, b, s);
+    match w.ships.vessels[si].service {
+        Some(svc) => {
+            let svc = svc as usize;
+            let def = &net.ship_services[svc];
+            let st = &mut w.ships.services[svc];
+            st.trips += 1;
+            st.load_factor
+                .push(w.ships.vessels[si].load as f64 / def.capacity as f64);
+            let pos = w.ships.vessels[si].route_pos;
+            let link = def.sailing[pos];
+            let sail = SimTime::from_hours_clamped(net.sea_links[link].sailing.sample(&mut w.ships.sea_rng[link]));
+            let next = (pos + 1) % def.route.len();
+            let sh = &mut w.ships.vessels[si];
+            sh.has_waited = false;
+            sh.route_pos = next;
+            sh.port = def.route[next];
+            sh.berth = net.ports[sh.port].berth_of(def.class).unwrap_or(0);
+            sh.phase = Phase::Sailing;
+            s.schedule_in(sail, Event::ShipAtPort(ship));
+        }
+        None => {
+            w.ships.vessels[si].phase = Phase::Gone;
+            w.ships.free.push(ship);
+        }
+    }
+}
+
+/// Port `p` reopened: ships held by the weather depart.
+pub(super) fn release_weather_held(w: &mut Corridor<'_>, p: usize, s: &mut Scheduler<Event>) {
+    let held = std::mem::take(&mut w.ships.weather_held[p]);
+    for &ship in &held {
+        depart(w, ship, s);
+    }
+    let mut held = held;
+    held.clear();
+    w.ships.weather_held[p] = held;
+}

@@ -46,6 +46,10 @@ pub(crate) struct PortBerths {
 pub(crate) struct Berths {
     pub(crate) ports: Vec<PortBerths>,
     service_rng: Vec<Vec<RandomStream>>,
+    /// Whether the measured window is open. Wait quantiles (a large histogram, costly
+    /// to clear) record only inside it; every other measure records all along and is
+    /// reset when the window opens.
+    window_open: bool,
 }
 
 impl Berths {
@@ -81,11 +85,13 @@ impl Berths {
                         .collect()
                 })
                 .collect(),
+            window_open: net.warmup == SimTime::ZERO,
         }
     }
 
     /// A ship takes a berth of group `b` at port `p` after waiting since `arrived`;
     /// returns how long berthing (or the whole sampled call) takes.
+    #[inline]
     pub(crate) fn occupy(&mut self, net: &Network, p: usize, b: usize, arrived: SimTime, now: SimTime) -> SimTime {
         let port = &mut self.ports[p];
         let group = &mut port.groups[b];
@@ -93,7 +99,9 @@ impl Berths {
         group.occupancy.set(now.as_millis(), group.busy as f64);
         let h = (now - arrived).as_hours();
         port.wait.push(h);
-        port.wait_quantiles.record(h);
+        if self.window_open {
+            port.wait_quantiles.record(h);
+        }
         match &net.ports[p].berths[b].handling {
             Handling::Rate { berthing, .. } => *berthing,
             Handling::Service(d) => SimTime::from_hours_clamped(d.sample(&mut self.service_rng[p][b])),
@@ -101,6 +109,7 @@ impl Berths {
     }
 
     /// A ship leaves a berth of group `b` at port `p` after a call that began at `arrived`.
+    #[inline]
     pub(crate) fn release(&mut self, p: usize, b: usize, arrived: SimTime, now: SimTime) {
         let port = &mut self.ports[p];
         let group = &mut port.groups[b];
@@ -110,6 +119,7 @@ impl Berths {
     }
 
     /// Time to move `kg` across the quay at a berth of group `b` at port `p`.
+    #[inline]
     pub(crate) fn step_time(net: &Network, p: usize, b: usize, kg: Kg) -> SimTime {
         match &net.ports[p].berths[b].handling {
             Handling::Rate { kg_per_hour, .. } => SimTime::from_hours_clamped(kg as f64 / kg_per_hour),
@@ -120,13 +130,13 @@ impl Berths {
     /// Opens the measured window.
     pub(crate) fn reset(&mut self, now: SimTime) {
         let t = now.as_millis();
+        self.window_open = true;
         for port in &mut self.ports {
             port.anchorage.reset(t);
             for g in &mut port.groups {
                 g.occupancy.reset(t);
             }
             port.wait = OnlineStats::new();
-            port.wait_quantiles.reset();
             port.turnaround = OnlineStats::new();
             port.throughput = 0;
         }

@@ -37,6 +37,7 @@ pub(crate) struct Slab {
 
 impl Slab {
     /// Stores a consignment and returns its id.
+    #[inline]
     pub(crate) fn insert(&mut self, c: Consignment) -> u32 {
         self.live += 1;
         match self.free.pop() {
@@ -52,6 +53,7 @@ impl Slab {
     }
 
     /// Frees a consignment id.
+    #[inline]
     pub(crate) fn remove(&mut self, id: u32) {
         self.live -= 1;
         self.free.push(id);
@@ -113,12 +115,14 @@ impl Cargo {
     }
 
     /// Records `kg` entering the system.
+    #[inline]
     pub(crate) fn generated(&mut self, kg: Kg) {
         self.generated += kg;
         self.window_generated += kg;
     }
 
     /// Records `kg` leaving the system at its destination.
+    #[inline]
     pub(crate) fn delivered(&mut self, kg: Kg) {
         self.delivered += kg;
         self.window_delivered += kg;
@@ -126,6 +130,7 @@ impl Cargo {
 
     /// Takes up to `room` kg from the front of a leg queue, splitting the consignment
     /// if it does not fit. Returns the id now travelling and its weight.
+    #[inline]
     pub(crate) fn take_from_leg(&mut self, leg: usize, room: Kg, now: SimTime) -> Option<(u32, Kg)> {
         let &front = self.legs[leg].items.front()?;
         let c = self.consignments.items[front as usize];

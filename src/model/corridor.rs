@@ -151,6 +151,7 @@ pub(crate) struct Corridor<'n> {
 }
 
 /// An exponential gap at `rate_per_hour` from `rng` (inverse transform).
+#[inline]
 pub(super) fn exp_gap(rng: &mut RandomStream, rate_per_hour: f64) -> SimTime {
     let u: f64 = rng.random::<f64>();
     SimTime::from_hours_clamped(-(1.0 - u).ln() / rate_per_hour)

@@ -114,6 +114,10 @@ pub(crate) struct Flows {
     pub(crate) state: Vec<FlowState>,
     arrival_rng: Vec<RandomStream>,
     size_rng: Vec<RandomStream>,
+    /// Whether the measured window is open. Transit quantiles (a large histogram,
+    /// costly to clear) record only inside it; every other measure records all along
+    /// and is reset when the window opens.
+    window_open: bool,
 }
 
 pub(super) fn transit_quantiles() -> StreamQuantiles {
@@ -144,10 +148,12 @@ impl Flows {
                 .iter()
                 .map(|f| streams.stream(&format!("flow/{}/size", f.id)))
                 .collect(),
+            window_open: net.warmup == SimTime::ZERO,
         }
     }
 
     /// Schedules flow `f`'s next candidate arrival.
+    #[inline]
     pub(crate) fn schedule_next(&mut self, net: &Network, f: usize, s: &mut Scheduler<Event>) {
         let def = &net.flows[f];
         let rate = def.rate_per_hour * def.peak_factor;
@@ -159,11 +165,11 @@ impl Flows {
 
     /// Opens the measured window.
     pub(crate) fn reset(&mut self, _now: SimTime) {
+        self.window_open = true;
         for f in &mut self.state {
             f.delivered = 0;
             f.generated = 0;
             f.transit = OnlineStats::new();
-            f.transit_quantiles.reset();
         }
     }
 }
@@ -204,6 +210,7 @@ pub(super) fn on_arrival(w: &mut Corridor<'_>, f: usize, s: &mut Scheduler<Event
 }
 
 /// Consignment `id` has reached its destination.
+#[inline]
 pub(super) fn deliver(w: &mut Corridor<'_>, id: u32, now: SimTime) {
     let c = w.cargo.consignments.items[id as usize];
     w.cargo.delivered(c.kg);
@@ -212,6 +219,8 @@ pub(super) fn deliver(w: &mut Corridor<'_>, id: u32, now: SimTime) {
     flow.delivered += c.kg;
     let h = (now - c.created).as_hours();
     flow.transit.push(h);
-    flow.transit_quantiles.record(h);
+    if w.flows.window_open {
+        flow.transit_quantiles.record(h);
+    }
     w.cargo.consignments.remove(id);
 }

@@ -228,6 +228,7 @@ impl Ships {
         }
     }
 
+    #[inline]
     fn set_idle(&mut self, ship: usize, idle: bool, now: SimTime) {
         if let Some(svc) = self.vessels[ship].service {
             self.services[svc as usize]
@@ -289,6 +290,7 @@ pub(super) fn seize_berth(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Eve
 }
 
 /// The next consignment to unload at the ship's port, as (index in cargo, kg).
+#[inline]
 pub(super) fn next_unload(w: &Corridor<'_>, ship: usize) -> Option<(usize, Kg)> {
     let net = w.net;
     let sh = &w.ships.vessels[ship];
@@ -390,6 +392,7 @@ pub(super) fn on_timeout(w: &mut Corridor<'_>, ship: u32, token: u32, s: &mut Sc
 
 /// Cargo for service `svc` is waiting at port `p`: a vessel of the service waiting
 /// there for cargo resumes loading.
+#[inline]
 pub(super) fn cargo_ready(w: &mut Corridor<'_>, svc: usize, p: usize, s: &mut Scheduler<Event>) {
     let vessels = &w.ships.vessels;
     let waiting = &mut w.ships.waiting_cargo[p];

@@ -193,6 +193,7 @@ impl Trains {
 
     /// Reserves the next path on `link` in `direction` at or after `now`; returns the
     /// departure time.
+    #[inline]
     fn take_path(&mut self, net: &Network, link: usize, direction: usize, now: SimTime) -> SimTime {
         let slot = &mut self.line_free_at[link][direction];
         let depart = (*slot).max(now);
@@ -203,6 +204,7 @@ impl Trains {
         depart
     }
 
+    #[inline]
     fn set_busy(&mut self, net: &Network, t: usize, now: SimTime) {
         let busy = net.train_services[t].trainsets as usize - self.services[t].idle.len();
         self.services[t].busy.set(now.as_millis(), busy as f64);

@@ -58,11 +58,13 @@ impl Yards {
     }
 
     /// Whether `kg` more fits in port `p`'s yard.
+    #[inline]
     pub(crate) fn has_room(&self, net: &Network, p: usize, kg: Kg) -> bool {
         self.ports[p].kg + kg <= net.ports[p].yard_capacity
     }
 
     /// Puts `kg` into port `p`'s yard.
+    #[inline]
     pub(crate) fn add(&mut self, p: usize, kg: Kg, now: SimTime) {
         let yard = &mut self.ports[p];
         yard.kg += kg;
@@ -99,6 +101,7 @@ impl Yards {
 
 /// Puts a consignment at port `p` into the yard, or at the gate when the yard is full
 /// or others wait before it.
+#[inline]
 pub(super) fn admit(w: &mut Corridor<'_>, p: usize, id: u32, s: &mut Scheduler<Event>) {
     let kg = w.cargo.consignments.items[id as usize].kg;
     if w.yards.ports[p].gate.is_empty() && w.yards.has_room(w.net, p, kg) {
@@ -112,6 +115,7 @@ pub(super) fn admit(w: &mut Corridor<'_>, p: usize, id: u32, s: &mut Scheduler<E
 }
 
 /// Takes `kg` out of port `p`'s yard (loaded onto a ship or train).
+#[inline]
 pub(super) fn remove(w: &mut Corridor<'_>, p: usize, kg: Kg, s: &mut Scheduler<Event>) {
     let now = s.now();
     let yard = &mut w.yards.ports[p];

@@ -7,6 +7,7 @@ use super::arrivals::{ArrivalDef, Arrivals};
 use super::berths::Berths;
 use super::cargo::Cargo;
 use super::flows::{FlowDef, Flows};
+use super::kpis::ReplicationKpis;
 use super::network::{CompileError, LegDef, NodeDef, PortDef, compile_nodes};
 use super::ships::{SeaLinkDef, ShipServiceDef, Ships};
 use super::trace::{Trace, Tracer};
@@ -224,6 +225,11 @@ impl<'n> Corridor<'n> {
         let vessels = &self.ships.vessels;
         self.yards.close(end, |ship| vessels[ship as usize].since);
         self.weather.close(end);
+    }
+
+    /// The KPIs of the closed window (see [`Corridor::close_window`]).
+    pub(crate) fn kpis(&self, end: SimTime, events: u64) -> ReplicationKpis {
+        super::kpis::assemble(self, end, events)
     }
 
     /// The trace recorded (`None` unless tracing was enabled).

@@ -157,9 +157,22 @@ pub struct ReplicationKpis {
     pub conservation: Conservation,
     /// Set when the replication hit a cap and ended early.
     pub saturation: Option<Saturation>,
+    /// KPIs of further kinds of entity (e.g. transfer points), by dotted key.
+    #[serde(default)]
+    pub extra: Vec<(String, f64)>,
 }
 
 impl ReplicationKpis {
+    /// Adds a resource and its utilisation (0–1); it becomes the bottleneck if busier
+    /// than every resource so far.
+    pub fn add_resource(&mut self, name: String, utilisation: f64) {
+        if utilisation > self.bottleneck.utilisation {
+            self.bottleneck.busiest = name.clone();
+            self.bottleneck.utilisation = utilisation;
+        }
+        self.utilisation.push((name, utilisation));
+    }
+
     /// The KPIs as `(dotted key, value)` pairs in a fixed order (see README's JSON contract).
     pub fn entries(&self) -> Vec<(String, f64)> {
         let mut out = Vec::new();
@@ -202,6 +215,7 @@ impl ReplicationKpis {
             out.push((k("transit_hours.mean"), f.transit_mean_hours));
             out.push((k("transit_hours.p95"), f.transit_p95_hours));
         }
+        out.extend(self.extra.iter().cloned());
         for (name, u) in &self.utilisation {
             out.push((format!("utilisation.{name}"), *u));
         }
@@ -373,5 +387,6 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
         },
         conservation,
         saturation: w.saturation.clone(),
+        extra: Vec::new(),
     }
 }

@@ -88,7 +88,8 @@ pub fn run_audited(network: &Network, master_seed: u64, replication: u64) -> Res
 pub fn kpi_keys(network: &Network) -> Vec<String> {
     let mut model = Corridor::new(network, Streams::new(0, 0));
     model.close_window(network.end);
-    kpis::assemble(&model, network.end, 0)
+    model
+        .kpis(network.end, 0)
         .entries()
         .into_iter()
         .map(|(k, _)| k)
@@ -115,7 +116,7 @@ fn run(
     let end = report.now;
     let model = sim.model_mut();
     model.close_window(end);
-    let mut kpis = kpis::assemble(model, end, report.events);
+    let mut kpis = model.kpis(end, report.events);
     if report.stop == StopReason::StepBudget {
         kpis.saturation = Some(Saturation {
             resource: kpis.bottleneck.busiest.clone(),

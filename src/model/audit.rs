@@ -83,6 +83,9 @@ fn audit_cargo(w: &Corridor<'_>) -> Result<(), String> {
             ));
         }
     }
+    for (place, id) in w.held_elsewhere() {
+        visit(id, &|| place.clone())?;
+    }
     let mut open_kg = 0;
     for (i, ship) in w.ships.vessels.iter().enumerate() {
         if ship.phase == Phase::Gone {

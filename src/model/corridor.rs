@@ -232,6 +232,12 @@ impl<'n> Corridor<'n> {
         super::kpis::assemble(self, end, events)
     }
 
+    /// Consignments held by subsystems other than the leg queues, gates, vessels and
+    /// trains, with the name of the place (for audits and conservation).
+    pub(crate) fn held_elsewhere(&self) -> Vec<(String, u32)> {
+        Vec::new()
+    }
+
     /// The trace recorded (`None` unless tracing was enabled).
     pub(crate) fn trace(&self) -> Option<Trace> {
         trace::finish(self)

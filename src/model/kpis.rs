@@ -116,7 +116,7 @@ pub struct Conservation {
     pub generated_kg: u64,
     /// Kilograms delivered.
     pub delivered_kg: u64,
-    /// Kilograms in yards' queues, gates, other nodes' queues.
+    /// Kilograms waiting: in queues for a leg, at gates, at transfer points.
     pub waiting_kg: u64,
     /// Kilograms on vessels.
     pub on_vessels_kg: u64,

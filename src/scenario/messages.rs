@@ -8,7 +8,7 @@ use std::ops::Range;
 /// A typical distribution, shown wherever a distribution is expected.
 pub(crate) const DIST_EXAMPLE: &str = "a distribution such as { dist = \"triangular\", min = 18.0, mode = 22.0, max = 30.0 } (kinds: constant, exponential, uniform, triangular, normal, lognormal, gamma, erlang, weibull, empirical)";
 
-const CLASSES: &str = "one of \"rail_ferry\", \"ro_ro\", \"container\", \"dry\", \"liquid_bulk\"";
+use super::schema::{BerthClass, DeparturePolicy, NodeKind};
 
 /// Rewrites a TOML syntax error.
 pub(crate) fn syntax(message: &str) -> String {
@@ -66,32 +66,39 @@ pub(crate) fn field(path: &str, message: &str) -> (String, Option<String>) {
         return (format!("missing field `{name}`"), hint);
     }
     let last = path.rsplit('.').next().unwrap_or(path);
-    let is_class = last == "class" || last.starts_with("class");
     if m.contains("internally tagged enum") || m.contains("DistSpec") {
         return ("expected a distribution".into(), Some(DIST_EXAMPLE.into()));
     }
-    if m.contains("unknown variant") && m.contains("expected one of `constant`") {
-        let given = between(m, "unknown variant `", "`").unwrap_or_default();
-        return (format!("unknown distribution {given:?}"), Some(DIST_EXAMPLE.into()));
-    }
-    if is_class || m.contains("expected one of `rail_ferry`") {
-        if let Some(given) = between(m, "unknown variant `", "`") {
-            return (format!("unknown class {given:?}"), Some(CLASSES.into()));
+    let what = match last {
+        "class" => "class",
+        "kind" => "node kind",
+        "departure" => "departure policy",
+        "dist" => "distribution",
+        _ => "value",
+    };
+    if let Some(given) = between(m, "unknown variant `", "`") {
+        if what == "distribution" {
+            return (format!("unknown distribution {given:?}"), Some(DIST_EXAMPLE.into()));
         }
-        return ("expected a berth class".into(), Some(CLASSES.into()));
+        let valid = m
+            .split_once("expected one of ")
+            .or_else(|| m.split_once("expected "))
+            .map(|(_, list)| format!("one of {}", list.replace('`', "\"")));
+        return (format!("unknown {what} {given:?}"), valid);
     }
-    if m.contains("expected one of `rail_terminal`") || last == "kind" {
-        let given = between(m, "unknown variant `", "`").unwrap_or_default();
+    let names: Option<Vec<&str>> = match what {
+        "class" => Some(BerthClass::ALL.iter().map(|c| c.name()).collect()),
+        "node kind" => Some(NodeKind::NAMES.to_vec()),
+        "departure policy" => Some(DeparturePolicy::NAMES.to_vec()),
+        _ => None,
+    };
+    if let Some(names) = names
+        && (m.contains("expected string only") || m.contains("wanted string") || m.contains("invalid type"))
+    {
+        let list: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
         return (
-            format!("unknown node kind {given:?}"),
-            Some("one of \"rail_terminal\", \"origin\", \"destination\"".into()),
-        );
-    }
-    if m.contains("expected one of `when_full`") || last == "departure" {
-        let given = between(m, "unknown variant `", "`").unwrap_or_default();
-        return (
-            format!("unknown departure policy {given:?}"),
-            Some("\"when_full\" or \"timetable\"".into()),
+            format!("expected a {what} in quotes"),
+            Some(format!("one of {}", list.join(", "))),
         );
     }
     (tidy(m), None)
@@ -219,8 +226,14 @@ mod tests {
             "ship_services.a.class",
             "invalid type: unit variant, expected string only",
         );
-        assert_eq!(m, "expected a berth class");
-        assert!(v.unwrap().contains("rail_ferry"));
+        assert_eq!(m, "expected a class in quotes");
+        assert!(v.unwrap().contains("\"rail_ferry\""));
+        let (m, v) = field(
+            "nodes.x.kind",
+            "unknown variant `sink`, expected one of `origin`, `destination`",
+        );
+        assert_eq!(m, "unknown node kind \"sink\"");
+        assert_eq!(v.unwrap(), "one of \"origin\", \"destination\"");
         let (m, v) = field("", "missing field `scenario`");
         assert_eq!(m, "missing field `scenario`");
         assert!(v.unwrap().contains("[scenario]"));

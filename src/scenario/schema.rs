@@ -190,6 +190,7 @@ pub struct BerthSpec {
 /// Kinds of non-port nodes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum NodeKind {
     /// A rail terminal (cargo can wait and change trains).
     RailTerminal,
@@ -197,6 +198,16 @@ pub enum NodeKind {
     Origin,
     /// Where flows leave the model.
     Destination,
+}
+
+impl NodeKind {
+    /// The names used in files, for messages.
+    pub const NAMES: &'static [&'static str] = &["rail_terminal", "origin", "destination"];
+}
+
+impl DeparturePolicy {
+    /// The names used in files, for messages.
+    pub const NAMES: &'static [&'static str] = &["when_full", "timetable"];
 }
 
 /// A non-port node.

@@ -204,7 +204,7 @@ fn messages_speak_the_users_language() {
         (
             "departure = \"when_full\"",
             "departure = 7",
-            "\"when_full\" or \"timetable\"",
+            "one of \"when_full\", \"timetable\"",
         ),
     ];
     for (from, to, expected) in cases {

@@ -8,8 +8,14 @@ use super::ships::Phase;
 
 /// Accounts for every kilogram now, from the running totals.
 pub(super) fn conservation(w: &Corridor<'_>) -> Conservation {
-    let waiting: u64 =
-        w.cargo.legs.iter().map(|q| q.kg).sum::<u64>() + w.yards.ports.iter().map(|y| y.gate_kg).sum::<u64>();
+    let elsewhere: u64 = w
+        .held_elsewhere()
+        .iter()
+        .map(|&(_, id)| w.cargo.consignments.items[id as usize].kg)
+        .sum();
+    let waiting: u64 = w.cargo.legs.iter().map(|q| q.kg).sum::<u64>()
+        + w.yards.ports.iter().map(|y| y.gate_kg).sum::<u64>()
+        + elsewhere;
     let queued_at_ports = w
         .cargo
         .legs

@@ -55,20 +55,12 @@ fn hold(c: &mut Criterion) {
         let mut group = c.benchmark_group(format!("hold/{n}"));
         group.throughput(Throughput::Elements(HOLDS));
 
-        let mut sim = Simulation::with_scheduler(
-            Hold {
-                delays: delays.clone(),
-                next: 0,
-            },
-            Scheduler::with_capacity(n),
-        );
+        let mut sim = Simulation::with_scheduler(Hold { delays: delays.clone(), next: 0 }, Scheduler::with_capacity(n));
         for id in 0..n {
             let delay = delays[id % DELAYS];
             sim.scheduler_mut().schedule_in(SimTime::from_millis(delay), id as u32);
         }
-        group.bench_function(BenchmarkId::from_parameter("corridor"), |b| {
-            b.iter(|| black_box(sim.run_steps(HOLDS)))
-        });
+        group.bench_function(BenchmarkId::from_parameter("corridor"), |b| b.iter(|| black_box(sim.run_steps(HOLDS))));
 
         let mut heap: BinaryHeap<Reverse<(u64, u64, u32)>> = BinaryHeap::with_capacity(n);
         let mut seq = 0u64;

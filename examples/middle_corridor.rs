@@ -17,30 +17,14 @@ const VARIANTS: [&str; 4] = ["baseline", "transit_surge", "baku_phase2", "surge_
 
 const ROWS: [(&str, &str, f64); 9] = [
     ("port.baku.throughput_tonnes", "Baku throughput, Mt/yr", 1e6),
-    (
-        "port.baku.ship_wait_hours.mean",
-        "Baku ship wait for a berth, mean h",
-        1.0,
-    ),
-    (
-        "port.baku.ship_wait_hours.p95",
-        "Baku ship wait, 95th percentile h",
-        1.0,
-    ),
+    ("port.baku.ship_wait_hours.mean", "Baku ship wait for a berth, mean h", 1.0),
+    ("port.baku.ship_wait_hours.p95", "Baku ship wait, 95th percentile h", 1.0),
     ("port.baku.turnaround_hours.mean", "Baku turnaround, mean h", 1.0),
-    (
-        "port.baku.berth_occupancy.rail_ferry",
-        "Baku rail-ferry berth occupancy",
-        1.0,
-    ),
+    ("port.baku.berth_occupancy.rail_ferry", "Baku rail-ferry berth occupancy", 1.0),
     ("port.baku.yard_stock_tonnes.mean", "Baku yard stock, mean kt", 1e3),
     ("port.aktau.yard_stock_tonnes.mean", "Aktau yard stock, mean kt", 1e3),
     ("system.delivered_tonnes", "Cargo delivered, Mt", 1e6),
-    (
-        "system.in_system_tonnes",
-        "Cargo still in the corridor at the end, kt",
-        1e3,
-    ),
+    ("system.in_system_tonnes", "Cargo still in the corridor at the end, kt", 1e3),
 ];
 
 fn cell(result: &ExperimentResult, variant: &str, key: &str, scale: f64) -> String {

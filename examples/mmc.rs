@@ -277,9 +277,7 @@ fn main() {
         warmup_customers: args.customers / 10,
     };
     let started = std::time::Instant::now();
-    let runs: Vec<QueueRun> = (0..args.replications)
-        .map(|r| run_replication(config, args.seed, r))
-        .collect();
+    let runs: Vec<QueueRun> = (0..args.replications).map(|r| run_replication(config, args.seed, r)).collect();
     let elapsed = started.elapsed().as_secs_f64();
 
     let mut wait = OnlineStats::new();
@@ -296,16 +294,9 @@ fn main() {
         args.mu,
         args.servers,
         rho,
-        if args.deterministic {
-            "deterministic"
-        } else {
-            "exponential"
-        }
+        if args.deterministic { "deterministic" } else { "exponential" }
     );
-    println!(
-        "replications: {} × {} customers (first 10 % discarded)",
-        args.replications, config.customers
-    );
+    println!("replications: {} × {} customers (first 10 % discarded)", args.replications, config.customers);
     println!(
         "simulated Wq: {:.4} h  (99 % CI {:.4} – {:.4}, ±{:.2} %)",
         ci.mean,
@@ -316,24 +307,13 @@ fn main() {
     match analytic_wait(&config) {
         Some(exact) => println!(
             "analytic  Wq: {exact:.4} h  ({}) — {}",
-            if args.deterministic {
-                "Pollaczek–Khinchine"
-            } else {
-                "Erlang C"
-            },
-            if ci.contains(exact) {
-                "inside the interval"
-            } else {
-                "OUTSIDE the interval"
-            }
+            if args.deterministic { "Pollaczek–Khinchine" } else { "Erlang C" },
+            if ci.contains(exact) { "inside the interval" } else { "OUTSIDE the interval" }
         ),
         None if rho >= 1.0 => println!("analytic  Wq: none — the queue is unstable (ρ ≥ 1), waits grow without bound"),
         None => println!("analytic  Wq: no closed form for this case"),
     }
-    println!(
-        "Little's law: L / (λ·W) − 1 = {:+.5} (mean over replications)",
-        little_gap.mean()
-    );
+    println!("Little's law: L / (λ·W) − 1 = {:+.5} (mean over replications)", little_gap.mean());
     let events: u64 = runs.iter().map(|r| r.events).sum();
     println!(
         "speed: {:.2} million events/s, {:.2} million customers/s (single thread)",

@@ -188,9 +188,7 @@ fn experiment(
     distributed: bool,
 ) -> Result<Experiment, Failure> {
     for name in &variants {
-        scenario
-            .check_variant_name(name)
-            .map_err(|e| Failure::Usage(format!("--variant: {e}")))?;
+        scenario.check_variant_name(name).map_err(|e| Failure::Usage(format!("--variant: {e}")))?;
     }
     let mut exp = Experiment::for_scenario(scenario).variants(variants);
     exp.seed = args.seed.unwrap_or(exp.seed);
@@ -214,22 +212,16 @@ fn experiment(
         let target = PrecisionTarget::parse(text, args.max_replications)
             .map_err(|e| Failure::Usage(format!("--precision: {e}")))?;
         let first = exp.variants.first().cloned().unwrap_or_else(|| BASE.into());
-        let network = scenario
-            .variant(&first)
-            .map_err(run_failure)
-            .and_then(|s| Network::compile(&s).map_err(run_failure))?;
-        target
-            .check_kpi(&kpi_keys(&network))
-            .map_err(|e| Failure::Usage(format!("--precision: {e}")))?;
+        let network =
+            scenario.variant(&first).map_err(run_failure).and_then(|s| Network::compile(&s).map_err(run_failure))?;
+        target.check_kpi(&kpi_keys(&network)).map_err(|e| Failure::Usage(format!("--precision: {e}")))?;
         exp.replications = args.replications.unwrap_or(corridor::experiment::precision::MIN_PILOT);
         exp.precision = Some(target);
     }
     exp.check().map_err(|e| Failure::Usage(e.to_string()))?;
     check_targets(args.json.as_deref(), args.out.as_ref())?;
     if exp.shard.is_some() && args.out.is_none() {
-        return Err(Failure::Usage(
-            "--shard needs --out DIR (the shard is written to DIR/shard.json)".into(),
-        ));
+        return Err(Failure::Usage("--shard needs --out DIR (the shard is written to DIR/shard.json)".into()));
     }
     Ok(exp)
 }
@@ -254,21 +246,13 @@ fn finish(
     base: Option<&str>,
 ) -> Outcome {
     let comparisons: Vec<(String, String)> = base
-        .map(|b| {
-            result
-                .variants
-                .iter()
-                .filter(|v| v.name != b)
-                .map(|v| (b.to_string(), v.name.clone()))
-                .collect()
-        })
+        .map(|b| result.variants.iter().filter(|v| v.name != b).map(|v| (b.to_string(), v.name.clone())).collect())
         .unwrap_or_default();
     let json_text = report::json_text(result, &comparisons).map_err(run_failure)?;
     if let Some(dir) = out {
         let mut set = OutputDir::create(dir).map_err(run_failure)?;
         let names = report::write_run(&mut set, scenario, result, &comparisons).map_err(run_failure)?;
-        set.commit(&format!("seed {} at {:?}", result.seed, std::time::SystemTime::now()))
-            .map_err(run_failure)?;
+        set.commit(&format!("seed {} at {:?}", result.seed, std::time::SystemTime::now())).map_err(run_failure)?;
         note(&format!("wrote {} to {}", names.join(", "), dir.display()));
     }
     match json {
@@ -314,9 +298,7 @@ fn run(args: &RunArgs, base: Option<&Option<String>>, execute: Executor<'_>, dis
     };
     let base = base.map(|b| b.clone().unwrap_or_else(|| variants[0].clone()));
     if let Some(b) = &base {
-        scenario
-            .check_variant_name(b)
-            .map_err(|e| Failure::Usage(format!("--base: {e}")))?;
+        scenario.check_variant_name(b).map_err(|e| Failure::Usage(format!("--base: {e}")))?;
         if !variants.contains(b) {
             variants.insert(0, b.clone());
         }
@@ -333,10 +315,8 @@ fn run(args: &RunArgs, base: Option<&Option<String>>, execute: Executor<'_>, dis
         }
         let part = ShardResult::new(&result, scenario.text(), shard, exp.replications);
         let mut set = OutputDir::create(dir).map_err(run_failure)?;
-        set.write("shard.json", &serde_json::to_vec(&part).map_err(run_failure)?)
-            .map_err(run_failure)?;
-        set.commit(&format!("shard {}/{}", shard.index, shard.count))
-            .map_err(run_failure)?;
+        set.write("shard.json", &serde_json::to_vec(&part).map_err(run_failure)?).map_err(run_failure)?;
+        set.commit(&format!("shard {}/{}", shard.index, shard.count)).map_err(run_failure)?;
         note(&format!(
             "shard {}/{}: {} replications of {} variants written to {}",
             shard.index,
@@ -347,13 +327,7 @@ fn run(args: &RunArgs, base: Option<&Option<String>>, execute: Executor<'_>, dis
         ));
         return Ok(());
     }
-    finish(
-        &scenario,
-        &result,
-        args.json.as_deref(),
-        args.out.as_ref(),
-        base.as_deref(),
-    )
+    finish(&scenario, &result, args.json.as_deref(), args.out.as_ref(), base.as_deref())
 }
 
 fn sweep(args: &RunArgs) -> Outcome {
@@ -411,11 +385,7 @@ fn merge(shards: &[PathBuf], out: &PathBuf, json: Option<&str>) -> Outcome {
     check_targets(json, Some(out))?;
     let mut parts = Vec::new();
     for path in shards {
-        let file = if path.is_dir() {
-            path.join("shard.json")
-        } else {
-            path.clone()
-        };
+        let file = if path.is_dir() { path.join("shard.json") } else { path.clone() };
         let text = std::fs::read(&file).map_err(|e| Failure::Run(format!("cannot read {}: {e}", file.display())))?;
         let part: ShardResult = serde_json::from_slice(&text)
             .map_err(|e| Failure::Run(format!("{}: not a corridor shard: {e}", file.display())))?;
@@ -429,20 +399,11 @@ fn merge(shards: &[PathBuf], out: &PathBuf, json: Option<&str>) -> Outcome {
         .unwrap_or_default()
         .iter()
         .map(|v| {
-            scenario
-                .variant(v)
-                .ok()
-                .and_then(|s| Network::compile(&s).ok())
-                .map(|n| kpi_keys(&n))
-                .unwrap_or_default()
+            scenario.variant(v).ok().and_then(|s| Network::compile(&s).ok()).map(|n| kpi_keys(&n)).unwrap_or_default()
         })
         .collect();
     let (result, _) = shard::merge(&parts, Some(&keys)).map_err(run_failure)?;
-    note(&format!(
-        "merged {} shards: {} replications per variant",
-        parts.len(),
-        result.replications
-    ));
+    note(&format!("merged {} shards: {} replications per variant", parts.len(), result.replications));
     finish(&scenario, &result, json, Some(out), None)
 }
 
@@ -467,11 +428,7 @@ fn validate(file: &std::path::Path) -> Outcome {
         b.scenario.warmup_days,
         b.scenario.replications,
         b.scenario.seed,
-        if names.is_empty() {
-            "(none)".to_string()
-        } else {
-            names.join(", ")
-        }
+        if names.is_empty() { "(none)".to_string() } else { names.join(", ") }
     );
     if let Some(sweep) = scenario.sweep() {
         text += &format!("  sweep: {} points\n", sweep.len());
@@ -497,9 +454,7 @@ fn run_cli() -> i32 {
     let ranks = 1;
     let distributed = ranks > 1;
     let here = |exp: &Experiment, scenario: &Scenario| {
-        exp.run(scenario, Some(&progress))
-            .map(Some)
-            .map_err(|e: ExperimentError| e.to_string())
+        exp.run(scenario, Some(&progress)).map(Some).map_err(|e: ExperimentError| e.to_string())
     };
     #[cfg(feature = "mpi")]
     let mpi_run = |exp: &Experiment, scenario: &Scenario| match &world {
@@ -532,11 +487,7 @@ fn run_cli() -> i32 {
             2
         }
         Err(Failure::Run(m)) => {
-            note(&if m.starts_with("error:") {
-                m
-            } else {
-                format!("error: {m}")
-            });
+            note(&if m.starts_with("error:") { m } else { format!("error: {m}") });
             1
         }
         Err(Failure::Interrupted(m)) => {

@@ -32,11 +32,7 @@ fn tmp(name: &str) -> PathBuf {
 
 /// The first line that is not a progress line.
 fn first_message(o: &Output) -> String {
-    stderr(o)
-        .lines()
-        .find(|l| !l.starts_with("progress:") && !l.trim().is_empty())
-        .unwrap_or("")
-        .to_string()
+    stderr(o).lines().find(|l| !l.starts_with("progress:") && !l.trim().is_empty()).unwrap_or("").to_string()
 }
 
 #[test]
@@ -45,14 +41,7 @@ fn out_of_range_flags_are_bad_usage() {
         &["run", MMC, "--threads", "20000"],
         &["run", MMC, "--replications", "1"],
         &["run", MMC, "--replications", "18446744073709551615"],
-        &[
-            "run",
-            MMC,
-            "--max-replications",
-            "2000000",
-            "--precision",
-            "port.port.ship_wait_hours.mean=0.1",
-        ],
+        &["run", MMC, "--max-replications", "2000000", "--precision", "port.port.ship_wait_hours.mean=0.1"],
         &["run", MMC, "--shard", "0/1000000000000", "--out", "x"],
         &["run", MMC, "--shard", "3/3", "--out", "x"],
         &["run", MMC, "--seed", "-1"],
@@ -77,12 +66,7 @@ fn every_error_line_starts_with_error() {
         vec!["validate".into(), bad.display().to_string()],
         vec!["validate".into(), "no-such-file.toml".into()],
         vec!["run".into(), MMC.into(), "--variant".into(), "nope".into()],
-        vec![
-            "merge".into(),
-            "no-such-dir".into(),
-            "--out".into(),
-            dir.join("m").display().to_string(),
-        ],
+        vec!["merge".into(), "no-such-dir".into(), "--out".into(), dir.join("m").display().to_string()],
         vec!["sweep".into(), MMC.into()],
     ];
     for args in cases {
@@ -98,9 +82,7 @@ fn every_error_line_starts_with_error() {
 #[test]
 fn json_on_standard_output_is_pure_json_for_every_subcommand() {
     let dir = tmp("json");
-    let shards: Vec<String> = (0..2)
-        .map(|k| dir.join(format!("s{k}")).display().to_string())
-        .collect();
+    let shards: Vec<String> = (0..2).map(|k| dir.join(format!("s{k}")).display().to_string()).collect();
     for (k, s) in shards.iter().enumerate() {
         let shard = format!("{k}/2");
         let o = corridor(&["run", MMC, "--replications", "4", "--shard", &shard, "--out", s]);
@@ -109,18 +91,7 @@ fn json_on_standard_output_is_pure_json_for_every_subcommand() {
     let merged = dir.join("merged").display().to_string();
     let cases: [Vec<&str>; 4] = [
         vec!["run", MMC, "--replications", "2", "--json", "-"],
-        vec![
-            "compare",
-            MC,
-            "--replications",
-            "2",
-            "--variant",
-            "baseline",
-            "--variant",
-            "baku_phase2",
-            "--json",
-            "-",
-        ],
+        vec!["compare", MC, "--replications", "2", "--variant", "baseline", "--variant", "baku_phase2", "--json", "-"],
         vec!["sweep", MC, "--replications", "2", "--json", "-"],
         vec!["merge", &shards[0], &shards[1], "--out", &merged, "--json", "-"],
     ];
@@ -128,29 +99,17 @@ fn json_on_standard_output_is_pure_json_for_every_subcommand() {
         let o = corridor(&args);
         assert!(o.status.success(), "{args:?}: {}", stderr(&o));
         let parsed: Result<serde_json::Value, _> = serde_json::from_slice(&o.stdout);
-        assert!(
-            parsed.is_ok(),
-            "{args:?}: stdout is not pure JSON:\n{}",
-            String::from_utf8_lossy(&o.stdout)
-        );
+        assert!(parsed.is_ok(), "{args:?}: stdout is not pure JSON:\n{}", String::from_utf8_lossy(&o.stdout));
     }
     std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
 fn sweep_refuses_flags_it_cannot_honour() {
-    for flag in [
-        ["--variant", "baseline"],
-        ["--shard", "0/2"],
-        ["--precision", "system.events=0.1"],
-    ] {
+    for flag in [["--variant", "baseline"], ["--shard", "0/2"], ["--precision", "system.events=0.1"]] {
         let o = corridor(&["sweep", MC, flag[0], flag[1], "--out", "unused"]);
         assert_eq!(o.status.code(), Some(2), "{flag:?}: {}", stderr(&o));
-        assert!(
-            stderr(&o).contains(&format!("sweep does not take {}", flag[0])),
-            "{}",
-            stderr(&o)
-        );
+        assert!(stderr(&o).contains(&format!("sweep does not take {}", flag[0])), "{}", stderr(&o));
     }
 }
 
@@ -159,38 +118,20 @@ fn compare_defaults_to_the_first_variant_and_reports_mistyped_names_as_usage() {
     // A file without a `baseline` variant compares against the first variant run.
     let o = corridor(&["compare", MMC, "--replications", "3"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = corridor(&[
-        "compare",
-        MC,
-        "--replications",
-        "3",
-        "--variant",
-        "transit_surge",
-        "--variant",
-        "baku_phase2",
-    ]);
+    let o = corridor(&["compare", MC, "--replications", "3", "--variant", "transit_surge", "--variant", "baku_phase2"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
         String::from_utf8_lossy(&o.stdout).contains("baku_phase2 − transit_surge"),
         "{}",
         String::from_utf8_lossy(&o.stdout)
     );
-    for args in [
-        vec!["compare", MC, "--base", "baselin"],
-        vec!["run", MC, "--variant", "baselin"],
-    ] {
+    for args in [vec!["compare", MC, "--base", "baselin"], vec!["run", MC, "--variant", "baselin"]] {
         let o = corridor(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         let e = stderr(&o);
         assert!(e.contains("did you mean \"baseline\""), "{e}");
-        assert!(
-            !e.contains("middle_corridor.toml:"),
-            "a command-line mistake blamed on the file: {e}"
-        );
-        assert!(
-            !e.contains('^'),
-            "a caret into the file for a command-line mistake: {e}"
-        );
+        assert!(!e.contains("middle_corridor.toml:"), "a command-line mistake blamed on the file: {e}");
+        assert!(!e.contains('^'), "a caret into the file for a command-line mistake: {e}");
     }
 }
 
@@ -211,22 +152,14 @@ fn a_closed_pipe_ends_quietly_and_a_full_disk_is_an_error() {
     drop(stdout);
     let o = child.wait_with_output().unwrap();
     assert_ne!(o.status.code(), Some(101), "panicked: {}", stderr(&o));
-    assert!(
-        !stderr(&o).contains("panicked") && !stderr(&o).contains("error:"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(!stderr(&o).contains("panicked") && !stderr(&o).contains("error:"), "{}", stderr(&o));
     // The files were written before the table was printed.
     assert!(out.join("summary.json").is_file() && out.join("replications.csv").is_file());
     let full = std::fs::OpenOptions::new().write(true).open("/dev/full");
     if let Ok(full) = full {
         let o = Command::new(BIN).args(["validate", MC]).stdout(full).output().unwrap();
         assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-        assert!(
-            stderr(&o).starts_with("error: cannot write to standard output"),
-            "{}",
-            stderr(&o)
-        );
+        assert!(stderr(&o).starts_with("error: cannot write to standard output"), "{}", stderr(&o));
     }
     std::fs::remove_dir_all(dir).ok();
 }
@@ -247,10 +180,7 @@ fn json_paths_write_through_special_files_and_never_leave_temporaries() {
     assert!(o.status.success(), "{}", stderr(&o));
     let through = reader.join().unwrap();
     assert!(serde_json::from_slice::<serde_json::Value>(&through).is_ok());
-    assert!(
-        std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(),
-        "the FIFO was replaced"
-    );
+    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(), "the FIFO was replaced");
     // /dev/null stays a device.
     let o = corridor(&["run", MMC, "--replications", "2", "--json", "/dev/null"]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -267,10 +197,8 @@ fn json_paths_write_through_special_files_and_never_leave_temporaries() {
     // A folder is refused before any work, and nothing is left behind.
     let o = corridor(&["run", MMC, "--replications", "2", "--json", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    let names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .collect();
+    let names: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
     assert!(names.iter().all(|n| !n.contains("tmp")), "{names:?}");
     std::fs::remove_dir_all(dir).ok();
 }

@@ -108,11 +108,7 @@ fn shards_merge_into_exactly_the_single_run() {
             .collect::<Vec<_>>()
             .join("\n")
     };
-    assert_eq!(
-        strip(&a),
-        strip(&b),
-        "summary.json differs beyond threads and wall_seconds"
-    );
+    assert_eq!(strip(&a), strip(&b), "summary.json differs beyond threads and wall_seconds");
     assert_eq!(results_json(&single), results_json(&merged));
 
     // Refusals: a missing shard, a duplicated shard, a shard of another seed.
@@ -174,11 +170,7 @@ fn slurm_array_variables_choose_the_shard() {
     // An array declared as --array=1-2: task 2 is shard 1.
     ok(corridor(
         &run_args("9", slurm.to_str().unwrap()),
-        &[
-            ("SLURM_ARRAY_TASK_ID", "2"),
-            ("SLURM_ARRAY_TASK_COUNT", "2"),
-            ("SLURM_ARRAY_TASK_MIN", "1"),
-        ],
+        &[("SLURM_ARRAY_TASK_ID", "2"), ("SLURM_ARRAY_TASK_COUNT", "2"), ("SLURM_ARRAY_TASK_MIN", "1")],
     ));
     let read = |d: &Path| -> serde_json::Value {
         let v: serde_json::Value = serde_json::from_slice(&std::fs::read(d.join("shard.json")).unwrap()).unwrap();
@@ -194,16 +186,7 @@ fn ctrl_c_writes_completed_replications_and_no_partial_files() {
     for command in ["run", "sweep"] {
         let out = dir.join(command);
         let mut child = Command::new(BIN)
-            .args([
-                command,
-                SCENARIO,
-                "--replications",
-                "100000",
-                "--threads",
-                "2",
-                "--out",
-                out.to_str().unwrap(),
-            ])
+            .args([command, SCENARIO, "--replications", "100000", "--threads", "2", "--out", out.to_str().unwrap()])
             .env_remove("SLURM_ARRAY_TASK_ID")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -214,10 +197,7 @@ fn ctrl_c_writes_completed_replications_and_no_partial_files() {
         let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
         let started = lines.by_ref().map_while(Result::ok).any(|l| l.starts_with("progress:"));
         assert!(started, "{command}: no progress line");
-        let status = Command::new("kill")
-            .args(["-INT", &child.id().to_string()])
-            .status()
-            .unwrap();
+        let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
         assert!(status.success());
         let rest: Vec<String> = lines.map_while(Result::ok).collect();
         let result = child.wait_with_output().unwrap();
@@ -231,10 +211,7 @@ fn ctrl_c_writes_completed_replications_and_no_partial_files() {
         assert!(done > 0 && done < 100_000, "{command}: {done} replications");
         for entry in std::fs::read_dir(&dir).unwrap() {
             let name = entry.unwrap().file_name().to_string_lossy().to_string();
-            assert!(
-                !name.contains("staging") && !name.ends_with(".tmp"),
-                "partial output {name} left behind"
-            );
+            assert!(!name.contains("staging") && !name.ends_with(".tmp"), "partial output {name} left behind");
         }
     }
     std::fs::remove_dir_all(dir).ok();
@@ -244,16 +221,7 @@ fn ctrl_c_writes_completed_replications_and_no_partial_files() {
 fn reference(dir: &Path, seed: &str) -> PathBuf {
     let out = dir.join(format!("reference-{seed}"));
     ok(corridor(
-        &[
-            "run",
-            "scenarios/mmc_port.toml",
-            "--replications",
-            "12",
-            "--seed",
-            seed,
-            "--out",
-            out.to_str().unwrap(),
-        ],
+        &["run", "scenarios/mmc_port.toml", "--replications", "12", "--seed", seed, "--out", out.to_str().unwrap()],
         &[],
     ));
     out
@@ -286,16 +254,7 @@ fn a_killed_run_never_leaves_files_from_two_runs() {
     let expected: Vec<_> = refs.iter().map(|r| contents(r)).collect();
     let target = dir.join("out");
     ok(corridor(
-        &[
-            "run",
-            "scenarios/mmc_port.toml",
-            "--replications",
-            "12",
-            "--seed",
-            "1",
-            "--out",
-            target.to_str().unwrap(),
-        ],
+        &["run", "scenarios/mmc_port.toml", "--replications", "12", "--seed", "1", "--out", target.to_str().unwrap()],
         &[],
     ));
     // How long a whole run takes; kills land anywhere in it, most near the end, where
@@ -337,9 +296,7 @@ fn a_killed_run_never_leaves_files_from_two_runs() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
         let fraction = 0.5 + (state >> 33) as f64 / (1u64 << 31) as f64 * 0.7;
         let delay = (run_ms as f64 * fraction) as u64;
         if fraction > 0.9 {
@@ -357,17 +314,7 @@ fn a_killed_run_never_leaves_files_from_two_runs() {
     }
     assert!(landed_late > 0);
     // A later run cleans up staging folders that killed runs left.
-    ok(corridor(
-        &[
-            "run",
-            "scenarios/mmc_port.toml",
-            "--replications",
-            "12",
-            "--out",
-            target.to_str().unwrap(),
-        ],
-        &[],
-    ));
+    ok(corridor(&["run", "scenarios/mmc_port.toml", "--replications", "12", "--out", target.to_str().unwrap()], &[]));
     for entry in std::fs::read_dir(&dir).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().to_string();
         assert!(!name.contains("staging"), "{name} left behind");
@@ -391,18 +338,7 @@ fn merge_refuses_damaged_and_edited_shards_naming_the_shard_and_the_defect() {
     for (k, d) in shards.iter().enumerate() {
         let shard = format!("{k}/2");
         ok(corridor(
-            &[
-                "run",
-                SCENARIO,
-                "--replications",
-                "4",
-                "--seed",
-                "5",
-                "--shard",
-                &shard,
-                "--out",
-                d.to_str().unwrap(),
-            ],
+            &["run", SCENARIO, "--replications", "4", "--seed", "5", "--shard", &shard, "--out", d.to_str().unwrap()],
             &[],
         ));
     }
@@ -410,34 +346,21 @@ fn merge_refuses_damaged_and_edited_shards_naming_the_shard_and_the_defect() {
     assert_eq!(original.variants.len(), 5);
     type Edit = fn(&mut ShardResult);
     let edits: Vec<(&str, Edit, bool, &str)> = vec![
-        (
-            "an edited value",
-            |s| s.variants[0].records[0].values[3] += 1.0,
-            false,
-            "digest does not match",
-        ),
+        ("an edited value", |s| s.variants[0].records[0].values[3] += 1.0, false, "digest does not match"),
         (
             "a forged saturation",
             |s| {
                 s.variants[1].records[0].saturation =
-                    s.variants[1].records[0]
-                        .saturation
-                        .clone()
-                        .or(Some(corridor::model::Saturation {
-                            resource: "port.baku.yard".into(),
-                            at_hours: 1.0,
-                            reason: "forged".into(),
-                        }))
+                    s.variants[1].records[0].saturation.clone().or(Some(corridor::model::Saturation {
+                        resource: "port.baku.yard".into(),
+                        at_hours: 1.0,
+                        reason: "forged".into(),
+                    }))
             },
             false,
             "digest does not match",
         ),
-        (
-            "an edited scenario",
-            |s| s.scenario_text.push('#'),
-            true,
-            "scenario text does not match",
-        ),
+        ("an edited scenario", |s| s.scenario_text.push('#'), true, "scenario text does not match"),
         (
             "records duplicated 1,000 times",
             |s| {
@@ -447,12 +370,7 @@ fn merge_refuses_damaged_and_edited_shards_naming_the_shard_and_the_defect() {
             true,
             "holds 2000 records for 2 replications",
         ),
-        (
-            "one of five variants",
-            |s| s.variants.truncate(1),
-            true,
-            "holds variants [baseline]",
-        ),
+        ("one of five variants", |s| s.variants.truncate(1), true, "holds variants [baseline]"),
         (
             "a duplicated replication in the third variant",
             |s| {
@@ -462,12 +380,7 @@ fn merge_refuses_damaged_and_edited_shards_naming_the_shard_and_the_defect() {
             true,
             "variant \"baku_phase2\" holds replication 0 where replication 2 belongs",
         ),
-        (
-            "reordered KPI keys",
-            |s| s.variants[0].keys.swap(0, 1),
-            true,
-            "KPI keys of variant \"baseline\"",
-        ),
+        ("reordered KPI keys", |s| s.variants[0].keys.swap(0, 1), true, "KPI keys of variant \"baseline\""),
         (
             "a record one value short",
             |s| {
@@ -490,13 +403,7 @@ fn merge_refuses_damaged_and_edited_shards_naming_the_shard_and_the_defect() {
         let _ = std::fs::remove_dir_all(&bad);
         write_shard(&bad, edited, redigest);
         let out = corridor(
-            &[
-                "merge",
-                bad.to_str().unwrap(),
-                shards[1].to_str().unwrap(),
-                "--out",
-                dir.join("m").to_str().unwrap(),
-            ],
+            &["merge", bad.to_str().unwrap(), shards[1].to_str().unwrap(), "--out", dir.join("m").to_str().unwrap()],
             &[],
         );
         let err = String::from_utf8_lossy(&out.stderr);
@@ -506,13 +413,7 @@ fn merge_refuses_damaged_and_edited_shards_naming_the_shard_and_the_defect() {
     }
     // The untouched shards still merge.
     ok(corridor(
-        &[
-            "merge",
-            shards[0].to_str().unwrap(),
-            shards[1].to_str().unwrap(),
-            "--out",
-            dir.join("m").to_str().unwrap(),
-        ],
+        &["merge", shards[0].to_str().unwrap(), shards[1].to_str().unwrap(), "--out", dir.join("m").to_str().unwrap()],
         &[],
     ));
     std::fs::remove_dir_all(dir).ok();

@@ -16,19 +16,14 @@ fn readme() -> String {
 /// The README section that starts with `heading` (up to the next heading of any level).
 fn section(heading: &str) -> String {
     let text = readme();
-    let start = text
-        .find(heading)
-        .unwrap_or_else(|| panic!("README has no {heading:?}"));
+    let start = text.find(heading).unwrap_or_else(|| panic!("README has no {heading:?}"));
     let rest = &text[start + heading.len()..];
     let end = rest.find("\n#").unwrap_or(rest.len());
     rest[..end].to_string()
 }
 
 fn keys_of(value: &serde_json::Value) -> Vec<String> {
-    value
-        .as_object()
-        .map(|m| m.keys().cloned().collect())
-        .unwrap_or_default()
+    value.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default()
 }
 
 #[test]
@@ -73,10 +68,7 @@ fn the_json_contract_names_every_key_written() {
             "utilisation" => "utilisation",
             _ => parts.get(2).copied().unwrap_or(parts[0]),
         };
-        assert!(
-            contract.contains(family),
-            "the JSON contract lists no KPI like {k} ({family})"
-        );
+        assert!(contract.contains(family), "the JSON contract lists no KPI like {k} ({family})");
     }
     std::fs::remove_dir_all(dir).ok();
 }
@@ -95,35 +87,20 @@ fn the_synopsis_names_every_subcommand_and_flag() {
         .collect();
     assert!(subcommands.len() >= 5, "{help}");
     for sub in &subcommands {
-        assert!(
-            synopsis.contains(&format!("corridor {sub}")),
-            "the synopsis lacks `corridor {sub}`"
-        );
-        let help = String::from_utf8(
-            Command::new(BIN)
-                .args([sub.as_str(), "--help"])
-                .output()
-                .unwrap()
-                .stdout,
-        )
-        .unwrap();
+        assert!(synopsis.contains(&format!("corridor {sub}")), "the synopsis lacks `corridor {sub}`");
+        let help =
+            String::from_utf8(Command::new(BIN).args([sub.as_str(), "--help"]).output().unwrap().stdout).unwrap();
         for flag in help.split_whitespace().filter(|w| w.starts_with("--") && w.len() > 3) {
             let flag = flag.trim_end_matches([',', '.', ')', '`']);
             let flag = flag.split('=').next().unwrap();
             if flag == "--help" || flag == "--version" {
                 continue;
             }
-            assert!(
-                synopsis.contains(flag),
-                "the synopsis does not mention {flag} (of `corridor {sub}`)"
-            );
+            assert!(synopsis.contains(flag), "the synopsis does not mention {flag} (of `corridor {sub}`)");
         }
     }
     for default in ["seed 42", "first variant"] {
-        assert!(
-            synopsis.contains(default),
-            "the synopsis does not state the default {default:?}"
-        );
+        assert!(synopsis.contains(default), "the synopsis does not state the default {default:?}");
     }
 }
 
@@ -131,24 +108,14 @@ fn the_synopsis_names_every_subcommand_and_flag() {
 fn the_out_list_names_every_file_written() {
     let dir = std::env::temp_dir().join(format!("corridor-docs-out-{}", std::process::id()));
     let out = Command::new(BIN)
-        .args([
-            "run",
-            "scenarios/mmc_port.toml",
-            "--replications",
-            "2",
-            "--out",
-            dir.to_str().unwrap(),
-        ])
+        .args(["run", "scenarios/mmc_port.toml", "--replications", "2", "--out", dir.to_str().unwrap()])
         .output()
         .unwrap();
     assert!(out.status.success());
     let synopsis = section("## The CLI");
     for entry in std::fs::read_dir(&dir).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().to_string();
-        assert!(
-            synopsis.contains(&name),
-            "the README does not list {name}, which --out writes"
-        );
+        assert!(synopsis.contains(&name), "the README does not list {name}, which --out writes");
     }
     std::fs::remove_dir_all(dir).ok();
 }
@@ -156,24 +123,12 @@ fn the_out_list_names_every_file_written() {
 /// Paths like `tests/x.rs` or `docs/x.md` mentioned in a text.
 fn mentioned_paths(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for prefix in [
-        "tests/",
-        "examples/",
-        "benches/",
-        "scenarios/",
-        "docs/",
-        "deploy/",
-        "src/",
-        "fuzz/",
-        ".ci/",
-    ] {
+    for prefix in ["tests/", "examples/", "benches/", "scenarios/", "docs/", "deploy/", "src/", "fuzz/", ".ci/"] {
         let mut rest = text;
         while let Some(i) = rest.find(prefix) {
             let before = rest[..i].chars().last();
             let tail = &rest[i..];
-            let end = tail
-                .find(|c: char| !(c.is_ascii_alphanumeric() || "/_.-".contains(c)))
-                .unwrap_or(tail.len());
+            let end = tail.find(|c: char| !(c.is_ascii_alphanumeric() || "/_.-".contains(c))).unwrap_or(tail.len());
             let path = tail[..end].trim_end_matches('.').to_string();
             if !matches!(before, Some(c) if c.is_ascii_alphanumeric() || c == '/' || c == '.') && path.contains('.') {
                 out.push(path);
@@ -194,19 +149,13 @@ fn every_file_the_docs_mention_exists() {
     }
     for source in sources {
         let text = std::fs::read_to_string(&source).unwrap();
-        assert!(
-            !text.contains("../shared"),
-            "{source} refers to a file outside the repository"
-        );
+        assert!(!text.contains("../shared"), "{source} refers to a file outside the repository");
         for path in mentioned_paths(&text) {
             let path = path.trim_end_matches("/*");
             if path.contains('*') || path.contains("<") {
                 continue;
             }
-            assert!(
-                Path::new(path).exists(),
-                "{source} mentions {path}, which does not exist"
-            );
+            assert!(Path::new(path).exists(), "{source} mentions {path}, which does not exist");
         }
     }
 }

@@ -38,20 +38,13 @@ fn paired_comparison_is_narrower_than_unpaired() {
     let sc = scenario();
     let result = experiment(2, 20).run(&sc, None).unwrap();
     let diffs = result.compare("baseline", "baku_phase2").unwrap();
-    let (_, d) = diffs
-        .iter()
-        .find(|(k, _)| k == "port.baku.turnaround_hours.mean")
-        .unwrap();
+    let (_, d) = diffs.iter().find(|(k, _)| k == "port.baku.turnaround_hours.mean").unwrap();
     let paired = (d.ci95[1] - d.ci95[0]) / 2.0;
     eprintln!(
         "phase 2 changes Baku turnaround by {:.2} h, paired ±{paired:.3}, unpaired ±{:.3}",
         d.mean, d.unpaired_half_width
     );
-    assert!(
-        paired < d.unpaired_half_width,
-        "paired {paired} vs unpaired {}",
-        d.unpaired_half_width
-    );
+    assert!(paired < d.unpaired_half_width, "paired {paired} vs unpaired {}", d.unpaired_half_width);
     assert!(d.ci95[1] < 0.0, "phase 2 should shorten turnaround: {d:?}");
 }
 

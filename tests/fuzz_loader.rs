@@ -6,10 +6,8 @@ use corridor::model::Network;
 use corridor::scenario::Scenario;
 use proptest::prelude::*;
 
-const BASES: [&str; 2] = [
-    include_str!("../scenarios/middle_corridor.toml"),
-    include_str!("../scenarios/mmc_port.toml"),
-];
+const BASES: [&str; 2] =
+    [include_str!("../scenarios/middle_corridor.toml"), include_str!("../scenarios/mmc_port.toml")];
 
 /// Values that stress parsers and validators.
 const EXTREMES: [&str; 22] = [
@@ -39,10 +37,7 @@ const EXTREMES: [&str; 22] = [
 
 /// Cases per property: `PROPTEST_CASES` if set, else 10,000.
 fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000)
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000)
 }
 
 #[derive(Debug, Clone)]

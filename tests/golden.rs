@@ -22,19 +22,11 @@ fn check(name: &str, actual: &str) {
         std::fs::write(&path, actual).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!(
-            "{} is missing; run CORRIDOR_BLESS=1 cargo test --test golden",
-            path.display()
-        )
-    });
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("{} is missing; run CORRIDOR_BLESS=1 cargo test --test golden", path.display()));
     if expected != actual {
         let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
-        let first = e
-            .iter()
-            .zip(&a)
-            .position(|(x, y)| x != y)
-            .unwrap_or(e.len().min(a.len()));
+        let first = e.iter().zip(&a).position(|(x, y)| x != y).unwrap_or(e.len().min(a.len()));
         panic!(
             "{name} differs from {} at line {}:\n  expected {}\n  actual   {}",
             path.display(),
@@ -46,9 +38,7 @@ fn check(name: &str, actual: &str) {
 }
 
 fn all_variants(scenario: &Scenario) -> Vec<String> {
-    std::iter::once(BASE.to_string())
-        .chain(scenario.variant_names())
-        .collect()
+    std::iter::once(BASE.to_string()).chain(scenario.variant_names()).collect()
 }
 
 fn run(scenario: &Scenario, replications: u64, seed: u64) -> String {
@@ -63,10 +53,8 @@ fn run(scenario: &Scenario, replications: u64, seed: u64) -> String {
 
 #[test]
 fn bundled_scenarios_are_unchanged() {
-    for (name, path) in [
-        ("middle_corridor", "scenarios/middle_corridor.toml"),
-        ("mmc_port", "scenarios/mmc_port.toml"),
-    ] {
+    for (name, path) in [("middle_corridor", "scenarios/middle_corridor.toml"), ("mmc_port", "scenarios/mmc_port.toml")]
+    {
         let scenario = Scenario::load(path).unwrap();
         check(name, &run(&scenario, 3, 11));
     }
@@ -75,16 +63,8 @@ fn bundled_scenarios_are_unchanged() {
 #[test]
 fn the_bundled_sweep_is_unchanged() {
     let scenario = Scenario::load("scenarios/middle_corridor.toml").unwrap();
-    let sweep = run_sweep(
-        &scenario,
-        &Experiment::for_scenario(&scenario).replications(2).seed(5),
-        None,
-    )
-    .unwrap();
-    check(
-        "middle_corridor_sweep",
-        &serde_json::to_string_pretty(&(&sweep.values, &sweep.result.variants)).unwrap(),
-    );
+    let sweep = run_sweep(&scenario, &Experiment::for_scenario(&scenario).replications(2).seed(5), None).unwrap();
+    check("middle_corridor_sweep", &serde_json::to_string_pretty(&(&sweep.values, &sweep.result.variants)).unwrap());
 }
 
 #[test]

@@ -13,10 +13,7 @@ use proptest::prelude::*;
 
 /// Cases: `PROPTEST_CASES` if set, else 300.
 fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(300)
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(300)
 }
 
 proptest! {

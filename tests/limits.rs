@@ -9,13 +9,7 @@ use corridor::scenario::limits::{MAX_ANCESTORS, MAX_FILE_BYTES, MAX_ROUTE_LENGTH
 /// Peak resident memory of this process since the last reset, in MB (Linux).
 fn peak_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kb: f64 = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()?;
+    let kb: f64 = status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
 }
 
@@ -59,10 +53,7 @@ fn long_route(n: usize) -> String {
     let route: Vec<&str> = (0..n).map(|i| if i % 2 == 0 { "\"a\"" } else { "\"b\"" }).collect();
     format!(
         "{HEADER}{}",
-        SMALL.replace(
-            "route = [\"a\", \"b\"]\nmax_wait",
-            &format!("route = [{}]\nmax_wait", route.join(", "))
-        )
+        SMALL.replace("route = [\"a\", \"b\"]\nmax_wait", &format!("route = [{}]\nmax_wait", route.join(", ")))
     )
 }
 
@@ -70,11 +61,7 @@ fn many_variants(n: usize, chain: usize) -> String {
     let mut t = format!("{HEADER}{SMALL}");
     for i in 0..n {
         // Chains of `chain` variants, each extending the one before.
-        let parent = if i % chain > 0 {
-            format!("extends = [\"v{}\"]\n", i - 1)
-        } else {
-            String::new()
-        };
+        let parent = if i % chain > 0 { format!("extends = [\"v{}\"]\n", i - 1) } else { String::new() };
         t += &format!("[variants.v{i}]\n{parent}scale = {{ \"flows.f.annual_tonnes\" = 1.0001 }}\n");
     }
     t
@@ -83,12 +70,8 @@ fn many_variants(n: usize, chain: usize) -> String {
 fn big_sweep(points: usize) -> String {
     let side = (points as f64).sqrt() as usize;
     let (a, b) = (side, points / side);
-    let values = |n: usize, scale: f64| {
-        (1..=n)
-            .map(|i| format!("{:.1}", i as f64 * scale))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let values =
+        |n: usize, scale: f64| (1..=n).map(|i| format!("{:.1}", i as f64 * scale)).collect::<Vec<_>>().join(", ");
     format!(
         "{HEADER}{SMALL}\n[sweep]\n[[sweep.axes]]\nparameter = \"ports.a.berths.dry.handling_tonnes_per_hour\"\nvalues = [{}]\n[[sweep.axes]]\nparameter = \"flows.f.annual_tonnes\"\nvalues = [{}]\n",
         values(a, 10.0),
@@ -113,10 +96,7 @@ fn big_file(bytes: u64) -> String {
 fn the_largest_file_of_each_kind_validates_in_bounded_time_and_memory() {
     let cases: Vec<(&str, String)> = vec![
         ("a route of the maximum length", long_route(MAX_ROUTE_LENGTH)),
-        (
-            "the maximum number of variants, in the longest chains allowed",
-            many_variants(MAX_VARIANTS, MAX_ANCESTORS),
-        ),
+        ("the maximum number of variants, in the longest chains allowed", many_variants(MAX_VARIANTS, MAX_ANCESTORS)),
         ("a sweep of the maximum number of points", big_sweep(MAX_SWEEP_POINTS)),
         ("a file of the maximum size", big_file(MAX_FILE_BYTES)),
     ];
@@ -128,11 +108,7 @@ fn the_largest_file_of_each_kind_validates_in_bounded_time_and_memory() {
     let cases: Vec<(&str, String, bool)> = cases
         .into_iter()
         .map(|(w, t)| (w, t, true))
-        .chain([(
-            "the densest file of the maximum size (a list of 2 million entries)",
-            dense,
-            false,
-        )])
+        .chain([("the densest file of the maximum size (a list of 2 million entries)", dense, false)])
         .collect();
     for (what, text, valid) in cases {
         reset_peak();
@@ -140,12 +116,7 @@ fn the_largest_file_of_each_kind_validates_in_bounded_time_and_memory() {
         let started = std::time::Instant::now();
         let loaded = Scenario::from_str(&text, "limits.toml");
         let seconds = started.elapsed().as_secs_f64();
-        assert_eq!(
-            loaded.is_ok(),
-            valid,
-            "{what}: {:?}",
-            loaded.err().map(|e| e.to_string())
-        );
+        assert_eq!(loaded.is_ok(), valid, "{what}: {:?}", loaded.err().map(|e| e.to_string()));
         let mb = peak_mb();
         eprintln!(
             "{what}: {} KB, validated in {seconds:.2} s, peak {:.0} MB (from {:.0} MB)",
@@ -166,31 +137,21 @@ fn one_step_beyond_each_limit_is_refused_with_the_limit() {
     let cases = [
         (long_route(MAX_ROUTE_LENGTH + 2), "a route of at most 64 entries"),
         (many_variants(MAX_VARIANTS + 1, 1), "at most 1000 variants"),
-        (
-            many_variants(MAX_ANCESTORS + 2, MAX_ANCESTORS + 2),
-            "at most 256 are allowed",
-        ),
+        (many_variants(MAX_ANCESTORS + 2, MAX_ANCESTORS + 2), "at most 256 are allowed"),
         (big_sweep(MAX_SWEEP_POINTS * 2), "at most 10000 points"),
     ];
     for (text, expected) in cases {
         let e = Scenario::from_str(&text, "limits.toml").unwrap_err().to_string();
         assert!(e.contains(expected), "{e}");
     }
-    let e = Scenario::from_bytes(&vec![b' '; MAX_FILE_BYTES as usize + 1], "huge.toml")
-        .unwrap_err()
-        .to_string();
+    let e = Scenario::from_bytes(&vec![b' '; MAX_FILE_BYTES as usize + 1], "huge.toml").unwrap_err().to_string();
     assert!(e.contains("the limit is 4194304 bytes"), "{e}");
     let e = Scenario::from_str(
-        &format!("{HEADER}{SMALL}").replace(
-            "horizon_days = 10",
-            "horizon_days = 10\nmax_events_per_replication = 10000000000",
-        ),
+        &format!("{HEADER}{SMALL}")
+            .replace("horizon_days = 10", "horizon_days = 10\nmax_events_per_replication = 10000000000"),
         "events.toml",
     )
     .unwrap_err()
     .to_string();
-    assert!(
-        e.contains("max_events_per_replication") && e.contains("500000000"),
-        "{e}"
-    );
+    assert!(e.contains("max_events_per_replication") && e.contains("500000000"), "{e}");
 }

@@ -10,11 +10,7 @@ fn scenario(path: &str) -> Scenario {
 }
 
 fn value(k: &ReplicationKpis, key: &str) -> f64 {
-    k.entries()
-        .into_iter()
-        .find(|(n, _)| n == key)
-        .unwrap_or_else(|| panic!("no KPI {key}"))
-        .1
+    k.entries().into_iter().find(|(n, _)| n == key).unwrap_or_else(|| panic!("no KPI {key}")).1
 }
 
 #[test]
@@ -30,21 +26,9 @@ fn mmc_port_waits_match_erlang_c() {
     let mut s = OnlineStats::new();
     waits.iter().for_each(|&w| s.push(w));
     let ci = student_t_interval(&s, 0.99);
-    eprintln!(
-        "M/M/3 port: simulated Wq {:.4} ± {:.4} h (99%), Erlang C {analytic:.4} h",
-        ci.mean, ci.half_width
-    );
-    assert!(
-        ci.contains(analytic),
-        "Erlang C {analytic} outside [{}, {}]",
-        ci.lo(),
-        ci.hi()
-    );
-    assert!(
-        ci.half_width < 0.03 * analytic,
-        "half-width {} not under 3% of {analytic}",
-        ci.half_width
-    );
+    eprintln!("M/M/3 port: simulated Wq {:.4} ± {:.4} h (99%), Erlang C {analytic:.4} h", ci.mean, ci.half_width);
+    assert!(ci.contains(analytic), "Erlang C {analytic} outside [{}, {}]", ci.lo(), ci.hi());
+    assert!(ci.half_width < 0.03 * analytic, "half-width {} not under 3% of {analytic}", ci.half_width);
 }
 
 #[test]
@@ -63,15 +47,9 @@ fn cargo_is_conserved_in_every_bundled_scenario_variant_and_seed() {
                 let sys = &k.system;
                 let inflow = sys.in_system_start_tonnes + sys.generated_tonnes;
                 let outflow = sys.delivered_tonnes + sys.in_system_tonnes;
-                assert!(
-                    (inflow - outflow).abs() < 1e-6 * inflow.max(1.0),
-                    "{path} {name}: {sys:?}"
-                );
+                assert!((inflow - outflow).abs() < 1e-6 * inflow.max(1.0), "{path} {name}: {sys:?}");
                 for (res, u) in &k.utilisation {
-                    assert!(
-                        (0.0..=1.0 + 1e-9).contains(u),
-                        "{path} {name}: utilisation of {res} = {u}"
-                    );
+                    assert!((0.0..=1.0 + 1e-9).contains(u), "{path} {name}: utilisation of {res} = {u}");
                 }
             }
         }
@@ -132,11 +110,7 @@ WEATHER
 "#;
 
 fn small(yard: &str, departure: &str, demand: &str, weather: &str) -> Network {
-    let timetable = if departure == "timetable" {
-        "timetable_hours = 24"
-    } else {
-        ""
-    };
+    let timetable = if departure == "timetable" { "timetable_hours = 24" } else { "" };
     let text = SMALL
         .replace("YARD", yard)
         .replace("DEPARTURE", departure)
@@ -154,18 +128,11 @@ fn a_full_yard_blocks_unloading_and_never_overflows() {
     let k = run_replication(&net, 3, 0);
     let west = k.ports.iter().find(|p| p.id == "west").unwrap();
     assert!(west.yard_blocked_hours > 100.0, "blocked {} h", west.yard_blocked_hours);
-    assert!(
-        west.yard_stock_max_tonnes <= 5000.0 + 1e-9,
-        "yard overflowed: {}",
-        west.yard_stock_max_tonnes
-    );
+    assert!(west.yard_stock_max_tonnes <= 5000.0 + 1e-9, "yard overflowed: {}", west.yard_stock_max_tonnes);
     assert!(k.conservation.holds());
     // With a roomy yard and the same demand nothing blocks.
     let roomy = run_replication(&small("1000000000", "when_full", "1000000", ""), 3, 0);
-    assert_eq!(
-        roomy.ports.iter().find(|p| p.id == "west").unwrap().yard_blocked_hours,
-        0.0
-    );
+    assert_eq!(roomy.ports.iter().find(|p| p.id == "west").unwrap().yard_blocked_hours, 0.0);
 }
 
 #[test]
@@ -181,29 +148,15 @@ duration_hours = { dist = "lognormal", mean = 48.0, sd = 30.0 }
 "#;
     let net = small("1000000", "when_full", "300000", storm);
     let hours = 200.0 * 24.0;
-    let shares: Vec<f64> = (0..60u64)
-        .into_par_iter()
-        .map(|r| run_replication(&net, 5, r).ports[0].closed_hours / hours)
-        .collect();
+    let shares: Vec<f64> =
+        (0..60u64).into_par_iter().map(|r| run_replication(&net, 5, r).ports[0].closed_hours / hours).collect();
     let mut s = OnlineStats::new();
     shares.iter().for_each(|&x| s.push(x));
     let ci = student_t_interval(&s, 0.99);
     let theory = 1.0 - (-(20.0 / 8_760.0) * 48.0f64).exp();
-    eprintln!(
-        "closed share {:.4} ± {:.4} (99 %), theory {theory:.4}",
-        ci.mean, ci.half_width
-    );
-    assert!(
-        ci.contains(theory),
-        "theory {theory} outside [{}, {}]",
-        ci.lo(),
-        ci.hi()
-    );
-    assert!(
-        ci.half_width < 0.15 * theory,
-        "interval too wide to test anything: {}",
-        ci.half_width
-    );
+    eprintln!("closed share {:.4} ± {:.4} (99 %), theory {theory:.4}", ci.mean, ci.half_width);
+    assert!(ci.contains(theory), "theory {theory} outside [{}, {}]", ci.lo(), ci.hi());
+    assert!(ci.half_width < 0.15 * theory, "interval too wide to test anything: {}", ci.half_width);
     // Storms delay ships and cargo against the same seeds without them.
     let calm = run_replication(&small("1000000", "when_full", "300000", ""), 5, 0);
     let stormy = run_replication(&net, 5, 0);
@@ -219,21 +172,14 @@ fn timetabled_trains_leave_with_part_loads() {
     let k = run_replication(&small("1000000", "timetable", "100000", ""), 9, 0);
     let trains = k.services.iter().find(|s| s.id == "trains").unwrap();
     assert!(trains.trips > 150.0 && trains.trips <= 201.0, "trips {}", trains.trips);
-    assert!(
-        trains.load_factor > 0.1 && trains.load_factor < 0.6,
-        "load factor {}",
-        trains.load_factor
-    );
+    assert!(trains.load_factor > 0.1 && trains.load_factor < 0.6, "load factor {}", trains.load_factor);
 }
 
 #[test]
 fn middle_corridor_baseline_is_plausible_against_2024() {
     let sc = scenario("scenarios/middle_corridor.toml");
     let net = Network::compile(&sc.variant("baseline").unwrap()).unwrap();
-    let runs: Vec<ReplicationKpis> = (0..10u64)
-        .into_par_iter()
-        .map(|r| run_replication(&net, 2024, r))
-        .collect();
+    let runs: Vec<ReplicationKpis> = (0..10u64).into_par_iter().map(|r| run_replication(&net, 2024, r)).collect();
     let mut throughput = OnlineStats::new();
     let mut turnaround = OnlineStats::new();
     for k in &runs {
@@ -246,16 +192,8 @@ fn middle_corridor_baseline_is_plausible_against_2024() {
         throughput.mean() / 1e6,
         turnaround.mean()
     );
-    assert!(
-        (throughput.mean() / observed - 1.0).abs() <= 0.15,
-        "Baku throughput {}",
-        throughput.mean()
-    );
-    assert!(
-        turnaround.mean() > 10.0 && turnaround.mean() < 30.0,
-        "turnaround {}",
-        turnaround.mean()
-    );
+    assert!((throughput.mean() / observed - 1.0).abs() <= 0.15, "Baku throughput {}", throughput.mean());
+    assert!(turnaround.mean() > 10.0 && turnaround.mean() < 30.0, "turnaround {}", turnaround.mean());
 }
 
 #[test]
@@ -273,10 +211,7 @@ fn ships_at_anchor_match_erlang_c() {
     let mut s = OnlineStats::new();
     values.iter().for_each(|&x| s.push(x));
     let ci = student_t_interval(&s, 0.99);
-    eprintln!(
-        "M/M/3 ships at anchor {:.4} ± {:.4} (99 %), Erlang C {lq:.4}",
-        ci.mean, ci.half_width
-    );
+    eprintln!("M/M/3 ships at anchor {:.4} ± {:.4} (99 %), Erlang C {lq:.4}", ci.mean, ci.half_width);
     assert!(ci.contains(lq), "Lq {lq} outside [{}, {}]", ci.lo(), ci.hi());
     assert!(ci.half_width < 0.05 * lq);
 }
@@ -287,10 +222,7 @@ fn anchorage_accounting_is_consistent_at_every_port() {
     // accounts of one sample path: the time-weighted count of ships at anchor against
     // calls × mean wait / hours (Little's law holds exactly on a sample path, up to
     // ships still at anchor at the ends of the window).
-    for (path, variant) in [
-        ("scenarios/mmc_port.toml", BASE),
-        ("scenarios/middle_corridor.toml", "baseline"),
-    ] {
+    for (path, variant) in [("scenarios/mmc_port.toml", BASE), ("scenarios/middle_corridor.toml", "baseline")] {
         let sc = scenario(path);
         let spec = sc.variant(variant).unwrap();
         let hours = spec.scenario.horizon_days * 24.0;
@@ -300,11 +232,7 @@ fn anchorage_accounting_is_consistent_at_every_port() {
             let l = value(&k, &format!("port.{}.ships_at_anchor.mean", p.id));
             let lambda = p.ship_calls / hours;
             let lw = lambda * p.ship_wait_mean_hours;
-            assert!(
-                (l - lw).abs() <= 0.01 * lw.max(0.05),
-                "{path} {}: L = {l}, λW = {lw}",
-                p.id
-            );
+            assert!((l - lw).abs() <= 0.01 * lw.max(0.05), "{path} {}: L = {l}, λW = {lw}", p.id);
         }
     }
 }
@@ -359,10 +287,7 @@ fn rail_paths_are_per_direction_and_empty_returns_take_one() {
     let runs = |east: &str, west: &str| -> Vec<ReplicationKpis> {
         let text = TWO_WAY.replace("EAST", east).replace("WEST", west);
         let net = Network::compile(Scenario::from_str(&text, "two_way.toml").unwrap().base()).unwrap();
-        (0..20u64)
-            .into_par_iter()
-            .map(|r| run_replication(&net, 3, r))
-            .collect()
+        (0..20u64).into_par_iter().map(|r| run_replication(&net, 3, r)).collect()
     };
     let mean = |ks: &[ReplicationKpis], f: fn(&ReplicationKpis) -> f64| ks.iter().map(f).sum::<f64>() / ks.len() as f64;
     // 1.5 full trains a day east and 0.5 west: each direction carries its loaded trains
@@ -401,10 +326,7 @@ fn system_totals_measure_the_same_window_as_every_flow() {
         .replace("TIMETABLE", "")
         .replace("DEMAND", "1000000")
         .replace("WEATHER", "")
-        .replace(
-            "horizon_days = 200\nwarmup_days = 10",
-            "horizon_days = 0.5\nwarmup_days = 30",
-        );
+        .replace("horizon_days = 200\nwarmup_days = 10", "horizon_days = 0.5\nwarmup_days = 30");
     let net = Network::compile(Scenario::from_str(&text, "tiny.toml").unwrap().base()).unwrap();
     for r in 0..5 {
         let k = run_replication(&net, 9, r);
@@ -412,15 +334,7 @@ fn system_totals_measure_the_same_window_as_every_flow() {
         let delivered: f64 = k.flows.iter().map(|f| f.delivered_tonnes).sum();
         assert!((k.system.generated_tonnes - generated).abs() < 1e-6, "{:?}", k.system);
         assert!((k.system.delivered_tonnes - delivered).abs() < 1e-6, "{:?}", k.system);
-        assert!(
-            k.system.generated_tonnes < 10_000.0,
-            "half a day of 1 Mt/yr: {:?}",
-            k.system
-        );
-        assert!(
-            k.system.in_system_start_tonnes > 10_000.0,
-            "30 days of warm-up build stock: {:?}",
-            k.system
-        );
+        assert!(k.system.generated_tonnes < 10_000.0, "half a day of 1 Mt/yr: {:?}", k.system);
+        assert!(k.system.in_system_start_tonnes > 10_000.0, "30 days of warm-up build stock: {:?}", k.system);
     }
 }

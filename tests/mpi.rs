@@ -31,15 +31,7 @@ fn two_ranks_reproduce_a_single_run() {
     assert!(single.status.success(), "{}", String::from_utf8_lossy(&single.stderr));
     // As root OpenMPI needs --allow-run-as-root; --bind-to none keeps rayon's threads.
     let mpi = Command::new("mpirun")
-        .args([
-            "--allow-run-as-root",
-            "--oversubscribe",
-            "--bind-to",
-            "none",
-            "-n",
-            "2",
-            BIN,
-        ])
+        .args(["--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "-n", "2", BIN])
         .args(args("mpi"))
         .output()
         .expect("mpirun is installed (Debian: openmpi-bin)");
@@ -73,35 +65,19 @@ fn two_ranks_reproduce_a_single_run() {
 
 fn mpirun(args: &[&str]) -> std::process::Command {
     let mut cmd = Command::new("mpirun");
-    cmd.args([
-        "--allow-run-as-root",
-        "--oversubscribe",
-        "--bind-to",
-        "none",
-        "-n",
-        "2",
-        BIN,
-    ]);
+    cmd.args(["--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "-n", "2", BIN]);
     cmd.args(args);
     cmd
 }
 
 #[test]
 fn precision_under_mpirun_is_refused_with_a_clear_message() {
-    let o = mpirun(&[
-        "run",
-        "scenarios/mmc_port.toml",
-        "--precision",
-        "port.port.ship_wait_hours.mean=0.05",
-    ])
-    .output()
-    .unwrap();
+    let o = mpirun(&["run", "scenarios/mmc_port.toml", "--precision", "port.port.ship_wait_hours.mean=0.05"])
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success());
-    assert!(
-        stderr.contains("error: --precision cannot be used under mpirun"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("error: --precision cannot be used under mpirun"), "{stderr}");
 }
 
 #[test]
@@ -114,16 +90,9 @@ fn ctrl_c_under_mpirun_says_what_happened() {
         .unwrap();
     let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
     assert!(lines.by_ref().map_while(Result::ok).any(|l| l.starts_with("progress:")));
-    Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
+    Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     let status = child.wait().unwrap();
     assert!(!status.success());
-    assert!(
-        rest.iter()
-            .any(|l| l.contains("under mpirun a Ctrl-C stops every rank at once")),
-        "{rest:?}"
-    );
+    assert!(rest.iter().any(|l| l.contains("under mpirun a Ctrl-C stops every rank at once")), "{rest:?}");
 }

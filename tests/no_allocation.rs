@@ -65,9 +65,7 @@ fn allocations_during(f: impl FnOnce()) -> u64 {
 fn event_loop_allocates_nothing_in_steady_state() {
     // One test function so no other test allocates concurrently.
     for n in [10u32, 1_000, 100_000] {
-        let mut sim = Simulation::new(Hold {
-            rng: Streams::new(1, 0).stream("hold"),
-        });
+        let mut sim = Simulation::new(Hold { rng: Streams::new(1, 0).stream("hold") });
         for id in 0..n {
             sim.scheduler_mut().schedule_in(SimTime::from_millis(u64::from(id)), id);
         }
@@ -76,10 +74,7 @@ fn event_loop_allocates_nothing_in_steady_state() {
             let count = allocations_during(|| {
                 sim.run_steps(2_000_000);
             });
-            assert!(
-                count < 20,
-                "hold model, {n} pending, window {window}: {count} allocations in 2M events"
-            );
+            assert!(count < 20, "hold model, {n} pending, window {window}: {count} allocations in 2M events");
         }
     }
 

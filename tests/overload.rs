@@ -7,13 +7,7 @@ use corridor::scenario::Scenario;
 
 fn peak_rss_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kb: f64 = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()?;
+    let kb: f64 = status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
 }
 
@@ -38,10 +32,7 @@ fn five_times_the_demand_saturates_cleanly() {
     let saturated = overloaded.saturated();
     assert_eq!(saturated.len(), 4, "every overloaded replication saturates");
     for (_, s) in &saturated {
-        assert!(
-            s.resource.starts_with("port.") || s.resource.starts_with("service."),
-            "names a resource: {s:?}"
-        );
+        assert!(s.resource.starts_with("port.") || s.resource.starts_with("service."), "names a resource: {s:?}");
         assert!(s.reason.contains("consignments in the system"), "{s:?}");
         assert!(s.at_hours > 0.0 && s.at_hours < 425.0 * 24.0, "{s:?}");
     }
@@ -51,10 +42,7 @@ fn five_times_the_demand_saturates_cleanly() {
     // Bounded: generous limits that an unbounded queue would blow through.
     assert!(elapsed < 120.0, "took {elapsed} s");
     if let Some(mb) = peak_rss_mb() {
-        eprintln!(
-            "demand ×5: {elapsed:.1} s, peak {mb:.0} MB, saturated at {:?}",
-            saturated[0].1
-        );
+        eprintln!("demand ×5: {elapsed:.1} s, peak {mb:.0} MB, saturated at {:?}", saturated[0].1);
         assert!(mb < 1_000.0, "peak memory {mb} MB");
     }
 }
@@ -63,10 +51,7 @@ fn five_times_the_demand_saturates_cleanly() {
 fn the_event_budget_ends_a_replication_as_saturated() {
     let text = std::fs::read_to_string("scenarios/middle_corridor.toml")
         .unwrap()
-        .replace(
-            "replications = 20",
-            "replications = 20\nmax_events_per_replication = 20000",
-        );
+        .replace("replications = 20", "replications = 20\nmax_events_per_replication = 20000");
     let scenario = Scenario::from_str(&text, "budget.toml").unwrap();
     let net = corridor::model::Network::compile(scenario.base()).unwrap();
     let k = corridor::model::run_replication(&net, 1, 0);

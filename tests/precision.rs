@@ -32,10 +32,7 @@ cargo_tonnes = { dist = "constant", value = 1.0 }
 const KPI: &str = "port.port.ship_wait_hours.mean";
 
 fn runs() -> u64 {
-    std::env::var("PRECISION_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(300)
+    std::env::var("PRECISION_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(300)
 }
 
 #[test]
@@ -75,10 +72,7 @@ fn stein_intervals_cover_the_exact_mm1_wait() {
     // The plain t-interval over the same replications is shown for comparison only:
     // with N chosen from the data it covers less often (93.9 % in 1,000 runs), which
     // is why the procedure's interval is the one reported for the precision KPI.
-    assert!(
-        met as f64 >= 0.95 * runs as f64,
-        "the target is met in {met} of {runs} runs"
-    );
+    assert!(met as f64 >= 0.95 * runs as f64, "the target is met in {met} of {runs} runs");
 }
 
 #[test]
@@ -95,10 +89,9 @@ fn an_unknown_kpi_is_an_error_naming_the_nearest() {
 #[test]
 fn saturated_replications_mean_the_target_is_not_met() {
     // ρ = 2: every replication hits the consignment cap... here, the event budget.
-    let overloaded = MM1.replace("ships_per_year = 438", "ships_per_year = 1752").replace(
-        "warmup_days = 30",
-        "warmup_days = 30\nmax_events_per_replication = 3000",
-    );
+    let overloaded = MM1
+        .replace("ships_per_year = 438", "ships_per_year = 1752")
+        .replace("warmup_days = 30", "warmup_days = 30\nmax_events_per_replication = 3000");
     let scenario = Scenario::from_str(&overloaded, "mm1.toml").unwrap();
     let result = Experiment::for_scenario(&scenario)
         .replications(10)

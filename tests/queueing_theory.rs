@@ -17,22 +17,14 @@ use rayon::prelude::*;
 const SEED: u64 = 20_261_127;
 
 fn replicate(config: QueueConfig, replications: u64) -> Vec<QueueRun> {
-    (0..replications)
-        .into_par_iter()
-        .map(|r| run_replication(config, SEED, r))
-        .collect()
+    (0..replications).into_par_iter().map(|r| run_replication(config, SEED, r)).collect()
 }
 
 fn assert_wait_matches_theory(config: QueueConfig, replications: u64, expected: f64) {
     let analytic = analytic_wait(&config).expect("stable queue with a closed form");
-    assert!(
-        (analytic - expected).abs() < 1e-4,
-        "formula gives {analytic}, issue states {expected}"
-    );
+    assert!((analytic - expected).abs() < 1e-4, "formula gives {analytic}, issue states {expected}");
     let mut wait = OnlineStats::new();
-    replicate(config, replications)
-        .iter()
-        .for_each(|r| wait.push(r.mean_wait));
+    replicate(config, replications).iter().for_each(|r| wait.push(r.mean_wait));
     let ci = student_t_interval(&wait, 0.99);
     eprintln!(
         "Wq: analytic {analytic:.4}, simulated {:.4} ± {:.4} (99%, {:.2}% of analytic)",
@@ -40,12 +32,7 @@ fn assert_wait_matches_theory(config: QueueConfig, replications: u64, expected: 
         ci.half_width,
         100.0 * ci.half_width / analytic
     );
-    assert!(
-        ci.contains(analytic),
-        "analytic Wq {analytic} outside the 99% CI [{}, {}]",
-        ci.lo(),
-        ci.hi()
-    );
+    assert!(ci.contains(analytic), "analytic Wq {analytic} outside the 99% CI [{}, {}]", ci.lo(), ci.hi());
     assert!(
         ci.half_width < 0.03 * analytic,
         "99% CI half-width {} is not under 3% of {analytic}; more customers needed",
@@ -106,10 +93,7 @@ fn mean_number_in_system_matches_theory() {
         let mut l = OnlineStats::new();
         replicate(config, 20).iter().for_each(|r| l.push(r.mean_in_system));
         let ci = student_t_interval(&l, 0.99);
-        eprintln!(
-            "λ={lambda}, c={servers}: L = {:.4} ± {:.4} (99%), theory {analytic:.4}",
-            ci.mean, ci.half_width
-        );
+        eprintln!("λ={lambda}, c={servers}: L = {:.4} ± {:.4} (99%), theory {analytic:.4}", ci.mean, ci.half_width);
         assert!(ci.contains(analytic), "L {analytic} outside [{}, {}]", ci.lo(), ci.hi());
         assert!(ci.half_width < 0.03 * analytic);
     }
@@ -132,10 +116,7 @@ fn time_and_customer_averages_agree_on_a_run() {
         let run = run_replication(config, SEED, 0);
         let l = run.mean_in_system;
         let lambda_w = run.observed_lambda * run.mean_sojourn;
-        assert!(
-            (l / lambda_w - 1.0).abs() < 0.01,
-            "λ={lambda}, c={servers}: time-weighted L = {l}, λ·W = {lambda_w}"
-        );
+        assert!((l / lambda_w - 1.0).abs() < 0.01, "λ={lambda}, c={servers}: time-weighted L = {l}, λ·W = {lambda_w}");
     }
 }
 

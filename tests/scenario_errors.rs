@@ -27,10 +27,7 @@ fn the_bundled_scenarios_are_valid() {
 
 #[test]
 fn unknown_field_names_the_field_and_the_valid_ones() {
-    let e = error_after(
-        "vessels = 4\ncapacity_tonnes = 2700",
-        "vessels = 4\nvesels = 3\ncapacity_tonnes = 2700",
-    );
+    let e = error_after("vessels = 4\ncapacity_tonnes = 2700", "vessels = 4\nvesels = 3\ncapacity_tonnes = 2700");
     assert!(e.contains("unknown field `vesels`"), "{e}");
     assert!(e.contains("expected one of"), "{e}");
     assert!(e.contains("ship_services.kuryk_ferry"), "{e}");
@@ -59,10 +56,7 @@ fn negative_rate_is_an_error_with_the_valid_range() {
         "handling_tonnes_per_hour = 250.0, berthing_hours = 2.0 }",
         "handling_tonnes_per_hour = -250.0, berthing_hours = 2.0 }",
     );
-    assert!(
-        e.contains("ports.baku.berths.rail_ferry.handling_tonnes_per_hour"),
-        "{e}"
-    );
+    assert!(e.contains("ports.baku.berths.rail_ferry.handling_tonnes_per_hour"), "{e}");
     assert!(e.contains("-250 is out of range"), "{e}");
     assert!(e.contains("valid: a finite number > 0"), "{e}");
 }
@@ -73,10 +67,7 @@ fn a_leg_no_service_serves_is_an_error() {
         "route = [\"kuryk\", \"baku\", \"tbilisi\", \"poti\"]",
         "route = [\"kuryk\", \"tbilisi\", \"poti\"]",
     );
-    assert!(
-        e.contains("no service carries rail_ferry cargo from \"kuryk\" to \"tbilisi\""),
-        "{e}"
-    );
+    assert!(e.contains("no service carries rail_ferry cargo from \"kuryk\" to \"tbilisi\""), "{e}");
     assert!(e.contains("flows.kuryk_wagons.route[1]"), "{e}");
 }
 
@@ -105,28 +96,16 @@ fn bad_distribution_parameters_name_the_parameter() {
     );
     assert!(e.contains("sea_links.kuryk_baku.sailing_hours.mode"), "{e}");
     assert!(e.contains("min <= mode <= max"), "{e}");
-    let e = error_after(
-        "dist = \"erlang\", k = 3, mean = 300.0",
-        "dist = \"erlang\", k = 0, mean = 300.0",
-    );
+    let e = error_after("dist = \"erlang\", k = 3, mean = 300.0", "dist = \"erlang\", k = 0, mean = 300.0");
     assert!(e.contains("consignment_tonnes.k"), "{e}");
 }
 
 #[test]
 fn variant_errors_point_at_the_variant() {
-    let e = error_after(
-        "\"ports.baku.berths.rail_ferry.count\" = 3",
-        "\"ports.bakuu.berths.rail_ferry.count\" = 3",
-    );
+    let e = error_after("\"ports.baku.berths.rail_ferry.count\" = 3", "\"ports.bakuu.berths.rail_ferry.count\" = 3");
     assert!(e.contains("variants.baku_phase2"), "{e}");
-    assert!(
-        e.contains("`bakuu` does not exist") || e.contains("does not exist"),
-        "{e}"
-    );
-    let e = error_after(
-        "extends = [\"transit_surge\", \"baku_phase2\"]",
-        "extends = [\"transit_surge\", \"phase3\"]",
-    );
+    assert!(e.contains("`bakuu` does not exist") || e.contains("does not exist"), "{e}");
+    let e = error_after("extends = [\"transit_surge\", \"baku_phase2\"]", "extends = [\"transit_surge\", \"phase3\"]");
     assert!(e.contains("unknown variant \"phase3\""), "{e}");
 }
 
@@ -168,27 +147,11 @@ fn messages_speak_the_users_language() {
             "a distribution such as { dist = \"triangular\"",
         ),
         ("[scenario]", "scenario = 3\n[scenarioo]", "expected a table"),
-        (
-            "class = \"rail_ferry\"\nvessels = 4",
-            "class = 999999999999\nvessels = 4",
-            "one of \"rail_ferry\"",
-        ),
+        ("class = \"rail_ferry\"\nvessels = 4", "class = 999999999999\nvessels = 4", "one of \"rail_ferry\""),
         ("horizon_days = 365", "horizon_days = 1e308", "1e308 is out of range"),
-        (
-            "horizon_days = 365",
-            "horizon_days = 18446744073709551615",
-            "out of range",
-        ),
-        (
-            "replications = 20",
-            "replications = 18446744073709551615",
-            "out of range",
-        ),
-        (
-            "replications = 20",
-            "replications = 99999999999999999999",
-            "expected a whole number",
-        ),
+        ("horizon_days = 365", "horizon_days = 18446744073709551615", "out of range"),
+        ("replications = 20", "replications = 18446744073709551615", "out of range"),
+        ("replications = 20", "replications = 99999999999999999999", "expected a whole number"),
         ("vessels = 4", "vessels = 4294967296", "from 0 to 4294967295"),
         ("vessels = 4", "vessels = 1.5", "expected a whole number"),
         (
@@ -201,11 +164,7 @@ fn messages_speak_the_users_language() {
             "horizon_days = [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
             "nested too deeply",
         ),
-        (
-            "departure = \"when_full\"",
-            "departure = 7",
-            "one of \"when_full\", \"timetable\"",
-        ),
+        ("departure = \"when_full\"", "departure = 7", "one of \"when_full\", \"timetable\""),
     ];
     for (from, to, expected) in cases {
         let e = error_after(from, to);
@@ -214,20 +173,12 @@ fn messages_speak_the_users_language() {
         for word in INTERNAL {
             assert!(!e.contains(word), "{to}: internal name {word:?} in {e}");
         }
-        let longest_number = e
-            .lines()
-            .next()
-            .unwrap()
-            .split(|c: char| !c.is_ascii_digit())
-            .map(str::len)
-            .max()
-            .unwrap_or(0);
+        let longest_number =
+            e.lines().next().unwrap().split(|c: char| !c.is_ascii_digit()).map(str::len).max().unwrap_or(0);
         assert!(longest_number <= 19, "{to}: a {longest_number}-digit number in {e}");
     }
     // The whole file missing its [scenario] gets a line and a hint.
-    let e = Scenario::from_str("[ports.p]\nyard_capacity_tonnes = 1\n", "x.toml")
-        .unwrap_err()
-        .to_string();
+    let e = Scenario::from_str("[ports.p]\nyard_capacity_tonnes = 1\n", "x.toml").unwrap_err().to_string();
     assert!(e.starts_with("error: x.toml:1:1: missing field `scenario`"), "{e}");
     assert!(e.contains("[scenario] table"), "{e}");
     // An unknown parent never prints an empty list of valid names.
@@ -241,10 +192,7 @@ fn malformed_variant_and_sweep_paths_are_errors_with_a_caret() {
     let cases = [
         ("ports.a[0]]", "unexpected ']'"),
         ("a[]]", "expected a whole number inside [ ]"),
-        (
-            "ports.baku.yard_capacity_tonnes[foo]",
-            "expected a whole number inside [ ]",
-        ),
+        ("ports.baku.yard_capacity_tonnes[foo]", "expected a whole number inside [ ]"),
         ("flows.kuryk_wagons.route[99999999999999999999]", "too large"),
         ("ports.bakü.yard_capacity_tonnes", "unexpected 'ü'"),
         ("ports.baku.yard_capacity_tonnes[0]", "is an integer, not a list"),
@@ -309,10 +257,7 @@ fn scenarios_built_in_code_get_exactly_the_checks_files_get() {
     let mut spec = good_spec();
     spec.ship_services.get_mut("kuryk_ferry").unwrap().vessels = 5_000;
     let from_code = Scenario::from_spec(&spec).unwrap_err().to_string();
-    let from_file = error_after(
-        "vessels = 4\ncapacity_tonnes = 2700",
-        "vessels = 5000\ncapacity_tonnes = 2700",
-    );
+    let from_file = error_after("vessels = 4\ncapacity_tonnes = 2700", "vessels = 5000\ncapacity_tonnes = 2700");
     let message = |e: &str| e.lines().next().unwrap().split(": field ").nth(1).unwrap().to_string();
     assert_eq!(message(&from_code), message(&from_file));
     assert!(from_code.starts_with("error: <built in code>:"), "{from_code}");
@@ -334,20 +279,10 @@ fn compiling_an_invalid_spec_is_an_error_not_a_fallback() {
     let e = Network::compile(&spec).unwrap_err().to_string();
     assert!(e.contains("no service carries"), "{e}");
     let mut spec = good_spec();
-    spec.sea_links.get_mut("kuryk_baku").unwrap().sailing_hours = DistSpec::Gamma {
-        shape: 1e-12,
-        scale: 1.0,
-    };
+    spec.sea_links.get_mut("kuryk_baku").unwrap().sailing_hours = DistSpec::Gamma { shape: 1e-12, scale: 1.0 };
     let e = Network::compile(&spec).unwrap_err().to_string();
     assert!(e.contains("sea_links.kuryk_baku.sailing_hours.shape"), "{e}");
-    assert!(
-        DistSpec::Weibull {
-            shape: 1e-6,
-            scale: 1.0
-        }
-        .sampler()
-        .is_err()
-    );
+    assert!(DistSpec::Weibull { shape: 1e-6, scale: 1.0 }.sampler().is_err());
 }
 
 #[test]
@@ -358,11 +293,7 @@ fn distributions_with_infinite_or_degenerate_moments_are_rejected() {
             "{ dist = \"weibull\", shape = 1e-6, scale = 300.0 }",
             "infinite mean",
         ),
-        (
-            "{ dist = \"erlang\", k = 3, mean = 300.0 }",
-            "{ dist = \"gamma\", shape = 1e-12, scale = 1e12 }",
-            "sd/mean",
-        ),
+        ("{ dist = \"erlang\", k = 3, mean = 300.0 }", "{ dist = \"gamma\", shape = 1e-12, scale = 1e12 }", "sd/mean"),
     ];
     for (from, to, expected) in cases {
         let e = error_after(from, to);
@@ -373,10 +304,7 @@ fn distributions_with_infinite_or_degenerate_moments_are_rejected() {
         "sailing_hours = { dist = \"triangular\", min = 18.0, mode = 22.0, max = 28.0 }",
         "sailing_hours = { dist = \"weibull\", shape = 1e-6, scale = 22.0 }",
     );
-    assert!(
-        e.contains("infinite mean") && e.contains("sea_links.kuryk_baku.sailing_hours"),
-        "{e}"
-    );
+    assert!(e.contains("infinite mean") && e.contains("sea_links.kuryk_baku.sailing_hours"), "{e}");
 }
 
 #[test]
@@ -386,17 +314,8 @@ fn starved_flows_are_rejected_at_validation() {
         "yard_capacity_tonnes = 100000\nberths.rail_ferry = { count = 2, handling_tonnes_per_hour = 300.0",
         "yard_capacity_tonnes = 0\nberths.rail_ferry = { count = 2, handling_tonnes_per_hour = 300.0",
     );
-    assert!(
-        e.contains("ports.kuryk.yard_capacity_tonnes") && e.contains("would starve"),
-        "{e}"
-    );
+    assert!(e.contains("ports.kuryk.yard_capacity_tonnes") && e.contains("would starve"), "{e}");
     // A ship smaller than the average consignment it must carry.
-    let e = error_after(
-        "vessels = 2\ncapacity_tonnes = 5000",
-        "vessels = 2\ncapacity_tonnes = 50",
-    );
-    assert!(
-        e.contains("larger than what the ship service \"aktau_dry\" carries at once"),
-        "{e}"
-    );
+    let e = error_after("vessels = 2\ncapacity_tonnes = 5000", "vessels = 2\ncapacity_tonnes = 50");
+    assert!(e.contains("larger than what the ship service \"aktau_dry\" carries at once"), "{e}");
 }

@@ -69,12 +69,7 @@ impl<E> Default for EventQueue<E> {
 impl<E> EventQueue<E> {
     /// An empty queue.
     pub fn new() -> Self {
-        EventQueue {
-            buckets: (0..BUCKETS).map(|_| Vec::new()).collect(),
-            occupied: 0,
-            last: 0,
-            len: 0,
-        }
+        EventQueue { buckets: (0..BUCKETS).map(|_| Vec::new()).collect(), occupied: 0, last: 0, len: 0 }
     }
 
     /// An empty queue; `capacity` is a hint for the expected number of pending events.
@@ -161,11 +156,7 @@ impl<E> EventQueue<E> {
         let b = self.occupied.trailing_zeros() as usize + 1;
         let mut bucket = std::mem::take(&mut self.buckets[b]);
         self.occupied &= !(1u128 << (b - 1));
-        let new_last = bucket
-            .iter()
-            .map(Entry::key)
-            .min()
-            .expect("occupied bucket is non-empty");
+        let new_last = bucket.iter().map(Entry::key).min().expect("occupied bucket is non-empty");
         self.last = new_last;
         for entry in bucket.drain(..) {
             let key = entry.key();
@@ -203,11 +194,7 @@ mod tests {
     use rand_chacha::ChaCha8Rng;
 
     fn entry(time: u64, seq: u64) -> Entry<u64> {
-        Entry {
-            time: SimTime::from_millis(time),
-            seq,
-            event: seq,
-        }
+        Entry { time: SimTime::from_millis(time), seq, event: seq }
     }
 
     #[test]
@@ -221,9 +208,7 @@ mod tests {
             expected.push((t, seq));
         }
         expected.sort();
-        let got: Vec<_> = std::iter::from_fn(|| q.pop())
-            .map(|e| (e.time.as_millis(), e.seq))
-            .collect();
+        let got: Vec<_> = std::iter::from_fn(|| q.pop()).map(|e| (e.time.as_millis(), e.seq)).collect();
         assert_eq!(got, expected);
     }
 
@@ -268,11 +253,7 @@ mod tests {
         let token = Rc::new(());
         let mut q = EventQueue::new();
         for seq in 0..100u64 {
-            q.push(Entry {
-                time: SimTime::from_millis(100 + seq * 7 % 13),
-                seq,
-                event: Rc::clone(&token),
-            });
+            q.push(Entry { time: SimTime::from_millis(100 + seq * 7 % 13), seq, event: Rc::clone(&token) });
         }
         for _ in 0..50 {
             drop(q.pop());
@@ -293,9 +274,6 @@ mod tests {
             }
             while q.pop().is_some() {}
         }
-        assert!(
-            q.buckets.iter().all(|b| b.capacity() <= 64),
-            "a bucket grew beyond the peak"
-        );
+        assert!(q.buckets.iter().all(|b| b.capacity() <= 64), "a bucket grew beyond the peak");
     }
 }

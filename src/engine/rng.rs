@@ -73,10 +73,7 @@ pub struct Streams {
 impl Streams {
     /// Streams of replication `replication` under `master_seed`.
     pub fn new(master_seed: u64, replication: u64) -> Self {
-        Streams {
-            master_seed,
-            replication,
-        }
+        Streams { master_seed, replication }
     }
 
     /// The stream for `purpose` in this replication.

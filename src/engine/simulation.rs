@@ -82,11 +82,7 @@ impl<M: Model> Simulation<M> {
 
     /// A simulation of `model` driven by a given (possibly pre-sized) scheduler.
     pub fn with_scheduler(model: M, scheduler: Scheduler<M::Event>) -> Self {
-        Simulation {
-            model,
-            scheduler,
-            events_processed: 0,
-        }
+        Simulation { model, scheduler, events_processed: 0 }
     }
 
     /// The model.
@@ -158,11 +154,7 @@ impl<M: Model> Simulation<M> {
                 if end < SimTime::MAX {
                     self.scheduler.advance_to(end);
                 }
-                break if more {
-                    StopReason::ReachedTime
-                } else {
-                    StopReason::Exhausted
-                };
+                break if more { StopReason::ReachedTime } else { StopReason::Exhausted };
             };
             self.model.handle(event, &mut self.scheduler);
             events += 1;
@@ -171,11 +163,7 @@ impl<M: Model> Simulation<M> {
             }
         };
         self.events_processed += events;
-        RunReport {
-            events,
-            now: self.scheduler.now(),
-            stop,
-        }
+        RunReport { events, now: self.scheduler.now(), stop }
     }
 }
 
@@ -230,19 +218,10 @@ mod tests {
     fn run_until_stops_at_the_end_time_and_sets_the_clock() {
         let mut sim = Simulation::new(Recorder { fired: vec![] });
         for t in [10, 20, 30] {
-            sim.scheduler_mut()
-                .schedule_at(SimTime::from_millis(t), t as u32)
-                .unwrap();
+            sim.scheduler_mut().schedule_at(SimTime::from_millis(t), t as u32).unwrap();
         }
         let report = sim.run_until(SimTime::from_millis(20));
-        assert_eq!(
-            report,
-            RunReport {
-                events: 2,
-                now: SimTime::from_millis(20),
-                stop: StopReason::ReachedTime
-            }
-        );
+        assert_eq!(report, RunReport { events: 2, now: SimTime::from_millis(20), stop: StopReason::ReachedTime });
         let report = sim.run_steps(5);
         assert_eq!(report.stop, StopReason::Exhausted);
         assert_eq!(report.events, 1);

@@ -185,10 +185,7 @@ mod tests {
     fn invalid_floats_are_rejected() {
         assert_eq!(SimTime::try_from_hours(f64::NAN), Err(TimeError::NaN));
         assert!(matches!(SimTime::try_from_hours(-1.0), Err(TimeError::Negative(_))));
-        assert!(matches!(
-            SimTime::try_from_days(f64::INFINITY),
-            Err(TimeError::TooLarge(_))
-        ));
+        assert!(matches!(SimTime::try_from_days(f64::INFINITY), Err(TimeError::TooLarge(_))));
         assert!(matches!(SimTime::try_from_hours(1e300), Err(TimeError::TooLarge(_))));
     }
 

@@ -23,16 +23,11 @@ pub fn run_distributed<C: Communicator>(
 ) -> Result<Option<ExperimentResult>, String> {
     let size = world.size() as u64;
     let rank = world.rank() as u64;
-    let shard = Shard {
-        index: rank,
-        count: size,
-    };
+    let shard = Shard { index: rank, count: size };
     let mut mine = experiment.clone();
     mine.shard = Some(shard);
     mine.precision = None;
-    let result = mine
-        .run(scenario, if rank == 0 { progress } else { None })
-        .map_err(|e| e.to_string())?;
+    let result = mine.run(scenario, if rank == 0 { progress } else { None }).map_err(|e| e.to_string())?;
     let part = ShardResult::new(&result, scenario.text(), shard, experiment.replications);
     let bytes = serde_json::to_vec(&part).map_err(|e| e.to_string())?;
     let root = world.process_at_rank(0);

@@ -267,10 +267,7 @@ fn run_batch(
             if interrupt.is_some_and(|i| i.load(Ordering::Relaxed)) {
                 return None;
             }
-            let runs = networks
-                .iter()
-                .map(|(_, net)| record(r, run_replication(net, seed, r)))
-                .collect();
+            let runs = networks.iter().map(|(_, net)| record(r, run_replication(net, seed, r))).collect();
             let d = done.fetch_add(networks.len() as u64, Ordering::Relaxed) + networks.len() as u64;
             if let Some(p) = progress {
                 p(d, total);
@@ -333,10 +330,8 @@ pub fn compile_variants(scenario: &Scenario, variants: &[String]) -> Result<Vec<
         .iter()
         .map(|name| {
             let spec = scenario.variant(name)?;
-            let network = Network::compile(&spec).map_err(|error| ExperimentError::Compile {
-                variant: name.clone(),
-                error,
-            })?;
+            let network =
+                Network::compile(&spec).map_err(|error| ExperimentError::Compile { variant: name.clone(), error })?;
             Ok((name.clone(), network))
         })
         .collect()
@@ -368,9 +363,7 @@ impl Experiment {
         progress: Option<Progress<'_>>,
     ) -> ExperimentResult {
         let started = std::time::Instant::now();
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(self.threads.unwrap_or(0))
-            .build();
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(self.threads.unwrap_or(0)).build();
         let work = || self.replicate(&networks, progress);
         let (variants, threads) = match pool {
             Ok(pool) => (pool.install(work), pool.current_num_threads()),
@@ -406,15 +399,7 @@ impl Experiment {
     ) {
         let indices: Vec<u64> = (from..to).filter(|&r| self.shard.is_none_or(|s| s.owns(r))).collect();
         let total = networks.len() as u64 * planned;
-        let batch = run_batch(
-            networks,
-            self.seed,
-            &indices,
-            done,
-            total,
-            progress,
-            self.interrupt.as_deref(),
-        );
+        let batch = run_batch(networks, self.seed, &indices, done, total, progress, self.interrupt.as_deref());
         for (result, runs) in results.iter_mut().zip(batch) {
             for (keys, rec) in runs {
                 if result.keys.is_empty() {
@@ -436,11 +421,7 @@ impl Experiment {
     ) -> (Vec<VariantResult>, Option<PrecisionReport>) {
         let mut results: Vec<VariantResult> = networks
             .iter()
-            .map(|(n, _)| VariantResult {
-                name: n.clone(),
-                keys: Vec::new(),
-                records: Vec::new(),
-            })
+            .map(|(n, _)| VariantResult { name: n.clone(), keys: Vec::new(), records: Vec::new() })
             .collect();
         let done = std::sync::atomic::AtomicU64::new(0);
         let Some(target) = &self.precision else {
@@ -449,26 +430,11 @@ impl Experiment {
             return (results, None);
         };
         // Stein's two-stage procedure (see `precision`): a pilot, then the total it plans.
-        let pilot = self
-            .replications
-            .max(precision::MIN_PILOT)
-            .min(target.max_replications.max(2));
-        self.run_range(
-            networks,
-            &mut results,
-            (0, pilot),
-            (&done, self.owned(0, pilot)),
-            progress,
-        );
+        let pilot = self.replications.max(precision::MIN_PILOT).min(target.max_replications.max(2));
+        self.run_range(networks, &mut results, (0, pilot), (&done, self.owned(0, pilot)), progress);
         let (total, pilots) = precision::plan(target, &results, pilot);
         if !self.interrupted() && total > pilot {
-            self.run_range(
-                networks,
-                &mut results,
-                (pilot, total),
-                (&done, self.owned(0, total)),
-                progress,
-            );
+            self.run_range(networks, &mut results, (pilot, total), (&done, self.owned(0, total)), progress);
         }
         let report = precision::report(target, &results, pilot, &pilots);
         (results, Some(report))
@@ -477,9 +443,5 @@ impl Experiment {
 
 /// Default variant list of a scenario: the declared variants, or the base if none.
 pub fn default_variants(scenario: &Scenario) -> Vec<String> {
-    if scenario.variant_names().is_empty() {
-        vec![BASE.to_string()]
-    } else {
-        scenario.variant_names().to_vec()
-    }
+    if scenario.variant_names().is_empty() { vec![BASE.to_string()] } else { scenario.variant_names().to_vec() }
 }

@@ -71,25 +71,16 @@ impl PrecisionTarget {
     /// # Errors
     /// A malformed target, or REL outside (0, 1).
     pub fn parse(text: &str, max_replications: u64) -> Result<PrecisionTarget, PrecisionError> {
-        let (kpi, rel) = text
-            .split_once('=')
-            .ok_or_else(|| PrecisionError::Form(text.to_string()))?;
+        let (kpi, rel) = text.split_once('=').ok_or_else(|| PrecisionError::Form(text.to_string()))?;
         let kpi = kpi.trim();
         if kpi.is_empty() {
             return Err(PrecisionError::Form(text.to_string()));
         }
-        let relative: f64 = rel
-            .trim()
-            .parse()
-            .map_err(|_| PrecisionError::Relative(rel.to_string()))?;
+        let relative: f64 = rel.trim().parse().map_err(|_| PrecisionError::Relative(rel.to_string()))?;
         if !(relative > 0.0 && relative < 1.0) {
             return Err(PrecisionError::Relative(rel.to_string()));
         }
-        Ok(PrecisionTarget {
-            kpi: kpi.to_string(),
-            relative,
-            max_replications,
-        })
+        Ok(PrecisionTarget { kpi: kpi.to_string(), relative, max_replications })
     }
 
     /// Checks that the KPI exists among `keys`.
@@ -97,11 +88,7 @@ impl PrecisionTarget {
     /// # Errors
     /// [`KpiError::Unknown`] with the nearest keys.
     pub fn check_kpi(&self, keys: &[String]) -> Result<(), PrecisionError> {
-        if keys.contains(&self.kpi) {
-            Ok(())
-        } else {
-            Err(KpiError::unknown(&self.kpi, keys).into())
-        }
+        if keys.contains(&self.kpi) { Ok(()) } else { Err(KpiError::unknown(&self.kpi, keys).into()) }
     }
 }
 
@@ -168,31 +155,19 @@ pub(super) fn plan(target: &PrecisionTarget, variants: &[VariantResult], pilot: 
             } else {
                 let t = student_t_quantile(0.95, n - 1);
                 let low = s.mean().abs() - t * s.sd() / (n as f64).sqrt();
-                let n_needed = if low > 0.0 {
-                    (t * s.sd() / (target.relative * low)).powi(2).ceil()
-                } else {
-                    f64::INFINITY
-                };
+                let n_needed =
+                    if low > 0.0 { (t * s.sd() / (target.relative * low)).powi(2).ceil() } else { f64::INFINITY };
                 if n_needed.is_finite() && n_needed < u64::MAX as f64 {
                     n_needed as u64
                 } else {
                     target.max_replications.max(pilot)
                 }
             };
-            Pilot {
-                n,
-                sd: s.sd(),
-                saturated,
-                required,
-            }
+            Pilot { n, sd: s.sd(), saturated, required }
         })
         .collect();
-    let total = pilots
-        .iter()
-        .map(|p| p.required)
-        .max()
-        .unwrap_or(pilot)
-        .clamp(pilot, target.max_replications.max(pilot));
+    let total =
+        pilots.iter().map(|p| p.required).max().unwrap_or(pilot).clamp(pilot, target.max_replications.max(pilot));
     (total, pilots)
 }
 
@@ -267,10 +242,7 @@ mod tests {
         for bad in ["x", "=0.1", "x=2", "x=0", "x=nan", "x=abc"] {
             assert!(PrecisionTarget::parse(bad, 100).is_err(), "{bad}");
         }
-        let keys = vec![
-            "port.baku.ship_wait_hours.mean".to_string(),
-            "system.events".to_string(),
-        ];
+        let keys = vec!["port.baku.ship_wait_hours.mean".to_string(), "system.events".to_string()];
         let e = PrecisionTarget::parse("port.bak.ship_wait_hours.mean=0.1", 10)
             .unwrap()
             .check_kpi(&keys)

@@ -37,13 +37,7 @@ impl VariantResult {
     /// Values of KPI `key` across stable (non-saturated) replications.
     pub fn values(&self, key: &str) -> Option<Vec<f64>> {
         let i = self.keys.iter().position(|k| k == key)?;
-        Some(
-            self.records
-                .iter()
-                .filter(|r| r.saturation.is_none())
-                .map(|r| r.values[i])
-                .collect(),
-        )
+        Some(self.records.iter().filter(|r| r.saturation.is_none()).map(|r| r.values[i]).collect())
     }
 
     /// Summary of KPI `key` over stable replications (`None` for an unknown key or
@@ -60,18 +54,12 @@ impl VariantResult {
     /// stable replication measured it.
     pub fn kpi(&self, key: &str) -> Result<Summary, KpiError> {
         let values = self.values(key).ok_or_else(|| KpiError::unknown(key, &self.keys))?;
-        Summary::of(&values).ok_or_else(|| KpiError::NoData {
-            key: key.to_string(),
-            variant: self.name.clone(),
-        })
+        Summary::of(&values).ok_or_else(|| KpiError::NoData { key: key.to_string(), variant: self.name.clone() })
     }
 
     /// Summaries of every KPI, in key order.
     pub fn summaries(&self) -> Vec<(String, Summary)> {
-        self.keys
-            .iter()
-            .filter_map(|k| self.summary(k).map(|s| (k.clone(), s)))
-            .collect()
+        self.keys.iter().filter_map(|k| self.summary(k).map(|s| (k.clone(), s))).collect()
     }
 
     /// The most frequent busiest resource and the share of replications naming it.
@@ -86,10 +74,7 @@ impl VariantResult {
 
     /// Replications that saturated.
     pub fn saturated(&self) -> Vec<(u64, &Saturation)> {
-        self.records
-            .iter()
-            .filter_map(|r| r.saturation.as_ref().map(|s| (r.replication, s)))
-            .collect()
+        self.records.iter().filter_map(|r| r.saturation.as_ref().map(|s| (r.replication, s))).collect()
     }
 }
 
@@ -117,20 +102,14 @@ pub enum KpiError {
 impl KpiError {
     /// An unknown-key error listing the keys of `keys` nearest to `key`.
     pub fn unknown(key: &str, keys: &[String]) -> KpiError {
-        KpiError::Unknown {
-            key: key.to_string(),
-            nearest: nearest_keys(key, keys, 5),
-        }
+        KpiError::Unknown { key: key.to_string(), nearest: nearest_keys(key, keys, 5) }
     }
 }
 
 /// The `n` keys nearest to `key`: same-prefix keys first, then by edit distance.
 pub fn nearest_keys(key: &str, keys: &[String], n: usize) -> Vec<String> {
-    let mut scored: Vec<(usize, usize, &String)> = keys
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (strsim::levenshtein(key, k), i, k))
-        .collect();
+    let mut scored: Vec<(usize, usize, &String)> =
+        keys.iter().enumerate().map(|(i, k)| (strsim::levenshtein(key, k), i, k)).collect();
     scored.sort();
     scored.into_iter().take(n).map(|(_, _, k)| k.clone()).collect()
 }
@@ -145,9 +124,7 @@ fn mode<'a>(names: impl Iterator<Item = &'a str>, n: usize) -> (String, f64) {
         }
     }
     // Ties go to the name seen first (deterministic).
-    let (name, count) = counts
-        .into_iter()
-        .fold(("", 0), |best, c| if c.1 > best.1 { c } else { best });
+    let (name, count) = counts.into_iter().fold(("", 0), |best, c| if c.1 > best.1 { c } else { best });
     (name.to_string(), count as f64 / n.max(1) as f64)
 }
 

@@ -133,7 +133,7 @@ impl ShardResult {
         }
         if self.digest != self.content_digest() {
             return Err(
-                "its digest does not match its content: the file was changed or damaged after it was written".into(),
+                "its digest does not match its content: the file was changed or damaged after it was written".into()
             );
         }
         let id = &self.identity;
@@ -141,10 +141,7 @@ impl ShardResult {
             return Err("its scenario text does not match the scenario hash of its run".into());
         }
         if id.replications < 2 || id.replications > MAX_REPLICATIONS {
-            return Err(format!(
-                "it declares {} replications (valid: 2 to {MAX_REPLICATIONS})",
-                id.replications
-            ));
+            return Err(format!("it declares {} replications (valid: 2 to {MAX_REPLICATIONS})", id.replications));
         }
         if id.shard_count == 0 || id.shard_count > id.replications {
             return Err(format!(
@@ -153,22 +150,12 @@ impl ShardResult {
             ));
         }
         if self.shard_index >= id.shard_count {
-            return Err(format!(
-                "its index {} is not below its shard count {}",
-                self.shard_index, id.shard_count
-            ));
+            return Err(format!("its index {} is not below its shard count {}", self.shard_index, id.shard_count));
         }
-        let shard = Shard {
-            index: self.shard_index,
-            count: id.shard_count,
-        };
+        let shard = Shard { index: self.shard_index, count: id.shard_count };
         let expected = (id.replications - 1 - self.shard_index) / id.shard_count + 1;
         let owned = self.replications.len() as u64 == expected
-            && self
-                .replications
-                .iter()
-                .enumerate()
-                .all(|(i, &r)| r == self.shard_index + i as u64 * id.shard_count);
+            && self.replications.iter().enumerate().all(|(i, &r)| r == self.shard_index + i as u64 * id.shard_count);
         if !owned {
             return Err(format!(
                 "its list of replications is not the {expected} that shard {}/{} runs",
@@ -274,10 +261,7 @@ pub fn merge(
 ) -> Result<(ExperimentResult, String), MergeError> {
     let ((first_name, first), rest) = shards.split_first().ok_or(MergeError::Empty)?;
     for (name, s) in shards {
-        s.verify().map_err(|defect| MergeError::Corrupt {
-            file: name.clone(),
-            defect,
-        })?;
+        s.verify().map_err(|defect| MergeError::Corrupt { file: name.clone(), defect })?;
     }
     for (name, s) in rest {
         let (a, b) = (&first.identity, &s.identity);
@@ -294,23 +278,11 @@ pub fn merge(
                 })
             }
         };
-        check(
-            "the scenario (hash of its text)",
-            b.scenario_hash.clone(),
-            a.scenario_hash.clone(),
-        )?;
+        check("the scenario (hash of its text)", b.scenario_hash.clone(), a.scenario_hash.clone())?;
         check("the seed", b.seed.to_string(), a.seed.to_string())?;
         check("the variants", b.variants.join(","), a.variants.join(","))?;
-        check(
-            "the number of replications",
-            b.replications.to_string(),
-            a.replications.to_string(),
-        )?;
-        check(
-            "the number of shards",
-            b.shard_count.to_string(),
-            a.shard_count.to_string(),
-        )?;
+        check("the number of replications", b.replications.to_string(), a.replications.to_string())?;
+        check("the number of shards", b.shard_count.to_string(), a.shard_count.to_string())?;
     }
     for (name, s) in shards {
         for (v, (part, reference)) in s.variants.iter().zip(&first.variants).enumerate() {
@@ -331,28 +303,15 @@ pub fn merge(
     for (name, s) in shards {
         let slot = &mut seen[s.shard_index as usize];
         if let Some(other) = slot {
-            return Err(MergeError::Duplicate {
-                index: s.shard_index,
-                count,
-                a: (*other).clone(),
-                b: name.clone(),
-            });
+            return Err(MergeError::Duplicate { index: s.shard_index, count, a: (*other).clone(), b: name.clone() });
         }
         *slot = Some(name);
     }
-    let missing: Vec<String> = seen
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.is_none())
-        .map(|(i, _)| format!("{i}/{count}"))
-        .collect();
+    let missing: Vec<String> =
+        seen.iter().enumerate().filter(|(_, s)| s.is_none()).map(|(i, _)| format!("{i}/{count}")).collect();
     if !missing.is_empty() {
         let shown = missing.iter().take(20).cloned().collect::<Vec<_>>().join(", ");
-        let more = if missing.len() > 20 {
-            format!(" and {} more", missing.len() - 20)
-        } else {
-            String::new()
-        };
+        let more = if missing.len() > 20 { format!(" and {} more", missing.len() - 20) } else { String::new() };
         return Err(MergeError::Missing(format!("{shown}{more}")));
     }
     let mut variants: Vec<VariantResult> = first

@@ -83,11 +83,7 @@ pub fn run_sweep(
     progress: Option<Progress<'_>>,
 ) -> Result<SweepResult, SweepError> {
     let sweep = scenario.sweep().ok_or(SweepError::NoSweep)?;
-    let kpi = sweep
-        .spec()
-        .kpi
-        .clone()
-        .unwrap_or_else(|| "system.delivered_tonnes".to_string());
+    let kpi = sweep.spec().kpi.clone().unwrap_or_else(|| "system.delivered_tonnes".to_string());
     let started = std::time::Instant::now();
     let points = sweep.len();
     let per_point = experiment.replications.max(2);
@@ -99,14 +95,12 @@ pub fn run_sweep(
     let mut interrupted = false;
     for i in 0..points {
         let point = sweep.point(i)?;
-        let network = Network::compile(&point.spec).map_err(|error| ExperimentError::Compile {
-            variant: point.label.clone(),
-            error,
-        })?;
+        let network = Network::compile(&point.spec)
+            .map_err(|error| ExperimentError::Compile { variant: point.label.clone(), error })?;
         if i == 0 && !kpi_keys(&network).contains(&kpi) {
             let keys = kpi_keys(&network);
             return Err(
-                ExperimentError::Precision(super::PrecisionError::Kpi(super::KpiError::unknown(&kpi, &keys))).into(),
+                ExperimentError::Precision(super::PrecisionError::Kpi(super::KpiError::unknown(&kpi, &keys))).into()
             );
         }
         let offset = done.load(Ordering::Relaxed);
@@ -117,11 +111,8 @@ pub fn run_sweep(
         };
         let mut run = experiment.clone();
         run.precision = None;
-        let result = run.run_networks(
-            &scenario.base().scenario.name,
-            vec![(point.label.clone(), network)],
-            Some(&forward),
-        );
+        let result =
+            run.run_networks(&scenario.base().scenario.name, vec![(point.label.clone(), network)], Some(&forward));
         done.store(offset + per_point, Ordering::Relaxed);
         threads = result.threads;
         interrupted |= result.interrupted;

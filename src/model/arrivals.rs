@@ -27,13 +27,11 @@ pub(super) fn compile(spec: &ScenarioSpec, ports: &[PortDef]) -> Result<Vec<Arri
     for (id, a) in &spec.ship_arrivals {
         let entity = || format!("ship_arrivals.{id}");
         let port = port_of(ports, &a.port, &entity)?;
-        let berth = ports[port]
-            .berth_of(a.class)
-            .ok_or_else(|| CompileError::UnknownReference {
-                entity: entity(),
-                kind: "berth class at that port",
-                id: a.class.name().to_string(),
-            })?;
+        let berth = ports[port].berth_of(a.class).ok_or_else(|| CompileError::UnknownReference {
+            entity: entity(),
+            kind: "berth class at that port",
+            id: a.class.name().to_string(),
+        })?;
         arrivals.push(ArrivalDef {
             id: id.clone(),
             port,
@@ -55,16 +53,8 @@ pub(crate) struct Arrivals {
 impl Arrivals {
     pub(crate) fn new(net: &Network, streams: &Streams) -> Arrivals {
         Arrivals {
-            ship_rng: net
-                .arrivals
-                .iter()
-                .map(|a| streams.stream(&format!("arrivals/{}/ships", a.id)))
-                .collect(),
-            cargo_rng: net
-                .arrivals
-                .iter()
-                .map(|a| streams.stream(&format!("arrivals/{}/cargo", a.id)))
-                .collect(),
+            ship_rng: net.arrivals.iter().map(|a| streams.stream(&format!("arrivals/{}/ships", a.id))).collect(),
+            cargo_rng: net.arrivals.iter().map(|a| streams.stream(&format!("arrivals/{}/cargo", a.id))).collect(),
         }
     }
 

@@ -8,11 +8,7 @@ use super::ships::Phase;
 
 /// Accounts for every kilogram now, from the running totals.
 pub(super) fn conservation(w: &Corridor<'_>) -> Conservation {
-    let elsewhere: u64 = w
-        .held_elsewhere()
-        .iter()
-        .map(|&(_, id)| w.cargo.consignments.items[id as usize].kg)
-        .sum();
+    let elsewhere: u64 = w.held_elsewhere().iter().map(|&(_, id)| w.cargo.consignments.items[id as usize].kg).sum();
     let waiting: u64 = w.cargo.legs.iter().map(|q| q.kg).sum::<u64>()
         + w.yards.ports.iter().map(|y| y.gate_kg).sum::<u64>()
         + elsewhere;
@@ -70,11 +66,7 @@ fn audit_cargo(w: &Corridor<'_>) -> Result<(), String> {
             kg += visit(id, &|| format!("the queue for {}", leg_name(w.net, l)))?;
         }
         if kg != q.kg {
-            return Err(format!(
-                "queue {} says {} kg but holds {kg} kg",
-                leg_name(w.net, l),
-                q.kg
-            ));
+            return Err(format!("queue {} says {} kg but holds {kg} kg", leg_name(w.net, l), q.kg));
         }
     }
     for (p, yard) in w.yards.ports.iter().enumerate() {
@@ -83,10 +75,7 @@ fn audit_cargo(w: &Corridor<'_>) -> Result<(), String> {
             kg += visit(id, &|| format!("the gate of {}", w.net.ports[p].id))?;
         }
         if kg != yard.gate_kg {
-            return Err(format!(
-                "gate of {} says {} kg but holds {kg} kg",
-                w.net.ports[p].id, yard.gate_kg
-            ));
+            return Err(format!("gate of {} says {} kg but holds {kg} kg", w.net.ports[p].id, yard.gate_kg));
         }
     }
     for (place, id) in w.held_elsewhere() {
@@ -144,28 +133,17 @@ fn check_places(w: &Corridor<'_>) -> Result<(), String> {
     for (p, def) in w.net.ports.iter().enumerate() {
         let yard = &w.yards.ports[p];
         if yard.kg > def.yard_capacity {
-            return Err(format!(
-                "port {}: yard {} kg above capacity {}",
-                def.id, yard.kg, def.yard_capacity
-            ));
+            return Err(format!("port {}: yard {} kg above capacity {}", def.id, yard.kg, def.yard_capacity));
         }
         for (b, group) in w.berths.ports[p].groups.iter().enumerate() {
             if group.busy > def.berths[b].count {
-                return Err(format!(
-                    "port {}: {} berths busy of {}",
-                    def.id, group.busy, def.berths[b].count
-                ));
+                return Err(format!("port {}: {} berths busy of {}", def.id, group.busy, def.berths[b].count));
             }
             for &ship in &group.queue {
                 place[ship as usize] += 1;
             }
         }
-        for &ship in yard
-            .blocked
-            .iter()
-            .chain(&w.ships.waiting_cargo[p])
-            .chain(&w.ships.weather_held[p])
-        {
+        for &ship in yard.blocked.iter().chain(&w.ships.waiting_cargo[p]).chain(&w.ships.weather_held[p]) {
             place[ship as usize] += 1;
         }
     }
@@ -174,10 +152,7 @@ fn check_places(w: &Corridor<'_>) -> Result<(), String> {
             return Err(format!("ship {i} is in {count} places at once"));
         }
         let phase = w.ships.vessels[i].phase;
-        let listed = matches!(
-            phase,
-            Phase::Queued | Phase::Blocked | Phase::WaitingCargo | Phase::WaitingWeather
-        );
+        let listed = matches!(phase, Phase::Queued | Phase::Blocked | Phase::WaitingCargo | Phase::WaitingWeather);
         if listed != (*count == 1) {
             return Err(format!("ship {i} in phase {phase:?} is listed {count} times"));
         }

@@ -62,11 +62,7 @@ impl Berths {
                     groups: p
                         .berths
                         .iter()
-                        .map(|_| BerthGroup {
-                            busy: 0,
-                            queue: VecDeque::new(),
-                            occupancy: TimeWeighted::new(0, 0.0),
-                        })
+                        .map(|_| BerthGroup { busy: 0, queue: VecDeque::new(), occupancy: TimeWeighted::new(0, 0.0) })
                         .collect(),
                     anchorage: TimeWeighted::new(0, 0.0),
                     wait: OnlineStats::new(),

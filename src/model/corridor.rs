@@ -246,11 +246,7 @@ impl<'n> Corridor<'n> {
     /// Stops the run: a cap was hit.
     pub(crate) fn saturate(&mut self, resource: String, reason: String, s: &mut Scheduler<Event>) {
         if self.saturation.is_none() {
-            self.saturation = Some(Saturation {
-                resource,
-                at_hours: s.now().as_hours(),
-                reason,
-            });
+            self.saturation = Some(Saturation { resource, at_hours: s.now().as_hours(), reason });
         }
         s.request_stop();
     }

@@ -56,11 +56,7 @@ pub(super) fn compile(spec: &ScenarioSpec, nodes: &[NodeDef]) -> Result<(Vec<Leg
                     });
                 }
             };
-            let leg = LegDef {
-                from: node_of(nodes, from, &entity)?,
-                to: node_of(nodes, to, &entity)?,
-                carrier,
-            };
+            let leg = LegDef { from: node_of(nodes, from, &entity)?, to: node_of(nodes, to, &entity)?, carrier };
             let index = legs
                 .iter()
                 .position(|l| l.from == leg.from && l.to == leg.to && l.carrier == leg.carrier)
@@ -70,9 +66,7 @@ pub(super) fn compile(spec: &ScenarioSpec, nodes: &[NodeDef]) -> Result<(Vec<Leg
                 });
             flow_legs.push(index);
         }
-        let annual = f
-            .annual_tonnes
-            .unwrap_or_else(|| f.annual_teu.unwrap_or(0.0) * f.tonnes_per_teu.unwrap_or(0.0));
+        let annual = f.annual_tonnes.unwrap_or_else(|| f.annual_teu.unwrap_or(0.0) * f.tonnes_per_teu.unwrap_or(0.0));
         let mean = f.consignment_tonnes.mean().max(1e-3);
         let (seasonality, peak_factor) = monthly(f.seasonality.as_ref());
         let origin = f.route.first().ok_or_else(|| CompileError::UnknownReference {
@@ -138,16 +132,8 @@ impl Flows {
                     transit_quantiles: transit_quantiles(),
                 })
                 .collect(),
-            arrival_rng: net
-                .flows
-                .iter()
-                .map(|f| streams.stream(&format!("flow/{}/arrivals", f.id)))
-                .collect(),
-            size_rng: net
-                .flows
-                .iter()
-                .map(|f| streams.stream(&format!("flow/{}/size", f.id)))
-                .collect(),
+            arrival_rng: net.flows.iter().map(|f| streams.stream(&format!("flow/{}/arrivals", f.id))).collect(),
+            size_rng: net.flows.iter().map(|f| streams.stream(&format!("flow/{}/size", f.id))).collect(),
             window_open: net.warmup == SimTime::ZERO,
         }
     }
@@ -195,13 +181,8 @@ pub(super) fn on_arrival(w: &mut Corridor<'_>, f: usize, s: &mut Scheduler<Event
         return;
     }
     let kg = kg_from_tonnes(def.size.sample(&mut w.flows.size_rng[f])).max(1);
-    let id = w.cargo.consignments.insert(Consignment {
-        flow: f as u32,
-        leg_pos: 0,
-        kg,
-        created: now,
-        at_node_since: now,
-    });
+    let id =
+        w.cargo.consignments.insert(Consignment { flow: f as u32, leg_pos: 0, kg, created: now, at_node_since: now });
     w.cargo.generated(kg);
     let flow = &mut w.flows.state[f];
     flow.in_system += kg;

@@ -198,14 +198,8 @@ impl ReplicationKpis {
             out.push((format!("service.{}.utilisation", s.id), s.utilisation));
         }
         for r in &self.rails {
-            out.push((
-                format!("rail.{}.trains_per_day.forward", r.id),
-                r.trains_per_day_forward,
-            ));
-            out.push((
-                format!("rail.{}.trains_per_day.reverse", r.id),
-                r.trains_per_day_reverse,
-            ));
+            out.push((format!("rail.{}.trains_per_day.forward", r.id), r.trains_per_day_forward));
+            out.push((format!("rail.{}.trains_per_day.reverse", r.id), r.trains_per_day_reverse));
         }
         for f in &self.flows {
             let k = |name: &str| format!("flow.{}.{name}", f.id);
@@ -222,15 +216,9 @@ impl ReplicationKpis {
         out.push(("system.generated_tonnes".into(), self.system.generated_tonnes));
         out.push(("system.delivered_tonnes".into(), self.system.delivered_tonnes));
         out.push(("system.in_system_tonnes".into(), self.system.in_system_tonnes));
-        out.push((
-            "system.in_system_start_tonnes".into(),
-            self.system.in_system_start_tonnes,
-        ));
+        out.push(("system.in_system_start_tonnes".into(), self.system.in_system_start_tonnes));
         out.push(("system.events".into(), self.system.events));
-        out.push((
-            "system.saturated".into(),
-            if self.saturation.is_some() { 1.0 } else { 0.0 },
-        ));
+        out.push(("system.saturated".into(), if self.saturation.is_some() { 1.0 } else { 0.0 }));
         out
     }
 }
@@ -254,11 +242,7 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
             .iter()
             .zip(&berths.groups)
             .map(|(b, g)| {
-                let occ = if b.count == 0 {
-                    0.0
-                } else {
-                    g.occupancy.mean(t) / b.count as f64
-                };
+                let occ = if b.count == 0 { 0.0 } else { g.occupancy.mean(t) / b.count as f64 };
                 (b.class.name().to_string(), finite(occ))
             })
             .collect();
@@ -267,10 +251,7 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
         }
         let yard_mean = yard.stock.mean(t);
         if def.yard_capacity > 0 {
-            utilisation.push((
-                format!("port.{}.yard", def.id),
-                finite(yard_mean / tonnes(def.yard_capacity)),
-            ));
+            utilisation.push((format!("port.{}.yard", def.id), finite(yard_mean / tonnes(def.yard_capacity))));
         }
         ports.push(PortKpis {
             id: def.id.clone(),
@@ -289,11 +270,7 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
     }
     let mut services = Vec::new();
     for (def, st) in net.ship_services.iter().zip(&w.ships.services) {
-        let busy = if def.vessels == 0 {
-            0.0
-        } else {
-            1.0 - st.idle.mean(t) / def.vessels as f64
-        };
+        let busy = if def.vessels == 0 { 0.0 } else { 1.0 - st.idle.mean(t) / def.vessels as f64 };
         utilisation.push((format!("service.{}", def.id), finite(busy)));
         services.push(ServiceKpis {
             id: def.id.clone(),
@@ -303,11 +280,7 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
         });
     }
     for (def, st) in net.train_services.iter().zip(&w.trains.services) {
-        let busy = if def.trainsets == 0 {
-            0.0
-        } else {
-            st.busy.mean(t) / def.trainsets as f64
-        };
+        let busy = if def.trainsets == 0 { 0.0 } else { st.busy.mean(t) / def.trainsets as f64 };
         utilisation.push((format!("service.{}", def.id), finite(busy)));
         services.push(ServiceKpis {
             id: def.id.clone(),
@@ -325,11 +298,7 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
         let paths = window.div_ceil(link.headway.as_millis().max(1)).max(1) as f64;
         let [forward, reverse] = w.trains.line_trains[i];
         let per_day = |n: u64| {
-            if measured_hours > 0.0 {
-                n as f64 / (measured_hours / 24.0)
-            } else {
-                0.0
-            }
+            if measured_hours > 0.0 { n as f64 / (measured_hours / 24.0) } else { 0.0 }
         };
         let busier = forward.max(reverse) as f64 / paths;
         utilisation.push((format!("rail.{}", link.id), finite(busier)));
@@ -355,9 +324,7 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
         .collect();
     let (busiest, top) = utilisation
         .iter()
-        .fold((String::from("none"), 0.0), |(n, u), (name, v)| {
-            if *v > u { (name.clone(), *v) } else { (n, u) }
-        });
+        .fold((String::from("none"), 0.0), |(n, u), (name, v)| if *v > u { (name.clone(), *v) } else { (n, u) });
     let (mut longest_wait, mut wait_hours) = (String::from("none"), 0.0);
     for (i, q) in w.cargo.legs.iter().enumerate() {
         if q.wait.count() > 0 && q.wait.mean() > wait_hours {
@@ -379,12 +346,7 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
             in_system_start_tonnes: tonnes(w.cargo.in_system_at_start),
             events: events as f64,
         },
-        bottleneck: Bottleneck {
-            busiest,
-            utilisation: top,
-            longest_wait,
-            wait_hours,
-        },
+        bottleneck: Bottleneck { busiest, utilisation: top, longest_wait, wait_hours },
         conservation,
         saturation: w.saturation.clone(),
         extra: Vec::new(),

@@ -88,12 +88,7 @@ pub fn run_audited(network: &Network, master_seed: u64, replication: u64) -> Res
 pub fn kpi_keys(network: &Network) -> Vec<String> {
     let mut model = Corridor::new(network, Streams::new(0, 0));
     model.close_window(network.end);
-    model
-        .kpis(network.end, 0)
-        .entries()
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect()
+    model.kpis(network.end, 0).entries().into_iter().map(|(k, _)| k).collect()
 }
 
 fn run(
@@ -121,10 +116,7 @@ fn run(
         kpis.saturation = Some(Saturation {
             resource: kpis.bottleneck.busiest.clone(),
             at_hours: end.as_hours(),
-            reason: format!(
-                "the event budget of {} events per replication was used up",
-                network.max_events
-            ),
+            reason: format!("the event budget of {} events per replication was used up", network.max_events),
         });
     }
     let checked = if audit {

@@ -150,10 +150,7 @@ pub enum CompileError {
 
 /// The sampler of `d`, or an error naming `entity`.
 pub(super) fn sampler(entity: impl Fn() -> String, d: &DistSpec) -> Result<Sampler, CompileError> {
-    d.sampler().map_err(|source| CompileError::Distribution {
-        entity: entity(),
-        source,
-    })
+    d.sampler().map_err(|source| CompileError::Distribution { entity: entity(), source })
 }
 
 /// The index of the item whose key is `id`, or an error naming `entity`.
@@ -164,14 +161,11 @@ pub(super) fn find<T>(
     entity: impl Fn() -> String,
     kind: &'static str,
 ) -> Result<usize, CompileError> {
-    items
-        .iter()
-        .position(|x| key(x) == id)
-        .ok_or_else(|| CompileError::UnknownReference {
-            entity: entity(),
-            kind,
-            id: id.to_string(),
-        })
+    items.iter().position(|x| key(x) == id).ok_or_else(|| CompileError::UnknownReference {
+        entity: entity(),
+        kind,
+        id: id.to_string(),
+    })
 }
 
 /// Twelve monthly factors normalised to mean 1, and the largest (for thinning).
@@ -199,14 +193,10 @@ pub(super) fn compile_nodes(spec: &ScenarioSpec) -> Result<(Vec<NodeDef>, Vec<Po
         let mut berths = Vec::new();
         for (class, b) in &p.berths {
             let handling = match (&b.service_hours, b.handling_tonnes_per_hour) {
-                (Some(d), _) => Handling::Service(sampler(
-                    || format!("ports.{id}.berths.{}.service_hours", class.name()),
-                    d,
-                )?),
-                (None, Some(rate)) => Handling::Rate {
-                    kg_per_hour: rate * 1000.0,
-                    berthing: hours(b.berthing_hours),
-                },
+                (Some(d), _) => {
+                    Handling::Service(sampler(|| format!("ports.{id}.berths.{}.service_hours", class.name()), d)?)
+                }
+                (None, Some(rate)) => Handling::Rate { kg_per_hour: rate * 1000.0, berthing: hours(b.berthing_hours) },
                 (None, None) => {
                     return Err(CompileError::Invalid(vec![Issue {
                         path: format!("ports.{id}.berths.{}", class.name()),
@@ -216,11 +206,7 @@ pub(super) fn compile_nodes(spec: &ScenarioSpec) -> Result<(Vec<NodeDef>, Vec<Po
                     }]));
                 }
             };
-            berths.push(BerthDef {
-                class: *class,
-                count: b.count,
-                handling,
-            });
+            berths.push(BerthDef { class: *class, count: b.count, handling });
         }
         ports.push(PortDef {
             id: id.clone(),
@@ -228,16 +214,10 @@ pub(super) fn compile_nodes(spec: &ScenarioSpec) -> Result<(Vec<NodeDef>, Vec<Po
             yard_capacity: kg_from_tonnes(p.yard_capacity_tonnes),
             berths,
         });
-        nodes.push(NodeDef {
-            id: id.clone(),
-            port: Some(ports.len() - 1),
-        });
+        nodes.push(NodeDef { id: id.clone(), port: Some(ports.len() - 1) });
     }
     for id in spec.nodes.keys() {
-        nodes.push(NodeDef {
-            id: id.clone(),
-            port: None,
-        });
+        nodes.push(NodeDef { id: id.clone(), port: None });
     }
     Ok((nodes, ports))
 }

@@ -71,11 +71,7 @@ pub(super) fn compile(
     let mut services = Vec::new();
     for (index, (id, sv)) in spec.ship_services.iter().enumerate() {
         let entity = || format!("ship_services.{id}.route");
-        let route: Vec<usize> = sv
-            .route
-            .iter()
-            .map(|p| port_of(ports, p, &entity))
-            .collect::<Result<_, _>>()?;
+        let route: Vec<usize> = sv.route.iter().map(|p| port_of(ports, p, &entity)).collect::<Result<_, _>>()?;
         let n = sv.route.len();
         let sailing = (0..n)
             .map(|i| sea_between(&sv.route[i], &sv.route[(i + 1) % n], &entity))
@@ -86,8 +82,7 @@ pub(super) fn compile(
                 (1..n)
                     .filter_map(|k| {
                         let to = ports[route[(pos + k) % n]].node;
-                        legs.iter()
-                            .position(|l| l.from == from && l.to == to && l.carrier == Carrier::Ship(index))
+                        legs.iter().position(|l| l.from == from && l.to == to && l.carrier == Carrier::Ship(index))
                     })
                     .collect()
             })
@@ -191,11 +186,7 @@ impl Ships {
             services: net.ship_services.iter().map(|_| ServiceState::default()).collect(),
             waiting_cargo: net.ports.iter().map(|_| Vec::new()).collect(),
             weather_held: net.ports.iter().map(|_| Vec::new()).collect(),
-            sea_rng: net
-                .sea_links
-                .iter()
-                .map(|l| streams.stream(&format!("sea/{}/sailing", l.id)))
-                .collect(),
+            sea_rng: net.sea_links.iter().map(|l| streams.stream(&format!("sea/{}/sailing", l.id))).collect(),
         }
     }
 
@@ -231,9 +222,7 @@ impl Ships {
     #[inline]
     fn set_idle(&mut self, ship: usize, idle: bool, now: SimTime) {
         if let Some(svc) = self.vessels[ship].service {
-            self.services[svc as usize]
-                .idle
-                .add(now.as_millis(), if idle { 1.0 } else { -1.0 });
+            self.services[svc as usize].idle.add(now.as_millis(), if idle { 1.0 } else { -1.0 });
         }
     }
 
@@ -396,10 +385,7 @@ pub(super) fn on_timeout(w: &mut Corridor<'_>, ship: u32, token: u32, s: &mut Sc
 pub(super) fn cargo_ready(w: &mut Corridor<'_>, svc: usize, p: usize, s: &mut Scheduler<Event>) {
     let vessels = &w.ships.vessels;
     let waiting = &mut w.ships.waiting_cargo[p];
-    if let Some(i) = waiting
-        .iter()
-        .position(|&sh| vessels[sh as usize].service == Some(svc as u32))
-    {
+    if let Some(i) = waiting.iter().position(|&sh| vessels[sh as usize].service == Some(svc as u32)) {
         let ship = waiting.remove(i);
         w.ships.set_idle(ship as usize, false, s.now());
         w.ships.vessels[ship as usize].phase = Phase::Loading;
@@ -459,8 +445,7 @@ fn depart(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>) {
             let def = &net.ship_services[svc];
             let st = &mut w.ships.services[svc];
             st.trips += 1;
-            st.load_factor
-                .push(w.ships.vessels[si].load as f64 / def.capacity as f64);
+            st.load_factor.push(w.ships.vessels[si].load as f64 / def.capacity as f64);
             let pos = w.ships.vessels[si].route_pos;
             let link = def.sailing[pos];
             let sail = SimTime::from_hours_clamped(net.sea_links[link].sailing.sample(&mut w.ships.sea_rng[link]));

@@ -61,14 +61,7 @@ pub(super) fn finish(w: &Corridor<'_>) -> Option<Trace> {
         .flows
         .iter()
         .zip(&w.flows.state)
-        .map(|(def, st)| {
-            (
-                def.id.clone(),
-                (1..100)
-                    .map(|p| st.transit_quantiles.quantile(p as f64 / 100.0))
-                    .collect(),
-            )
-        })
+        .map(|(def, st)| (def.id.clone(), (1..100).map(|p| st.transit_quantiles.quantile(p as f64 / 100.0)).collect()))
         .collect();
     Some(trace)
 }

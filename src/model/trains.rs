@@ -86,9 +86,7 @@ pub(super) fn compile(
             })?;
         services.push(TrainServiceDef {
             id: id.clone(),
-            leg: legs
-                .iter()
-                .position(|l| l.carrier == super::network::Carrier::Train(index)),
+            leg: legs.iter().position(|l| l.carrier == super::network::Carrier::Train(index)),
             from: node_of(nodes, &t.route[0], &entity)?,
             to: node_of(nodes, &t.route[1], &entity)?,
             link,
@@ -152,11 +150,7 @@ impl Trains {
             .map(|(s, t)| {
                 let idle = (0..t.trainsets)
                     .map(|_| {
-                        trains.push(Train {
-                            service: s as u32,
-                            cargo: Vec::new(),
-                            load: 0,
-                        });
+                        trains.push(Train { service: s as u32, cargo: Vec::new(), load: 0 });
                         (trains.len() - 1) as u32
                     })
                     .collect();
@@ -174,11 +168,7 @@ impl Trains {
             services,
             line_free_at: vec![[SimTime::ZERO; 2]; net.rail_links.len()],
             line_trains: vec![[0; 2]; net.rail_links.len()],
-            rail_rng: net
-                .rail_links
-                .iter()
-                .map(|l| streams.stream(&format!("rail/{}/transit", l.id)))
-                .collect(),
+            rail_rng: net.rail_links.iter().map(|l| streams.stream(&format!("rail/{}/transit", l.id))).collect(),
         }
     }
 
@@ -304,8 +294,7 @@ pub(super) fn on_loaded(w: &mut Corridor<'_>, train: u32, s: &mut Scheduler<Even
     let depart = w.trains.take_path(net, def.link, def.direction, now);
     let st = &mut w.trains.services[t];
     st.trips += 1;
-    st.load_factor
-        .push(w.trains.trains[train as usize].load as f64 / def.capacity as f64);
+    st.load_factor.push(w.trains.trains[train as usize].load as f64 / def.capacity as f64);
     let link = &net.rail_links[def.link];
     let transit = SimTime::from_hours_clamped(link.transit.sample(&mut w.trains.rail_rng[def.link]));
     let _ = s.schedule_at(depart + transit + def.unloading, Event::TrainArrived(train));

@@ -36,11 +36,7 @@ pub(super) fn compile(spec: &ScenarioSpec, ports: &[PortDef]) -> Result<Vec<Weat
         let (monthly, peak_factor) = monthly(w.monthly_weights.as_ref());
         weather.push(WeatherDef {
             id: id.clone(),
-            ports: w
-                .ports
-                .iter()
-                .map(|p| port_of(ports, p, &entity))
-                .collect::<Result<_, _>>()?,
+            ports: w.ports.iter().map(|p| port_of(ports, p, &entity)).collect::<Result<_, _>>()?,
             rate_per_hour: w.storms_per_year / 8_760.0,
             monthly,
             peak_factor,
@@ -77,16 +73,8 @@ impl Weather {
     pub(crate) fn new(net: &Network, streams: &Streams) -> Weather {
         Weather {
             ports: net.ports.iter().map(|_| Closure::default()).collect(),
-            onset_rng: net
-                .weather
-                .iter()
-                .map(|w| streams.stream(&format!("weather/{}/onsets", w.id)))
-                .collect(),
-            duration_rng: net
-                .weather
-                .iter()
-                .map(|w| streams.stream(&format!("weather/{}/durations", w.id)))
-                .collect(),
+            onset_rng: net.weather.iter().map(|w| streams.stream(&format!("weather/{}/onsets", w.id))).collect(),
+            duration_rng: net.weather.iter().map(|w| streams.stream(&format!("weather/{}/durations", w.id))).collect(),
             window_start: net.warmup,
         }
     }

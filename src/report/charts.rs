@@ -82,11 +82,7 @@ pub fn grouped_bars(
             .x_labels(keys.len().max(1) * 2 + 1)
             .x_label_formatter(&|x| {
                 let i = x.floor() as usize;
-                if (x - x.floor() - 0.5).abs() < 1e-6 && i < labels.len() {
-                    labels[i].clone()
-                } else {
-                    String::new()
-                }
+                if (x - x.floor() - 0.5).abs() < 1e-6 && i < labels.len() { labels[i].clone() } else { String::new() }
             })
             .y_desc(y_label)
             .draw()
@@ -102,14 +98,7 @@ pub fn grouped_bars(
                     let x0 = ki as f64 + 0.1 + vi as f64 * bar;
                     bars.push(Rectangle::new([(x0, 0.0), (x0 + bar * 0.9, s.mean)], c.filled()));
                     let xm = x0 + bar * 0.45;
-                    whiskers.push(ErrorBar::new_vertical(
-                        xm,
-                        s.ci95[0],
-                        s.mean,
-                        s.ci95[1],
-                        BLACK.stroke_width(1),
-                        6,
-                    ));
+                    whiskers.push(ErrorBar::new_vertical(xm, s.ci95[0], s.mean, s.ci95[1], BLACK.stroke_width(1), 6));
                 }
             }
             chart
@@ -134,14 +123,8 @@ pub fn grouped_bars(
 pub fn sweep_chart(points: &[(f64, f64, f64, f64)], parameter: &str, kpi: &str) -> Result<String, ChartError> {
     render((900, 520), |root| {
         let xs = points.iter().map(|p| p.0);
-        let (x0, x1) = xs
-            .clone()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
-        let (x0, x1) = if x0.is_finite() && x1 > x0 {
-            (x0, x1)
-        } else {
-            (x0.min(0.0), x0.max(0.0) + 1.0)
-        };
+        let (x0, x1) = xs.clone().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
+        let (x0, x1) = if x0.is_finite() && x1 > x0 { (x0, x1) } else { (x0.min(0.0), x0.max(0.0) + 1.0) };
         let y_max = points.iter().map(|p| p.3).fold(0.0, f64::max) * 1.15 + 1e-9;
         let y_min = points.iter().map(|p| p.2).fold(f64::INFINITY, f64::min).min(0.0);
         let mut chart = ChartBuilder::on(root)
@@ -151,12 +134,7 @@ pub fn sweep_chart(points: &[(f64, f64, f64, f64)], parameter: &str, kpi: &str) 
             .y_label_area_size(80)
             .build_cartesian_2d(x0..x1, y_min..y_max)
             .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc(parameter)
-            .y_desc(kpi)
-            .draw()
-            .map_err(err)?;
+        chart.configure_mesh().x_desc(parameter).y_desc(kpi).draw().map_err(err)?;
         let c = color(0);
         let mut band: Vec<(f64, f64)> = points.iter().map(|p| (p.0, p.3)).collect();
         band.extend(points.iter().rev().map(|p| (p.0, p.2)));
@@ -170,15 +148,8 @@ pub fn sweep_chart(points: &[(f64, f64, f64, f64)], parameter: &str, kpi: &str) 
             .map_err(err)?
             .label("mean")
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], c.stroke_width(2)));
-        chart
-            .draw_series(points.iter().map(|p| Circle::new((p.0, p.1), 4, c.filled())))
-            .map_err(err)?;
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(err)?;
+        chart.draw_series(points.iter().map(|p| Circle::new((p.0, p.1), 4, c.filled()))).map_err(err)?;
+        chart.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(err)?;
         Ok(())
     })
 }
@@ -199,14 +170,9 @@ fn line_chart(series: &[(String, Vec<(f64, f64)>)], layout: LineLayout<'_>) -> R
         let points = || series.iter().flat_map(|(_, p)| p.iter());
         let x_min = points().map(|p| p.0).fold(f64::INFINITY, f64::min);
         let x_max = points().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
-        let (x_min, x_max) = if x_min.is_finite() && x_max > x_min {
-            (x_min, x_max)
-        } else {
-            (0.0, 1.0)
-        };
-        let (y_min, y_max) = layout
-            .y_range
-            .unwrap_or_else(|| (0.0, points().map(|p| p.1).fold(0.0, f64::max) * 1.1 + 1e-9));
+        let (x_min, x_max) = if x_min.is_finite() && x_max > x_min { (x_min, x_max) } else { (0.0, 1.0) };
+        let (y_min, y_max) =
+            layout.y_range.unwrap_or_else(|| (0.0, points().map(|p| p.1).fold(0.0, f64::max) * 1.1 + 1e-9));
         let mut chart = ChartBuilder::on(root)
             .caption(layout.title, ("sans-serif", 20))
             .margin(12)
@@ -214,12 +180,7 @@ fn line_chart(series: &[(String, Vec<(f64, f64)>)], layout: LineLayout<'_>) -> R
             .y_label_area_size(80)
             .build_cartesian_2d(x_min..x_max, y_min..y_max)
             .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc(layout.x_label)
-            .y_desc(layout.y_label)
-            .draw()
-            .map_err(err)?;
+        chart.configure_mesh().x_desc(layout.x_label).y_desc(layout.y_label).draw().map_err(err)?;
         for (i, (name, points)) in series.iter().enumerate() {
             let c = color(i);
             chart
@@ -244,12 +205,7 @@ pub fn yard_stock(trace: &Trace, variant: &str) -> Result<String, ChartError> {
     let series: Vec<(String, Vec<(f64, f64)>)> = trace
         .yard_tonnes
         .iter()
-        .map(|(port, levels)| {
-            (
-                port.clone(),
-                trace.days.iter().copied().zip(levels.iter().copied()).collect(),
-            )
-        })
+        .map(|(port, levels)| (port.clone(), trace.days.iter().copied().zip(levels.iter().copied()).collect()))
         .collect();
     let title = format!("Yard stock over time — {variant}, replication 0");
     let layout = LineLayout {
@@ -268,12 +224,7 @@ pub fn transit_distribution(trace: &Trace, variant: &str) -> Result<String, Char
     let series: Vec<(String, Vec<(f64, f64)>)> = trace
         .transit_percentiles
         .iter()
-        .map(|(flow, hours)| {
-            (
-                flow.clone(),
-                hours.iter().enumerate().map(|(p, h)| (*h, (p + 1) as f64)).collect(),
-            )
-        })
+        .map(|(flow, hours)| (flow.clone(), hours.iter().enumerate().map(|(p, h)| (*h, (p + 1) as f64)).collect()))
         .collect();
     let title = format!("End-to-end transit times — {variant}, replication 0");
     let layout = LineLayout {
@@ -296,40 +247,20 @@ pub fn run_charts(result: &ExperimentResult) -> Result<Vec<(String, String)>, Ch
         .keys
         .iter()
         .filter(|k| k.ends_with(".ship_wait_hours.mean"))
-        .map(|k| {
-            (
-                k.clone(),
-                k.trim_start_matches("port.")
-                    .trim_end_matches(".ship_wait_hours.mean")
-                    .to_string(),
-            )
-        })
+        .map(|k| (k.clone(), k.trim_start_matches("port.").trim_end_matches(".ship_wait_hours.mean").to_string()))
         .collect();
     let occupancy: Vec<(String, String)> = first
         .keys
         .iter()
         .filter(|k| k.contains(".berth_occupancy."))
-        .map(|k| {
-            (
-                k.clone(),
-                k.trim_start_matches("port.").replace(".berth_occupancy.", " "),
-            )
-        })
+        .map(|k| (k.clone(), k.trim_start_matches("port.").replace(".berth_occupancy.", " ")))
         .collect();
-    let waits = grouped_bars(
-        result,
-        &waits,
-        "Ship wait for a berth, by port (mean, 95 % CI)",
-        "hours",
-    )?;
+    let waits = grouped_bars(result, &waits, "Ship wait for a berth, by port (mean, 95 % CI)", "hours")?;
     let occupancy = grouped_bars(
         result,
         &occupancy,
         "Berth occupancy, by port and berth class (mean, 95 % CI)",
         "busy berths / berths",
     )?;
-    Ok(vec![
-        ("ship_wait.svg".into(), waits),
-        ("berth_occupancy.svg".into(), occupancy),
-    ])
+    Ok(vec![("ship_wait.svg".into(), waits), ("berth_occupancy.svg".into(), occupancy)])
 }

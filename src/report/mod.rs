@@ -83,9 +83,7 @@ pub fn to_json(result: &ExperimentResult, comparisons: &[(String, String)]) -> V
 /// `summary.csv`: one row per variant and KPI.
 pub fn summary_csv(result: &ExperimentResult) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "variant", "kpi", "mean", "sd", "ci95_lo", "ci95_hi", "min", "p05", "p50", "p95", "max", "n",
-    ])?;
+    w.write_record(["variant", "kpi", "mean", "sd", "ci95_lo", "ci95_hi", "min", "p05", "p50", "p95", "max", "n"])?;
     for v in &result.variants {
         for (key, s) in summaries(result, v) {
             let nums = [s.mean, s.sd, s.ci95[0], s.ci95[1], s.min, s.p05, s.p50, s.p95, s.max];
@@ -160,11 +158,8 @@ fn fmt_num(x: f64) -> String {
 pub fn table(result: &ExperimentResult) -> String {
     let mut out = String::new();
     let names: Vec<&str> = result.variants.iter().map(|v| v.name.as_str()).collect();
-    let keys: Vec<String> = result
-        .variants
-        .first()
-        .map(|v| v.keys.iter().filter(|k| headline(k)).cloned().collect())
-        .unwrap_or_default();
+    let keys: Vec<String> =
+        result.variants.first().map(|v| v.keys.iter().filter(|k| headline(k)).cloned().collect()).unwrap_or_default();
     let width = keys.iter().map(String::len).max().unwrap_or(10).max(10);
     let col = 24;
     out += &format!("{:width$}", "KPI (mean [95% CI])");
@@ -174,11 +169,8 @@ pub fn table(result: &ExperimentResult) -> String {
     out += "\n";
     out += &"-".repeat(width + names.len() * (col + 3));
     out += "\n";
-    let all: Vec<std::collections::HashMap<String, Summary>> = result
-        .variants
-        .iter()
-        .map(|v| summaries(result, v).into_iter().collect())
-        .collect();
+    let all: Vec<std::collections::HashMap<String, Summary>> =
+        result.variants.iter().map(|v| summaries(result, v).into_iter().collect()).collect();
     for key in &keys {
         out += &format!("{key:width$}");
         for per_variant in &all {
@@ -213,12 +205,7 @@ pub fn table(result: &ExperimentResult) -> String {
     for v in &result.variants {
         let (b, share) = v.bottleneck();
         let (w, wait_share) = v.longest_wait();
-        out += &format!(
-            "  {:<22} {b} ({:.0} %); {w} ({:.0} %)\n",
-            v.name,
-            share * 100.0,
-            wait_share * 100.0
-        );
+        out += &format!("  {:<22} {b} ({:.0} %); {w} ({:.0} %)\n", v.name, share * 100.0, wait_share * 100.0);
         let sat = v.saturated();
         if let Some((_, s)) = sat.first() {
             out += &format!(
@@ -353,16 +340,8 @@ pub fn write_run(
     if let Some(first) = result.variants.first() {
         let network = Network::compile(&scenario.variant(&first.name)?)?;
         let (_, trace) = run_traced(&network, result.seed, 0, crate::engine::SimTime::from_whole_hours(24));
-        put(
-            out,
-            "yard_stock.svg",
-            charts::yard_stock(&trace, &first.name)?.as_bytes(),
-        )?;
-        put(
-            out,
-            "transit_times.svg",
-            charts::transit_distribution(&trace, &first.name)?.as_bytes(),
-        )?;
+        put(out, "yard_stock.svg", charts::yard_stock(&trace, &first.name)?.as_bytes())?;
+        put(out, "transit_times.svg", charts::transit_distribution(&trace, &first.name)?.as_bytes())?;
     }
     Ok(names)
 }
@@ -375,13 +354,7 @@ pub fn sweep_csv(sweep: &SweepResult) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["point".to_string()];
     header.extend(sweep.parameters.iter().cloned());
-    header.extend([
-        "kpi".into(),
-        "mean".into(),
-        "ci95_lo".into(),
-        "ci95_hi".into(),
-        "n".into(),
-    ]);
+    header.extend(["kpi".into(), "mean".into(), "ci95_lo".into(), "ci95_hi".into(), "n".into()]);
     w.write_record(&header)?;
     for ((v, values), (_, point)) in sweep.result.variants.iter().zip(&sweep.values).zip(sweep.curve()) {
         let mut row = vec![v.name.clone()];
@@ -403,26 +376,16 @@ pub fn sweep_csv(sweep: &SweepResult) -> Result<Vec<u8>, csv::Error> {
 /// A file cannot be formed or written.
 pub fn write_sweep(out: &mut OutputDir, sweep: &SweepResult) -> Result<Vec<String>, ReportError> {
     let result = &sweep.result;
-    let mut names = vec![
-        "summary.json".to_string(),
-        "summary.csv".into(),
-        "replications.csv".into(),
-        "sweep.csv".into(),
-    ];
+    let mut names =
+        vec!["summary.json".to_string(), "summary.csv".into(), "replications.csv".into(), "sweep.csv".into()];
     out.write("summary.json", json_text(result, &[])?.as_bytes())?;
     out.write("summary.csv", &summary_csv(result)?)?;
     out.write("replications.csv", &replications_csv(result)?)?;
     out.write("sweep.csv", &sweep_csv(sweep)?)?;
     if sweep.parameters.len() == 1 {
-        let points: Vec<(f64, f64, f64, f64)> = sweep
-            .curve()
-            .into_iter()
-            .filter_map(|(_, p)| p.map(|p| (p.x, p.mean, p.lo, p.hi)))
-            .collect();
-        out.write(
-            "sweep.svg",
-            charts::sweep_chart(&points, &sweep.parameters[0], &sweep.kpi)?.as_bytes(),
-        )?;
+        let points: Vec<(f64, f64, f64, f64)> =
+            sweep.curve().into_iter().filter_map(|(_, p)| p.map(|p| (p.x, p.mean, p.lo, p.hi))).collect();
+        out.write("sweep.svg", charts::sweep_chart(&points, &sweep.parameters[0], &sweep.kpi)?.as_bytes())?;
         names.push("sweep.svg".into());
     }
     Ok(names)

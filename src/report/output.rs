@@ -43,10 +43,7 @@ pub enum OutputError {
 }
 
 fn io(path: &Path, source: std::io::Error) -> OutputError {
-    OutputError::Io {
-        path: path.display().to_string(),
-        source,
-    }
+    OutputError::Io { path: path.display().to_string(), source }
 }
 
 /// The manifest of an output folder.
@@ -72,19 +69,13 @@ pub struct OutputDir {
 }
 
 fn staging_prefix(target: &Path) -> String {
-    let name = target
-        .file_name()
-        .map_or("out".into(), |n| n.to_string_lossy().to_string());
+    let name = target.file_name().map_or("out".into(), |n| n.to_string_lossy().to_string());
     format!(".{name}.corridor-staging-")
 }
 
 /// Whether process `pid` is running (Linux; elsewhere assume it is).
 fn alive(pid: u32) -> bool {
-    if cfg!(target_os = "linux") {
-        Path::new(&format!("/proc/{pid}")).exists()
-    } else {
-        true
-    }
+    if cfg!(target_os = "linux") { Path::new(&format!("/proc/{pid}")).exists() } else { true }
 }
 
 impl OutputDir {
@@ -114,17 +105,10 @@ impl OutputDir {
                 }
             }
         }
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
         let staging = parent.join(format!("{prefix}{}-{nanos}", std::process::id()));
         std::fs::create_dir(&staging).map_err(|e| io(&staging, e))?;
-        Ok(OutputDir {
-            target: target.to_path_buf(),
-            staging,
-            files: Vec::new(),
-            committed: false,
-        })
+        Ok(OutputDir { target: target.to_path_buf(), staging, files: Vec::new(), committed: false })
     }
 
     /// Whether `target` may be written as an output folder (before any work is done).
@@ -171,8 +155,7 @@ impl OutputDir {
         let mut f = std::fs::File::create(&path).map_err(|e| io(&path, e))?;
         f.write_all(bytes).map_err(|e| io(&path, e))?;
         f.sync_all().map_err(|e| io(&path, e))?;
-        self.files
-            .push((name.to_string(), blake3::hash(bytes).to_hex().to_string()));
+        self.files.push((name.to_string(), blake3::hash(bytes).to_hex().to_string()));
         Ok(())
     }
 
@@ -183,11 +166,7 @@ impl OutputDir {
     /// # Errors
     /// A file-system operation failed; the target is then left as it was.
     pub fn commit(mut self, run: &str) -> Result<(), OutputError> {
-        let manifest = Manifest {
-            format: "corridor-output-1".into(),
-            run: run.to_string(),
-            files: self.files.clone(),
-        };
+        let manifest = Manifest { format: "corridor-output-1".into(), run: run.to_string(), files: self.files.clone() };
         let text = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
         self.write(MANIFEST, &text)?;
         if let Ok(dir) = std::fs::File::open(&self.staging) {
@@ -263,10 +242,7 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     let target = match std::fs::metadata(path) {
         Ok(meta) if !meta.is_file() => {
             // A device, FIFO or socket: write through, never replace.
-            let mut f = std::fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .map_err(|e| io(path, e))?;
+            let mut f = std::fs::OpenOptions::new().write(true).open(path).map_err(|e| io(path, e))?;
             return f.write_all(bytes).and_then(|()| f.flush()).map_err(|e| io(path, e));
         }
         // A regular file: replace the file itself, not a symbolic link to it.
@@ -277,9 +253,7 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = target
-        .file_name()
-        .map_or("out".into(), |n| n.to_string_lossy().to_string());
+    let name = target.file_name().map_or("out".into(), |n| n.to_string_lossy().to_string());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
@@ -350,12 +324,7 @@ mod tests {
     fn special_files_are_written_through_and_folders_refused() {
         let d = scratch("special");
         write_file(Path::new("/dev/null"), b"nothing").unwrap();
-        assert!(
-            std::fs::metadata("/dev/null")
-                .unwrap()
-                .file_type()
-                .is_char_device_like()
-        );
+        assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device_like());
         let e = write_file(&d, b"x").unwrap_err().to_string();
         assert!(e.contains("is a folder"), "{e}");
         assert_eq!(std::fs::read_dir(&d).unwrap().count(), 0, "a temporary file survived");
@@ -366,12 +335,7 @@ mod tests {
         #[cfg(unix)]
         {
             write_file(&d.join("link.json"), b"new").unwrap();
-            assert!(
-                std::fs::symlink_metadata(d.join("link.json"))
-                    .unwrap()
-                    .file_type()
-                    .is_symlink()
-            );
+            assert!(std::fs::symlink_metadata(d.join("link.json")).unwrap().file_type().is_symlink());
             assert_eq!(std::fs::read(d.join("real.json")).unwrap(), b"new");
         }
         std::fs::remove_dir_all(d).ok();

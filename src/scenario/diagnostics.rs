@@ -78,9 +78,7 @@ impl ScenarioError {
 
     /// An error with one diagnostic.
     pub fn single(diagnostic: Diagnostic) -> Self {
-        ScenarioError {
-            diagnostics: vec![diagnostic],
-        }
+        ScenarioError { diagnostics: vec![diagnostic] }
     }
 
     /// An error about a whole file (unreadable, not UTF-8, ...).
@@ -136,17 +134,10 @@ impl Source {
     pub fn snippet(&self, span: &Range<usize>) -> String {
         let (line, column) = self.line_col(span.start);
         let text = self.text.lines().nth(line - 1).unwrap_or("");
-        let width = self
-            .text
-            .get(span.clone())
-            .map_or(1, |s| s.lines().next().unwrap_or("").chars().count().max(1));
+        let width = self.text.get(span.clone()).map_or(1, |s| s.lines().next().unwrap_or("").chars().count().max(1));
         let width = width.min(text.chars().count().saturating_sub(column - 1).max(1));
         let gutter = " ".repeat(line.to_string().len());
-        format!(
-            "{gutter} |\n{line} | {text}\n{gutter} | {}{}",
-            " ".repeat(column - 1),
-            "^".repeat(width)
-        )
+        format!("{gutter} |\n{line} | {text}\n{gutter} | {}{}", " ".repeat(column - 1), "^".repeat(width))
     }
 
     /// A diagnostic located at `span`.
@@ -164,15 +155,7 @@ impl Source {
             }
             None => (0, 0, None),
         };
-        Diagnostic {
-            file: self.file.clone(),
-            line,
-            column,
-            path: path.to_string(),
-            message,
-            valid,
-            snippet,
-        }
+        Diagnostic { file: self.file.clone(), line, column, path: path.to_string(), message, valid, snippet }
     }
 
     /// A diagnostic located at the field `path` (or its nearest existing parent).
@@ -213,11 +196,8 @@ fn walk(root: &DeTable<'_>, segments: &[Segment], key: bool) -> Option<Range<usi
         let next = match (segment, table, array) {
             (Segment::Key(name), Some(t), _) => t.iter().find(|(k, _)| k.get_ref().as_ref() == name).map(|(k, v)| {
                 // Point at the key for tables (their span can be the whole section).
-                let at = if matches!(v.get_ref(), DeValue::Table(_)) || (key && i == last) {
-                    k.span()
-                } else {
-                    v.span()
-                };
+                let at =
+                    if matches!(v.get_ref(), DeValue::Table(_)) || (key && i == last) { k.span() } else { v.span() };
                 (v, at)
             }),
             (Segment::Index(i), _, Some(a)) => a.get(*i).map(|v| (v, v.span())),
@@ -257,20 +237,10 @@ mod tests {
 
     #[test]
     fn locates_nested_fields_and_array_items() {
-        let src = Source {
-            file: "f.toml".into(),
-            text: DOC.into(),
-        };
-        let d = src.at_path(
-            "ports.baku.berths.dry.count",
-            "negative".into(),
-            Some("a whole number >= 0".into()),
-        );
+        let src = Source { file: "f.toml".into(), text: DOC.into() };
+        let d = src.at_path("ports.baku.berths.dry.count", "negative".into(), Some("a whole number >= 0".into()));
         assert_eq!((d.line, d.column), (5, 9));
-        assert!(
-            d.to_string()
-                .starts_with("f.toml:5:9: field `ports.baku.berths.dry.count`: negative (valid: a whole")
-        );
+        assert!(d.to_string().starts_with("f.toml:5:9: field `ports.baku.berths.dry.count`: negative (valid: a whole"));
         assert!(d.snippet.unwrap().contains("5 | count = -3\n  |         ^^"));
         let d = src.at_path("ports.baku.berths.dry.route[1]", "unknown".into(), None);
         assert_eq!((d.line, d.column), (6, 15));
@@ -278,10 +248,7 @@ mod tests {
 
     #[test]
     fn missing_fields_point_at_the_nearest_parent() {
-        let src = Source {
-            file: "f.toml".into(),
-            text: DOC.into(),
-        };
+        let src = Source { file: "f.toml".into(), text: DOC.into() };
         let d = src.at_path("ports.baku.yard_capacity_tonnes", "missing".into(), None);
         assert_eq!(d.line, 4);
     }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 /// A distribution of a non-negative quantity (hours, tonnes), as written in a scenario.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum DistSpec {
     /// Always `value`.
     Constant {
@@ -163,18 +164,9 @@ impl DistSpec {
             DistSpec::Gamma { .. } => ("shape", "shape >= 0.01".to_string()),
             DistSpec::Weibull { .. } => ("shape", "shape >= 0.234".to_string()),
             DistSpec::Lognormal { .. } => ("sd", "sd <= 10 × mean".to_string()),
-            _ => (
-                "",
-                format!("parameters giving sd <= {MAX_COEFFICIENT_OF_VARIATION} × mean"),
-            ),
+            _ => ("", format!("parameters giving sd <= {MAX_COEFFICIENT_OF_VARIATION} × mean")),
         };
-        let fail = |message: String| {
-            Err(DistError {
-                field,
-                message,
-                valid: valid.clone(),
-            })
-        };
+        let fail = |message: String| Err(DistError { field, message, valid: valid.clone() });
         if !mean.is_finite() {
             return fail(format!("this {kind} distribution has an infinite mean"));
         }
@@ -195,11 +187,7 @@ impl DistSpec {
 
     fn check_parameters(&self) -> Result<(), DistError> {
         let bad = |field: &'static str, value: f64, valid: &str| {
-            Err(DistError {
-                field,
-                message: format!("{} is out of range", show(value)),
-                valid: valid.to_string(),
-            })
+            Err(DistError { field, message: format!("{} is out of range", show(value)), valid: valid.to_string() })
         };
         let nonneg = "a finite number >= 0 (at most 1e12)";
         let pos = "a finite number > 0 (at most 1e12)";
@@ -227,16 +215,9 @@ impl DistSpec {
             DistSpec::Erlang { mean, .. } if !finite_positive(mean) => bad("mean", mean, pos),
             DistSpec::Weibull { shape, .. } if !finite_positive(shape) => bad("shape", shape, pos),
             DistSpec::Weibull { scale, .. } if !finite_positive(scale) => bad("scale", scale, pos),
-            DistSpec::Empirical {
-                ref values,
-                ref weights,
-            } => {
+            DistSpec::Empirical { ref values, ref weights } => {
                 let fail = |field: &'static str, message: String, valid: &str| {
-                    Err(DistError {
-                        field,
-                        message,
-                        valid: valid.to_string(),
-                    })
+                    Err(DistError { field, message, valid: valid.to_string() })
                 };
                 if values.is_empty() || values.len() > 100_000 {
                     return fail(
@@ -280,10 +261,7 @@ impl DistSpec {
             DistSpec::Normal { mean, sd } => truncated_normal_moments(mean, sd).0,
             DistSpec::Gamma { shape, scale } => shape * scale,
             DistSpec::Weibull { shape, scale } => scale * statrs::function::gamma::gamma(1.0 + 1.0 / shape),
-            DistSpec::Empirical {
-                ref values,
-                ref weights,
-            } => match weights {
+            DistSpec::Empirical { ref values, ref weights } => match weights {
                 None => values.iter().sum::<f64>() / values.len() as f64,
                 Some(w) => values.iter().zip(w).map(|(v, w)| v * w).sum::<f64>() / w.iter().sum::<f64>(),
             },
@@ -296,11 +274,7 @@ impl DistSpec {
             DistSpec::Constant { .. } => 0.0,
             DistSpec::Exponential { mean } => mean * mean,
             DistSpec::Uniform { min, max } => (max - min).powi(2) / 12.0,
-            DistSpec::Triangular {
-                min: a,
-                mode: c,
-                max: b,
-            } => (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0,
+            DistSpec::Triangular { min: a, mode: c, max: b } => (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0,
             DistSpec::Normal { mean, sd } => truncated_normal_moments(mean, sd).1,
             DistSpec::Lognormal { sd, .. } => sd * sd,
             DistSpec::Gamma { shape, scale } => shape * scale * scale,
@@ -317,12 +291,7 @@ impl DistSpec {
                     _ => vec![1.0; values.len()],
                 };
                 let total: f64 = weights.iter().sum();
-                values
-                    .iter()
-                    .zip(&weights)
-                    .map(|(v, w)| w * (v - mean).powi(2))
-                    .sum::<f64>()
-                    / total
+                values.iter().zip(&weights).map(|(v, w)| w * (v - mean).powi(2)).sum::<f64>() / total
             }
         }
     }
@@ -343,36 +312,18 @@ impl DistSpec {
         match self.clone() {
             DistSpec::Constant { value } => DistSpec::Constant { value: value * f },
             DistSpec::Exponential { mean } => DistSpec::Exponential { mean: mean * f },
-            DistSpec::Uniform { min, max } => DistSpec::Uniform {
-                min: min * f,
-                max: max * f,
-            },
-            DistSpec::Triangular { min, mode, max } => DistSpec::Triangular {
-                min: min * f,
-                mode: mode * f,
-                max: max * f,
-            },
-            DistSpec::Normal { mean, sd } => DistSpec::Normal {
-                mean: mean * f,
-                sd: sd * f,
-            },
-            DistSpec::Lognormal { mean, sd } => DistSpec::Lognormal {
-                mean: mean * f,
-                sd: sd * f,
-            },
-            DistSpec::Gamma { shape, scale } => DistSpec::Gamma {
-                shape,
-                scale: scale * f,
-            },
+            DistSpec::Uniform { min, max } => DistSpec::Uniform { min: min * f, max: max * f },
+            DistSpec::Triangular { min, mode, max } => {
+                DistSpec::Triangular { min: min * f, mode: mode * f, max: max * f }
+            }
+            DistSpec::Normal { mean, sd } => DistSpec::Normal { mean: mean * f, sd: sd * f },
+            DistSpec::Lognormal { mean, sd } => DistSpec::Lognormal { mean: mean * f, sd: sd * f },
+            DistSpec::Gamma { shape, scale } => DistSpec::Gamma { shape, scale: scale * f },
             DistSpec::Erlang { k, mean } => DistSpec::Erlang { k, mean: mean * f },
-            DistSpec::Weibull { shape, scale } => DistSpec::Weibull {
-                shape,
-                scale: scale * f,
-            },
-            DistSpec::Empirical { values, weights } => DistSpec::Empirical {
-                values: values.iter().map(|v| v * f).collect(),
-                weights,
-            },
+            DistSpec::Weibull { shape, scale } => DistSpec::Weibull { shape, scale: scale * f },
+            DistSpec::Empirical { values, weights } => {
+                DistSpec::Empirical { values: values.iter().map(|v| v * f).collect(), weights }
+            }
         }
     }
 
@@ -418,15 +369,9 @@ impl DistSpec {
             DistSpec::Weibull { shape, scale } => {
                 Sampler::Weibull(Weibull::new(scale, shape).map_err(|e| unusable(e.to_string()))?)
             }
-            DistSpec::Empirical {
-                ref values,
-                ref weights,
-            } => {
+            DistSpec::Empirical { ref values, ref weights } => {
                 let weights = weights.clone().unwrap_or_else(|| vec![1.0; values.len()]);
-                Sampler::Empirical(
-                    values.clone(),
-                    WeightedIndex::new(weights).map_err(|e| unusable(e.to_string()))?,
-                )
+                Sampler::Empirical(values.clone(), WeightedIndex::new(weights).map_err(|e| unusable(e.to_string()))?)
             }
         })
     }
@@ -523,26 +468,16 @@ mod tests {
             DistSpec::Constant { value: 3.0 },
             DistSpec::Exponential { mean: 2.0 },
             DistSpec::Uniform { min: 1.0, max: 5.0 },
-            DistSpec::Triangular {
-                min: 6.0,
-                mode: 8.0,
-                max: 12.0,
-            },
+            DistSpec::Triangular { min: 6.0, mode: 8.0, max: 12.0 },
             DistSpec::Normal { mean: 1.0, sd: 1.0 },
             DistSpec::Normal { mean: 0.0, sd: 2.0 },
             DistSpec::Lognormal { mean: 60.0, sd: 40.0 },
             DistSpec::Gamma { shape: 2.0, scale: 3.0 },
             DistSpec::Gamma { shape: 0.5, scale: 4.0 },
             DistSpec::Erlang { k: 3, mean: 20.0 },
-            DistSpec::Weibull {
-                shape: 1.5,
-                scale: 10.0,
-            },
+            DistSpec::Weibull { shape: 1.5, scale: 10.0 },
             DistSpec::Weibull { shape: 0.7, scale: 2.0 },
-            DistSpec::Empirical {
-                values: vec![1.0, 2.0, 10.0],
-                weights: Some(vec![1.0, 1.0, 2.0]),
-            },
+            DistSpec::Empirical { values: vec![1.0, 2.0, 10.0], weights: Some(vec![1.0, 1.0, 2.0]) },
         ];
         let n = 400_000;
         for spec in &specs {
@@ -552,11 +487,7 @@ mod tests {
             x.iter().for_each(|&v| s.push(v));
             let (m, v) = (spec.mean(), spec.variance());
             let se_mean = (v / n as f64).sqrt();
-            assert!(
-                (s.mean() - m).abs() <= 4.5 * se_mean + 1e-12,
-                "{spec:?}: analytic mean {m}, sampled {}",
-                s.mean()
-            );
+            assert!((s.mean() - m).abs() <= 4.5 * se_mean + 1e-12, "{spec:?}: analytic mean {m}, sampled {}", s.mean());
             let m4 = x.iter().map(|&xi| (xi - s.mean()).powi(4)).sum::<f64>() / n as f64;
             let se_var = ((m4 - v * v) / n as f64).max(0.0).sqrt();
             assert!(
@@ -579,17 +510,10 @@ mod tests {
     fn shapes_match_where_swapped_parameters_keep_the_mean() {
         // Triangular(0, 2, 10): P(X <= mode) = (mode - min)/(max - min) = 0.2; swapping
         // mode and max would give a different distribution with the same mean.
-        let tri = DistSpec::Triangular {
-            min: 0.0,
-            mode: 2.0,
-            max: 10.0,
-        };
+        let tri = DistSpec::Triangular { min: 0.0, mode: 2.0, max: 10.0 };
         assert!((cdf_at(&tri, 2.0) - 0.2).abs() < 0.005);
         // Weibull(shape 2, scale 10): P(X <= 10) = 1 - e^-1.
-        let wb = DistSpec::Weibull {
-            shape: 2.0,
-            scale: 10.0,
-        };
+        let wb = DistSpec::Weibull { shape: 2.0, scale: 10.0 };
         assert!((cdf_at(&wb, 10.0) - (1.0 - (-1.0f64).exp())).abs() < 0.005);
         assert!((cdf_at(&wb, 5.0) - (1.0 - (-0.25f64).exp())).abs() < 0.005);
         // Gamma(shape 3, scale 2) = Erlang-3: P(X <= 6) = 1 - e^-3 (1 + 3 + 4.5).
@@ -609,26 +533,13 @@ mod tests {
     #[test]
     fn invalid_parameters_are_named() {
         assert_eq!(DistSpec::Exponential { mean: -1.0 }.check().unwrap_err().field, "mean");
-        let swapped = DistSpec::Triangular {
-            min: 1.0,
-            mode: 5.0,
-            max: 3.0,
-        };
+        let swapped = DistSpec::Triangular { min: 1.0, mode: 5.0, max: 3.0 };
         assert_eq!(swapped.check().unwrap_err().field, "mode");
-        assert_eq!(
-            DistSpec::Uniform { min: 2.0, max: 1.0 }.check().unwrap_err().field,
-            "max"
-        );
-        let nan = DistSpec::Lognormal {
-            mean: f64::NAN,
-            sd: 1.0,
-        };
+        assert_eq!(DistSpec::Uniform { min: 2.0, max: 1.0 }.check().unwrap_err().field, "max");
+        let nan = DistSpec::Lognormal { mean: f64::NAN, sd: 1.0 };
         assert_eq!(nan.check().unwrap_err().field, "mean");
         assert_eq!(DistSpec::Erlang { k: 0, mean: 1.0 }.check().unwrap_err().field, "k");
-        let e = DistSpec::Empirical {
-            values: vec![1.0],
-            weights: Some(vec![]),
-        };
+        let e = DistSpec::Empirical { values: vec![1.0], weights: Some(vec![]) };
         assert_eq!(e.check().unwrap_err().field, "weights");
         assert!(DistSpec::Gamma { shape: 0.0, scale: 1.0 }.sampler().is_err());
     }
@@ -636,34 +547,10 @@ mod tests {
     #[test]
     fn infinite_or_degenerate_moments_are_rejected_with_a_reason() {
         let cases = [
-            (
-                DistSpec::Weibull {
-                    shape: 1e-6,
-                    scale: 30.0,
-                },
-                "infinite mean",
-            ),
-            (
-                DistSpec::Weibull {
-                    shape: 0.01,
-                    scale: 30.0,
-                },
-                "infinite",
-            ),
-            (
-                DistSpec::Weibull {
-                    shape: 0.2,
-                    scale: 30.0,
-                },
-                "sd/mean",
-            ),
-            (
-                DistSpec::Gamma {
-                    shape: 1e-12,
-                    scale: 1e6,
-                },
-                "sd/mean = 1000000",
-            ),
+            (DistSpec::Weibull { shape: 1e-6, scale: 30.0 }, "infinite mean"),
+            (DistSpec::Weibull { shape: 0.01, scale: 30.0 }, "infinite"),
+            (DistSpec::Weibull { shape: 0.2, scale: 30.0 }, "sd/mean"),
+            (DistSpec::Gamma { shape: 1e-12, scale: 1e6 }, "sd/mean = 1000000"),
             (DistSpec::Lognormal { mean: 1.0, sd: 1e6 }, "sd/mean"),
         ];
         for (spec, reason) in cases {
@@ -672,18 +559,8 @@ mod tests {
             assert!(spec.sampler().is_err());
         }
         // Just inside the limits.
-        DistSpec::Weibull {
-            shape: 0.24,
-            scale: 30.0,
-        }
-        .check()
-        .unwrap();
-        DistSpec::Gamma {
-            shape: 0.01,
-            scale: 1.0,
-        }
-        .check()
-        .unwrap();
+        DistSpec::Weibull { shape: 0.24, scale: 30.0 }.check().unwrap();
+        DistSpec::Gamma { shape: 0.01, scale: 1.0 }.check().unwrap();
     }
 
     #[test]

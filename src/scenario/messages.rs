@@ -59,9 +59,7 @@ pub(crate) fn field(path: &str, message: &str) -> (String, Option<String>) {
             ("", "scenario") => {
                 Some("a [scenario] table with at least `name = \"...\"` and `horizon_days = 365`".to_string())
             }
-            _ => Some(format!(
-                "add `{name} = ...` here (see docs/scenarios.md for its unit and range)"
-            )),
+            _ => Some(format!("add `{name} = ...` here (see docs/scenarios.md for its unit and range)")),
         };
         return (format!("missing field `{name}`"), hint);
     }
@@ -96,10 +94,7 @@ pub(crate) fn field(path: &str, message: &str) -> (String, Option<String>) {
         && (m.contains("expected string only") || m.contains("wanted string") || m.contains("invalid type"))
     {
         let list: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
-        return (
-            format!("expected a {what} in quotes"),
-            Some(format!("one of {}", list.join(", "))),
-        );
+        return (format!("expected a {what} in quotes"), Some(format!("one of {}", list.join(", "))));
     }
     (tidy(m), None)
 }
@@ -177,11 +172,7 @@ fn shorten_numbers(text: &str) -> String {
         if digits.len() > 15 {
             let first = &digits[..1];
             let rest = digits[1..4].trim_end_matches('0');
-            let mantissa = if rest.is_empty() {
-                first.to_string()
-            } else {
-                format!("{first}.{rest}")
-            };
+            let mantissa = if rest.is_empty() { first.to_string() } else { format!("{first}.{rest}") };
             out.push_str(&format!("{mantissa}e{}", digits.len() - 1));
         } else {
             out.push_str(digits);
@@ -206,10 +197,8 @@ mod tests {
 
     #[test]
     fn rust_names_are_rewritten() {
-        let (m, v) = field(
-            "flows.x.consignment_tonnes",
-            "invalid type: integer `3`, expected internally tagged enum DistSpec",
-        );
+        let (m, v) =
+            field("flows.x.consignment_tonnes", "invalid type: integer `3`, expected internally tagged enum DistSpec");
         assert_eq!(m, "expected a distribution");
         assert!(v.unwrap().contains("dist = \"triangular\""));
         assert_eq!(
@@ -222,16 +211,10 @@ mod tests {
         );
         assert!(syntax("cannot recurse further; max recursion depth met").contains("nested"));
         assert_eq!(shorten_numbers("x 1000000000000000000000000 y"), "x 1e24 y");
-        let (m, v) = field(
-            "ship_services.a.class",
-            "invalid type: unit variant, expected string only",
-        );
+        let (m, v) = field("ship_services.a.class", "invalid type: unit variant, expected string only");
         assert_eq!(m, "expected a class in quotes");
         assert!(v.unwrap().contains("\"rail_ferry\""));
-        let (m, v) = field(
-            "nodes.x.kind",
-            "unknown variant `sink`, expected one of `origin`, `destination`",
-        );
+        let (m, v) = field("nodes.x.kind", "unknown variant `sink`, expected one of `origin`, `destination`");
         assert_eq!(m, "unknown node kind \"sink\"");
         assert_eq!(v.unwrap(), "one of \"origin\", \"destination\"");
         let (m, v) = field("", "missing field `scenario`");

@@ -25,6 +25,7 @@
 //! assert!(err.to_string().contains("bad.toml:2:8"));
 //! ```
 
+mod build;
 mod diagnostics;
 mod dist;
 pub mod limits;
@@ -87,10 +88,8 @@ impl UnknownVariant {
 
 /// The `n` candidates closest to `name` (edit distance, ties in the given order).
 pub fn nearest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>, n: usize) -> Vec<&'a str> {
-    let mut scored: Vec<(usize, usize, &str)> = candidates
-        .enumerate()
-        .map(|(i, c)| (strsim::levenshtein(name, c), i, c))
-        .collect();
+    let mut scored: Vec<(usize, usize, &str)> =
+        candidates.enumerate().map(|(i, c)| (strsim::levenshtein(name, c), i, c)).collect();
     scored.sort();
     scored.into_iter().take(n).map(|(_, _, c)| c).collect()
 }
@@ -122,11 +121,7 @@ impl Scenario {
         if meta.len() > limits::MAX_FILE_BYTES {
             return Err(ScenarioError::file(
                 &file,
-                format!(
-                    "the file is {} bytes; the limit is {} bytes",
-                    meta.len(),
-                    limits::MAX_FILE_BYTES
-                ),
+                format!("the file is {} bytes; the limit is {} bytes", meta.len(), limits::MAX_FILE_BYTES),
             ));
         }
         let bytes =
@@ -140,18 +135,11 @@ impl Scenario {
     /// As [`Scenario::load`].
     pub fn from_bytes(bytes: &[u8], file: &str) -> Result<Scenario, ScenarioError> {
         if bytes.len() as u64 > limits::MAX_FILE_BYTES {
-            let message = format!(
-                "the input is {} bytes; the limit is {} bytes",
-                bytes.len(),
-                limits::MAX_FILE_BYTES
-            );
+            let message = format!("the input is {} bytes; the limit is {} bytes", bytes.len(), limits::MAX_FILE_BYTES);
             return Err(ScenarioError::file(file, message));
         }
         let text = std::str::from_utf8(bytes).map_err(|e| {
-            let message = format!(
-                "the file is not valid UTF-8 (first bad byte at offset {})",
-                e.valid_up_to()
-            );
+            let message = format!("the file is not valid UTF-8 (first bad byte at offset {})", e.valid_up_to());
             ScenarioError::file(file, message)
         })?;
         Self::from_str(text, file)
@@ -163,18 +151,11 @@ impl Scenario {
     /// As [`Scenario::load`].
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
-        let source = Source {
-            file: file.to_string(),
-            text: text.to_string(),
-        };
+        let source = Source { file: file.to_string(), text: text.to_string() };
         if text.len() as u64 > limits::MAX_FILE_BYTES {
             return Err(ScenarioError::file(
                 file,
-                format!(
-                    "the input is {} bytes; the limit is {}",
-                    text.len(),
-                    limits::MAX_FILE_BYTES
-                ),
+                format!("the input is {} bytes; the limit is {}", text.len(), limits::MAX_FILE_BYTES),
             ));
         }
         // The base is deserialised straight from the text (no owned copy of the
@@ -194,11 +175,7 @@ impl Scenario {
             };
             ScenarioError::single(d)
         })?;
-        let scenario = Scenario {
-            source,
-            content: std::sync::OnceLock::new(),
-            base,
-        };
+        let scenario = Scenario { source, content: std::sync::OnceLock::new(), base };
         scenario.validate()?;
         Ok(scenario)
     }
@@ -247,11 +224,7 @@ impl Scenario {
         {
             diagnostics.append(&mut e.diagnostics);
         }
-        if diagnostics.is_empty() {
-            Ok(())
-        } else {
-            Err(ScenarioError::many(diagnostics))
-        }
+        if diagnostics.is_empty() { Ok(()) } else { Err(ScenarioError::many(diagnostics)) }
     }
 
     /// Diagnostics for semantic issues, located with one parse of the text.
@@ -265,11 +238,7 @@ impl Scenario {
             })
             .collect();
         let spans = diagnostics::locate_many(&self.source.text, &requests);
-        issues
-            .into_iter()
-            .zip(spans)
-            .map(|(i, span)| self.source.at_span(span, &i.path, i.message, i.valid))
-            .collect()
+        issues.into_iter().zip(spans).map(|(i, span)| self.source.at_span(span, &i.path, i.message, i.valid)).collect()
     }
 
     fn patch_diagnostic(&self, e: PatchError) -> Diagnostic {
@@ -282,11 +251,7 @@ impl Scenario {
                 (s, format!("variants.{}.extends[{i}]", e.variant), None)
             }
             PatchField::Set(p) | PatchField::Scale(p) => {
-                let table = if matches!(e.field, PatchField::Set(_)) {
-                    "set"
-                } else {
-                    "scale"
-                };
+                let table = if matches!(e.field, PatchField::Set(_)) { "set" } else { "scale" };
                 let mut s = base;
                 s.extend([Segment::Key(table.into()), Segment::Key(p.clone())]);
                 (s, format!("variants.{}.{table}.\"{p}\"", e.variant), Some(p.clone()))
@@ -303,12 +268,7 @@ impl Scenario {
         let mut doc = self.content().clone();
         variants::apply_variant(&mut doc, &self.base.variants, name)
             .map_err(|e| ScenarioError::single(self.patch_diagnostic(e)))?;
-        self.finish(
-            doc,
-            &format!("variants.{name}"),
-            &format!("variant {name:?}"),
-            Some(name),
-        )
+        self.finish(doc, &format!("variants.{name}"), &format!("variant {name:?}"), Some(name))
     }
 
     /// The `set` or `scale` entry (of variant `name` or an ancestor, latest first) that
@@ -370,12 +330,7 @@ impl Scenario {
                 .into_iter()
                 .zip(targets.into_iter().zip(spans))
                 .map(|((field, message, valid), ((_, _, shown), span))| {
-                    self.source.at_span(
-                        span,
-                        &shown,
-                        format!("{what} makes `{field}` invalid: {message}"),
-                        valid,
-                    )
+                    self.source.at_span(span, &shown, format!("{what} makes `{field}` invalid: {message}"), valid)
                 })
                 .collect(),
         ))
@@ -411,10 +366,7 @@ impl Scenario {
         } else {
             let mut known = vec![BASE.to_string()];
             known.extend(self.base.variants.keys().cloned());
-            Err(UnknownVariant {
-                name: name.to_string(),
-                known,
-            })
+            Err(UnknownVariant { name: name.to_string(), known })
         }
     }
 
@@ -540,12 +492,7 @@ impl Sweep<'_> {
                 ];
                 let mut span = diagnostics::locate_segments(&scenario.source.text, &segments, false);
                 if let (Some(s), Some(offset)) = (span.clone(), p.offset) {
-                    span = Some(diagnostics::narrow_to_char(
-                        &scenario.source.text,
-                        s,
-                        &axis.parameter,
-                        offset,
-                    ));
+                    span = Some(diagnostics::narrow_to_char(&scenario.source.text, s, &axis.parameter, offset));
                 }
                 ScenarioError::single(scenario.source.at_span(
                     span,

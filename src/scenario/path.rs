@@ -61,11 +61,7 @@ fn is_key_char(c: char) -> bool {
 /// A [`PathError`] naming the first character that does not fit the grammar.
 pub fn parse(path: &str) -> Result<Vec<Segment>, PathError> {
     let chars: Vec<char> = path.chars().collect();
-    let fail = |offset: usize, message: String| PathError {
-        path: path.to_string(),
-        offset,
-        message,
-    };
+    let fail = |offset: usize, message: String| PathError { path: path.to_string(), offset, message };
     let describe = |i: usize| match chars.get(i) {
         Some(c) => format!("unexpected {c:?}"),
         None => "unexpected end".to_string(),
@@ -80,10 +76,7 @@ pub fn parse(path: &str) -> Result<Vec<Segment>, PathError> {
         }
         if i == start {
             let what = describe(i);
-            return Err(fail(
-                i,
-                format!("{what}, expected a key of letters, digits, '_' or '-'"),
-            ));
+            return Err(fail(i, format!("{what}, expected a key of letters, digits, '_' or '-'")));
         }
         out.push(Segment::Key(chars[start..i].iter().collect()));
         // Any number of indices.
@@ -145,13 +138,7 @@ mod tests {
 
     #[test]
     fn well_formed_paths_round_trip() {
-        for p in [
-            "a",
-            "a.b",
-            "ports.baku.berths.rail_ferry.count",
-            "flows.x-1.route[0]",
-            "a[1][2].b",
-        ] {
+        for p in ["a", "a.b", "ports.baku.berths.rail_ferry.count", "flows.x-1.route[0]", "a[1][2].b"] {
             assert_eq!(format(&parse(p).unwrap()), p);
         }
     }

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 /// A whole scenario file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ScenarioSpec {
     /// Run settings.
     pub scenario: Settings,
@@ -80,6 +81,7 @@ impl ScenarioSpec {
 /// Run settings of a scenario.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Settings {
     /// Display name.
     pub name: String,
@@ -121,6 +123,7 @@ fn default_max_events() -> u64 {
 /// Classes of berths and of the cargo (or ships) they handle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum BerthClass {
     /// Rail ferries (wagons roll on and off).
     RailFerry,
@@ -136,13 +139,8 @@ pub enum BerthClass {
 
 impl BerthClass {
     /// Every class, in a fixed order.
-    pub const ALL: [BerthClass; 5] = [
-        BerthClass::RailFerry,
-        BerthClass::RoRo,
-        BerthClass::Container,
-        BerthClass::Dry,
-        BerthClass::LiquidBulk,
-    ];
+    pub const ALL: [BerthClass; 5] =
+        [BerthClass::RailFerry, BerthClass::RoRo, BerthClass::Container, BerthClass::Dry, BerthClass::LiquidBulk];
 
     /// The snake_case name used in files and KPI keys.
     pub fn name(self) -> &'static str {
@@ -159,6 +157,7 @@ impl BerthClass {
 /// A port: berth groups by class, a yard, optional display name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct PortSpec {
     /// Display name.
     #[serde(default)]
@@ -173,6 +172,7 @@ pub struct PortSpec {
 /// A group of identical berths of one class.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct BerthSpec {
     /// Number of berths.
     pub count: u32,
@@ -188,11 +188,12 @@ pub struct BerthSpec {
 }
 
 /// Kinds of non-port nodes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum NodeKind {
     /// A rail terminal (cargo can wait and change trains).
+    #[default]
     RailTerminal,
     /// Where flows enter the model.
     Origin,
@@ -211,8 +212,9 @@ impl DeparturePolicy {
 }
 
 /// A non-port node.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct NodeSpec {
     /// What kind of node.
     pub kind: NodeKind,
@@ -224,6 +226,7 @@ pub struct NodeSpec {
 /// A sea link between two ports, usable both ways.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct SeaLinkSpec {
     /// The two port ids.
     pub between: [String; 2],
@@ -234,6 +237,7 @@ pub struct SeaLinkSpec {
 /// A rail line between two nodes, usable both ways.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RailLinkSpec {
     /// The two node ids (ports or nodes).
     pub between: [String; 2],
@@ -246,6 +250,7 @@ pub struct RailLinkSpec {
 /// A fleet of vessels running a loop between ports.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ShipServiceSpec {
     /// Display name.
     #[serde(default)]
@@ -272,6 +277,7 @@ fn default_fill() -> f64 {
 /// When trains leave.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum DeparturePolicy {
     /// As soon as a full train load waits (or after `max_wait_hours`).
     WhenFull,
@@ -282,6 +288,7 @@ pub enum DeparturePolicy {
 /// Trains running between two nodes along a rail link.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct TrainServiceSpec {
     /// Display name.
     #[serde(default)]
@@ -317,6 +324,7 @@ fn default_train_wait() -> f64 {
 /// Ships arriving from outside the model with cargo for one port.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ShipArrivalSpec {
     /// Display name.
     #[serde(default)]
@@ -337,6 +345,7 @@ pub struct ShipArrivalSpec {
 /// A cargo flow from an origin to a destination along a route.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct FlowSpec {
     /// Display name.
     #[serde(default)]
@@ -367,6 +376,7 @@ pub struct FlowSpec {
 /// Storm closures of one or more ports (a sea area).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct WeatherSpec {
     /// Ports closed together by each storm.
     pub ports: Vec<String>,
@@ -382,6 +392,7 @@ pub struct WeatherSpec {
 /// A named variant: overrides applied to the base scenario.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct VariantSpec {
     /// Free text.
     #[serde(default)]
@@ -450,11 +461,9 @@ impl OverrideValue {
             toml::Value::String(s) => OverrideValue::String(s.clone()),
             toml::Value::Datetime(d) => OverrideValue::String(d.to_string()),
             toml::Value::Array(a) => OverrideValue::Array(a.iter().map(OverrideValue::from_toml).collect()),
-            toml::Value::Table(t) => OverrideValue::Table(
-                t.iter()
-                    .map(|(k, v)| (k.clone(), OverrideValue::from_toml(v)))
-                    .collect(),
-            ),
+            toml::Value::Table(t) => {
+                OverrideValue::Table(t.iter().map(|(k, v)| (k.clone(), OverrideValue::from_toml(v))).collect())
+            }
         }
     }
 
@@ -546,15 +555,14 @@ impl From<String> for OverrideValue {
 
 impl From<DistSpec> for OverrideValue {
     fn from(d: DistSpec) -> Self {
-        toml::Value::try_from(&d)
-            .map(|v| OverrideValue::from_toml(&v))
-            .unwrap_or(OverrideValue::Table(BTreeMap::new()))
+        toml::Value::try_from(&d).map(|v| OverrideValue::from_toml(&v)).unwrap_or(OverrideValue::Table(BTreeMap::new()))
     }
 }
 
 /// A grid over one or two parameters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct SweepSpec {
     /// Variant the grid is applied on top of (default: the base).
     #[serde(default)]
@@ -569,6 +577,7 @@ pub struct SweepSpec {
 /// One axis of a sweep.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct SweepAxis {
     /// Dotted path of the parameter, e.g. `"ports.baku.berths.rail_ferry.count"`.
     pub parameter: String,

@@ -51,37 +51,21 @@ impl Checker<'_> {
 
     fn count(&mut self, path: String, n: u64, min: u64, max: u64) {
         if n < min || n > max {
-            let shown = if n < 1_000_000_000_000_000 {
-                n.to_string()
-            } else {
-                show(n as f64)
-            };
-            self.issue(
-                path,
-                format!("{shown} is out of range"),
-                format!("a whole number from {min} to {max}"),
-            );
+            let shown = if n < 1_000_000_000_000_000 { n.to_string() } else { show(n as f64) };
+            self.issue(path, format!("{shown} is out of range"), format!("a whole number from {min} to {max}"));
         }
     }
 
     fn dist(&mut self, path: String, d: &DistSpec) {
         if let Err(e) = d.check() {
-            let at = if e.field.is_empty() {
-                path
-            } else {
-                format!("{path}.{}", e.field)
-            };
+            let at = if e.field.is_empty() { path } else { format!("{path}.{}", e.field) };
             self.issue(at, e.message, e.valid);
         }
     }
 
     fn route_length(&mut self, path: String, len: usize) {
         if len > MAX_ROUTE_LENGTH {
-            self.issue(
-                path,
-                format!("{len} entries"),
-                format!("a route of at most {MAX_ROUTE_LENGTH} entries"),
-            );
+            self.issue(path, format!("{len} entries"), format!("a route of at most {MAX_ROUTE_LENGTH} entries"));
         }
     }
 
@@ -94,29 +78,16 @@ impl Checker<'_> {
     }
 
     fn known_nodes(&self) -> String {
-        let ids: Vec<&str> = self
-            .spec
-            .ports
-            .keys()
-            .chain(self.spec.nodes.keys())
-            .map(String::as_str)
-            .collect();
+        let ids: Vec<&str> = self.spec.ports.keys().chain(self.spec.nodes.keys()).map(String::as_str).collect();
         format!("one of: {}", ids.join(", "))
     }
 
     fn known_ports(&self) -> String {
-        format!(
-            "one of the ports: {}",
-            self.spec.ports.keys().cloned().collect::<Vec<_>>().join(", ")
-        )
+        format!("one of the ports: {}", self.spec.ports.keys().cloned().collect::<Vec<_>>().join(", "))
     }
 
     fn berths(&self, port: &str, class: BerthClass) -> u32 {
-        self.spec
-            .ports
-            .get(port)
-            .and_then(|p| p.berths.get(&class))
-            .map_or(0, |b| b.count)
+        self.spec.ports.get(port).and_then(|p| p.berths.get(&class)).map_or(0, |b| b.count)
     }
 
     fn sea_link(&self, a: &str, b: &str) -> bool {
@@ -153,38 +124,13 @@ fn id_ok(id: &str) -> bool {
 
 /// Checks `spec`; an empty list means it is valid.
 pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
-    let mut c = Checker {
-        spec,
-        issues: Vec::new(),
-    };
+    let mut c = Checker { spec, issues: Vec::new() };
     let s = &spec.scenario;
-    c.number(
-        "scenario.horizon_days".into(),
-        s.horizon_days,
-        0.0,
-        MAX_HORIZON_DAYS,
-        true,
-    );
-    c.number(
-        "scenario.warmup_days".into(),
-        s.warmup_days,
-        0.0,
-        MAX_HORIZON_DAYS,
-        false,
-    );
+    c.number("scenario.horizon_days".into(), s.horizon_days, 0.0, MAX_HORIZON_DAYS, true);
+    c.number("scenario.warmup_days".into(), s.warmup_days, 0.0, MAX_HORIZON_DAYS, false);
     c.count("scenario.replications".into(), s.replications, 2, MAX_REPLICATIONS);
-    c.count(
-        "scenario.max_consignments_in_system".into(),
-        s.max_consignments_in_system,
-        1,
-        MAX_CONSIGNMENTS_IN_SYSTEM,
-    );
-    c.count(
-        "scenario.max_events_per_replication".into(),
-        s.max_events_per_replication,
-        1,
-        MAX_EVENTS_PER_REPLICATION,
-    );
+    c.count("scenario.max_consignments_in_system".into(), s.max_consignments_in_system, 1, MAX_CONSIGNMENTS_IN_SYSTEM);
+    c.count("scenario.max_events_per_replication".into(), s.max_events_per_replication, 1, MAX_EVENTS_PER_REPLICATION);
 
     let id_valid = "an id of 1-64 letters, digits, '_' or '-'";
     for (kind, ids) in [
@@ -206,21 +152,11 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
         }
     }
     for id in spec.nodes.keys().filter(|id| spec.ports.contains_key(*id)) {
-        c.issue(
-            format!("nodes.{id}"),
-            format!("id {id:?} is already a port"),
-            "ids unique across ports and nodes",
-        );
+        c.issue(format!("nodes.{id}"), format!("id {id:?} is already a port"), "ids unique across ports and nodes");
     }
 
     for (id, port) in &spec.ports {
-        c.number(
-            format!("ports.{id}.yard_capacity_tonnes"),
-            port.yard_capacity_tonnes,
-            0.0,
-            MAX_QUANTITY,
-            false,
-        );
+        c.number(format!("ports.{id}.yard_capacity_tonnes"), port.yard_capacity_tonnes, 0.0, MAX_QUANTITY, false);
         for (class, berth) in &port.berths {
             let p = format!("ports.{id}.berths.{}", class.name());
             c.count(format!("{p}.count"), berth.count.into(), 0, MAX_BERTHS.into());
@@ -241,19 +177,11 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
         for (i, end) in link.between.iter().enumerate() {
             if !c.is_port(end) {
                 let valid = c.known_ports();
-                c.issue(
-                    format!("sea_links.{id}.between[{i}]"),
-                    format!("unknown port {end:?}"),
-                    valid,
-                );
+                c.issue(format!("sea_links.{id}.between[{i}]"), format!("unknown port {end:?}"), valid);
             }
         }
         if link.between[0] == link.between[1] {
-            c.issue(
-                format!("sea_links.{id}.between"),
-                "a link needs two different ports",
-                "two different port ids",
-            );
+            c.issue(format!("sea_links.{id}.between"), "a link needs two different ports", "two different port ids");
         }
         c.dist(format!("sea_links.{id}.sailing_hours"), &link.sailing_hours);
     }
@@ -261,49 +189,25 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
         for (i, end) in link.between.iter().enumerate() {
             if !c.is_node(end) {
                 let valid = c.known_nodes();
-                c.issue(
-                    format!("rail_links.{id}.between[{i}]"),
-                    format!("unknown node {end:?}"),
-                    valid,
-                );
+                c.issue(format!("rail_links.{id}.between[{i}]"), format!("unknown node {end:?}"), valid);
             }
         }
         if link.between[0] == link.between[1] {
-            c.issue(
-                format!("rail_links.{id}.between"),
-                "a link needs two different nodes",
-                "two different node ids",
-            );
+            c.issue(format!("rail_links.{id}.between"), "a link needs two different nodes", "two different node ids");
         }
         c.dist(format!("rail_links.{id}.transit_hours"), &link.transit_hours);
-        c.number(
-            format!("rail_links.{id}.trains_per_day"),
-            link.trains_per_day,
-            0.0,
-            MAX_TRAINS_PER_DAY,
-            true,
-        );
+        c.number(format!("rail_links.{id}.trains_per_day"), link.trains_per_day, 0.0, MAX_TRAINS_PER_DAY, true);
     }
 
     for (id, svc) in &spec.ship_services {
         let p = format!("ship_services.{id}");
         c.count(format!("{p}.vessels"), svc.vessels.into(), 0, MAX_VESSELS.into());
-        c.number(
-            format!("{p}.capacity_tonnes"),
-            svc.capacity_tonnes,
-            0.0,
-            MAX_QUANTITY,
-            true,
-        );
+        c.number(format!("{p}.capacity_tonnes"), svc.capacity_tonnes, 0.0, MAX_QUANTITY, true);
         c.number(format!("{p}.fill_threshold"), svc.fill_threshold, 0.0, 1.0, false);
         c.number(format!("{p}.max_wait_hours"), svc.max_wait_hours, 0.0, 1e5, false);
         c.route_length(format!("{p}.route"), svc.route.len());
         if svc.route.len() < 2 {
-            c.issue(
-                format!("{p}.route"),
-                "a loop needs at least two ports",
-                "a list of 2 or more port ids",
-            );
+            c.issue(format!("{p}.route"), "a loop needs at least two ports", "a list of 2 or more port ids");
         }
         for (i, port) in svc.route.iter().enumerate() {
             if !c.is_port(port) {
@@ -314,10 +218,7 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
             if svc.vessels > 0 && c.berths(port, svc.class) == 0 {
                 c.issue(
                     format!("{p}.route[{i}]"),
-                    format!(
-                        "port {port:?} has no {} berths for this service's vessels",
-                        svc.class.name()
-                    ),
+                    format!("port {port:?} has no {} berths for this service's vessels", svc.class.name()),
                     format!("add `[ports.{port}.berths.{}]` with count >= 1", svc.class.name()),
                 );
             }
@@ -330,11 +231,7 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
                 );
             }
             if port == next {
-                c.issue(
-                    format!("{p}.route[{i}]"),
-                    "the same port twice in a row",
-                    "consecutive ports that differ",
-                );
+                c.issue(format!("{p}.route[{i}]"), "the same port twice in a row", "consecutive ports that differ");
             }
         }
     }
@@ -362,11 +259,9 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
         c.number(format!("{p}.unloading_hours"), svc.unloading_hours, 0.0, 1e4, false);
         match (svc.departure, svc.timetable_hours) {
             (DeparturePolicy::Timetable, Some(h)) => c.number(format!("{p}.timetable_hours"), h, 0.0, 1e5, true),
-            (DeparturePolicy::Timetable, None) => c.issue(
-                format!("{p}.timetable_hours"),
-                "a timetable needs an interval",
-                "a number of hours > 0",
-            ),
+            (DeparturePolicy::Timetable, None) => {
+                c.issue(format!("{p}.timetable_hours"), "a timetable needs an interval", "a number of hours > 0")
+            }
             (DeparturePolicy::WhenFull, Some(_)) => c.issue(
                 format!("{p}.timetable_hours"),
                 "only used with departure = \"timetable\"",
@@ -388,13 +283,7 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
                 format!("add `[ports.{}.berths.{}]` with count >= 1", arr.port, arr.class.name()),
             );
         }
-        c.number(
-            format!("{p}.ships_per_year"),
-            arr.ships_per_year,
-            0.0,
-            MAX_SHIPS_PER_YEAR,
-            false,
-        );
+        c.number(format!("{p}.ships_per_year"), arr.ships_per_year, 0.0, MAX_SHIPS_PER_YEAR, false);
         c.dist(format!("{p}.cargo_tonnes"), &arr.cargo_tonnes);
     }
 
@@ -413,13 +302,7 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
                 c.issue(format!("{p}.ports[{i}]"), format!("unknown port {port:?}"), valid);
             }
         }
-        c.number(
-            format!("{p}.storms_per_year"),
-            w.storms_per_year,
-            0.0,
-            MAX_STORMS_PER_YEAR,
-            false,
-        );
+        c.number(format!("{p}.storms_per_year"), w.storms_per_year, 0.0, MAX_STORMS_PER_YEAR, false);
         if let Some(m) = &w.monthly_weights {
             c.months(format!("{p}.monthly_weights"), m);
         }
@@ -480,17 +363,9 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
     }
     if let Some(sweep) = &spec.sweep {
         if sweep.axes.is_empty() || sweep.axes.len() > 2 {
-            c.issue(
-                "sweep.axes".into(),
-                format!("{} axes given", sweep.axes.len()),
-                "one or two `[[sweep.axes]]`",
-            );
+            c.issue("sweep.axes".into(), format!("{} axes given", sweep.axes.len()), "one or two `[[sweep.axes]]`");
         }
-        let points = sweep
-            .axes
-            .iter()
-            .map(|a| a.values.len())
-            .fold(1usize, |acc, n| acc.saturating_mul(n));
+        let points = sweep.axes.iter().map(|a| a.values.len()).fold(1usize, |acc, n| acc.saturating_mul(n));
         if points > MAX_SWEEP_POINTS {
             c.issue(
                 "sweep.axes".into(),
@@ -510,11 +385,7 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
         if let Some(base) = &sweep.base
             && !spec.variants.contains_key(base)
         {
-            c.issue(
-                "sweep.base".into(),
-                format!("unknown variant {base:?}"),
-                "the id of a variant in this file",
-            );
+            c.issue("sweep.base".into(), format!("unknown variant {base:?}"), "the id of a variant in this file");
         }
     }
     c.issues
@@ -525,11 +396,7 @@ fn check_flow(c: &mut Checker<'_>, id: &str, flow: &FlowSpec) {
     let p = format!("flows.{id}");
     c.route_length(format!("{p}.route"), flow.route.len());
     if flow.route.len() < 2 {
-        c.issue(
-            format!("{p}.route"),
-            "a route needs an origin and a destination",
-            "a list of 2 or more node ids",
-        );
+        c.issue(format!("{p}.route"), "a route needs an origin and a destination", "a list of 2 or more node ids");
     }
     let mut all_known = true;
     for (i, node) in flow.route.iter().enumerate() {
@@ -560,9 +427,8 @@ fn check_flow(c: &mut Checker<'_>, id: &str, flow: &FlowSpec) {
     c.dist(format!("{p}.consignment_tonnes"), &flow.consignment_tonnes);
     if flow.consignment_tonnes.check().is_ok() {
         let mean = flow.consignment_tonnes.mean();
-        let annual = flow
-            .annual_tonnes
-            .unwrap_or_else(|| flow.annual_teu.unwrap_or(0.0) * flow.tonnes_per_teu.unwrap_or(0.0));
+        let annual =
+            flow.annual_tonnes.unwrap_or_else(|| flow.annual_teu.unwrap_or(0.0) * flow.tonnes_per_teu.unwrap_or(0.0));
         if mean < 1e-3 {
             c.issue(
                 format!("{p}.consignment_tonnes"),
@@ -583,21 +449,14 @@ fn check_flow(c: &mut Checker<'_>, id: &str, flow: &FlowSpec) {
     if !all_known {
         return;
     }
-    let mean = flow
-        .consignment_tonnes
-        .check()
-        .is_ok()
-        .then(|| flow.consignment_tonnes.mean());
+    let mean = flow.consignment_tonnes.check().is_ok().then(|| flow.consignment_tonnes.mean());
     for (i, leg) in flow.route.windows(2).enumerate() {
         let (from, to) = (&leg[0], &leg[1]);
         let (capacity, carrier) = match spec.leg_carrier(flow.class, from, to) {
             Some(LegCarrier::Ship(s)) => (spec.ship_services[s].capacity_tonnes, format!("ship service {s:?}")),
             Some(LegCarrier::Train(t)) => {
                 let t_spec = &spec.train_services[t];
-                (
-                    t_spec.wagons as f64 * t_spec.tonnes_per_wagon,
-                    format!("train service {t:?}"),
-                )
+                (t_spec.wagons as f64 * t_spec.tonnes_per_wagon, format!("train service {t:?}"))
             }
             None => {
                 c.issue(

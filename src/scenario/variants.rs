@@ -62,34 +62,26 @@ impl PathProblem {
 /// "a float", "an integer", ... for messages.
 fn a(value: &Value) -> String {
     let t = value.type_str();
-    let article = if t.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    };
+    let article = if t.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
     format!("{article} {t}")
 }
 
 fn parse(path: &str) -> Result<Vec<Segment>, PathProblem> {
-    path::parse(path).map_err(|e| PathProblem {
-        offset: Some(e.offset),
-        message: format!("malformed path: {}", e.message),
-    })
+    path::parse(path)
+        .map_err(|e| PathProblem { offset: Some(e.offset), message: format!("malformed path: {}", e.message) })
 }
 
 fn get_mut<'a>(doc: &'a mut Table, segments: &[Segment]) -> Result<&'a mut Value, PathProblem> {
     let Some((Segment::Key(first), rest)) = segments.split_first() else {
         return Err(PathProblem::at("a path starts with a table key".into()));
     };
-    let mut value = doc
-        .get_mut(first.as_str())
-        .ok_or_else(|| PathProblem::at(format!("`{first}` does not exist")))?;
+    let mut value = doc.get_mut(first.as_str()).ok_or_else(|| PathProblem::at(format!("`{first}` does not exist")))?;
     let mut walked = first.clone();
     for segment in rest {
         value = match (segment, value) {
-            (Segment::Key(k), Value::Table(t)) => t
-                .get_mut(k.as_str())
-                .ok_or_else(|| PathProblem::at(format!("`{walked}.{k}` does not exist")))?,
+            (Segment::Key(k), Value::Table(t)) => {
+                t.get_mut(k.as_str()).ok_or_else(|| PathProblem::at(format!("`{walked}.{k}` does not exist")))?
+            }
             (Segment::Index(i), Value::Array(a)) => {
                 let len = a.len();
                 a.get_mut(*i).ok_or_else(|| {
@@ -97,10 +89,7 @@ fn get_mut<'a>(doc: &'a mut Table, segments: &[Segment]) -> Result<&'a mut Value
                 })?
             }
             (Segment::Key(k), other) => {
-                return Err(PathProblem::at(format!(
-                    "`{walked}` is {}, so it has no field `{k}`",
-                    a(other)
-                )));
+                return Err(PathProblem::at(format!("`{walked}` is {}, so it has no field `{k}`", a(other))));
             }
             (Segment::Index(i), other) => {
                 return Err(PathProblem::at(format!(
@@ -109,10 +98,7 @@ fn get_mut<'a>(doc: &'a mut Table, segments: &[Segment]) -> Result<&'a mut Value
                 )));
             }
         };
-        walked = format!(
-            "{walked}{}{segment}",
-            if matches!(segment, Segment::Key(_)) { "." } else { "" }
-        );
+        walked = format!("{walked}{}{segment}", if matches!(segment, Segment::Key(_)) { "." } else { "" });
     }
     Ok(value)
 }
@@ -134,11 +120,7 @@ pub fn set_path(doc: &mut Table, path: &str, new: Value) -> Result<(), PathProbl
                 t.insert(key.clone(), new);
                 Ok(())
             }
-            other => Err(PathProblem::at(format!(
-                "`{}` is {}, not a table",
-                path::format(parent),
-                a(other)
-            ))),
+            other => Err(PathProblem::at(format!("`{}` is {}, not a table", path::format(parent), a(other)))),
         },
         _ => get_mut(doc, &segments).map(|_| ()),
     }
@@ -168,20 +150,16 @@ fn has_tag(entity: &Value, tags: &[String]) -> bool {
     if tags.is_empty() {
         return true;
     }
-    entity.get("tags").and_then(Value::as_array).is_some_and(|a| {
-        a.iter()
-            .any(|t| t.as_str().is_some_and(|t| tags.iter().any(|x| x == t)))
-    })
+    entity
+        .get("tags")
+        .and_then(Value::as_array)
+        .is_some_and(|a| a.iter().any(|t| t.as_str().is_some_and(|t| tags.iter().any(|x| x == t))))
 }
 
 /// Multiplies the demand of every flow and open-arrival stream carrying one of `tags`
 /// (all of them when `tags` is empty) by `factor`.
 pub fn scale_demand(doc: &mut Table, factor: f64, tags: &[String]) {
-    for (table, field) in [
-        ("flows", "annual_tonnes"),
-        ("flows", "annual_teu"),
-        ("ship_arrivals", "ships_per_year"),
-    ] {
+    for (table, field) in [("flows", "annual_tonnes"), ("flows", "annual_teu"), ("ship_arrivals", "ships_per_year")] {
         if let Some(Value::Table(entities)) = doc.get_mut(table) {
             for (_, entity) in entities.iter_mut() {
                 if has_tag(entity, tags) {
@@ -292,22 +270,12 @@ fn apply_own(doc: &mut Table, name: &str, variant: &VariantSpec) -> Result<(), P
         valid: valid.to_string(),
     };
     for (path, value) in &variant.set {
-        set_path(doc, path, value.to_toml()).map_err(|p| {
-            fail(
-                PatchField::Set(path.clone()),
-                p,
-                "a dotted path to a field of this scenario",
-            )
-        })?;
+        set_path(doc, path, value.to_toml())
+            .map_err(|p| fail(PatchField::Set(path.clone()), p, "a dotted path to a field of this scenario"))?;
     }
     for (path, factor) in &variant.scale {
-        scale_path(doc, path, *factor).map_err(|p| {
-            fail(
-                PatchField::Scale(path.clone()),
-                p,
-                "a dotted path to a number in this scenario",
-            )
-        })?;
+        scale_path(doc, path, *factor)
+            .map_err(|p| fail(PatchField::Scale(path.clone()), p, "a dotted path to a number in this scenario"))?;
     }
     Ok(())
 }

@@ -40,11 +40,7 @@ impl ConfidenceInterval {
 
     /// Half-width relative to |mean| (∞ when the mean is 0 and the width is not).
     pub fn relative_half_width(&self) -> f64 {
-        if self.half_width == 0.0 {
-            0.0
-        } else {
-            self.half_width / self.mean.abs()
-        }
+        if self.half_width == 0.0 { 0.0 } else { self.half_width / self.mean.abs() }
     }
 }
 
@@ -77,17 +73,8 @@ pub fn student_t_quantile(level: f64, dof: u64) -> f64 {
 /// ```
 pub fn student_t_interval(stats: &OnlineStats, level: f64) -> ConfidenceInterval {
     let n = stats.count();
-    let half_width = if n < 2 {
-        f64::NAN
-    } else {
-        student_t_quantile(level, n - 1) * stats.std_error()
-    };
-    ConfidenceInterval {
-        mean: stats.mean(),
-        half_width,
-        level,
-        n,
-    }
+    let half_width = if n < 2 { f64::NAN } else { student_t_quantile(level, n - 1) * stats.std_error() };
+    ConfidenceInterval { mean: stats.mean(), half_width, level, n }
 }
 
 /// Non-overlapping batch means for one long run whose observations are correlated.
@@ -106,11 +93,7 @@ pub struct BatchMeans {
 impl BatchMeans {
     /// Batches of `batch_size` observations (at least 1).
     pub fn new(batch_size: u64) -> Self {
-        BatchMeans {
-            batch_size: batch_size.max(1),
-            current: OnlineStats::new(),
-            batches: OnlineStats::new(),
-        }
+        BatchMeans { batch_size: batch_size.max(1), current: OnlineStats::new(), batches: OnlineStats::new() }
     }
 
     /// Adds one observation.

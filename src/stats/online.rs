@@ -30,13 +30,7 @@ impl Default for OnlineStats {
 impl OnlineStats {
     /// An empty accumulator.
     pub const fn new() -> Self {
-        OnlineStats {
-            count: 0,
-            mean: 0.0,
-            m2: 0.0,
-            min: f64::INFINITY,
-            max: f64::NEG_INFINITY,
-        }
+        OnlineStats { count: 0, mean: 0.0, m2: 0.0, min: f64::INFINITY, max: f64::NEG_INFINITY }
     }
 
     /// Adds one observation.
@@ -81,20 +75,12 @@ impl OnlineStats {
 
     /// Sample variance with n − 1 in the denominator (0 with fewer than 2 observations).
     pub fn variance(&self) -> f64 {
-        if self.count < 2 {
-            0.0
-        } else {
-            self.m2 / (self.count - 1) as f64
-        }
+        if self.count < 2 { 0.0 } else { self.m2 / (self.count - 1) as f64 }
     }
 
     /// Population variance with n in the denominator (0 when empty).
     pub fn population_variance(&self) -> f64 {
-        if self.count == 0 {
-            0.0
-        } else {
-            self.m2 / self.count as f64
-        }
+        if self.count == 0 { 0.0 } else { self.m2 / self.count as f64 }
     }
 
     /// Sample standard deviation.
@@ -104,11 +90,7 @@ impl OnlineStats {
 
     /// Standard error of the mean.
     pub fn std_error(&self) -> f64 {
-        if self.count == 0 {
-            0.0
-        } else {
-            (self.variance() / self.count as f64).sqrt()
-        }
+        if self.count == 0 { 0.0 } else { (self.variance() / self.count as f64).sqrt() }
     }
 
     /// Smallest observation (+∞ when empty).

@@ -28,24 +28,12 @@ impl StreamQuantiles {
     /// Non-finite or non-positive arguments fall back to sane values (resolution 1e-3,
     /// max ≥ 1000 × resolution) rather than failing.
     pub fn new(resolution: f64, max: f64) -> Self {
-        let resolution = if resolution.is_finite() && resolution > 0.0 {
-            resolution
-        } else {
-            1e-3
-        };
-        let max_units = if max.is_finite() && max > 0.0 {
-            (max / resolution).ceil()
-        } else {
-            1e6
-        };
+        let resolution = if resolution.is_finite() && resolution > 0.0 { resolution } else { 1e-3 };
+        let max_units = if max.is_finite() && max > 0.0 { (max / resolution).ceil() } else { 1e6 };
         let max_units = (max_units as u64).clamp(1_000, u64::MAX / 4);
         let histogram = Histogram::new_with_bounds(1, max_units, 3)
             .expect("bounds are valid: low = 1, high >= 1000, 3 significant digits");
-        StreamQuantiles {
-            histogram,
-            resolution,
-            max_units,
-        }
+        StreamQuantiles { histogram, resolution, max_units }
     }
 
     /// Records one value.

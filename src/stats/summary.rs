@@ -46,11 +46,7 @@ impl Summary {
         let mut stats = OnlineStats::new();
         sorted.iter().for_each(|&v| stats.push(v));
         let ci = student_t_interval(&stats, 0.95);
-        let (lo, hi) = if ci.half_width.is_nan() {
-            (ci.mean, ci.mean)
-        } else {
-            (ci.lo(), ci.hi())
-        };
+        let (lo, hi) = if ci.half_width.is_nan() { (ci.mean, ci.mean) } else { (ci.lo(), ci.hi()) };
         Some(Summary {
             mean: stats.mean(),
             sd: stats.sd(),

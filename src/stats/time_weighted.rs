@@ -37,13 +37,7 @@ impl Default for TimeWeighted {
 impl TimeWeighted {
     /// Starts observing at `start` with level `initial`.
     pub const fn new(start: u64, initial: f64) -> Self {
-        TimeWeighted {
-            start,
-            last_change: start,
-            level: initial,
-            area: 0.0,
-            max: initial,
-        }
+        TimeWeighted { start, last_change: start, level: initial, area: 0.0, max: initial }
     }
 
     #[inline]
@@ -89,11 +83,7 @@ impl TimeWeighted {
     /// Time-weighted mean over `[start, now]`; the current level if no time has passed.
     pub fn mean(&self, now: u64) -> f64 {
         let span = now.saturating_sub(self.start);
-        if span == 0 {
-            self.level
-        } else {
-            self.area(now) / span as f64
-        }
+        if span == 0 { self.level } else { self.area(now) / span as f64 }
     }
 
     /// Length of the observation window up to `now`, in ticks.

@@ -77,11 +77,8 @@ pub fn scenario_text(p: &Params) -> String {
         p.yard, p.hub_berths
     );
     t += "[nodes.inland]\nkind = \"destination\"\n\n[rail_links.line]\nbetween = [\"hub\", \"inland\"]\ntransit_hours = { dist = \"uniform\", min = 5.0, max = 15.0 }\ntrains_per_day = 6\n\n";
-    let departure = if p.timetable {
-        "departure = \"timetable\"\ntimetable_hours = 12"
-    } else {
-        "departure = \"when_full\""
-    };
+    let departure =
+        if p.timetable { "departure = \"timetable\"\ntimetable_hours = 12" } else { "departure = \"when_full\"" };
     t += &format!(
         "[train_services.trains]\nroute = [\"hub\", \"inland\"]\ntrainsets = {}\nwagons = 20\ntonnes_per_wagon = 50\n{departure}\nloading_hours = 2\nunloading_hours = 2\n\n",
         p.trainsets

@@ -12,9 +12,10 @@ use super::network::{CompileError, LegDef, NodeDef, PortDef, compile_nodes};
 use super::ships::{SeaLinkDef, ShipServiceDef, Ships};
 use super::trace::{Trace, Tracer};
 use super::trains::{RailLinkDef, TrainServiceDef, Trains};
+use super::transfer::{TransferDef, Transfers};
 use super::weather::{Weather, WeatherDef};
 use super::yards::Yards;
-use super::{arrivals, flows, ships, trace, trains, weather};
+use super::{arrivals, flows, ships, trace, trains, transfer, weather};
 use crate::engine::{RandomStream, Scheduler, SimTime, Streams};
 use crate::scenario::ScenarioSpec;
 use rand::RngExt;
@@ -44,6 +45,7 @@ pub struct Network {
     pub(crate) legs: Vec<LegDef>,
     pub(crate) flows: Vec<FlowDef>,
     pub(crate) weather: Vec<WeatherDef>,
+    pub(crate) transfers: Vec<TransferDef>,
 }
 
 impl Network {
@@ -66,6 +68,7 @@ impl Network {
         let arrivals = arrivals::compile(spec, &ports)?;
         let (rail_links, train_services) = trains::compile(spec, &nodes, &legs)?;
         let weather = weather::compile(spec, &ports)?;
+        let transfers = transfer::compile(spec, &nodes)?;
         Ok(Network {
             name: s.name.clone(),
             warmup,
@@ -82,6 +85,7 @@ impl Network {
             legs,
             flows,
             weather,
+            transfers,
         })
     }
 }
@@ -116,6 +120,8 @@ pub(crate) enum Event {
     Storm(u32),
     /// Weather: a port may reopen.
     Reopen(u32),
+    /// Transfer points: a consignment's handling is done (point, consignment).
+    TransferDone(u32, u32),
     /// The corridor: the end of the warm-up opens every measured window.
     WarmupEnd,
     /// Tracing: take a sample.
@@ -145,6 +151,7 @@ pub(crate) struct Corridor<'n> {
     pub(crate) arrivals: Arrivals,
     pub(crate) trains: Trains,
     pub(crate) weather: Weather,
+    pub(crate) transfers: Transfers,
     pub(crate) tracer: Option<Tracer>,
     /// Whether the measured window is open (the warm-up is over).
     pub(crate) measuring: bool,
@@ -171,6 +178,7 @@ impl<'n> Corridor<'n> {
             arrivals: Arrivals::new(net, &streams),
             trains: Trains::new(net, &streams),
             weather: Weather::new(net, &streams),
+            transfers: Transfers::new(net, &streams),
             tracer: None,
             measuring: net.warmup == SimTime::ZERO,
             saturation: None,
@@ -214,6 +222,7 @@ impl<'n> Corridor<'n> {
         self.ships.reset(now);
         self.trains.reset(now);
         self.weather.reset(now);
+        self.transfers.reset(now);
     }
 
     /// Closes every subsystem's measured window at `end` (the horizon, or where the run
@@ -229,13 +238,15 @@ impl<'n> Corridor<'n> {
 
     /// The KPIs of the closed window (see [`Corridor::close_window`]).
     pub(crate) fn kpis(&self, end: SimTime, events: u64) -> ReplicationKpis {
-        super::kpis::assemble(self, end, events)
+        let mut kpis = super::kpis::assemble(self, end, events);
+        self.transfers.kpis(self.net, end, &mut kpis);
+        kpis
     }
 
     /// Consignments held by subsystems other than the leg queues, gates, vessels and
     /// trains, with the name of the place (for audits and conservation).
     pub(crate) fn held_elsewhere(&self) -> Vec<(String, u32)> {
-        Vec::new()
+        self.transfers.holding(self.net)
     }
 
     /// The trace recorded (`None` unless tracing was enabled).
@@ -251,9 +262,18 @@ impl<'n> Corridor<'n> {
         s.request_stop();
     }
 
-    /// Consignment `id` reached `node`: deliver it, or queue it for its next leg (in the
-    /// yard, if the node is a port).
+    /// Consignment `id` reached `node`: it passes the node's transfer point, if it has
+    /// one, then goes on (see [`Corridor::route_onward`]).
     pub(crate) fn arrive_at_node(&mut self, id: u32, node: usize, s: &mut Scheduler<Event>) {
+        match self.transfers.at(node) {
+            Some(x) => transfer::arrive(self, x, id, s),
+            None => self.route_onward(id, node, s),
+        }
+    }
+
+    /// Consignment `id` is ready to leave `node`: deliver it, or queue it for its next
+    /// leg (in the yard, if the node is a port).
+    pub(crate) fn route_onward(&mut self, id: u32, node: usize, s: &mut Scheduler<Event>) {
         let now = s.now();
         let c = self.cargo.consignments.items[id as usize];
         let net = self.net;
@@ -322,6 +342,7 @@ impl crate::engine::Model for Corridor<'_> {
             Event::TrainReturned(train) => trains::on_returned(self, train, s),
             Event::Storm(w) => weather::on_storm(self, w as usize, s),
             Event::Reopen(p) => weather::on_reopen(self, p as usize, s),
+            Event::TransferDone(x, id) => transfer::on_done(self, x as usize, id, s),
             Event::WarmupEnd => self.open_window(s.now()),
             Event::Sample => trace::on_sample(self, s),
         }

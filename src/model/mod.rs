@@ -14,6 +14,7 @@
 //! | `arrivals` | ships arriving from outside the model with cargo for one port | `OpenShip` |
 //! | `trains` | train services and rail lines (paths per direction) | `Timetable`, `TrainTimeout`, `TrainLoaded`, `TrainArrived`, `TrainReturned` |
 //! | `weather` | storms and port closures | `Storm`, `Reopen` |
+//! | `transfer` | transfer points (border, customs, gauge change): servers and dwell | `TransferDone` |
 //! | `trace` | time series for charts | `Sample` |
 //! | `corridor` | the compiled [`Network`]; the router; cargo between nodes | `WarmupEnd` |
 //!
@@ -32,6 +33,7 @@ mod network;
 mod ships;
 mod trace;
 mod trains;
+mod transfer;
 mod weather;
 mod yards;
 

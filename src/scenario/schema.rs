@@ -199,11 +199,27 @@ pub enum NodeKind {
     Origin,
     /// Where flows leave the model.
     Destination,
+    /// A transfer point — border crossing, customs, gauge change: every consignment
+    /// passing waits for one of `servers` servers and is handled for `dwell_hours`.
+    Transfer,
 }
 
 impl NodeKind {
     /// The names used in files, for messages.
-    pub const NAMES: &'static [&'static str] = &["rail_terminal", "origin", "destination"];
+    pub const NAMES: &'static [&'static str] = &["rail_terminal", "origin", "destination", "transfer"];
+}
+
+impl NodeSpec {
+    /// A transfer point (border crossing, customs, gauge change): `servers` in
+    /// parallel, each handling a consignment for `dwell_hours`.
+    pub fn transfer(servers: u32, dwell_hours: DistSpec) -> NodeSpec {
+        NodeSpec {
+            kind: NodeKind::Transfer,
+            servers: Some(servers),
+            dwell_hours: Some(dwell_hours),
+            ..NodeSpec::default()
+        }
+    }
 }
 
 impl DeparturePolicy {
@@ -221,6 +237,12 @@ pub struct NodeSpec {
     /// Display name.
     #[serde(default)]
     pub name: Option<String>,
+    /// For `kind = "transfer"`: servers working in parallel.
+    #[serde(default)]
+    pub servers: Option<u32>,
+    /// For `kind = "transfer"`: handling time per consignment (hours).
+    #[serde(default)]
+    pub dwell_hours: Option<DistSpec>,
 }
 
 /// A sea link between two ports, usable both ways.

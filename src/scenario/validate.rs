@@ -155,6 +155,29 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
         c.issue(format!("nodes.{id}"), format!("id {id:?} is already a port"), "ids unique across ports and nodes");
     }
 
+    for (id, node) in &spec.nodes {
+        let p = format!("nodes.{id}");
+        match (node.kind, node.servers, &node.dwell_hours) {
+            (NodeKind::Transfer, servers, dwell) => {
+                c.count(format!("{p}.servers"), servers.unwrap_or(0).into(), 1, MAX_BERTHS.into());
+                match dwell {
+                    Some(d) => c.dist(format!("{p}.dwell_hours"), d),
+                    None => c.issue(
+                        format!("{p}.dwell_hours"),
+                        "a transfer point needs a handling time",
+                        "a distribution such as { dist = \"triangular\", min = 2.0, mode = 4.0, max = 8.0 }",
+                    ),
+                }
+            }
+            (_, Some(_), _) | (_, _, Some(_)) => c.issue(
+                p,
+                "`servers` and `dwell_hours` belong to transfer points",
+                "kind = \"transfer\", or remove them",
+            ),
+            _ => {}
+        }
+    }
+
     for (id, port) in &spec.ports {
         c.number(format!("ports.{id}.yard_capacity_tonnes"), port.yard_capacity_tonnes, 0.0, MAX_QUANTITY, false);
         for (class, berth) in &port.berths {

@@ -11,8 +11,27 @@
 //! - [`scenario`]: scenario files, validation with located errors, variants, sweeps.
 //! - [`model`]: the freight corridor model on the engine.
 //! - [`experiment`]: parallel Monte Carlo, common random numbers, comparisons.
-//! - [`report`]: tables, JSON and CSV.
-#![warn(missing_docs)]
+//! - [`report`]: tables, JSON, CSV and charts.
+//!
+//! Load a scenario, run two variants with common random numbers, and read a KPI with
+//! its confidence interval and a paired difference:
+//!
+//! ```
+//! use corridor::experiment::Experiment;
+//! use corridor::scenario::Scenario;
+//!
+//! let scenario = Scenario::load("scenarios/middle_corridor.toml")?;
+//! let result = Experiment::for_scenario(&scenario)
+//!     .variants(["baseline", "baku_phase2"])
+//!     .replications(4)
+//!     .run(&scenario, None)?;
+//! let wait = result.variant("baseline").unwrap().kpi("port.baku.ship_wait_hours.mean")?;
+//! println!("Baku wait {:.1} h [{:.1}, {:.1}]", wait.mean, wait.ci95[0], wait.ci95[1]);
+//! let phase2 = result.compare("baseline", "baku_phase2").unwrap();
+//! assert!(!phase2.is_empty());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![warn(missing_docs, missing_debug_implementations, unreachable_pub, clippy::missing_errors_doc)]
 
 pub mod engine;
 pub mod experiment;

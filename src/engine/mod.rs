@@ -11,8 +11,7 @@ mod scheduler;
 mod simulation;
 mod time;
 
-pub use queue::{Entry, EventQueue};
-pub use rng::{RandomStream, Streams, fnv1a64, stream};
+pub use rng::{RandomStream, Streams, stream};
 pub use scheduler::{EventHandle, ScheduleError, Scheduler};
 pub use simulation::{Model, RunReport, Simulation, StopReason};
 pub use time::{MILLIS_PER_DAY, MILLIS_PER_HOUR, MILLIS_PER_SECOND, SimTime, TimeError};

@@ -25,13 +25,13 @@ use super::time::SimTime;
 
 /// One pending event with its ordering key.
 #[derive(Debug, Clone)]
-pub struct Entry<E> {
+pub(crate) struct Entry<E> {
     /// When the event fires.
-    pub time: SimTime,
+    pub(crate) time: SimTime,
     /// Scheduling order; breaks ties between equal times (FIFO).
-    pub seq: u64,
+    pub(crate) seq: u64,
     /// The model's event payload.
-    pub event: E,
+    pub(crate) event: E,
 }
 
 impl<E> Entry<E> {
@@ -52,7 +52,7 @@ fn bucket_of(key: u128, last: u128) -> usize {
 
 /// A monotone priority queue of [`Entry`] ordered by `(time, seq)`.
 #[derive(Debug, Clone)]
-pub struct EventQueue<E> {
+pub(crate) struct EventQueue<E> {
     buckets: Vec<Vec<Entry<E>>>,
     /// Bit b − 1 is set when bucket b (b ≥ 1) is non-empty.
     occupied: u128,
@@ -68,12 +68,12 @@ impl<E> Default for EventQueue<E> {
 
 impl<E> EventQueue<E> {
     /// An empty queue.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         EventQueue { buckets: (0..BUCKETS).map(|_| Vec::new()).collect(), occupied: 0, last: 0, len: 0 }
     }
 
     /// An empty queue; `capacity` is a hint for the expected number of pending events.
-    pub fn with_capacity(capacity: usize) -> Self {
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
         let mut q = Self::new();
         // Entries cluster in the buckets just above the typical delay's bit length;
         // giving every bucket a share avoids most growth during warm-up.
@@ -86,27 +86,13 @@ impl<E> EventQueue<E> {
 
     /// Number of pending entries.
     #[inline]
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.len
-    }
-
-    /// Whether no entries are pending.
-    #[inline]
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// Removes every entry, keeping the storage.
-    pub fn clear(&mut self) {
-        self.buckets.iter_mut().for_each(Vec::clear);
-        self.occupied = 0;
-        self.last = 0;
-        self.len = 0;
     }
 
     /// Adds an entry.
     #[inline]
-    pub fn push(&mut self, entry: Entry<E>) {
+    pub(crate) fn push(&mut self, entry: Entry<E>) {
         let key = entry.key();
         if key < self.last {
             self.rebase(key);
@@ -126,7 +112,7 @@ impl<E> EventQueue<E> {
 
     /// The earliest entry, if any. May reorganise buckets (hence `&mut`).
     #[inline]
-    pub fn peek(&mut self) -> Option<&Entry<E>> {
+    pub(crate) fn peek(&mut self) -> Option<&Entry<E>> {
         if self.len == 0 {
             return None;
         }
@@ -138,7 +124,7 @@ impl<E> EventQueue<E> {
 
     /// Removes and returns the earliest entry (smallest `(time, seq)`).
     #[inline]
-    pub fn pop(&mut self) -> Option<Entry<E>> {
+    pub(crate) fn pop(&mut self) -> Option<Entry<E>> {
         if self.len == 0 {
             return None;
         }
@@ -179,11 +165,6 @@ impl<E> EventQueue<E> {
             let key = entry.key();
             self.insert(key, entry);
         }
-    }
-
-    /// Iterates over pending entries in no particular order.
-    pub fn iter(&self) -> impl Iterator<Item = &Entry<E>> {
-        self.buckets.iter().flatten()
     }
 }
 

@@ -20,7 +20,7 @@ use rand_chacha::ChaCha8Rng;
 pub type RandomStream = ChaCha8Rng;
 
 /// 64-bit FNV-1a hash of `bytes`: stable across platforms and versions.
-pub const fn fnv1a64(bytes: &[u8]) -> u64 {
+pub(crate) const fn fnv1a64(bytes: &[u8]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let mut i = 0;
     while i < bytes.len() {

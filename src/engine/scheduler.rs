@@ -90,6 +90,9 @@ impl<E> Scheduler<E> {
     ///
     /// Scheduling at the current time is allowed (the event fires after every event
     /// already scheduled for this instant); scheduling before it is an error.
+    ///
+    /// # Errors
+    /// [`ScheduleError::InThePast`] when `at` lies before the current time.
     #[inline]
     pub fn schedule_at(&mut self, at: SimTime, event: E) -> Result<EventHandle, ScheduleError> {
         if at < self.now {

@@ -71,11 +71,17 @@ impl SimTime {
     }
 
     /// Converts `hours` to the nearest millisecond; NaN, negative or too large values are errors.
+    ///
+    /// # Errors
+    /// [`TimeError`] for NaN, negative or unrepresentable values.
     pub fn try_from_hours(hours: f64) -> Result<SimTime, TimeError> {
         Self::try_from_millis_f64(hours * MILLIS_PER_HOUR as f64, hours)
     }
 
     /// Converts `days` to the nearest millisecond; NaN, negative or too large values are errors.
+    ///
+    /// # Errors
+    /// [`TimeError`] for NaN, negative or unrepresentable values.
     pub fn try_from_days(days: f64) -> Result<SimTime, TimeError> {
         Self::try_from_millis_f64(days * MILLIS_PER_DAY as f64, days)
     }

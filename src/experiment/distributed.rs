@@ -15,6 +15,9 @@ use mpi::traits::*;
 
 /// Runs `experiment` on every rank of `world`; returns the merged result on rank 0 and
 /// `None` on the other ranks.
+///
+/// # Errors
+/// The experiment's error on this rank, or a rank's result that cannot be read back.
 pub fn run_distributed<C: Communicator>(
     experiment: &Experiment,
     scenario: &Scenario,

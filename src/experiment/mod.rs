@@ -7,6 +7,7 @@
 //! results are collected in replication order, so every number is identical, bit for
 //! bit, for any thread count.
 
+pub mod cluster;
 #[cfg(feature = "mpi")]
 pub mod distributed;
 pub mod precision;
@@ -309,6 +310,17 @@ pub enum ExperimentError {
     },
 }
 
+impl ExperimentError {
+    /// Whether the error is a mistake in how the experiment was asked for (an unknown
+    /// variant or KPI, settings out of range) rather than in the scenario.
+    pub fn is_usage(&self) -> bool {
+        matches!(
+            self,
+            ExperimentError::UnknownVariant(_) | ExperimentError::Precision(_) | ExperimentError::Settings(_)
+        )
+    }
+}
+
 impl From<VariantError> for ExperimentError {
     fn from(e: VariantError) -> Self {
         match e {
@@ -338,6 +350,25 @@ pub fn compile_variants(scenario: &Scenario, variants: &[String]) -> Result<Vec<
 }
 
 impl Experiment {
+    /// Checks the experiment against `scenario` without running it: settings within
+    /// limits, every variant declared, the precision KPI reported by the scenario.
+    ///
+    /// # Errors
+    /// The first problem found.
+    pub fn check_against(&self, scenario: &Scenario) -> Result<(), ExperimentError> {
+        self.check()?;
+        for name in &self.variants {
+            scenario.check_variant_name(name)?;
+        }
+        if let Some(target) = &self.precision {
+            let first = self.variants.first().map_or(BASE, String::as_str);
+            let network = Network::compile(&scenario.variant(first)?)
+                .map_err(|error| ExperimentError::Compile { variant: first.to_string(), error })?;
+            target.check_kpi(&kpi_keys(&network))?;
+        }
+        Ok(())
+    }
+
     /// Runs the experiment on `scenario`.
     ///
     /// # Errors

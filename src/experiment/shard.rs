@@ -11,6 +11,8 @@
 //! recomputes the digest on purpose.
 
 use super::{ExperimentResult, Shard, VariantResult};
+use crate::model::{Network, kpi_keys};
+use crate::scenario::Scenario;
 use crate::scenario::limits::MAX_REPLICATIONS;
 use serde::{Deserialize, Serialize};
 
@@ -243,6 +245,46 @@ pub enum MergeError {
     /// Shards missing from the set.
     #[error("shards missing: {0} (run them, then merge again)")]
     Missing(String),
+}
+
+/// Reads shard results from folders (their `shard.json`) or files.
+///
+/// # Errors
+/// A file that cannot be read or is not a shard result, naming it.
+pub fn read_shards(paths: &[std::path::PathBuf]) -> Result<Vec<(String, ShardResult)>, MergeError> {
+    let mut parts = Vec::new();
+    for path in paths {
+        let file = if path.is_dir() { path.join("shard.json") } else { path.clone() };
+        let name = file.display().to_string();
+        let text = std::fs::read(&file)
+            .map_err(|e| MergeError::Corrupt { file: name.clone(), defect: format!("cannot be read: {e}") })?;
+        let part: ShardResult = serde_json::from_slice(&text)
+            .map_err(|e| MergeError::Corrupt { file: name.clone(), defect: format!("not a corridor shard: {e}") })?;
+        parts.push((name, part));
+    }
+    Ok(parts)
+}
+
+/// Reads and merges shard files, checking every shard's KPI keys against those its
+/// scenario produces; returns the merged result and the scenario.
+///
+/// # Errors
+/// As [`read_shards`] and [`merge`], or a scenario in the shards that does not load.
+pub fn merge_files(paths: &[std::path::PathBuf]) -> Result<(ExperimentResult, Scenario), MergeError> {
+    let parts = read_shards(paths)?;
+    let (file, first) = parts.first().ok_or(MergeError::Empty)?;
+    let scenario = Scenario::from_str(&first.scenario_text, "the shards' scenario")
+        .map_err(|e| MergeError::Corrupt { file: file.clone(), defect: format!("its scenario does not load: {e}") })?;
+    let keys: Vec<Vec<String>> = first
+        .identity
+        .variants
+        .iter()
+        .map(|v| {
+            scenario.variant(v).ok().and_then(|s| Network::compile(&s).ok()).map(|n| kpi_keys(&n)).unwrap_or_default()
+        })
+        .collect();
+    let (result, _) = merge(&parts, Some(&keys))?;
+    Ok((result, scenario))
 }
 
 /// Merges shard results (with the names of the files they came from) into the result

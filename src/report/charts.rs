@@ -49,6 +49,9 @@ fn render(size: (u32, u32), draw: impl FnOnce(&Root<'_>) -> Result<(), ChartErro
 }
 
 /// Grouped bars with 95 % CI error bars: one group per KPI key, one bar per variant.
+///
+/// # Errors
+/// [`ChartError`] when plotters cannot draw the chart.
 pub fn grouped_bars(
     result: &ExperimentResult,
     keys: &[(String, String)],
@@ -120,6 +123,9 @@ pub fn grouped_bars(
 }
 
 /// A KPI against the swept parameter, with its 95 % CI as a band.
+///
+/// # Errors
+/// [`ChartError`] when plotters cannot draw the chart.
 pub fn sweep_chart(points: &[(f64, f64, f64, f64)], parameter: &str, kpi: &str) -> Result<String, ChartError> {
     render((900, 520), |root| {
         let xs = points.iter().map(|p| p.0);
@@ -201,6 +207,9 @@ fn line_chart(series: &[(String, Vec<(f64, f64)>)], layout: LineLayout<'_>) -> R
 }
 
 /// Yard stock over time for one replication.
+///
+/// # Errors
+/// [`ChartError`] when plotters cannot draw the chart.
 pub fn yard_stock(trace: &Trace, variant: &str) -> Result<String, ChartError> {
     let series: Vec<(String, Vec<(f64, f64)>)> = trace
         .yard_tonnes
@@ -220,6 +229,9 @@ pub fn yard_stock(trace: &Trace, variant: &str) -> Result<String, ChartError> {
 
 /// Distribution of end-to-end transit times per flow, as cumulative curves: the share
 /// of consignments delivered within a given number of hours.
+///
+/// # Errors
+/// [`ChartError`] when plotters cannot draw the chart.
 pub fn transit_distribution(trace: &Trace, variant: &str) -> Result<String, ChartError> {
     let series: Vec<(String, Vec<(f64, f64)>)> = trace
         .transit_percentiles
@@ -239,6 +251,9 @@ pub fn transit_distribution(trace: &Trace, variant: &str) -> Result<String, Char
 
 /// The standard charts of a run: ship waits and berth occupancy per port and variant,
 /// as `(file name, SVG)`.
+///
+/// # Errors
+/// [`ChartError`] when plotters cannot draw the chart.
 pub fn run_charts(result: &ExperimentResult) -> Result<Vec<(String, String)>, ChartError> {
     let Some(first) = result.variants.first() else {
         return Ok(Vec::new());

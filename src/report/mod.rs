@@ -3,6 +3,8 @@
 
 pub mod charts;
 pub mod output;
+pub mod publish;
+pub mod terminal;
 
 use crate::experiment::sweep::SweepResult;
 use crate::experiment::{ExperimentResult, VariantResult};
@@ -81,6 +83,9 @@ pub fn to_json(result: &ExperimentResult, comparisons: &[(String, String)]) -> V
 }
 
 /// `summary.csv`: one row per variant and KPI.
+///
+/// # Errors
+/// A CSV writer error (not expected with an in-memory buffer).
 pub fn summary_csv(result: &ExperimentResult) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["variant", "kpi", "mean", "sd", "ci95_lo", "ci95_hi", "min", "p05", "p50", "p95", "max", "n"])?;
@@ -97,6 +102,9 @@ pub fn summary_csv(result: &ExperimentResult) -> Result<Vec<u8>, csv::Error> {
 }
 
 /// `replications.csv`: one row per replication and variant.
+///
+/// # Errors
+/// A CSV writer error (not expected with an in-memory buffer).
 pub fn replications_csv(result: &ExperimentResult) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let keys = result.variants.first().map(|v| v.keys.clone()).unwrap_or_default();

@@ -174,13 +174,13 @@ pub fn locate(text: &str, path: &str) -> Option<Range<usize>> {
 
 /// Byte span of the entry at `segments` (of its key when `key` is set, else of its
 /// value; tables always by their key), or of the nearest existing ancestor.
-pub fn locate_segments(text: &str, segments: &[Segment], key: bool) -> Option<Range<usize>> {
+pub(super) fn locate_segments(text: &str, segments: &[Segment], key: bool) -> Option<Range<usize>> {
     let root = DeTable::parse(text).ok()?;
     walk(root.get_ref(), segments, key)
 }
 
 /// Like [`locate_segments`] for many entries at once: the text is parsed once.
-pub fn locate_many(text: &str, requests: &[(Vec<Segment>, bool)]) -> Vec<Option<Range<usize>>> {
+pub(super) fn locate_many(text: &str, requests: &[(Vec<Segment>, bool)]) -> Vec<Option<Range<usize>>> {
     match DeTable::parse(text) {
         Ok(root) => requests.iter().map(|(s, key)| walk(root.get_ref(), s, *key)).collect(),
         Err(_) => vec![None; requests.len()],
@@ -216,7 +216,7 @@ fn walk(root: &DeTable<'_>, segments: &[Segment], key: bool) -> Option<Range<usi
 
 /// Narrows `span` (of a key or string holding `needle`) to the character at
 /// `char_offset` inside `needle`; the whole span when `needle` is not found.
-pub fn narrow_to_char(text: &str, span: Range<usize>, needle: &str, char_offset: usize) -> Range<usize> {
+pub(super) fn narrow_to_char(text: &str, span: Range<usize>, needle: &str, char_offset: usize) -> Range<usize> {
     let Some(slice) = text.get(span.clone()) else {
         return span;
     };

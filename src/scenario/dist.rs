@@ -85,7 +85,7 @@ pub enum DistSpec {
 }
 
 /// Largest value any distribution parameter may take (keeps arithmetic finite).
-pub const MAX_PARAMETER: f64 = 1e12;
+pub(super) const MAX_PARAMETER: f64 = 1e12;
 
 /// Largest coefficient of variation (sd / mean) accepted. Beyond it most of the mean
 /// comes from rare, extreme draws: a run of realistic length does not reproduce the

@@ -35,8 +35,8 @@ mod schema;
 mod validate;
 mod variants;
 
-pub use diagnostics::{Diagnostic, ScenarioError, Source, locate};
-pub use dist::{DistError, DistSpec, Sampler};
+pub use diagnostics::{Diagnostic, MAX_DIAGNOSTICS, ScenarioError, Source, locate};
+pub use dist::{DistError, DistSpec, MAX_COEFFICIENT_OF_VARIATION, Sampler};
 pub use schema::*;
 pub use validate::{Issue, check};
 pub use variants::{PatchError, PatchField, linearize};

@@ -46,7 +46,7 @@ pub struct PatchError {
 
 /// Why a path could not be applied to a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PathProblem {
+pub(super) struct PathProblem {
     /// Character offset inside the path, when the path itself is malformed.
     pub offset: Option<usize>,
     /// What is wrong.
@@ -108,7 +108,7 @@ fn get_mut<'a>(doc: &'a mut Table, segments: &[Segment]) -> Result<&'a mut Value
 ///
 /// # Errors
 /// A malformed path, or a parent that does not exist or is not a table.
-pub fn set_path(doc: &mut Table, path: &str, new: Value) -> Result<(), PathProblem> {
+pub(super) fn set_path(doc: &mut Table, path: &str, new: Value) -> Result<(), PathProblem> {
     let segments = parse(path)?;
     if let Ok(slot) = get_mut(doc, &segments) {
         *slot = new;
@@ -130,7 +130,7 @@ pub fn set_path(doc: &mut Table, path: &str, new: Value) -> Result<(), PathProbl
 ///
 /// # Errors
 /// A malformed path, a path that does not exist, or a value that is not a number.
-pub fn scale_path(doc: &mut Table, path: &str, factor: f64) -> Result<(), PathProblem> {
+pub(super) fn scale_path(doc: &mut Table, path: &str, factor: f64) -> Result<(), PathProblem> {
     let segments = parse(path)?;
     match get_mut(doc, &segments)? {
         Value::Float(x) => *x *= factor,
@@ -158,7 +158,7 @@ fn has_tag(entity: &Value, tags: &[String]) -> bool {
 
 /// Multiplies the demand of every flow and open-arrival stream carrying one of `tags`
 /// (all of them when `tags` is empty) by `factor`.
-pub fn scale_demand(doc: &mut Table, factor: f64, tags: &[String]) {
+pub(super) fn scale_demand(doc: &mut Table, factor: f64, tags: &[String]) {
     for (table, field) in [("flows", "annual_tonnes"), ("flows", "annual_teu"), ("ship_arrivals", "ships_per_year")] {
         if let Some(Value::Table(entities)) = doc.get_mut(table) {
             for (_, entity) in entities.iter_mut() {
@@ -250,7 +250,11 @@ pub fn linearize<'a>(variants: &'a IndexMap<String, VariantSpec>, name: &'a str)
 ///
 /// # Errors
 /// The first override that cannot be applied, naming the variant and entry it came from.
-pub fn apply_variant(doc: &mut Table, variants: &IndexMap<String, VariantSpec>, name: &str) -> Result<(), PatchError> {
+pub(super) fn apply_variant(
+    doc: &mut Table,
+    variants: &IndexMap<String, VariantSpec>,
+    name: &str,
+) -> Result<(), PatchError> {
     for id in linearize(variants, name)? {
         apply_own(doc, id, &variants[id])?;
     }

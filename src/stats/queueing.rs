@@ -47,7 +47,7 @@ pub fn mmc_wq(lambda: f64, mu: f64, c: u32) -> Option<f64> {
 }
 
 /// Mean wait in queue of an M/G/1 queue by Pollaczek–Khinchine:
-/// Wq = λ·E[S²] / (2(1 − ρ)), with ρ = λ·E[S].
+/// Wq = λ·E\[S²\] / (2(1 − ρ)), with ρ = λ·E\[S\].
 pub fn mg1_wq(lambda: f64, mean_service: f64, second_moment_service: f64) -> Option<f64> {
     if !positive(lambda) || !positive(mean_service) || !positive(second_moment_service) {
         return None;

@@ -1,0 +1,71 @@
+//! Where an experiment runs: this machine, or — built with the `mpi` feature and
+//! started under `mpirun` — spread over MPI ranks (see `distributed`). The same code
+//! path either way, so the command line needs no MPI plumbing of its own.
+
+use super::{Experiment, ExperimentResult, Progress};
+use crate::scenario::Scenario;
+
+/// The machines an experiment runs on.
+pub struct Cluster {
+    #[cfg(feature = "mpi")]
+    universe: Option<mpi::environment::Universe>,
+}
+
+impl std::fmt::Debug for Cluster {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cluster").field("ranks", &self.ranks()).finish()
+    }
+}
+
+impl Cluster {
+    /// Joins the MPI job if there is one (feature `mpi`); otherwise this machine alone.
+    pub fn join() -> Cluster {
+        Cluster {
+            #[cfg(feature = "mpi")]
+            universe: mpi::initialize(),
+        }
+    }
+
+    /// Number of ranks (1 without MPI).
+    pub fn ranks(&self) -> u64 {
+        #[cfg(feature = "mpi")]
+        if let Some(u) = &self.universe {
+            return mpi::traits::Communicator::size(&u.world()) as u64;
+        }
+        1
+    }
+
+    /// Whether this process is rank 0 (true without MPI).
+    pub fn is_root(&self) -> bool {
+        #[cfg(feature = "mpi")]
+        if let Some(u) = &self.universe {
+            return mpi::traits::Communicator::rank(&u.world()) == 0;
+        }
+        true
+    }
+
+    /// Whether the experiment is spread over more than one rank.
+    pub fn is_distributed(&self) -> bool {
+        self.ranks() > 1
+    }
+
+    /// Runs `experiment`: here, or over every rank with the merged result on rank 0
+    /// and `None` on the others.
+    ///
+    /// # Errors
+    /// The experiment's error, or a rank's result that cannot be gathered.
+    pub fn run(
+        &self,
+        experiment: &Experiment,
+        scenario: &Scenario,
+        progress: Option<Progress<'_>>,
+    ) -> Result<Option<ExperimentResult>, String> {
+        #[cfg(feature = "mpi")]
+        if let Some(u) = &self.universe
+            && self.is_distributed()
+        {
+            return super::distributed::run_distributed(experiment, scenario, &u.world(), progress);
+        }
+        experiment.run(scenario, progress).map(Some).map_err(|e| e.to_string())
+    }
+}

@@ -1,0 +1,180 @@
+//! Publishing results the way the command line does: to an output folder (written as
+//! one set), to a JSON file or standard output, and as readable text.
+
+use super::output::{OutputDir, OutputError, check_file, write_file};
+use super::{ReportError, comparison_table, json_text, table, write_run, write_sweep};
+use crate::experiment::ExperimentResult;
+use crate::experiment::shard::ShardResult;
+use crate::experiment::sweep::SweepResult;
+use crate::scenario::Scenario;
+use std::path::{Path, PathBuf};
+
+/// Where results go: an output folder (`--out`) and a JSON target (`--json`, where
+/// `-` means standard output).
+#[derive(Debug, Clone, Default)]
+pub struct Destinations {
+    /// The output folder.
+    pub out: Option<PathBuf>,
+    /// The JSON file, or `-`.
+    pub json: Option<String>,
+}
+
+/// What publishing wrote.
+#[derive(Debug, Clone, Default)]
+pub struct Published {
+    /// Files written to the output folder.
+    pub files: Vec<String>,
+    /// The JSON document, when it is meant for standard output.
+    pub stdout_json: Option<String>,
+}
+
+impl Destinations {
+    /// Whether the JSON goes to standard output (then nothing else may).
+    pub fn json_to_stdout(&self) -> bool {
+        self.json.as_deref() == Some("-")
+    }
+
+    /// Checks the targets before any work is done.
+    ///
+    /// # Errors
+    /// A JSON target that is a folder, or an output folder holding other files.
+    pub fn check(&self) -> Result<(), OutputError> {
+        if let Some(path) = self.json.as_deref().filter(|p| *p != "-") {
+            check_file(Path::new(path))?;
+        }
+        if let Some(dir) = &self.out {
+            OutputDir::check(dir)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&self, json: String, files: Vec<String>) -> Result<Published, ReportError> {
+        match self.json.as_deref() {
+            Some("-") => return Ok(Published { files, stdout_json: Some(json) }),
+            Some(path) => write_file(Path::new(path), json.as_bytes())?,
+            None => {}
+        }
+        Ok(Published { files, stdout_json: None })
+    }
+
+    /// Publishes a run: the output folder first, then the JSON. `base` names the
+    /// variant the others are compared against, if any.
+    ///
+    /// # Errors
+    /// A file cannot be formed or written.
+    pub fn publish_run(
+        &self,
+        scenario: &Scenario,
+        result: &ExperimentResult,
+        base: Option<&str>,
+    ) -> Result<Published, ReportError> {
+        let comparisons = comparisons(result, base);
+        let mut files = Vec::new();
+        if let Some(dir) = &self.out {
+            let mut set = OutputDir::create(dir)?;
+            files = write_run(&mut set, scenario, result, &comparisons)?;
+            set.commit(&run_id(result.seed))?;
+        }
+        self.finish(json_text(result, &comparisons)?, files)
+    }
+
+    /// Publishes a sweep.
+    ///
+    /// # Errors
+    /// A file cannot be formed or written.
+    pub fn publish_sweep(&self, sweep: &SweepResult) -> Result<Published, ReportError> {
+        let mut files = Vec::new();
+        if let Some(dir) = &self.out {
+            let mut set = OutputDir::create(dir)?;
+            files = write_sweep(&mut set, sweep)?;
+            set.commit(&run_id(sweep.result.seed))?;
+        }
+        self.finish(json_text(&sweep.result, &[])?, files)
+    }
+}
+
+fn run_id(seed: u64) -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    format!("seed {seed}, written at {now} ns after the epoch by process {}", std::process::id())
+}
+
+/// Writes a shard's result to `dir/shard.json` (the folder replaced as a whole).
+///
+/// # Errors
+/// The folder cannot be written.
+pub fn write_shard(dir: &Path, shard: &ShardResult) -> Result<(), ReportError> {
+    let mut set = OutputDir::create(dir)?;
+    set.write("shard.json", &serde_json::to_vec(shard)?)?;
+    set.commit(&format!("shard {}/{}", shard.shard_index, shard.identity.shard_count))?;
+    Ok(())
+}
+
+/// The `(base, variant)` pairs compared when `base` is given.
+pub fn comparisons(result: &ExperimentResult, base: Option<&str>) -> Vec<(String, String)> {
+    base.map(|b| result.variants.iter().filter(|v| v.name != b).map(|v| (b.to_string(), v.name.clone())).collect())
+        .unwrap_or_default()
+}
+
+/// The readable report of a run: a header line, the table, and the paired
+/// differences against `base` when given.
+pub fn run_text(result: &ExperimentResult, base: Option<&str>) -> String {
+    let mut text = format!(
+        "{} — {} replications per variant, seed {}, {} threads, {:.1} s\n\n{}",
+        result.scenario,
+        result.replications,
+        result.seed,
+        result.threads,
+        result.wall_seconds,
+        table(result)
+    );
+    if let Some(b) = base {
+        text += &comparison_table(result, b);
+    }
+    text
+}
+
+/// The readable report of a sweep: the KPI's mean and 95 % CI at every point.
+pub fn sweep_text(sweep: &SweepResult) -> String {
+    let mut text = format!(
+        "sweep of {} — {} replications per point (common random numbers)\n\n{:<50} {:>14} {:>26}\n",
+        sweep.result.scenario, sweep.result.replications, "point", sweep.kpi, "95% CI"
+    );
+    for (label, point) in sweep.curve() {
+        text += &match point {
+            Some(p) => format!("{label:<50} {:>14.3} {:>12.3} – {:<12.3}\n", p.mean, p.lo, p.hi),
+            None => format!("{label:<50} {:>14}\n", "(every replication saturated)"),
+        };
+    }
+    text
+}
+
+/// A short summary of a valid scenario, as `corridor validate` prints it.
+pub fn scenario_summary(scenario: &Scenario) -> String {
+    let b = scenario.base();
+    let names = scenario.variant_names();
+    let mut text = format!(
+        "{}: valid — \"{}\"\n  {} ports, {} other nodes, {} sea links, {} rail links, {} ship services, {} train services, \
+         {} arrival streams, {} flows, {} weather areas\n  horizon {} days after {} days of warm-up; {} replications by \
+         default, seed {}\n  variants: {}\n",
+        scenario.file(),
+        b.scenario.name,
+        b.ports.len(),
+        b.nodes.len(),
+        b.sea_links.len(),
+        b.rail_links.len(),
+        b.ship_services.len(),
+        b.train_services.len(),
+        b.ship_arrivals.len(),
+        b.flows.len(),
+        b.weather.len(),
+        b.scenario.horizon_days,
+        b.scenario.warmup_days,
+        b.scenario.replications,
+        b.scenario.seed,
+        if names.is_empty() { "(none)".to_string() } else { names.join(", ") }
+    );
+    if let Some(sweep) = scenario.sweep() {
+        text += &format!("  sweep: {} points\n", sweep.len());
+    }
+    text
+}

@@ -40,11 +40,24 @@ proptest! {
                     prop_assert!((0.0..=1.0 + 1e-9).contains(occ), "{} {} occupancy {}", port.id, class, occ);
                 }
             }
-            for (name, u) in &a.utilisation {
-                prop_assert!((0.0..=1.0 + 1e-9).contains(u), "{} utilisation {}", name, u);
+            for (name, u) in a.utilisation.iter().chain(&a.rho) {
+                prop_assert!((0.0..=1.0 + 1e-9).contains(u), "{} utilisation or rho {}", name, u);
+            }
+            for port in &a.ports {
+                for ((class, handling), (_, occ)) in port.berth_handling.iter().zip(&port.berth_occupancy) {
+                    prop_assert!(*handling <= occ + 1e-9, "{} {} handling {} > occupied {}", port.id, class, handling, occ);
+                }
+            }
+            for svc in &a.services {
+                // Every vessel or trainset is in exactly one state at every moment.
+                let total: f64 = svc.time.iter().map(|(_, share)| share).sum();
+                prop_assert!((total - 1.0).abs() < 1e-6, "{} time shares sum to {}: {:?}", svc.id, total, svc.time);
+                prop_assert!(svc.utilisation <= svc.rho + 1e-9, "{} productive {} > own work {}", svc.id, svc.utilisation, svc.rho);
             }
             for (key, v) in a.entries() {
-                prop_assert!(v.is_finite() && v >= 0.0, "{} = {}", key, v);
+                // Growth rates are the only signed KPIs.
+                let signed = key.ends_with("growth_tonnes_per_day");
+                prop_assert!(v.is_finite() && (signed || v >= 0.0), "{} = {}", key, v);
             }
         }
     }

@@ -13,10 +13,12 @@ pub mod distributed;
 pub mod precision;
 mod result;
 pub mod shard;
+pub mod stability;
 pub mod sweep;
 
 pub use precision::{PrecisionError, PrecisionReport, PrecisionTarget, VariantPrecision};
 pub use result::{ExperimentResult, KpiError, PairedDifference, Record, VariantResult, nearest_keys};
+pub use stability::{Stability, Verdict};
 
 use crate::model::{CompileError, Network, ReplicationKpis, kpi_keys, run_replication};
 use crate::scenario::limits::MAX_REPLICATIONS;
@@ -452,7 +454,12 @@ impl Experiment {
     ) -> (Vec<VariantResult>, Option<PrecisionReport>) {
         let mut results: Vec<VariantResult> = networks
             .iter()
-            .map(|(n, _)| VariantResult { name: n.clone(), keys: Vec::new(), records: Vec::new() })
+            .map(|(n, net)| VariantResult {
+                name: n.clone(),
+                keys: Vec::new(),
+                records: Vec::new(),
+                capacity: Some(net.capacity_sheet()),
+            })
             .collect();
         let done = std::sync::atomic::AtomicU64::new(0);
         let Some(target) = &self.precision else {

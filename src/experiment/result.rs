@@ -2,7 +2,7 @@
 //! with confidence intervals, and paired differences over common random numbers.
 
 use super::precision::PrecisionReport;
-use crate::model::Saturation;
+use crate::model::{CapacitySheet, Saturation};
 use crate::stats::{OnlineStats, Summary, student_t_quantile};
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +31,9 @@ pub struct VariantResult {
     pub keys: Vec<String>,
     /// One record per replication, in replication order.
     pub records: Vec<Record>,
+    /// The variant's capacity sheet, worked out from its scenario before simulating.
+    #[serde(default)]
+    pub capacity: Option<CapacitySheet>,
 }
 
 impl VariantResult {

@@ -17,7 +17,7 @@ use crate::scenario::limits::MAX_REPLICATIONS;
 use serde::{Deserialize, Serialize};
 
 /// File format tag of shard results.
-pub const FORMAT: &str = "corridor-shard-2";
+pub const FORMAT: &str = "corridor-shard-3";
 
 /// What makes shards parts of the same experiment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -283,7 +283,11 @@ pub fn merge_files(paths: &[std::path::PathBuf]) -> Result<(ExperimentResult, Sc
             scenario.variant(v).ok().and_then(|s| Network::compile(&s).ok()).map(|n| kpi_keys(&n)).unwrap_or_default()
         })
         .collect();
-    let (result, _) = merge(&parts, Some(&keys))?;
+    let (mut result, _) = merge(&parts, Some(&keys))?;
+    // The capacity sheets come from the scenario itself, not from what the shards say.
+    for v in &mut result.variants {
+        v.capacity = scenario.variant(&v.name).ok().and_then(|s| Network::compile(&s).ok()).map(|n| n.capacity_sheet());
+    }
     Ok((result, scenario))
 }
 
@@ -363,6 +367,7 @@ pub fn merge(
             name: v.name.clone(),
             keys: v.keys.clone(),
             records: Vec::with_capacity(first.identity.replications as usize),
+            capacity: v.capacity.clone(),
         })
         .collect();
     for (_, s) in shards {

@@ -5,9 +5,9 @@
 //! Streams: `arrivals/<id>/ships` (gaps), `arrivals/<id>/cargo` (cargo per ship).
 
 use super::corridor::{Corridor, Event, Network, exp_gap};
-use super::network::{CompileError, PortDef, kg_from_tonnes, port_of, sampler};
+use super::network::{CompileError, Dist, PortDef, kg_from_tonnes, port_of, sampler};
 use crate::engine::{RandomStream, Scheduler, Streams};
-use crate::scenario::{Sampler, ScenarioSpec};
+use crate::scenario::ScenarioSpec;
 
 /// A stream of ships arriving from outside, compiled.
 #[derive(Debug, Clone)]
@@ -18,7 +18,7 @@ pub(crate) struct ArrivalDef {
     pub(crate) berth: usize,
     pub(crate) rate_per_hour: f64,
     /// Cargo per ship, tonnes.
-    pub(crate) cargo: Sampler,
+    pub(crate) cargo: Dist,
 }
 
 /// Compiles the open arrival streams.

@@ -22,6 +22,8 @@ pub(crate) struct BerthGroup {
     pub(crate) queue: VecDeque<u32>,
     /// Berths in use over time.
     pub(crate) occupancy: TimeWeighted,
+    /// Berths whose ship is working cargo (berthing, unloading, loading) over time.
+    pub(crate) working: TimeWeighted,
 }
 
 /// Berths, anchorage and quay measurement of one port.
@@ -62,7 +64,12 @@ impl Berths {
                     groups: p
                         .berths
                         .iter()
-                        .map(|_| BerthGroup { busy: 0, queue: VecDeque::new(), occupancy: TimeWeighted::new(0, 0.0) })
+                        .map(|_| BerthGroup {
+                            busy: 0,
+                            queue: VecDeque::new(),
+                            occupancy: TimeWeighted::new(0, 0.0),
+                            working: TimeWeighted::new(0, 0.0),
+                        })
                         .collect(),
                     anchorage: TimeWeighted::new(0, 0.0),
                     wait: OnlineStats::new(),
@@ -131,6 +138,7 @@ impl Berths {
             port.anchorage.reset(t);
             for g in &mut port.groups {
                 g.occupancy.reset(t);
+                g.working.reset(t);
             }
             port.wait = OnlineStats::new();
             port.turnaround = OnlineStats::new();

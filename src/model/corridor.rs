@@ -4,6 +4,7 @@
 //! window. This file is where a new kind of entity is registered.
 
 use super::arrivals::{ArrivalDef, Arrivals};
+use super::backlog::Backlog;
 use super::berths::Berths;
 use super::cargo::Cargo;
 use super::flows::{FlowDef, Flows};
@@ -15,7 +16,7 @@ use super::trains::{RailLinkDef, TrainServiceDef, Trains};
 use super::transfer::{TransferDef, Transfers};
 use super::weather::{Weather, WeatherDef};
 use super::yards::Yards;
-use super::{arrivals, flows, ships, trace, trains, transfer, weather};
+use super::{arrivals, backlog, flows, ships, trace, trains, transfer, weather};
 use crate::engine::{RandomStream, Scheduler, SimTime, Streams};
 use crate::scenario::ScenarioSpec;
 use rand::RngExt;
@@ -126,6 +127,8 @@ pub(crate) enum Event {
     WarmupEnd,
     /// Tracing: take a sample.
     Sample,
+    /// Backlog: sample every backlog level.
+    BacklogSample,
 }
 
 /// Why a replication stopped early.
@@ -152,6 +155,7 @@ pub(crate) struct Corridor<'n> {
     pub(crate) trains: Trains,
     pub(crate) weather: Weather,
     pub(crate) transfers: Transfers,
+    pub(crate) backlog: Backlog,
     pub(crate) tracer: Option<Tracer>,
     /// Whether the measured window is open (the warm-up is over).
     pub(crate) measuring: bool,
@@ -179,6 +183,7 @@ impl<'n> Corridor<'n> {
             trains: Trains::new(net, &streams),
             weather: Weather::new(net, &streams),
             transfers: Transfers::new(net, &streams),
+            backlog: Backlog::new(net),
             tracer: None,
             measuring: net.warmup == SimTime::ZERO,
             saturation: None,
@@ -204,6 +209,7 @@ impl<'n> Corridor<'n> {
         }
         Ships::place_fleets(self, s);
         self.trains.start(net, s);
+        Backlog::start(net, s);
         if net.warmup > SimTime::ZERO {
             let _ = s.schedule_at(net.warmup, Event::WarmupEnd);
         }
@@ -234,6 +240,8 @@ impl<'n> Corridor<'n> {
         let vessels = &self.ships.vessels;
         self.yards.close(end, |ship| vessels[ship as usize].since);
         self.weather.close(end);
+        self.trains.close(end);
+        self.backlog.close(end);
     }
 
     /// The KPIs of the closed window (see [`Corridor::close_window`]).
@@ -345,6 +353,7 @@ impl crate::engine::Model for Corridor<'_> {
             Event::TransferDone(x, id) => transfer::on_done(self, x as usize, id, s),
             Event::WarmupEnd => self.open_window(s.now()),
             Event::Sample => trace::on_sample(self, s),
+            Event::BacklogSample => backlog::on_sample(self, s),
         }
     }
 }

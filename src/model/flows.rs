@@ -7,9 +7,11 @@
 
 use super::cargo::Consignment;
 use super::corridor::{Corridor, Event, Network, exp_gap};
-use super::network::{Carrier, CompileError, Kg, LegDef, NodeDef, kg_from_tonnes, month_of, monthly, node_of, sampler};
+use super::network::{
+    Carrier, CompileError, Dist, Kg, LegDef, NodeDef, kg_from_tonnes, month_of, monthly, node_of, sampler,
+};
 use crate::engine::{RandomStream, Scheduler, SimTime, Streams};
-use crate::scenario::{LegCarrier, Sampler, ScenarioSpec};
+use crate::scenario::{LegCarrier, ScenarioSpec};
 use crate::stats::{OnlineStats, StreamQuantiles};
 use rand::RngExt;
 
@@ -29,7 +31,7 @@ pub(crate) struct FlowDef {
     /// Largest monthly factor (for thinning).
     pub(crate) peak_factor: f64,
     /// Consignment size, tonnes.
-    pub(crate) size: Sampler,
+    pub(crate) size: Dist,
 }
 
 /// Compiles the flows and the legs they travel (legs shared between flows where the

@@ -4,7 +4,10 @@ use super::audit;
 use super::cargo::leg_name;
 use super::corridor::{Corridor, Saturation};
 use super::network::tonnes;
+use super::ships::VesselState;
+use super::trains::TrainState;
 use crate::engine::SimTime;
+use crate::stats::Trend;
 use serde::{Deserialize, Serialize};
 
 /// KPIs of one port.
@@ -24,8 +27,14 @@ pub struct PortKpis {
     pub turnaround_mean_hours: f64,
     /// Ship calls completed.
     pub ship_calls: f64,
-    /// Berth occupancy (busy berths / berths) per class.
+    /// Berth occupancy (occupied berths / berths) per class: a berth is occupied from
+    /// berthing to departure, including time its ship waits there for cargo, for
+    /// room in the yard or for the weather.
     pub berth_occupancy: Vec<(String, f64)>,
+    /// Share of berth time per class in which the ship there works cargo (berthing,
+    /// unloading, loading): the berths' productive utilisation. The rest of
+    /// `berth_occupancy` is occupied without handling.
+    pub berth_handling: Vec<(String, f64)>,
     /// Time-weighted mean yard stock, tonnes.
     pub yard_stock_mean_tonnes: f64,
     /// Largest yard stock, tonnes.
@@ -45,8 +54,19 @@ pub struct ServiceKpis {
     pub trips: f64,
     /// Mean load / capacity over all departures (empty return legs included).
     pub load_factor: f64,
-    /// Fraction of the fleet busy (not idle waiting for cargo or at home).
+    /// Productive share of the fleet's time: carrying cargo, berthing and handling it
+    /// (ships); running loaded, loading and unloading (trains).
     pub utilisation: f64,
+    /// The share of the fleet's time its own cycle takes — sailing or running (loaded
+    /// or empty), berthing and handling — leaving out waits for cargo, for a berth or
+    /// a path, for room in a yard and for the weather: the simulated counterpart of
+    /// the capacity sheet's ρ.
+    pub rho: f64,
+    /// Share of the fleet's time in each state (they sum to 1): ships `loaded_sailing`,
+    /// `empty_sailing`, `waiting_for_berth`, `berthing`, `handling`, `blocked_by_yard`,
+    /// `waiting_for_cargo`, `weather_bound`; trains `loaded_running`, `empty_running`,
+    /// `waiting_for_path`, `handling`, `waiting_for_cargo`.
+    pub time: Vec<(String, f64)>,
 }
 
 /// KPIs of one rail line. Its capacity (`trains_per_day`) is per direction, and
@@ -63,6 +83,31 @@ pub struct RailKpis {
     pub utilisation: f64,
 }
 
+/// How a backlog moved over the measured window: its growth (the least-squares slope
+/// over the window's second half — or, when demand or storms are seasonal and the
+/// window spans a year, over the whole window with an annual cycle fitted alongside),
+/// and its level at the window's start and each tenth of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BacklogPath {
+    /// Growth, tonnes per day (negative when it shrinks).
+    pub growth_tonnes_per_day: f64,
+    /// Tonnes in the system at the start of the window and at each tenth of it.
+    pub tonnes: Vec<f64>,
+}
+
+impl BacklogPath {
+    fn of(trend: &Trend, growth_tonnes_per_day: f64) -> BacklogPath {
+        BacklogPath { growth_tonnes_per_day, tonnes: trend.tenths().to_vec() }
+    }
+
+    fn push_entries(&self, prefix: &str, out: &mut Vec<(String, f64)>) {
+        out.push((format!("{prefix}.backlog_growth_tonnes_per_day"), self.growth_tonnes_per_day));
+        for (i, v) in self.tonnes.iter().enumerate() {
+            out.push((format!("{prefix}.backlog_tonnes.t{i:02}"), *v));
+        }
+    }
+}
+
 /// KPIs of one flow.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FlowKpis {
@@ -72,8 +117,12 @@ pub struct FlowKpis {
     pub generated_tonnes: f64,
     /// Delivered in the measured window, tonnes.
     pub delivered_tonnes: f64,
+    /// Delivered over generated in the window (1 when nothing was generated).
+    pub delivered_share: f64,
     /// In the system at the end, tonnes.
     pub backlog_tonnes: f64,
+    /// How the flow's cargo in the system moved over the window.
+    pub backlog: BacklogPath,
     /// Mean end-to-end transit of deliveries, hours.
     pub transit_mean_hours: f64,
     /// 95th percentile of transit, hours.
@@ -88,10 +137,16 @@ pub struct SystemKpis {
     pub generated_tonnes: f64,
     /// Tonnes that left it at their destination in the window.
     pub delivered_tonnes: f64,
+    /// Delivered over generated (1 when nothing was generated).
+    pub delivered_share: f64,
     /// Tonnes inside at the end (yards, gates, vessels, trains, queues).
     pub in_system_tonnes: f64,
     /// Tonnes inside when the window opened (the end of the warm-up).
     pub in_system_start_tonnes: f64,
+    /// How the cargo in the system moved over the window.
+    pub backlog: BacklogPath,
+    /// Days in the measured window (shorter than the horizon if the run stopped early).
+    pub measured_days: f64,
     /// Events handled.
     pub events: f64,
 }
@@ -99,10 +154,10 @@ pub struct SystemKpis {
 /// Where the corridor is tightest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Bottleneck {
-    /// The resource with the highest utilisation.
+    /// The resource with the highest simulated ρ (see [`ReplicationKpis::rho`]).
     pub busiest: String,
-    /// Its utilisation (0–1).
-    pub utilisation: f64,
+    /// Its simulated ρ (0–1).
+    pub rho: f64,
     /// The place where cargo waits longest for its next leg.
     pub longest_wait: String,
     /// That mean wait, hours.
@@ -147,8 +202,18 @@ pub struct ReplicationKpis {
     pub rails: Vec<RailKpis>,
     /// Per flow.
     pub flows: Vec<FlowKpis>,
-    /// Utilisation of every resource, by name (berth groups, yards, fleets, lines).
+    /// Productive utilisation of every resource, by name (berth groups, yards, fleets,
+    /// lines, transfer points): the share of its capacity doing work that moves cargo.
     pub utilisation: Vec<(String, f64)>,
+    /// Simulated ρ of every resource, by name: the share of its capacity that the
+    /// work offered to it takes — berths handling, fleets on their own cycle (see
+    /// [`ServiceKpis::rho`]), rail paths used, yard space filled, transfer servers
+    /// busy. Comparable with the capacity sheet's ρ where nothing blocks.
+    pub rho: Vec<(String, f64)>,
+    /// Growth of the cargo waiting at each place (tonnes per day over the window's
+    /// second half), by place: `<node>.waiting_for.<service>`, `<port>.gate`,
+    /// `<node>.transfer`.
+    pub places: Vec<(String, f64)>,
     /// System totals.
     pub system: SystemKpis,
     /// The bottleneck.
@@ -163,14 +228,15 @@ pub struct ReplicationKpis {
 }
 
 impl ReplicationKpis {
-    /// Adds a resource and its utilisation (0–1); it becomes the bottleneck if busier
-    /// than every resource so far.
-    pub fn add_resource(&mut self, name: String, utilisation: f64) {
-        if utilisation > self.bottleneck.utilisation {
+    /// Adds a resource with its productive utilisation and simulated ρ (both 0–1); it
+    /// becomes the bottleneck if its ρ is the highest so far.
+    pub fn add_resource(&mut self, name: String, utilisation: f64, rho: f64) {
+        if rho > self.bottleneck.rho {
             self.bottleneck.busiest = name.clone();
-            self.bottleneck.utilisation = utilisation;
+            self.bottleneck.rho = rho;
         }
-        self.utilisation.push((name, utilisation));
+        self.utilisation.push((name.clone(), utilisation));
+        self.rho.push((name, rho));
     }
 
     /// The KPIs as `(dotted key, value)` pairs in a fixed order (see README's JSON contract).
@@ -187,6 +253,10 @@ impl ReplicationKpis {
             for (class, occ) in &p.berth_occupancy {
                 out.push((k(&format!("berth_occupancy.{class}")), *occ));
             }
+            for ((class, handling), (_, occ)) in p.berth_handling.iter().zip(&p.berth_occupancy) {
+                out.push((k(&format!("berth_time.{class}.handling")), *handling));
+                out.push((k(&format!("berth_time.{class}.occupied_not_handling")), (occ - handling).max(0.0)));
+            }
             out.push((k("yard_stock_tonnes.mean"), p.yard_stock_mean_tonnes));
             out.push((k("yard_stock_tonnes.max"), p.yard_stock_max_tonnes));
             out.push((k("closed_hours"), p.closed_hours));
@@ -196,6 +266,10 @@ impl ReplicationKpis {
             out.push((format!("service.{}.trips", s.id), s.trips));
             out.push((format!("service.{}.load_factor", s.id), s.load_factor));
             out.push((format!("service.{}.utilisation", s.id), s.utilisation));
+            out.push((format!("service.{}.rho", s.id), s.rho));
+            for (state, share) in &s.time {
+                out.push((format!("service.{}.time.{state}", s.id), *share));
+            }
         }
         for r in &self.rails {
             out.push((format!("rail.{}.trains_per_day.forward", r.id), r.trains_per_day_forward));
@@ -205,18 +279,29 @@ impl ReplicationKpis {
             let k = |name: &str| format!("flow.{}.{name}", f.id);
             out.push((k("generated_tonnes"), f.generated_tonnes));
             out.push((k("delivered_tonnes"), f.delivered_tonnes));
+            out.push((k("delivered_share"), f.delivered_share));
             out.push((k("backlog_tonnes"), f.backlog_tonnes));
+            f.backlog.push_entries(&format!("flow.{}", f.id), &mut out);
             out.push((k("transit_hours.mean"), f.transit_mean_hours));
             out.push((k("transit_hours.p95"), f.transit_p95_hours));
         }
         out.extend(self.extra.iter().cloned());
+        for (place, growth) in &self.places {
+            out.push((format!("place.{place}.growth_tonnes_per_day"), *growth));
+        }
         for (name, u) in &self.utilisation {
             out.push((format!("utilisation.{name}"), *u));
         }
+        for (name, rho) in &self.rho {
+            out.push((format!("rho.{name}"), *rho));
+        }
         out.push(("system.generated_tonnes".into(), self.system.generated_tonnes));
         out.push(("system.delivered_tonnes".into(), self.system.delivered_tonnes));
+        out.push(("system.delivered_share".into(), self.system.delivered_share));
         out.push(("system.in_system_tonnes".into(), self.system.in_system_tonnes));
         out.push(("system.in_system_start_tonnes".into(), self.system.in_system_start_tonnes));
+        self.system.backlog.push_entries("system", &mut out);
+        out.push(("system.measured_days".into(), self.system.measured_days));
         out.push(("system.events".into(), self.system.events));
         out.push(("system.saturated".into(), if self.saturation.is_some() { 1.0 } else { 0.0 }));
         out
@@ -227,31 +312,35 @@ fn finite(x: f64) -> f64 {
     if x.is_finite() { x } else { 0.0 }
 }
 
+/// Delivered over generated, 1 when nothing was generated.
+fn share(delivered: f64, generated: f64) -> f64 {
+    if generated > 0.0 { delivered / generated } else { 1.0 }
+}
+
 /// The KPIs of a replication whose measured window was closed at `end` (see
 /// `Corridor::close_window`), read from each subsystem's measurement.
 pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> ReplicationKpis {
     let net = w.net;
     let t = end.as_millis();
     let measured_hours = (end - net.warmup).as_hours();
-    let mut utilisation = Vec::new();
+    let mut resources: Vec<(String, f64, f64)> = Vec::new();
     let mut ports = Vec::new();
     for (p, def) in net.ports.iter().enumerate() {
         let (berths, yard, closure) = (&w.berths.ports[p], &w.yards.ports[p], &w.weather.ports[p]);
-        let berth_occupancy: Vec<(String, f64)> = def
-            .berths
-            .iter()
-            .zip(&berths.groups)
-            .map(|(b, g)| {
-                let occ = if b.count == 0 { 0.0 } else { g.occupancy.mean(t) / b.count as f64 };
-                (b.class.name().to_string(), finite(occ))
-            })
-            .collect();
-        for (class, occ) in &berth_occupancy {
-            utilisation.push((format!("port.{}.berths.{class}", def.id), *occ));
+        let per_berth = |count: u32, level: f64| if count == 0 { 0.0 } else { finite(level / count as f64) };
+        let mut berth_occupancy = Vec::new();
+        let mut berth_handling = Vec::new();
+        for (b, g) in def.berths.iter().zip(&berths.groups) {
+            let class = b.class.name().to_string();
+            let handling = per_berth(b.count, g.working.mean(t));
+            berth_occupancy.push((class.clone(), per_berth(b.count, g.occupancy.mean(t))));
+            berth_handling.push((class.clone(), handling));
+            resources.push((format!("port.{}.berths.{class}", def.id), handling, handling));
         }
         let yard_mean = yard.stock.mean(t);
         if def.yard_capacity > 0 {
-            utilisation.push((format!("port.{}.yard", def.id), finite(yard_mean / tonnes(def.yard_capacity))));
+            let filled = finite(yard_mean / tonnes(def.yard_capacity));
+            resources.push((format!("port.{}.yard", def.id), filled, filled));
         }
         ports.push(PortKpis {
             id: def.id.clone(),
@@ -262,6 +351,7 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
             turnaround_mean_hours: berths.turnaround.mean(),
             ship_calls: berths.turnaround.count() as f64,
             berth_occupancy,
+            berth_handling,
             yard_stock_mean_tonnes: yard_mean,
             yard_stock_max_tonnes: yard.stock.max(),
             closed_hours: closure.closed_hours,
@@ -270,23 +360,37 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
     }
     let mut services = Vec::new();
     for (def, st) in net.ship_services.iter().zip(&w.ships.services) {
-        let busy = if def.vessels == 0 { 0.0 } else { 1.0 - st.idle.mean(t) / def.vessels as f64 };
-        utilisation.push((format!("service.{}", def.id), finite(busy)));
+        let fleet_hours = def.vessels as f64 * measured_hours;
+        let share = |x: f64| if fleet_hours > 0.0 { finite(x / fleet_hours) } else { 0.0 };
+        let hours: Vec<(VesselState, f64)> =
+            VesselState::ALL.iter().map(|&s| (s, st.time[s as usize].mean(t) * measured_hours)).collect();
+        let sum = |keep: fn(VesselState) -> bool| share(hours.iter().filter(|(s, _)| keep(*s)).map(|(_, h)| h).sum());
+        let (utilisation, rho) = (sum(VesselState::productive), sum(VesselState::own_work));
+        resources.push((format!("service.{}", def.id), utilisation, rho));
         services.push(ServiceKpis {
             id: def.id.clone(),
             trips: st.trips as f64,
             load_factor: st.load_factor.mean(),
-            utilisation: finite(busy),
+            utilisation,
+            rho,
+            time: hours.iter().map(|(s, h)| (s.name().to_string(), share(*h))).collect(),
         });
     }
     for (def, st) in net.train_services.iter().zip(&w.trains.services) {
-        let busy = if def.trainsets == 0 { 0.0 } else { st.busy.mean(t) / def.trainsets as f64 };
-        utilisation.push((format!("service.{}", def.id), finite(busy)));
+        let fleet_hours = def.trainsets as f64 * measured_hours;
+        let share = |x: f64| if fleet_hours > 0.0 { finite(x / fleet_hours) } else { 0.0 };
+        let sum = |keep: fn(TrainState) -> bool| {
+            share(TrainState::ALL.iter().filter(|s| keep(**s)).map(|s| st.hours[*s as usize]).sum())
+        };
+        let (utilisation, rho) = (sum(TrainState::productive), sum(TrainState::own_work));
+        resources.push((format!("service.{}", def.id), utilisation, rho));
         services.push(ServiceKpis {
             id: def.id.clone(),
             trips: st.trips as f64,
             load_factor: st.load_factor.mean(),
-            utilisation: finite(busy),
+            utilisation,
+            rho,
+            time: TrainState::ALL.iter().map(|s| (s.name().to_string(), share(st.hours[*s as usize]))).collect(),
         });
     }
     let mut rails = Vec::new();
@@ -300,31 +404,32 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
         let per_day = |n: u64| {
             if measured_hours > 0.0 { n as f64 / (measured_hours / 24.0) } else { 0.0 }
         };
-        let busier = forward.max(reverse) as f64 / paths;
-        utilisation.push((format!("rail.{}", link.id), finite(busier)));
+        let busier = finite(forward.max(reverse) as f64 / paths);
+        resources.push((format!("rail.{}", link.id), busier, busier));
         rails.push(RailKpis {
             id: link.id.clone(),
             trains_per_day_forward: per_day(forward),
             trains_per_day_reverse: per_day(reverse),
-            utilisation: finite(busier),
+            utilisation: busier,
         });
     }
     let flows = net
         .flows
         .iter()
         .zip(&w.flows.state)
-        .map(|(def, st)| FlowKpis {
+        .zip(&w.backlog.flows)
+        .map(|((def, st), trend)| FlowKpis {
             id: def.id.clone(),
             generated_tonnes: tonnes(st.generated),
             delivered_tonnes: tonnes(st.delivered),
+            delivered_share: share(tonnes(st.delivered), tonnes(st.generated)),
             backlog_tonnes: tonnes(st.in_system),
+            backlog: BacklogPath::of(trend, w.backlog.growth(trend)),
             transit_mean_hours: st.transit.mean(),
             transit_p95_hours: st.transit_quantiles.quantile(0.95),
         })
         .collect();
-    let (busiest, top) = utilisation
-        .iter()
-        .fold((String::from("none"), 0.0), |(n, u), (name, v)| if *v > u { (name.clone(), *v) } else { (n, u) });
+    let places = w.backlog.places.iter().map(|(place, trend)| (place.key(net), w.backlog.growth(trend))).collect();
     let (mut longest_wait, mut wait_hours) = (String::from("none"), 0.0);
     for (i, q) in w.cargo.legs.iter().enumerate() {
         if q.wait.count() > 0 && q.wait.mean() > wait_hours {
@@ -333,22 +438,32 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
         }
     }
     let conservation = audit::conservation(w);
-    ReplicationKpis {
+    let (generated, delivered) = (tonnes(w.cargo.window_generated), tonnes(w.cargo.window_delivered));
+    let mut kpis = ReplicationKpis {
         ports,
         services,
         rails,
         flows,
-        utilisation,
+        utilisation: Vec::new(),
+        rho: Vec::new(),
+        places,
         system: SystemKpis {
-            generated_tonnes: tonnes(w.cargo.window_generated),
-            delivered_tonnes: tonnes(w.cargo.window_delivered),
+            generated_tonnes: generated,
+            delivered_tonnes: delivered,
+            delivered_share: share(delivered, generated),
             in_system_tonnes: tonnes(conservation.waiting_kg + conservation.on_vessels_kg + conservation.on_trains_kg),
             in_system_start_tonnes: tonnes(w.cargo.in_system_at_start),
+            backlog: BacklogPath::of(&w.backlog.system, w.backlog.growth(&w.backlog.system)),
+            measured_days: measured_hours / 24.0,
             events: events as f64,
         },
-        bottleneck: Bottleneck { busiest, utilisation: top, longest_wait, wait_hours },
+        bottleneck: Bottleneck { busiest: String::from("none"), rho: 0.0, longest_wait, wait_hours },
         conservation,
         saturation: w.saturation.clone(),
         extra: Vec::new(),
+    };
+    for (name, utilisation, rho) in resources {
+        kpis.add_resource(name, utilisation, rho);
     }
+    kpis
 }

@@ -15,7 +15,9 @@
 //! | `trains` | train services and rail lines (paths per direction) | `Timetable`, `TrainTimeout`, `TrainLoaded`, `TrainArrived`, `TrainReturned` |
 //! | `weather` | storms and port closures | `Storm`, `Reopen` |
 //! | `transfer` | transfer points (border, customs, gauge change): servers and dwell | `TransferDone` |
+//! | `backlog` | cargo in the system, per flow and per place, sampled over the window (growth) | `BacklogSample` |
 //! | `trace` | time series for charts | `Sample` |
+//! | `capacity` | the capacity sheet: capacity, offered load and ρ of every resource, from the scenario alone | — |
 //! | `corridor` | the compiled [`Network`]; the router; cargo between nodes | `WarmupEnd` |
 //!
 //! Data-oriented: entities live in `Vec`s indexed by position; events carry indices;
@@ -24,7 +26,9 @@
 
 mod arrivals;
 mod audit;
+mod backlog;
 mod berths;
+mod capacity;
 mod cargo;
 mod corridor;
 mod flows;
@@ -37,8 +41,11 @@ mod transfer;
 mod weather;
 mod yards;
 
+pub use capacity::{CapacityRow, CapacitySheet, ResourceKind};
 pub use corridor::{Network, Saturation};
-pub use kpis::{Bottleneck, Conservation, FlowKpis, PortKpis, RailKpis, ReplicationKpis, ServiceKpis, SystemKpis};
+pub use kpis::{
+    BacklogPath, Bottleneck, Conservation, FlowKpis, PortKpis, RailKpis, ReplicationKpis, ServiceKpis, SystemKpis,
+};
 pub use network::{CompileError, Kg, kg_from_tonnes, month_of, tonnes};
 pub use trace::Trace;
 

@@ -47,7 +47,7 @@ pub(crate) enum Handling {
         berthing: SimTime,
     },
     /// The whole call takes a sampled time; cargo moves at its end.
-    Service(Sampler),
+    Service(Dist),
 }
 
 /// A berth group.
@@ -149,8 +149,25 @@ pub enum CompileError {
 }
 
 /// The sampler of `d`, or an error naming `entity`.
-pub(super) fn sampler(entity: impl Fn() -> String, d: &DistSpec) -> Result<Sampler, CompileError> {
-    d.sampler().map_err(|source| CompileError::Distribution { entity: entity(), source })
+pub(super) fn sampler(entity: impl Fn() -> String, d: &DistSpec) -> Result<Dist, CompileError> {
+    let sampler = d.sampler().map_err(|source| CompileError::Distribution { entity: entity(), source })?;
+    Ok(Dist { sampler, mean: d.mean() })
+}
+
+/// A compiled distribution: what draws from it, and its mean (for the capacity sheet).
+#[derive(Debug, Clone)]
+pub(crate) struct Dist {
+    sampler: Sampler,
+    /// The distribution's mean.
+    pub(crate) mean: f64,
+}
+
+impl Dist {
+    /// Draws one value (finite, ≥ 0).
+    #[inline]
+    pub(crate) fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        self.sampler.sample(rng)
+    }
 }
 
 /// The index of the item whose key is `id`, or an error naming `entity`.

@@ -12,9 +12,9 @@
 use super::berths::Berths;
 use super::cargo::Consignment;
 use super::corridor::{Corridor, Event, Network};
-use super::network::{Carrier, CompileError, Kg, LegDef, PortDef, hours, kg_from_tonnes, port_of, sampler};
+use super::network::{Carrier, CompileError, Dist, Kg, LegDef, PortDef, hours, kg_from_tonnes, port_of, sampler};
 use crate::engine::{RandomStream, Scheduler, SimTime, Streams};
-use crate::scenario::{BerthClass, Sampler, ScenarioSpec};
+use crate::scenario::{BerthClass, ScenarioSpec};
 use crate::stats::{OnlineStats, TimeWeighted};
 
 /// A ship service, compiled.
@@ -42,7 +42,7 @@ pub(crate) struct ShipServiceDef {
 pub(crate) struct SeaLinkDef {
     pub(crate) id: String,
     /// Sailing time, hours.
-    pub(crate) sailing: Sampler,
+    pub(crate) sailing: Dist,
 }
 
 /// Compiles sea links and ship services.
@@ -154,15 +154,102 @@ pub(crate) struct Ship {
     pub(crate) has_waited: bool,
 }
 
+/// How a vessel of a service spends its time: the states its time is split into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum VesselState {
+    LoadedSailing,
+    EmptySailing,
+    WaitingForBerth,
+    Berthing,
+    Handling,
+    BlockedByYard,
+    WaitingForCargo,
+    WeatherBound,
+}
+
+impl VesselState {
+    /// Every state, in the order of the KPIs.
+    pub(crate) const ALL: [VesselState; 8] = [
+        VesselState::LoadedSailing,
+        VesselState::EmptySailing,
+        VesselState::WaitingForBerth,
+        VesselState::Berthing,
+        VesselState::Handling,
+        VesselState::BlockedByYard,
+        VesselState::WaitingForCargo,
+        VesselState::WeatherBound,
+    ];
+
+    /// The name in KPI keys.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            VesselState::LoadedSailing => "loaded_sailing",
+            VesselState::EmptySailing => "empty_sailing",
+            VesselState::WaitingForBerth => "waiting_for_berth",
+            VesselState::Berthing => "berthing",
+            VesselState::Handling => "handling",
+            VesselState::BlockedByYard => "blocked_by_yard",
+            VesselState::WaitingForCargo => "waiting_for_cargo",
+            VesselState::WeatherBound => "weather_bound",
+        }
+    }
+
+    /// Productive time: carrying cargo, or working it at berth.
+    pub(crate) fn productive(self) -> bool {
+        matches!(self, VesselState::LoadedSailing | VesselState::Berthing | VesselState::Handling)
+    }
+
+    /// The vessel's own cycle: sailing (loaded or empty), berthing and handling —
+    /// everything but waits (for cargo, a berth, yard room, the weather).
+    pub(crate) fn own_work(self) -> bool {
+        self.productive() || self == VesselState::EmptySailing
+    }
+
+    fn of(phase: Phase, load: Kg) -> Option<VesselState> {
+        Some(match phase {
+            Phase::Sailing if load > 0 => VesselState::LoadedSailing,
+            Phase::Sailing => VesselState::EmptySailing,
+            Phase::Queued => VesselState::WaitingForBerth,
+            Phase::Berthing => VesselState::Berthing,
+            Phase::Unloading | Phase::Loading => VesselState::Handling,
+            Phase::Blocked => VesselState::BlockedByYard,
+            Phase::WaitingCargo => VesselState::WaitingForCargo,
+            Phase::WaitingWeather => VesselState::WeatherBound,
+            Phase::Gone => return None,
+        })
+    }
+}
+
+/// Whether a ship in `phase` holds a berth and works cargo there (berthing, unloading,
+/// loading), holds one without working (blocked, waiting for cargo or weather), or
+/// holds none.
+fn at_berth(phase: Phase) -> Option<bool> {
+    match phase {
+        Phase::Berthing | Phase::Unloading | Phase::Loading => Some(true),
+        Phase::Blocked | Phase::WaitingCargo | Phase::WaitingWeather => Some(false),
+        Phase::Sailing | Phase::Queued | Phase::Gone => None,
+    }
+}
+
 /// Per-service measurement.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct ServiceState {
     /// Departures in the measured window.
     pub(crate) trips: u64,
     /// Load factor at departure.
     pub(crate) load_factor: OnlineStats,
-    /// Vessels waiting for cargo, over time.
-    pub(crate) idle: TimeWeighted,
+    /// Vessels in each state over time (indexed like [`VesselState::ALL`]).
+    pub(crate) time: [TimeWeighted; 8],
+}
+
+impl Default for ServiceState {
+    fn default() -> Self {
+        ServiceState {
+            trips: 0,
+            load_factor: OnlineStats::new(),
+            time: std::array::from_fn(|_| TimeWeighted::new(0, 0.0)),
+        }
+    }
 }
 
 /// The ships subsystem.
@@ -219,13 +306,6 @@ impl Ships {
         }
     }
 
-    #[inline]
-    fn set_idle(&mut self, ship: usize, idle: bool, now: SimTime) {
-        if let Some(svc) = self.vessels[ship].service {
-            self.services[svc as usize].idle.add(now.as_millis(), if idle { 1.0 } else { -1.0 });
-        }
-    }
-
     /// Places the fleets: vessels spread over each route, arriving over the first day.
     pub(crate) fn place_fleets(w: &mut Corridor<'_>, s: &mut Scheduler<Event>) {
         let net = w.net;
@@ -234,6 +314,7 @@ impl Ships {
                 let pos = v as usize % def.route.len();
                 let berth = net.ports[def.route[pos]].berth_of(def.class).unwrap_or(0);
                 let ship = w.ships.spawn(Some(svc as u32), pos, def.route[pos], berth);
+                w.ships.services[svc].time[VesselState::EmptySailing as usize].add(0, 1.0);
                 let offset = SimTime::from_hours_clamped(24.0 * v as f64 / def.vessels.max(1) as f64);
                 s.schedule_in(offset, Event::ShipAtPort(ship));
             }
@@ -245,17 +326,42 @@ impl Ships {
         for svc in &mut self.services {
             svc.trips = 0;
             svc.load_factor = OnlineStats::new();
-            svc.idle.reset(now.as_millis());
+            for t in &mut svc.time {
+                t.reset(now.as_millis());
+            }
         }
     }
+}
+
+/// Moves a ship to `phase`, keeping its service's time split and its berth's
+/// working/idle split up to date. Call before the ship's port changes.
+pub(super) fn set_phase(w: &mut Corridor<'_>, ship: u32, phase: Phase, now: SimTime) {
+    let sh = &w.ships.vessels[ship as usize];
+    let (old, load, port, berth, service) = (sh.phase, sh.load, sh.port, sh.berth, sh.service);
+    if let Some(svc) = service {
+        let time = &mut w.ships.services[svc as usize].time;
+        let t = now.as_millis();
+        if let Some(state) = VesselState::of(old, load) {
+            time[state as usize].add(t, -1.0);
+        }
+        if let Some(state) = VesselState::of(phase, load) {
+            time[state as usize].add(t, 1.0);
+        }
+    }
+    let working = |p: Phase| at_berth(p) == Some(true);
+    if working(old) != working(phase) {
+        let group = &mut w.berths.ports[port].groups[berth];
+        group.working.add(now.as_millis(), if working(phase) { 1.0 } else { -1.0 });
+    }
+    w.ships.vessels[ship as usize].phase = phase;
 }
 
 /// A ship reaches its port's anchorage: it takes a berth or joins the queue.
 pub(super) fn on_at_port(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>) {
     let now = s.now();
+    set_phase(w, ship, Phase::Queued, now);
     let sh = &mut w.ships.vessels[ship as usize];
     sh.arrived = now;
-    sh.phase = Phase::Queued;
     let (p, b) = (sh.port, sh.berth);
     let group = &w.berths.ports[p].groups[b];
     if !w.weather.closed(p) && group.busy < w.net.ports[p].berths[b].count && group.queue.is_empty() {
@@ -269,11 +375,9 @@ pub(super) fn on_at_port(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Even
 /// A ship takes a berth; berthing (or its whole sampled call) begins.
 pub(super) fn seize_berth(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>) {
     let now = s.now();
-    let (p, b, arrived) = {
-        let sh = &mut w.ships.vessels[ship as usize];
-        sh.phase = Phase::Berthing;
-        (sh.port, sh.berth, sh.arrived)
-    };
+    set_phase(w, ship, Phase::Berthing, now);
+    let sh = &w.ships.vessels[ship as usize];
+    let (p, b, arrived) = (sh.port, sh.berth, sh.arrived);
     let delay = w.berths.occupy(w.net, p, b, arrived, now);
     s.schedule_in(delay, Event::Berthed(ship));
 }
@@ -298,7 +402,7 @@ pub(super) fn on_step(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>)
     let si = ship as usize;
     let (p, b) = (w.ships.vessels[si].port, w.ships.vessels[si].berth);
     if matches!(w.ships.vessels[si].phase, Phase::Berthing | Phase::Unloading) {
-        w.ships.vessels[si].phase = Phase::Unloading;
+        set_phase(w, ship, Phase::Unloading, now);
         let open = w.ships.vessels[si].open_cargo;
         if open > 0 {
             let sh = &mut w.ships.vessels[si];
@@ -318,9 +422,8 @@ pub(super) fn on_step(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>)
             let capacity = net.ports[p].yard_capacity.max(1);
             let kg = if last_leg { kg } else { kg.min(capacity) };
             if !last_leg && !w.yards.has_room(net, p, kg) {
-                let sh = &mut w.ships.vessels[si];
-                sh.phase = Phase::Blocked;
-                sh.since = now;
+                set_phase(w, ship, Phase::Blocked, now);
+                w.ships.vessels[si].since = now;
                 w.yards.ports[p].blocked.push_back(ship);
                 return;
             }
@@ -337,7 +440,7 @@ pub(super) fn on_step(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>)
             s.schedule_in(Berths::step_time(net, p, b, kg), Event::ShipStep(ship));
             return;
         }
-        w.ships.vessels[si].phase = Phase::Loading;
+        set_phase(w, ship, Phase::Loading, now);
     }
     if w.ships.vessels[si].phase == Phase::Loading {
         if let Some(kg) = load_one(w, si, s) {
@@ -387,8 +490,7 @@ pub(super) fn cargo_ready(w: &mut Corridor<'_>, svc: usize, p: usize, s: &mut Sc
     let waiting = &mut w.ships.waiting_cargo[p];
     if let Some(i) = waiting.iter().position(|&sh| vessels[sh as usize].service == Some(svc as u32)) {
         let ship = waiting.remove(i);
-        w.ships.set_idle(ship as usize, false, s.now());
-        w.ships.vessels[ship as usize].phase = Phase::Loading;
+        set_phase(w, ship, Phase::Loading, s.now());
         s.schedule_in(SimTime::ZERO, Event::ShipStep(ship));
     }
 }
@@ -413,18 +515,16 @@ fn try_depart(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>) {
                 let token = sh.token;
                 s.schedule_in(def.max_wait, Event::ShipTimeout(ship, token));
             }
-            sh.phase = Phase::WaitingCargo;
-            w.ships.set_idle(si, true, now);
+            set_phase(w, ship, Phase::WaitingCargo, now);
             w.ships.waiting_cargo[p].push(ship);
             return;
         }
     }
     if w.ships.vessels[si].phase == Phase::WaitingCargo {
-        w.ships.set_idle(si, false, now);
         w.ships.waiting_cargo[p].retain(|&x| x != ship);
     }
     if w.weather.closed(p) {
-        w.ships.vessels[si].phase = Phase::WaitingWeather;
+        set_phase(w, ship, Phase::WaitingWeather, now);
         w.ships.weather_held[p].push(ship);
         return;
     }
@@ -437,6 +537,8 @@ fn depart(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>) {
     let net = w.net;
     let si = ship as usize;
     let (p, b) = (w.ships.vessels[si].port, w.ships.vessels[si].berth);
+    let leaving = if w.ships.vessels[si].service.is_some() { Phase::Sailing } else { Phase::Gone };
+    set_phase(w, ship, leaving, now);
     w.berths.release(p, b, w.ships.vessels[si].arrived, now);
     super::berths::next_berth(w, p, b, s);
     match w.ships.vessels[si].service {
@@ -455,13 +557,9 @@ fn depart(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>) {
             sh.route_pos = next;
             sh.port = def.route[next];
             sh.berth = net.ports[sh.port].berth_of(def.class).unwrap_or(0);
-            sh.phase = Phase::Sailing;
             s.schedule_in(sail, Event::ShipAtPort(ship));
         }
-        None => {
-            w.ships.vessels[si].phase = Phase::Gone;
-            w.ships.free.push(ship);
-        }
+        None => w.ships.free.push(ship),
     }
 }
 

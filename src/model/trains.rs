@@ -5,23 +5,23 @@
 //! line's headway (24 h / trains per day, per direction).
 //!
 //! Streams: `rail/<id>/transit`.
-//! Measurement: per service, departures and load factors, and trainsets busy over time;
-//! per line and direction, trains entering it with departure times in the measured
+//! Measurement: per service, departures and load factors, and how trainsets spend their
+//! time (see [`TrainState`]); per line and direction, trains entering it with departure times in the measured
 //! window (counted by departure time, so a path reserved before the window opens still
 //! counts when the train leaves inside it).
 
 use super::corridor::{Corridor, Event, Network};
-use super::network::{CompileError, Kg, LegDef, NodeDef, hours, kg_from_tonnes, node_of, sampler};
+use super::network::{CompileError, Dist, Kg, LegDef, NodeDef, hours, kg_from_tonnes, node_of, sampler};
 use crate::engine::{RandomStream, Scheduler, SimTime, Streams};
-use crate::scenario::{DeparturePolicy, Sampler, ScenarioSpec};
-use crate::stats::{OnlineStats, TimeWeighted};
+use crate::scenario::{DeparturePolicy, ScenarioSpec};
+use crate::stats::OnlineStats;
 
 /// A rail line, compiled.
 #[derive(Debug, Clone)]
 pub(crate) struct RailLinkDef {
     pub(crate) id: String,
     /// Transit time, hours.
-    pub(crate) transit: Sampler,
+    pub(crate) transit: Dist,
     /// Minimum spacing of departures in one direction.
     pub(crate) headway: SimTime,
 }
@@ -103,6 +103,75 @@ pub(super) fn compile(
     Ok((rail_links, services))
 }
 
+/// How a trainset spends its time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TrainState {
+    /// Running with cargo.
+    LoadedRunning,
+    /// Returning empty.
+    EmptyRunning,
+    /// Waiting for its path on the line (loaded or empty).
+    WaitingForPath,
+    /// Loading or unloading.
+    Handling,
+    /// Idle at the origin, waiting for a load (or a timetable slot).
+    WaitingForCargo,
+}
+
+impl TrainState {
+    /// Every state, in the order of the KPIs.
+    pub(crate) const ALL: [TrainState; 5] = [
+        TrainState::LoadedRunning,
+        TrainState::EmptyRunning,
+        TrainState::WaitingForPath,
+        TrainState::Handling,
+        TrainState::WaitingForCargo,
+    ];
+
+    /// The name in KPI keys.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            TrainState::LoadedRunning => "loaded_running",
+            TrainState::EmptyRunning => "empty_running",
+            TrainState::WaitingForPath => "waiting_for_path",
+            TrainState::Handling => "handling",
+            TrainState::WaitingForCargo => "waiting_for_cargo",
+        }
+    }
+
+    /// Productive time: carrying cargo or handling it.
+    pub(crate) fn productive(self) -> bool {
+        matches!(self, TrainState::LoadedRunning | TrainState::Handling)
+    }
+
+    /// The trainset's own work (what its cycle needs, excluding waits for cargo and
+    /// for paths): the share of the fleet that the offered load takes.
+    pub(crate) fn own_work(self) -> bool {
+        matches!(self, TrainState::LoadedRunning | TrainState::EmptyRunning | TrainState::Handling)
+    }
+}
+
+/// The stretches of time a trainset has committed to, from its last decision to its
+/// next event: at most a wait for a path, a run and an unloading. Every transition
+/// of a train happens at one of its own events, so its future is known when the
+/// event is scheduled; the stretches are counted when the next one is planned.
+#[derive(Debug, Clone, Copy)]
+struct Plan {
+    stretches: [(TrainState, SimTime, SimTime); 3],
+    len: u8,
+}
+
+impl Plan {
+    fn new(stretches: &[(TrainState, SimTime, SimTime)]) -> Plan {
+        let mut plan = Plan { stretches: [(TrainState::WaitingForCargo, SimTime::ZERO, SimTime::ZERO); 3], len: 0 };
+        for (slot, &stretch) in plan.stretches.iter_mut().zip(stretches) {
+            *slot = stretch;
+            plan.len += 1;
+        }
+        plan
+    }
+}
+
 /// A trainset.
 #[derive(Debug)]
 pub(crate) struct Train {
@@ -111,6 +180,8 @@ pub(crate) struct Train {
     pub(crate) cargo: Vec<u32>,
     /// Weight on board.
     pub(crate) load: Kg,
+    /// What it is doing until its next event.
+    plan: Plan,
 }
 
 /// State and measurement of one train service.
@@ -124,8 +195,9 @@ pub(crate) struct TrainService {
     pub(crate) trips: u64,
     /// Load factor at departure.
     pub(crate) load_factor: OnlineStats,
-    /// Trainsets busy over time.
-    pub(crate) busy: TimeWeighted,
+    /// Trainset-hours in each state within the measured window (indexed like
+    /// [`TrainState::ALL`]).
+    pub(crate) hours: [f64; 5],
 }
 
 /// The trains subsystem.
@@ -138,6 +210,8 @@ pub(crate) struct Trains {
     /// Per line and direction: trains entering it in the measured window.
     pub(crate) line_trains: Vec<[u64; 2]>,
     rail_rng: Vec<RandomStream>,
+    /// Start of the measured window (time before it is not counted).
+    window_start: SimTime,
 }
 
 impl Trains {
@@ -150,17 +224,12 @@ impl Trains {
             .map(|(s, t)| {
                 let idle = (0..t.trainsets)
                     .map(|_| {
-                        trains.push(Train { service: s as u32, cargo: Vec::new(), load: 0 });
+                        let idle = Plan::new(&[(TrainState::WaitingForCargo, SimTime::ZERO, SimTime::MAX)]);
+                        trains.push(Train { service: s as u32, cargo: Vec::new(), load: 0, plan: idle });
                         (trains.len() - 1) as u32
                     })
                     .collect();
-                TrainService {
-                    idle,
-                    token: 0,
-                    trips: 0,
-                    load_factor: OnlineStats::new(),
-                    busy: TimeWeighted::new(0, 0.0),
-                }
+                TrainService { idle, token: 0, trips: 0, load_factor: OnlineStats::new(), hours: [0.0; 5] }
             })
             .collect();
         Trains {
@@ -169,6 +238,7 @@ impl Trains {
             line_free_at: vec![[SimTime::ZERO; 2]; net.rail_links.len()],
             line_trains: vec![[0; 2]; net.rail_links.len()],
             rail_rng: net.rail_links.iter().map(|l| streams.stream(&format!("rail/{}/transit", l.id))).collect(),
+            window_start: net.warmup,
         }
     }
 
@@ -194,18 +264,44 @@ impl Trains {
         depart
     }
 
+    /// Counts the part of `train`'s plan before `upto` that falls in the window.
+    fn count(&mut self, train: u32, upto: SimTime) {
+        let tr = &self.trains[train as usize];
+        let hours = &mut self.services[tr.service as usize].hours;
+        for &(state, from, to) in &tr.plan.stretches[..tr.plan.len as usize] {
+            let (from, to) = (from.max(self.window_start), to.min(upto));
+            if to > from {
+                hours[state as usize] += (to - from).as_hours();
+            }
+        }
+    }
+
+    /// `train` commits, at `now`, to `stretches` (which follow each other from `now`
+    /// until its next event); what it did up to now is counted.
     #[inline]
-    fn set_busy(&mut self, net: &Network, t: usize, now: SimTime) {
-        let busy = net.train_services[t].trainsets as usize - self.services[t].idle.len();
-        self.services[t].busy.set(now.as_millis(), busy as f64);
+    fn plan(&mut self, train: u32, now: SimTime, stretches: &[(TrainState, SimTime, SimTime)]) {
+        self.count(train, now);
+        self.trains[train as usize].plan = Plan::new(stretches);
     }
 
     /// Opens the measured window (line counts are windowed by departure time instead).
     pub(crate) fn reset(&mut self, now: SimTime) {
+        self.window_start = now;
         for svc in &mut self.services {
             svc.trips = 0;
             svc.load_factor = OnlineStats::new();
-            svc.busy.reset(now.as_millis());
+            svc.hours = [0.0; 5];
+        }
+    }
+
+    /// Closes the window at `end`: every train's current plan counts up to `end`.
+    pub(crate) fn close(&mut self, end: SimTime) {
+        for train in 0..self.trains.len() as u32 {
+            self.count(train, end);
+            let plan = &mut self.trains[train as usize].plan;
+            for stretch in &mut plan.stretches[..plan.len as usize] {
+                stretch.1 = stretch.1.max(end);
+            }
         }
     }
 }
@@ -250,7 +346,7 @@ pub(super) fn try_dispatch(w: &mut Corridor<'_>, t: usize, timetable: bool, s: &
             return;
         }
         let train = w.trains.services[t].idle.pop().unwrap_or(0);
-        w.trains.set_busy(net, t, now);
+        w.trains.plan(train, now, &[(TrainState::Handling, now, now + def.loading)]);
         let from_port = net.nodes[def.from].port;
         while w.trains.trains[train as usize].load < def.capacity {
             let room = def.capacity - w.trains.trains[train as usize].load;
@@ -297,7 +393,17 @@ pub(super) fn on_loaded(w: &mut Corridor<'_>, train: u32, s: &mut Scheduler<Even
     st.load_factor.push(w.trains.trains[train as usize].load as f64 / def.capacity as f64);
     let link = &net.rail_links[def.link];
     let transit = SimTime::from_hours_clamped(link.transit.sample(&mut w.trains.rail_rng[def.link]));
-    let _ = s.schedule_at(depart + transit + def.unloading, Event::TrainArrived(train));
+    let (arrive, unloaded) = (depart + transit, depart + transit + def.unloading);
+    w.trains.plan(
+        train,
+        now,
+        &[
+            (TrainState::WaitingForPath, now, depart),
+            (TrainState::LoadedRunning, depart, arrive),
+            (TrainState::Handling, arrive, unloaded),
+        ],
+    );
+    let _ = s.schedule_at(unloaded, Event::TrainArrived(train));
 }
 
 /// A train reached its destination and unloaded; it returns empty on the next path back.
@@ -315,17 +421,24 @@ pub(super) fn on_arrived(w: &mut Corridor<'_>, train: u32, s: &mut Scheduler<Eve
     tr.cargo = cargo;
     tr.load = 0;
     let back = 1 - def.direction;
-    let depart = w.trains.take_path(net, def.link, back, s.now());
+    let now = s.now();
+    let depart = w.trains.take_path(net, def.link, back, now);
     let link = &net.rail_links[def.link];
     let transit = SimTime::from_hours_clamped(link.transit.sample(&mut w.trains.rail_rng[def.link]));
-    let _ = s.schedule_at(depart + transit, Event::TrainReturned(train));
+    let back_home = depart + transit;
+    w.trains.plan(
+        train,
+        now,
+        &[(TrainState::WaitingForPath, now, depart), (TrainState::EmptyRunning, depart, back_home)],
+    );
+    let _ = s.schedule_at(back_home, Event::TrainReturned(train));
 }
 
 /// A train is back at its origin, ready for the next load.
 pub(super) fn on_returned(w: &mut Corridor<'_>, train: u32, s: &mut Scheduler<Event>) {
-    let net = w.net;
     let t = w.trains.trains[train as usize].service as usize;
     w.trains.services[t].idle.push(train);
-    w.trains.set_busy(net, t, s.now());
+    let now = s.now();
+    w.trains.plan(train, now, &[(TrainState::WaitingForCargo, now, SimTime::MAX)]);
     try_dispatch(w, t, false, s);
 }

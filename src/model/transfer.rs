@@ -9,11 +9,12 @@
 //! Measurement: waits for a server (mean, p95), dwell times, servers busy over time
 //! (utilisation) and consignments waiting over time.
 
+use super::cargo::Slab;
 use super::corridor::{Corridor, Event, Network};
 use super::kpis::ReplicationKpis;
-use super::network::{CompileError, NodeDef, node_of, sampler};
+use super::network::{CompileError, Dist, Kg, NodeDef, node_of, sampler};
 use crate::engine::{RandomStream, Scheduler, SimTime, Streams};
-use crate::scenario::{NodeKind, Sampler, ScenarioSpec};
+use crate::scenario::{NodeKind, ScenarioSpec};
 use crate::stats::{OnlineStats, StreamQuantiles, TimeWeighted};
 use std::collections::VecDeque;
 
@@ -26,7 +27,7 @@ pub(crate) struct TransferDef {
     /// Servers working in parallel.
     pub(crate) servers: u32,
     /// Dwell time per consignment, hours.
-    pub(crate) dwell: Sampler,
+    pub(crate) dwell: Dist,
 }
 
 /// Compiles the transfer points.
@@ -121,6 +122,17 @@ impl Transfers {
         out
     }
 
+    /// Kilograms waiting at or being handled at point `x`.
+    pub(crate) fn held_kg(&self, x: usize, consignments: &Slab) -> Kg {
+        let p = &self.points[x];
+        p.queue
+            .iter()
+            .map(|&(id, _)| id)
+            .chain(p.serving.iter().copied())
+            .map(|id| consignments.items[id as usize].kg)
+            .sum()
+    }
+
     /// Opens the measured window.
     pub(crate) fn reset(&mut self, now: SimTime) {
         self.window_open = true;
@@ -147,7 +159,7 @@ impl Transfers {
                 (key("handled"), p.dwell.count() as f64),
                 (key("utilisation"), utilisation),
             ]);
-            kpis.add_resource(format!("transfer.{}", def.id), utilisation);
+            kpis.add_resource(format!("transfer.{}", def.id), utilisation, utilisation);
         }
     }
 }

@@ -7,9 +7,9 @@
 //! Measurement: hours each port is closed in the measured window.
 
 use super::corridor::{Corridor, Event, Network, exp_gap};
-use super::network::{CompileError, PortDef, month_of, monthly, port_of, sampler};
+use super::network::{CompileError, Dist, PortDef, month_of, monthly, port_of, sampler};
 use crate::engine::{RandomStream, Scheduler, SimTime, Streams};
-use crate::scenario::{Sampler, ScenarioSpec};
+use crate::scenario::ScenarioSpec;
 use rand::RngExt;
 
 /// Storm closures of a group of ports, compiled.
@@ -26,7 +26,7 @@ pub(crate) struct WeatherDef {
     /// Largest monthly factor.
     pub(crate) peak_factor: f64,
     /// Duration, hours.
-    pub(crate) duration: Sampler,
+    pub(crate) duration: Dist,
 }
 
 pub(super) fn compile(spec: &ScenarioSpec, ports: &[PortDef]) -> Result<Vec<WeatherDef>, CompileError> {

@@ -135,7 +135,7 @@ fn freed(w: &mut Corridor<'_>, p: usize, s: &mut Scheduler<Event>) {
             w.yards.ports[p].blocked.pop_front();
             let since = w.ships.vessels[ship as usize].since;
             w.yards.count_blocked(p, since, now);
-            w.ships.vessels[ship as usize].phase = Phase::Unloading;
+            super::ships::set_phase(w, ship, Phase::Unloading, now);
             s.schedule_in(SimTime::ZERO, Event::ShipStep(ship));
         }
         return;

@@ -10,9 +10,11 @@ mod quantiles;
 pub mod queueing;
 mod summary;
 mod time_weighted;
+mod trend;
 
 pub use interval::{BatchMeans, ConfidenceInterval, student_t_interval, student_t_quantile};
 pub use online::OnlineStats;
 pub use quantiles::{StreamQuantiles, quantile_sorted};
 pub use summary::Summary;
 pub use time_weighted::TimeWeighted;
+pub use trend::{TREND_SAMPLES, Trend};

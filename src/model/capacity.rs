@@ -1,0 +1,448 @@
+//! The capacity sheet: from the scenario alone, before simulating, what every resource
+//! can carry in a year, the load the flows offer it, and their ratio ρ.
+//!
+//! Every figure is a mean-value calculation on the compiled network (distribution
+//! means, seasonality averaging to 1), in the time the resource must spend per year
+//! against the time it has:
+//!
+//! - **berth group** — needed berth-hours: for each ship service calling, the calls a
+//!   year it needs (full loads on its busiest sailing) × berthing time, plus the
+//!   tonnes it loads and unloads there ÷ the handling rate (or calls × the mean
+//!   service time, for berths with a sampled service time); the same for open
+//!   arrivals. Available: berths × 8,760 h × the share of time the port is open
+//!   (storms: `1 − exp(−Σ λ·E[duration])`, averaged over the months).
+//! - **fleet** — needed vessel-hours: cycles a year (busiest sailing's tonnes ÷ vessel
+//!   capacity) × (mean sailing of the loop + berthing per call), plus tonnes handled
+//!   ÷ rate. Available: vessels × 8,760 h × the share of time the ports of its loop
+//!   are open (a closed port holds vessels). Waits for berths and cargo are left
+//!   out: they are other resources' load.
+//! - **rail line** — trains a year in the busier direction (loaded trains of services
+//!   that way, empty returns of services the other way) against paths a year
+//!   (8,760 h ÷ headway).
+//! - **trainsets** — trains a year (tonnes ÷ train capacity) × cycle (loading, mean
+//!   transit, unloading, mean transit back) against trainsets × 8,760 h; a timetabled
+//!   service also runs at most one train per slot.
+//! - **yard** — the stock the cargo passing through holds on average (Little's law:
+//!   tonnes per hour × mean dwell, the dwell being half the interval between
+//!   departures of the service it waits for) against the yard's capacity.
+//! - **transfer point** — consignments a year × mean dwell against servers × 8,760 h.
+//!
+//! Capacity in tonnes a year is the offered tonnes ÷ ρ (the tonnes at which the
+//! resource would be fully used, with the same mix of cargo).
+
+use super::corridor::Network;
+use super::network::{Carrier, Handling, Kg, tonnes};
+use crate::scenario::DeparturePolicy;
+use serde::{Deserialize, Serialize};
+
+const HOURS_PER_YEAR: f64 = 8_760.0;
+
+/// What kind of resource a capacity-sheet row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResourceKind {
+    /// A group of berths of one class at a port.
+    Berths,
+    /// A port's yard.
+    Yard,
+    /// The vessels of a ship service.
+    Fleet,
+    /// The trainsets of a train service.
+    Trainsets,
+    /// A rail line (paths per direction).
+    RailLine,
+    /// A transfer point's servers.
+    TransferPoint,
+}
+
+impl ResourceKind {
+    /// A short readable name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ResourceKind::Berths => "berths",
+            ResourceKind::Yard => "yard",
+            ResourceKind::Fleet => "fleet",
+            ResourceKind::Trainsets => "trainsets",
+            ResourceKind::RailLine => "rail line",
+            ResourceKind::TransferPoint => "transfer point",
+        }
+    }
+}
+
+/// One resource on the capacity sheet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CapacityRow {
+    /// The resource, named as in `utilisation.*` and `rho.*` KPI keys (e.g.
+    /// `port.baku.berths.rail_ferry`, `service.aktau_ferry`, `rail.btk`).
+    pub resource: String,
+    /// Its kind.
+    pub kind: ResourceKind,
+    /// Tonnes a year the flows offer it.
+    pub offered_tonnes_per_year: f64,
+    /// Tonnes a year it could carry with the same mix of cargo (offered ÷ ρ); `None`
+    /// when nothing is offered.
+    pub capacity_tonnes_per_year: Option<f64>,
+    /// Offered load over capacity: above 1, the resource cannot keep up.
+    pub rho: f64,
+    /// How the figures were worked out, in a line.
+    pub basis: String,
+}
+
+/// The capacity sheet of a network: every resource, busiest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CapacitySheet {
+    /// Rows sorted by ρ, highest first (ties by name).
+    pub rows: Vec<CapacityRow>,
+    /// Tonnes a year the flows and open arrivals bring.
+    pub demand_tonnes_per_year: f64,
+    /// Whether demand or storms vary by month (a backlog may then rise and fall with
+    /// the seasons).
+    pub seasonal: bool,
+}
+
+impl CapacitySheet {
+    /// The row of `resource`, if the sheet has it.
+    pub fn row(&self, resource: &str) -> Option<&CapacityRow> {
+        self.rows.iter().find(|r| r.resource == resource)
+    }
+
+    /// The resource with the highest ρ.
+    pub fn binding(&self) -> Option<&CapacityRow> {
+        self.rows.first()
+    }
+}
+
+/// Whether demand or storms vary by month.
+pub(crate) fn seasonal(net: &Network) -> bool {
+    let varies = |m: &[f64; 12]| m.iter().any(|x| (x - 1.0).abs() > 1e-9);
+    net.flows.iter().any(|f| f.rate_per_hour > 0.0 && varies(&f.seasonality))
+        || net.weather.iter().any(|w| w.rate_per_hour > 0.0 && varies(&w.monthly))
+}
+
+/// Tonnes a year on each leg, from the flows.
+fn leg_loads(net: &Network) -> Vec<f64> {
+    let mut loads = vec![0.0; net.legs.len()];
+    for f in &net.flows {
+        let annual = f.rate_per_hour * f.size.mean * HOURS_PER_YEAR;
+        for &l in &f.legs {
+            loads[l] += annual;
+        }
+    }
+    loads
+}
+
+/// Share of the time every port of `ports` is open: storms are Poisson onsets with
+/// monthly weights and sampled durations, so the chance that no storm touching them
+/// is running in month `m` is `exp(−Σ λ_m·E[duration])` over their weather groups.
+fn open_share(net: &Network, ports: &[usize]) -> f64 {
+    let mut open = 0.0;
+    for month in 0..12 {
+        let exposure: f64 = net
+            .weather
+            .iter()
+            .filter(|w| w.ports.iter().any(|p| ports.contains(p)))
+            .map(|w| w.rate_per_hour * w.monthly[month] * w.duration.mean)
+            .sum();
+        open += (-exposure).exp() / 12.0;
+    }
+    open
+}
+
+fn ratio(needed: f64, available: f64) -> f64 {
+    if needed <= 0.0 {
+        0.0
+    } else if available <= 0.0 {
+        f64::INFINITY
+    } else {
+        needed / available
+    }
+}
+
+fn row(resource: String, kind: ResourceKind, offered: f64, rho: f64, basis: String) -> CapacityRow {
+    let capacity = (offered > 0.0 && rho > 0.0).then(|| if rho.is_finite() { offered / rho } else { 0.0 });
+    CapacityRow { resource, kind, offered_tonnes_per_year: offered, capacity_tonnes_per_year: capacity, rho, basis }
+}
+
+/// Mean berth time a call at berth group `b` of port `p` takes besides the tonnes
+/// moved (berthing, or the whole sampled call), and the hours per tonne moved.
+fn call_time(net: &Network, p: usize, b: usize) -> (f64, f64) {
+    match &net.ports[p].berths[b].handling {
+        Handling::Rate { kg_per_hour, berthing } => (berthing.as_hours(), 1000.0 / kg_per_hour.max(1e-9)),
+        Handling::Service(d) => (d.mean, 0.0),
+    }
+}
+
+/// What one ship service needs, worked out once for fleets, berths and yards.
+struct ShipPlan {
+    /// Cycles of the loop a year (full loads on the busiest sailing).
+    cycles: f64,
+    /// Tonnes carried a year (each consignment once).
+    carried: f64,
+    /// Per route position: tonnes loaded plus unloaded there a year.
+    handled: Vec<f64>,
+    /// Per route position: tonnes loaded there a year, by leg.
+    loaded: Vec<Vec<(usize, f64)>>,
+    /// Mean sailing of the whole loop, hours.
+    sailing: f64,
+}
+
+fn ship_plan(net: &Network, s: usize, loads: &[f64]) -> ShipPlan {
+    let def = &net.ship_services[s];
+    let n = def.route.len();
+    let mut on_board = vec![0.0; n];
+    let mut handled = vec![0.0; n];
+    let mut loaded = vec![Vec::new(); n];
+    let mut carried = 0.0;
+    for (pos, legs) in def.load_legs.iter().enumerate() {
+        for &l in legs {
+            let t = loads[l];
+            let to = net.legs[l].to;
+            // Sails from `pos` until the next call at the leg's destination.
+            let Some(k) = (1..n).find(|k| net.ports[def.route[(pos + k) % n]].node == to) else {
+                continue;
+            };
+            for j in 0..k {
+                on_board[(pos + j) % n] += t;
+            }
+            handled[pos] += t;
+            handled[(pos + k) % n] += t;
+            loaded[pos].push((l, t));
+            carried += t;
+        }
+    }
+    let busiest = on_board.iter().cloned().fold(0.0, f64::max);
+    let capacity = tonnes(def.capacity).max(1e-9);
+    ShipPlan {
+        cycles: busiest / capacity,
+        carried,
+        handled,
+        loaded,
+        sailing: def.sailing.iter().map(|&l| net.sea_links[l].sailing.mean).sum(),
+    }
+}
+
+/// Hours between departures of a service from a place where cargo arrives at
+/// `tonnes_per_hour`: the fleet's natural headway, or the time to gather a departing
+/// load (capped by the longest wait), whichever is longer.
+fn headway(cycle_hours: f64, units: u32, load: Kg, max_wait_hours: f64, tonnes_per_hour: f64) -> f64 {
+    let natural = cycle_hours / f64::from(units.max(1));
+    let gather = if tonnes_per_hour > 0.0 { (tonnes(load) / tonnes_per_hour).min(max_wait_hours) } else { 0.0 };
+    natural.max(gather)
+}
+
+impl Network {
+    /// The capacity sheet (see the module documentation of `model::capacity` for how
+    /// each figure is worked out), busiest resource first.
+    ///
+    /// ```
+    /// use corridor::model::Network;
+    /// use corridor::scenario::Scenario;
+    /// let scenario = Scenario::load("scenarios/mmc_port.toml").unwrap();
+    /// let sheet = Network::compile(scenario.base()).unwrap().capacity_sheet();
+    /// let berths = sheet.row("port.port.berths.dry").unwrap();
+    /// assert!((berths.rho - 2.0 / 3.0).abs() < 1e-9); // λ E[S] / c = (1/6 h) × 12 h / 3
+    /// ```
+    pub fn capacity_sheet(&self) -> CapacitySheet {
+        let net = self;
+        let loads = leg_loads(net);
+        let plans: Vec<ShipPlan> = (0..net.ship_services.len()).map(|s| ship_plan(net, s, &loads)).collect();
+        let mut rows = Vec::new();
+
+        // Berth groups.
+        for (p, port) in net.ports.iter().enumerate() {
+            let open = open_share(net, &[p]);
+            for (b, group) in port.berths.iter().enumerate() {
+                let (per_call, per_tonne) = call_time(net, p, b);
+                let (mut hours, mut calls, mut moved) = (0.0, 0.0, 0.0);
+                for (s, def) in net.ship_services.iter().enumerate() {
+                    if port.berth_of(def.class) != Some(b) {
+                        continue;
+                    }
+                    for (pos, _) in def.route.iter().enumerate().filter(|(_, r)| **r == p) {
+                        let t = plans[s].handled[pos];
+                        calls += plans[s].cycles;
+                        moved += t;
+                        hours += plans[s].cycles * per_call + t * per_tonne;
+                    }
+                }
+                for a in net.arrivals.iter().filter(|a| a.port == p && a.berth == b) {
+                    let ships = a.rate_per_hour * HOURS_PER_YEAR;
+                    let t = ships * a.cargo.mean;
+                    calls += ships;
+                    moved += t;
+                    hours += ships * per_call + t * per_tonne;
+                }
+                let available = f64::from(group.count) * HOURS_PER_YEAR * open;
+                let basis = format!(
+                    "{:.0} calls/yr, {:.0} berth-h needed; {} berths × 8,760 h × {:.1} % open",
+                    calls,
+                    hours,
+                    group.count,
+                    100.0 * open
+                );
+                rows.push(row(
+                    format!("port.{}.berths.{}", port.id, group.class.name()),
+                    ResourceKind::Berths,
+                    moved,
+                    ratio(hours, available),
+                    basis,
+                ));
+            }
+        }
+
+        // Fleets.
+        for (s, def) in net.ship_services.iter().enumerate() {
+            let plan = &plans[s];
+            let mut per_cycle = plan.sailing;
+            let mut handling = 0.0;
+            for (pos, &p) in def.route.iter().enumerate() {
+                let b = net.ports[p].berth_of(def.class).unwrap_or(0);
+                let (per_call, per_tonne) = call_time(net, p, b);
+                per_cycle += per_call;
+                handling += plan.handled[pos] * per_tonne;
+            }
+            let needed = plan.cycles * per_cycle + handling;
+            // Closed ports hold vessels (none berths or leaves): the fleet works while
+            // its ports are open.
+            let open = open_share(net, &def.route);
+            let basis = format!(
+                "{:.0} round trips/yr × {:.1} h (sailing {:.1} h) + {:.0} h handling; {} vessels × {:.0} t, ports open {:.1} %",
+                plan.cycles,
+                per_cycle,
+                plan.sailing,
+                handling,
+                def.vessels,
+                tonnes(def.capacity),
+                100.0 * open
+            );
+            rows.push(row(
+                format!("service.{}", def.id),
+                ResourceKind::Fleet,
+                plan.carried,
+                ratio(needed, f64::from(def.vessels) * HOURS_PER_YEAR * open),
+                basis,
+            ));
+        }
+
+        // Trainsets, and the trains each direction of each line must take.
+        let mut line_trains = vec![[0.0f64; 2]; net.rail_links.len()];
+        for def in &net.train_services {
+            let offered = def.leg.map_or(0.0, |l| loads[l]);
+            let trains = offered / tonnes(def.capacity).max(1e-9);
+            line_trains[def.link][def.direction] += trains;
+            line_trains[def.link][1 - def.direction] += trains;
+            let transit = net.rail_links[def.link].transit.mean;
+            let cycle = def.loading.as_hours() + def.unloading.as_hours() + 2.0 * transit;
+            let mut rho = ratio(trains * cycle, f64::from(def.trainsets) * HOURS_PER_YEAR);
+            let mut basis = format!(
+                "{:.0} trains/yr × {:.1} h cycle; {} trainsets × {:.0} t",
+                trains,
+                cycle,
+                def.trainsets,
+                tonnes(def.capacity)
+            );
+            if def.policy == DeparturePolicy::Timetable {
+                let slots = HOURS_PER_YEAR / def.timetable.as_hours().max(1e-9);
+                let by_slots = ratio(trains, slots);
+                if by_slots > rho {
+                    rho = by_slots;
+                    basis = format!("{trains:.0} trains/yr in {slots:.0} timetable slots (one train per slot)");
+                }
+            }
+            rows.push(row(format!("service.{}", def.id), ResourceKind::Trainsets, offered, rho, basis));
+        }
+        for (i, link) in net.rail_links.iter().enumerate() {
+            let paths = HOURS_PER_YEAR / link.headway.as_hours().max(1e-9);
+            let offered: f64 =
+                net.train_services.iter().filter(|t| t.link == i).map(|t| t.leg.map_or(0.0, |l| loads[l])).sum();
+            let [forward, reverse] = line_trains[i];
+            let busier = forward.max(reverse);
+            let basis = format!(
+                "{busier:.0} trains/yr in the busier direction (loaded and empty) in {paths:.0} paths/yr per direction"
+            );
+            rows.push(row(format!("rail.{}", link.id), ResourceKind::RailLine, offered, ratio(busier, paths), basis));
+        }
+
+        // Yards: stock by Little's law, over each leg leaving the port.
+        for (p, port) in net.ports.iter().enumerate() {
+            if port.yard_capacity == 0 {
+                continue;
+            }
+            let (mut stock, mut through) = (0.0, 0.0);
+            for (l, leg) in net.legs.iter().enumerate().filter(|(_, leg)| leg.from == port.node) {
+                let per_hour = loads[l] / HOURS_PER_YEAR;
+                let interval = match leg.carrier {
+                    Carrier::Ship(s) => {
+                        let def = &net.ship_services[s];
+                        let plan = &plans[s];
+                        // Tonnes an hour this service loads at this port, over every leg.
+                        let at_port: f64 = def
+                            .route
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, r)| **r == p)
+                            .flat_map(|(pos, _)| plan.loaded[pos].iter().map(|(_, t)| t))
+                            .sum::<f64>()
+                            / HOURS_PER_YEAR;
+                        let mut cycle = plan.sailing;
+                        for &q in &def.route {
+                            cycle += call_time(net, q, net.ports[q].berth_of(def.class).unwrap_or(0)).0;
+                        }
+                        headway(cycle, def.vessels, def.fill, def.max_wait.as_hours(), at_port)
+                    }
+                    Carrier::Train(t) => {
+                        let def = &net.train_services[t];
+                        if def.policy == DeparturePolicy::Timetable {
+                            def.timetable.as_hours()
+                        } else {
+                            let transit = net.rail_links[def.link].transit.mean;
+                            let cycle = def.loading.as_hours() + def.unloading.as_hours() + 2.0 * transit;
+                            headway(cycle, def.trainsets, def.capacity, def.max_wait.as_hours(), per_hour)
+                        }
+                    }
+                };
+                stock += per_hour * interval / 2.0;
+                through += loads[l];
+            }
+            let capacity = tonnes(port.yard_capacity);
+            let dwell = if through > 0.0 { stock / (through / HOURS_PER_YEAR) } else { 0.0 };
+            let basis = format!("mean stock {stock:.0} t (dwell {dwell:.1} h) in {capacity:.0} t");
+            rows.push(row(
+                format!("port.{}.yard", port.id),
+                ResourceKind::Yard,
+                through,
+                ratio(stock, capacity),
+                basis,
+            ));
+        }
+
+        // Transfer points: every consignment whose route passes the node.
+        for def in &net.transfers {
+            let (mut consignments, mut offered) = (0.0, 0.0);
+            for f in &net.flows {
+                let passes = f.origin == def.node || f.legs.iter().any(|&l| net.legs[l].to == def.node);
+                if passes {
+                    consignments += f.rate_per_hour * HOURS_PER_YEAR;
+                    offered += f.rate_per_hour * f.size.mean * HOURS_PER_YEAR;
+                }
+            }
+            let needed = consignments * def.dwell.mean;
+            let basis = format!(
+                "{consignments:.0} consignments/yr × {:.1} h dwell; {} servers × 8,760 h",
+                def.dwell.mean, def.servers
+            );
+            rows.push(row(
+                format!("transfer.{}", def.id),
+                ResourceKind::TransferPoint,
+                offered,
+                ratio(needed, f64::from(def.servers) * HOURS_PER_YEAR),
+                basis,
+            ));
+        }
+
+        rows.sort_by(|a, b| b.rho.total_cmp(&a.rho).then_with(|| a.resource.cmp(&b.resource)));
+        let demand = net.flows.iter().map(|f| f.rate_per_hour * f.size.mean * HOURS_PER_YEAR).sum::<f64>()
+            + net.arrivals.iter().map(|a| a.rate_per_hour * HOURS_PER_YEAR * a.cargo.mean).sum::<f64>();
+        CapacitySheet { rows, demand_tonnes_per_year: demand, seasonal: seasonal(net) }
+    }
+}

@@ -410,3 +410,74 @@ impl VariantResult {
         counts
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::Record;
+
+    /// A variant whose replications say `growth` t/day and `share` delivered, for one
+    /// flow of 1,000 t a day over 100 days.
+    fn variant(growth: &[f64], share: f64) -> VariantResult {
+        let keys = [
+            "flow.f.generated_tonnes",
+            "flow.f.delivered_share",
+            "flow.f.backlog_growth_tonnes_per_day",
+            "system.generated_tonnes",
+            "system.delivered_tonnes",
+            "system.delivered_share",
+            "system.backlog_growth_tonnes_per_day",
+            "system.measured_days",
+        ];
+        let records = growth
+            .iter()
+            .enumerate()
+            .map(|(i, &g)| Record {
+                replication: i as u64,
+                values: vec![100_000.0, share, g, 100_000.0, 100_000.0 * share, share, g, 100.0],
+                bottleneck: String::new(),
+                longest_wait: String::new(),
+                saturation: None,
+            })
+            .collect();
+        VariantResult { name: "v".into(), keys: keys.map(String::from).to_vec(), records, capacity: None }
+    }
+
+    #[test]
+    fn the_verdict_follows_the_documented_rule() {
+        // Tolerance: 1 % of 1,000 t a day = 10 t/day.
+        let flat = variant(&[-3.0, 2.0, 1.0, -1.0, 0.5], 1.0).stability();
+        assert_eq!(flat.verdict, Verdict::Stable, "{}", flat.summary);
+        assert!((flat.tolerance_tonnes_per_day - 10.0).abs() < 1e-9);
+        let growing = variant(&[30.0, 32.0, 29.0, 31.0, 33.0], 1.0).stability();
+        assert_eq!(growing.verdict, Verdict::Unstable, "{}", growing.summary);
+        // Mean above the tolerance, interval reaching below it.
+        let unsure = variant(&[-20.0, 50.0, 5.0, 40.0, 0.0], 1.0).stability();
+        assert_eq!(unsure.verdict, Verdict::Inconclusive, "{}", unsure.summary);
+        // Flat backlog but the flow delivers a tenth of its demand: never stable.
+        let starved = variant(&[0.0, 1.0, -1.0, 0.0, 0.5], 0.1).stability();
+        assert_eq!(starved.verdict, Verdict::Unstable, "{}", starved.summary);
+        assert!(starved.reasons[0].contains("flow f delivered only 10 %"), "{:?}", starved.reasons);
+        assert_eq!(starved.replications.unstable, 5);
+    }
+
+    #[test]
+    fn a_cap_makes_it_saturated_whatever_the_rest_says() {
+        let mut v = variant(&[0.0, 1.0, -1.0], 1.0);
+        v.records[1].saturation =
+            Some(crate::model::Saturation { resource: "x".into(), at_hours: 5.0, reason: "the cap".into() });
+        let s = v.stability();
+        assert_eq!(s.verdict, Verdict::Saturated);
+        assert!(s.summary.contains("1 of 3 replications hit a cap (the cap)"), "{}", s.summary);
+        assert_eq!(s.replications, ReplicationVerdicts { stable: 2, unstable: 0, saturated: 1 });
+    }
+
+    #[test]
+    fn places_read_as_words() {
+        assert_eq!(describe_place("aktau.waiting_for.aktau_feeder"), "at aktau, waiting for aktau_feeder");
+        assert_eq!(describe_place("baku.gate"), "at the gate of baku (yard full)");
+        assert_eq!(describe_place("akhalkalaki.transfer"), "at transfer point akhalkalaki");
+        assert_eq!(grouped(1_234_567.4), "1,234,567");
+        assert_eq!(grouped(-1_500.0), "−1,500");
+    }
+}

@@ -23,8 +23,11 @@
 //!   transit, unloading, mean transit back) against trainsets × 8,760 h; a timetabled
 //!   service also runs at most one train per slot.
 //! - **yard** — the stock the cargo passing through holds on average (Little's law:
-//!   tonnes per hour × mean dwell, the dwell being half the interval between
-//!   departures of the service it waits for) against the yard's capacity.
+//!   tonnes per hour × mean dwell) against the yard's capacity. The dwell is half the
+//!   interval between departures of the service the cargo waits for; for ships, only
+//!   while no vessel waits at berth (a waiting vessel loads cargo as it arrives),
+//!   taken as the fleet's ρ of the time. A rough figure: yards fill when what
+//!   empties them cannot keep up, which the other rows show.
 //! - **transfer point** — consignments a year × mean dwell against servers × 8,760 h.
 //!
 //! Capacity in tonnes a year is the offered tonnes ÷ ρ (the tonnes at which the
@@ -291,6 +294,7 @@ impl Network {
         }
 
         // Fleets.
+        let mut fleet_rho = vec![0.0; net.ship_services.len()];
         for (s, def) in net.ship_services.iter().enumerate() {
             let plan = &plans[s];
             let mut per_cycle = plan.sailing;
@@ -305,6 +309,7 @@ impl Network {
             // Closed ports hold vessels (none berths or leaves): the fleet works while
             // its ports are open.
             let open = open_share(net, &def.route);
+            fleet_rho[s] = ratio(needed, f64::from(def.vessels) * HOURS_PER_YEAR * open);
             let basis = format!(
                 "{:.0} round trips/yr × {:.1} h (sailing {:.1} h) + {:.0} h handling; {} vessels × {:.0} t, ports open {:.1} %",
                 plan.cycles,
@@ -315,13 +320,7 @@ impl Network {
                 tonnes(def.capacity),
                 100.0 * open
             );
-            rows.push(row(
-                format!("service.{}", def.id),
-                ResourceKind::Fleet,
-                plan.carried,
-                ratio(needed, f64::from(def.vessels) * HOURS_PER_YEAR * open),
-                basis,
-            ));
+            rows.push(row(format!("service.{}", def.id), ResourceKind::Fleet, plan.carried, fleet_rho[s], basis));
         }
 
         // Trainsets, and the trains each direction of each line must take.
@@ -388,7 +387,10 @@ impl Network {
                         for &q in &def.route {
                             cycle += call_time(net, q, net.ports[q].berth_of(def.class).unwrap_or(0)).0;
                         }
-                        headway(cycle, def.vessels, def.fill, def.max_wait.as_hours(), at_port)
+                        // A vessel waiting at berth loads cargo as it arrives; cargo waits
+                        // in the yard only while none is there, about the fleet's ρ of
+                        // the time.
+                        headway(cycle, def.vessels, def.fill, def.max_wait.as_hours(), at_port) * fleet_rho[s].min(1.0)
                     }
                     Carrier::Train(t) => {
                         let def = &net.train_services[t];

@@ -6,6 +6,7 @@
 //! starts with `error:`. A closed standard output (`| head`) ends the program quietly.
 
 use clap::{Parser, Subcommand};
+use corridor::experiment::capacity::{CapacityError, CapacitySearch, Criterion};
 use corridor::experiment::cluster::Cluster;
 use corridor::experiment::shard::{self, ShardResult};
 use corridor::experiment::sweep::run_sweep;
@@ -51,6 +52,9 @@ struct RunArgs {
     /// Write the JSON document to this file, or `-` for standard output (then nothing else goes there).
     #[arg(long)]
     json: Option<String>,
+    /// Print the full KPI table (every port's headline KPIs with 95 % CIs) after the decision table.
+    #[arg(long)]
+    all: bool,
     /// Run only shard K of N (K from 0): replications r with r % N == K; writes DIR/shard.json (needs --out).
     #[arg(long, value_name = "K/N", value_parser = |s: &str| Shard::parse(s).map_err(|e| e.to_string()))]
     shard: Option<Shard>,
@@ -60,6 +64,45 @@ struct RunArgs {
     slurm_task_count: Option<u64>,
     #[arg(long, env = "SLURM_ARRAY_TASK_MIN", hide = true)]
     slurm_task_min: Option<u64>,
+}
+
+#[derive(clap::Args)]
+struct CapacityArgs {
+    /// Scenario file (TOML).
+    file: PathBuf,
+    /// Variant to search (repeatable; `base` is the unmodified scenario). Default: the first declared variant.
+    #[arg(long = "variant")]
+    variants: Vec<String>,
+    /// Print the capacity sheet worked out from the scenario alone, without simulating.
+    #[arg(long = "static")]
+    static_sheet: bool,
+    /// Scale the demand of flows and arrivals with this tag (repeatable). Default: all of them.
+    #[arg(long = "tags", value_delimiter = ',')]
+    tags: Vec<String>,
+    /// A condition on a KPI's mean, e.g. 'port.baku.ship_wait_hours.p95 <= 24' or 'delivered_share >= 0.99' (repeatable).
+    #[arg(long = "criterion")]
+    criteria: Vec<String>,
+    /// The largest demand factor tried.
+    #[arg(long, default_value_t = 3.0)]
+    max_factor: f64,
+    /// Stop when the factor is known to within this.
+    #[arg(long, default_value_t = 0.01)]
+    resolution: f64,
+    /// Replications at each factor (default: the scenario's `replications`).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(2..=MAX_REPLICATIONS))]
+    replications: Option<u64>,
+    /// Master seed (default: the scenario's `seed`).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads; 0 means one per core (the default).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=MAX_THREADS as u64))]
+    threads: u64,
+    /// Write capacity.json, capacity.csv and the charts to this folder, replacing it as a whole.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Write the JSON document to this file, or `-` for standard output.
+    #[arg(long)]
+    json: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -79,6 +122,9 @@ enum Command {
         #[command(flatten)]
         run: RunArgs,
     },
+    /// The capacity sheet (--static), or the largest demand factor on tagged flows that
+    /// keeps the corridor stable and every --criterion true.
+    Capacity(CapacityArgs),
     /// Combine shard results (from `run --shard`) into the output of a single run.
     Merge {
         /// Folders (or shard.json files) written by `corridor run --shard K/N --out DIR`.
@@ -229,7 +275,7 @@ fn run(args: &RunArgs, base: Option<&Option<String>>, cluster: &Cluster) -> Outc
     }
     let to = destinations(args);
     let published = to.publish_run(&scenario, &result, base.as_deref()).map_err(run_failure)?;
-    publish(published, &to, || publish::run_text(&result, base.as_deref()))?;
+    publish(published, &to, || publish::run_text(&result, base.as_deref(), args.all))?;
     interrupted(result.interrupted, format!("{} replications per variant", result.replications))
 }
 
@@ -258,7 +304,74 @@ fn merge(shards: &[PathBuf], out: &Path, json: Option<&str>) -> Outcome {
     let (result, scenario) = shard::merge_files(shards).map_err(run_failure)?;
     note(&format!("merged {} shards: {} replications per variant", shards.len(), result.replications));
     let published = to.publish_run(&scenario, &result, None).map_err(run_failure)?;
-    publish(published, &to, || publish::run_text(&result, None))
+    publish(published, &to, || publish::run_text(&result, None, false))
+}
+
+fn capacity(args: &CapacityArgs) -> Outcome {
+    let scenario = load(&args.file)?;
+    let variants = if args.variants.is_empty() {
+        default_variants(&scenario).into_iter().take(1).collect()
+    } else {
+        args.variants.clone()
+    };
+    for v in &variants {
+        scenario.check_variant_name(v).map_err(|e| Failure::Usage(format!("--variant: {e}")))?;
+    }
+    let to = Destinations { out: args.out.clone(), json: args.json.clone() };
+    to.check().map_err(|e| Failure::Usage(e.to_string()))?;
+    if args.static_sheet {
+        let mut sheets = Vec::new();
+        for v in &variants {
+            let spec = scenario.variant(v).map_err(run_failure)?;
+            let network = corridor::model::Network::compile(&spec).map_err(run_failure)?;
+            sheets.push((v.clone(), network.capacity_sheet()));
+        }
+        let published = to.publish_sheets(&sheets).map_err(run_failure)?;
+        return publish(published, &to, || {
+            sheets
+                .iter()
+                .map(|(v, s)| corridor::report::capacity::sheet_text(v, s, None))
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
+    }
+    let criteria = args
+        .criteria
+        .iter()
+        .map(|c| Criterion::parse(c))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Failure::Usage(format!("--criterion: {e}")))?;
+    let mut search = CapacitySearch::new(args.tags.clone(), criteria);
+    search.max_factor = args.max_factor;
+    search.resolution = args.resolution;
+    let mut exp = Experiment::for_scenario(&scenario);
+    exp.seed = args.seed.unwrap_or(exp.seed);
+    exp.threads = (args.threads > 0).then_some(args.threads as usize);
+    exp.replications = args.replications.unwrap_or(exp.replications);
+    let started = std::time::Instant::now();
+    let mut answers = Vec::new();
+    let report = |variant: &str, e: &corridor::experiment::capacity::Evaluation| {
+        let failing: Vec<&str> = e.criteria.iter().filter(|c| !c.holds).map(|c| c.criterion.as_str()).collect();
+        note(&format!(
+            "capacity: {variant} ×{:.3} — {}{} → {}",
+            e.factor,
+            e.stability.verdict.name(),
+            if failing.is_empty() { String::new() } else { format!("; fails {}", failing.join(", ")) },
+            if e.feasible { "holds" } else { "fails" }
+        ));
+    };
+    for v in &variants {
+        let answer = corridor::experiment::capacity::search(&scenario, v, &search, &exp, Some(&report)).map_err(
+            |e| match e {
+                CapacityError::Criterion(_) | CapacityError::Settings(_) => Failure::Usage(e.to_string()),
+                e => Failure::Run(e.to_string()),
+            },
+        )?;
+        answers.push(answer);
+    }
+    note(&format!("capacity search: {:.1} s", started.elapsed().as_secs_f64()));
+    let published = to.publish_capacity(&search, &answers, exp.seed).map_err(run_failure)?;
+    publish(published, &to, || corridor::report::capacity::answers_text(&search, &answers, exp.seed))
 }
 
 fn main() {
@@ -278,6 +391,7 @@ fn run_cli() -> i32 {
         Command::Compare { run: args, base } => run(args, Some(base), &cluster),
         _ if !cluster.is_root() => Ok(()),
         Command::Sweep { run: args } => sweep(args),
+        Command::Capacity(args) => capacity(args),
         Command::Merge { shards, out, json } => merge(shards, out, json.as_deref()),
         Command::Validate { file } => load(file).and_then(|s| say(&publish::scenario_summary(&s))),
     };

@@ -343,7 +343,8 @@ fn merge_refuses_damaged_and_edited_shards_naming_the_shard_and_the_defect() {
         ));
     }
     let original: ShardResult = serde_json::from_slice(&std::fs::read(shards[0].join("shard.json")).unwrap()).unwrap();
-    assert_eq!(original.variants.len(), 5);
+    let declared = corridor::scenario::Scenario::load(SCENARIO).unwrap().variant_names().len();
+    assert_eq!(original.variants.len(), declared);
     type Edit = fn(&mut ShardResult);
     let edits: Vec<(&str, Edit, bool, &str)> = vec![
         ("an edited value", |s| s.variants[0].records[0].values[3] += 1.0, false, "digest does not match"),

@@ -50,6 +50,14 @@ fn the_json_contract_names_every_key_written() {
     let variant = &doc["variants"][0];
     keys.extend(keys_of(variant));
     keys.extend(keys_of(&variant["bottleneck"]));
+    let stability = &variant["stability"];
+    keys.extend(keys_of(stability));
+    keys.extend(keys_of(&stability["growth"]));
+    keys.extend(keys_of(&stability["binding"]));
+    keys.extend(keys_of(&stability["replications"]));
+    keys.extend(keys_of(&stability["flows"][0]));
+    keys.extend(keys_of(&variant["capacity"]));
+    keys.extend(keys_of(&variant["capacity"]["rows"][0]));
     keys.extend(keys_of(variant["kpis"].as_object().unwrap().values().next().unwrap()));
     keys.extend(keys_of(&doc["comparisons"][0]));
     keys.extend(keys_of(&doc["precision"]));
@@ -115,7 +123,12 @@ fn the_out_list_names_every_file_written() {
     let synopsis = section("## The CLI");
     for entry in std::fs::read_dir(&dir).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().to_string();
-        assert!(synopsis.contains(&name), "the README does not list {name}, which --out writes");
+        // Per-variant files are listed by pattern: `time_split_<variant>.svg`.
+        let listed = match name.strip_prefix("time_split_") {
+            Some(_) => "time_split_<variant>.svg".to_string(),
+            None => name.clone(),
+        };
+        assert!(synopsis.contains(&listed), "the README does not list {listed}, which --out writes");
     }
     std::fs::remove_dir_all(dir).ok();
 }

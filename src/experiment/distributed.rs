@@ -66,5 +66,6 @@ pub fn run_distributed<C: Communicator>(
     let (mut merged, _) = merge(&parts, None).map_err(|e| e.to_string())?;
     merged.threads = parts.iter().map(|(_, p)| p.threads).sum();
     merged.wall_seconds = parts.iter().map(|(_, p)| p.wall_seconds).fold(0.0, f64::max);
+    merged.focus = crate::experiment::Focus::of(scenario);
     Ok(Some(merged))
 }

@@ -7,6 +7,7 @@
 //! results are collected in replication order, so every number is identical, bit for
 //! bit, for any thread count.
 
+pub mod capacity;
 pub mod cluster;
 #[cfg(feature = "mpi")]
 pub mod distributed;
@@ -17,7 +18,7 @@ pub mod stability;
 pub mod sweep;
 
 pub use precision::{PrecisionError, PrecisionReport, PrecisionTarget, VariantPrecision};
-pub use result::{ExperimentResult, KpiError, PairedDifference, Record, VariantResult, nearest_keys};
+pub use result::{ExperimentResult, Focus, KpiError, PairedDifference, Record, VariantResult, nearest_keys};
 pub use stability::{Stability, Verdict};
 
 use crate::model::{CompileError, Network, ReplicationKpis, kpi_keys, run_replication};
@@ -385,7 +386,9 @@ impl Experiment {
         if let (Some(target), Some((_, network))) = (&self.precision, networks.first()) {
             target.check_kpi(&kpi_keys(network))?;
         }
-        Ok(self.run_networks(&scenario.base().scenario.name, networks, progress))
+        let mut result = self.run_networks(&scenario.base().scenario.name, networks, progress);
+        result.focus = Focus::of(scenario);
+        Ok(result)
     }
 
     /// Runs the experiment on already compiled networks (e.g. sweep points).
@@ -414,6 +417,7 @@ impl Experiment {
             threads,
             wall_seconds: started.elapsed().as_secs_f64(),
             variants,
+            focus: Focus::default(),
         }
     }
 

@@ -144,6 +144,25 @@ pub struct PairedDifference {
     pub n: u64,
 }
 
+/// What the decision table shows first: the ports whose ship waits and the flows
+/// whose transit times matter most to the reader (the scenario's `focus_ports` and
+/// `focus_flows`; empty means "choose": the busiest port, every flow).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Focus {
+    /// Port ids.
+    pub ports: Vec<String>,
+    /// Flow ids.
+    pub flows: Vec<String>,
+}
+
+impl Focus {
+    /// The focus a scenario declares.
+    pub fn of(scenario: &crate::scenario::Scenario) -> Focus {
+        let s = &scenario.base().scenario;
+        Focus { ports: s.focus_ports.clone(), flows: s.focus_flows.clone() }
+    }
+}
+
 /// Results of an experiment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExperimentResult {
@@ -165,6 +184,9 @@ pub struct ExperimentResult {
     /// The outcome of a precision target, when the run had one.
     #[serde(default)]
     pub precision: Option<PrecisionReport>,
+    /// The scenario's focus ports and flows, for the decision table.
+    #[serde(default)]
+    pub focus: Focus,
 }
 
 impl ExperimentResult {

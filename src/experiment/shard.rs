@@ -288,6 +288,7 @@ pub fn merge_files(paths: &[std::path::PathBuf]) -> Result<(ExperimentResult, Sc
     for v in &mut result.variants {
         v.capacity = scenario.variant(&v.name).ok().and_then(|s| Network::compile(&s).ok()).map(|n| n.capacity_sheet());
     }
+    result.focus = crate::experiment::Focus::of(&scenario);
     Ok((result, scenario))
 }
 
@@ -387,6 +388,7 @@ pub fn merge(
         variants,
         interrupted: false,
         precision: None,
+        focus: Default::default(),
     };
     Ok((result, first.scenario_text.clone()))
 }

@@ -285,7 +285,7 @@ impl VariantResult {
         accumulating.sort_by(|a, b| b.growth.mean.total_cmp(&a.growth.mean).then_with(|| a.place.cmp(&b.place)));
 
         let binding = self.binding();
-        let replications = self.replication_verdicts(tolerance);
+        let replications = self.replication_counts();
         let saturated = self.saturated();
         let system_grows =
             growth.ci95.is_some() && growth.lo() > tolerance || growth.ci95.is_none() && growth.mean > tolerance;
@@ -382,8 +382,19 @@ impl VariantResult {
         candidates.into_iter().max_by(|a, b| a.rho().total_cmp(&b.rho()).then_with(|| b.resource.cmp(&a.resource)))
     }
 
-    /// Each replication's own verdict, counted (see the module documentation).
-    fn replication_verdicts(&self, tolerance: f64) -> ReplicationVerdicts {
+    /// Growth tolerated, tonnes a day: [`GROWTH_TOLERANCE`] of the mean daily demand.
+    pub fn growth_tolerance(&self) -> f64 {
+        let mean = |key: &str| {
+            let v = self.finished(key);
+            if v.is_empty() { 0.0 } else { v.iter().sum::<f64>() / v.len() as f64 }
+        };
+        GROWTH_TOLERANCE * mean("system.generated_tonnes") / mean("system.measured_days").max(1e-9)
+    }
+
+    /// Each replication's own verdict (stable, unstable or saturated; see the module
+    /// documentation), in record order.
+    pub fn replication_verdicts(&self) -> Vec<Verdict> {
+        let tolerance = self.growth_tolerance();
         let index = |k: &str| self.keys.iter().position(|x| x == k);
         let growth = index("system.backlog_growth_tonnes_per_day");
         let shares: Vec<(usize, usize)> = self
@@ -393,18 +404,26 @@ impl VariantResult {
             .filter(|(_, k)| k.starts_with("flow.") && k.ends_with(".delivered_share"))
             .filter_map(|(i, k)| Some((i, index(&k.replace(".delivered_share", ".generated_tonnes"))?)))
             .collect();
+        self.records
+            .iter()
+            .map(|r| {
+                if r.saturation.is_some() {
+                    return Verdict::Saturated;
+                }
+                let grows = growth.is_some_and(|g| r.values[g] > tolerance);
+                let starved = shares.iter().any(|&(s, g)| r.values[g] > 0.0 && r.values[s] < DELIVERED_SHARE_FLOOR);
+                if grows || starved { Verdict::Unstable } else { Verdict::Stable }
+            })
+            .collect()
+    }
+
+    fn replication_counts(&self) -> ReplicationVerdicts {
         let mut counts = ReplicationVerdicts::default();
-        for r in &self.records {
-            if r.saturation.is_some() {
-                counts.saturated += 1;
-                continue;
-            }
-            let grows = growth.is_some_and(|g| r.values[g] > tolerance);
-            let starved = shares.iter().any(|&(s, g)| r.values[g] > 0.0 && r.values[s] < DELIVERED_SHARE_FLOOR);
-            if grows || starved {
-                counts.unstable += 1;
-            } else {
-                counts.stable += 1;
+        for v in self.replication_verdicts() {
+            match v {
+                Verdict::Saturated => counts.saturated += 1,
+                Verdict::Unstable | Verdict::Inconclusive => counts.unstable += 1,
+                Verdict::Stable => counts.stable += 1,
             }
         }
         counts

@@ -133,6 +133,7 @@ pub fn run_sweep(
             variants,
             interrupted,
             precision: None,
+            focus: crate::experiment::Focus::of(scenario),
         },
         parameters: sweep.spec().axes.iter().map(|a| a.parameter.clone()).collect(),
         values,

@@ -1,7 +1,7 @@
 //! SVG charts (plotters, SVG backend: no fonts or system libraries needed).
 //! Every chart has a title, axis labels with units, and a legend.
 
-use crate::experiment::ExperimentResult;
+use crate::experiment::{ExperimentResult, VariantResult};
 use crate::model::Trace;
 use plotters::prelude::*;
 
@@ -107,7 +107,7 @@ pub fn grouped_bars(
             chart
                 .draw_series(bars)
                 .map_err(err)?
-                .label(v.name.clone())
+                .label(format!("{}{}", v.name, super::decision::verdict_mark(v.stability().verdict)))
                 .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], c.filled()));
             chart.draw_series(whiskers).map_err(err)?;
         }
@@ -277,5 +277,209 @@ pub fn run_charts(result: &ExperimentResult) -> Result<Vec<(String, String)>, Ch
         "Berth occupancy, by port and berth class (mean, 95 % CI)",
         "busy berths / berths",
     )?;
-    Ok(vec![("ship_wait.svg".into(), waits), ("berth_occupancy.svg".into(), occupancy)])
+    let mut charts = vec![("ship_wait.svg".into(), waits), ("berth_occupancy.svg".into(), occupancy)];
+    for v in &result.variants {
+        charts.push((format!("time_split_{}.svg", v.name), time_split(v)?));
+    }
+    Ok(charts)
+}
+
+/// The time categories of the time-split chart: label, the state keys it gathers, colour.
+const TIME_CATEGORIES: [(&str, &[&str], RGBColor); 10] = [
+    ("loaded sailing / running", &["loaded_sailing", "loaded_running"], RGBColor(0, 114, 178)),
+    ("berthing", &["berthing"], RGBColor(86, 180, 233)),
+    ("handling", &["handling"], RGBColor(0, 158, 115)),
+    ("empty sailing / running", &["empty_sailing", "empty_running"], RGBColor(153, 204, 238)),
+    ("waiting for cargo", &["waiting_for_cargo"], RGBColor(230, 159, 0)),
+    ("waiting for a berth / path", &["waiting_for_berth", "waiting_for_path"], RGBColor(213, 94, 0)),
+    ("blocked by a full yard", &["blocked_by_yard"], RGBColor(204, 121, 167)),
+    ("weather-bound", &["weather_bound"], RGBColor(90, 90, 90)),
+    ("berth occupied, not handling", &["occupied_not_handling"], RGBColor(240, 228, 66)),
+    ("berth idle", &["idle"], RGBColor(220, 220, 220)),
+];
+
+/// The bars of the time-split chart of `v`: per ship or train service its time by
+/// state, per berth group handling / occupied-not-handling / idle (shares of 1).
+fn time_split_bars(v: &VariantResult) -> Vec<(String, Vec<(usize, f64)>)> {
+    let mean = |key: &str| v.summary(key).map_or(0.0, |s| s.mean);
+    let category = |state: &str| TIME_CATEGORIES.iter().position(|(_, states, _)| states.contains(&state));
+    let mut bars: Vec<(String, Vec<(usize, f64)>)> = Vec::new();
+    for key in &v.keys {
+        let Some((owner, state)) = key.strip_prefix("service.").and_then(|k| k.split_once(".time.")) else {
+            continue;
+        };
+        let label = format!("{owner} (fleet)");
+        let Some(c) = category(state) else { continue };
+        match bars.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, parts)) => parts.push((c, mean(key))),
+            None => bars.push((label, vec![(c, mean(key))])),
+        }
+    }
+    for key in &v.keys {
+        let Some(group) = key.strip_prefix("port.").and_then(|k| k.strip_suffix(".handling")) else {
+            continue;
+        };
+        let Some((port, class)) = group.split_once(".berth_time.") else { continue };
+        let handling = mean(key);
+        let occupied = mean(&format!("port.{group}.occupied_not_handling"));
+        let idle = (1.0 - handling - occupied).max(0.0);
+        let parts = [("handling", handling), ("occupied_not_handling", occupied), ("idle", idle)];
+        bars.push((
+            format!("{port} {class} berths"),
+            parts.iter().filter_map(|(s, x)| Some((category(s)?, *x))).collect(),
+        ));
+    }
+    bars
+}
+
+/// Where the time of every fleet and berth group goes, as stacked horizontal bars:
+/// productive work (loaded sailing or running, berthing, handling) in blues and
+/// green, waits in orange and red, idle berths in grey. Utilisation in the KPIs is
+/// the productive share.
+///
+/// # Errors
+/// [`ChartError`] when plotters cannot draw the chart.
+pub fn time_split(v: &VariantResult) -> Result<String, ChartError> {
+    let bars = time_split_bars(v);
+    let verdict = v.stability().verdict;
+    let rows = bars.len().max(1);
+    let height = (110 + 26 * rows as u32).max(360);
+    render((1100, height), |root| {
+        let (left, right) = root.split_horizontally(820);
+        let title = format!("Where the time goes — {}{}", v.name, super::decision::verdict_mark(verdict));
+        let mut chart = ChartBuilder::on(&left)
+            .caption(title, ("sans-serif", 20))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(210)
+            .build_cartesian_2d(0f64..1f64, 0f64..rows as f64)
+            .map_err(err)?;
+        let labels: Vec<String> = bars.iter().map(|(l, _)| l.clone()).collect();
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(rows * 2 + 1)
+            .y_label_formatter(&|y| {
+                let i = y.floor() as usize;
+                let row = rows.saturating_sub(i + 1);
+                if (y - y.floor() - 0.5).abs() < 1e-6 && row < labels.len() {
+                    labels[row].clone()
+                } else {
+                    String::new()
+                }
+            })
+            .x_labels(11)
+            .x_label_formatter(&|x| format!("{:.0} %", x * 100.0))
+            .x_desc("share of time (fleet: vessel- or train-hours; berths: berth-hours)")
+            .draw()
+            .map_err(err)?;
+        let mut rects = Vec::new();
+        for (row, (_, parts)) in bars.iter().enumerate() {
+            let y = (rows - row - 1) as f64;
+            let mut x = 0.0;
+            for &(c, share) in parts {
+                let share = share.clamp(0.0, 1.0 - x);
+                rects.push(Rectangle::new([(x, y + 0.15), (x + share, y + 0.85)], TIME_CATEGORIES[c].2.filled()));
+                x += share;
+            }
+        }
+        chart.draw_series(rects).map_err(err)?;
+        let style = ("sans-serif", 15).into_font();
+        for (i, (label, _, c)) in TIME_CATEGORIES.iter().enumerate() {
+            let y = 60 + 26 * i as i32;
+            right.draw(&Rectangle::new([(10, y), (28, y + 14)], c.filled())).map_err(err)?;
+            right.draw(&Text::new(label.to_string(), (36, y), style.clone())).map_err(err)?;
+        }
+        Ok(())
+    })
+}
+
+/// A KPI (mean and 95 % CI per point) against the demand factor, with the threshold
+/// as a horizontal line and the answer with its interval as a shaded band.
+///
+/// # Errors
+/// [`ChartError`] when plotters cannot draw the chart.
+pub fn render_line_with_band(
+    points: &[(f64, f64, f64, f64)],
+    title: &str,
+    y_label: &str,
+    threshold: f64,
+    threshold_label: &str,
+    (answer, ci95): (f64, [f64; 2]),
+    unsteady: &[f64],
+) -> Result<String, ChartError> {
+    let mut points = points.to_vec();
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    render((900, 520), |root| {
+        let x_max = points.iter().map(|p| p.0).fold(answer, f64::max) * 1.08 + 1e-9;
+        let finite = |x: f64| if x.is_finite() { x } else { 0.0 };
+        let y_hi = points.iter().map(|p| finite(p.3)).fold(threshold, f64::max);
+        let y_lo = points.iter().map(|p| finite(p.2)).fold(threshold.min(0.0), f64::min);
+        let pad = (y_hi - y_lo).abs() * 0.08 + 1e-9;
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(50)
+            .y_label_area_size(80)
+            .build_cartesian_2d(0f64..x_max, (y_lo - pad)..(y_hi + pad))
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("demand factor on the searched flows (×1 = today's demand)")
+            .y_desc(y_label)
+            .x_label_formatter(&|x| format!("×{x:.2}"))
+            .draw()
+            .map_err(err)?;
+        let grey = RGBColor(200, 200, 200);
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(ci95[0], y_lo - pad), (ci95[1].max(ci95[0] + x_max * 0.002), y_hi + pad)],
+                grey.mix(0.5).filled(),
+            )))
+            .map_err(err)?
+            .label(format!("answer ×{answer:.2}, 95 % CI ×{:.2}–×{:.2}", ci95[0], ci95[1]))
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], grey.filled()));
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(answer, y_lo - pad), (answer, y_hi + pad)],
+                BLACK.stroke_width(2),
+            )))
+            .map_err(err)?;
+        let red = RGBColor(213, 94, 0);
+        chart
+            .draw_series(DashedLineSeries::new(vec![(0.0, threshold), (x_max, threshold)], 8, 5, red.stroke_width(2)))
+            .map_err(err)?
+            .label(threshold_label.to_string())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], red.stroke_width(2)));
+        let blue = RGBColor(0, 114, 178);
+        chart
+            .draw_series(LineSeries::new(points.iter().map(|p| (p.0, p.1)), blue.stroke_width(2)))
+            .map_err(err)?
+            .label("mean over replications, 95 % CI")
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], blue.stroke_width(2)));
+        chart
+            .draw_series(
+                points
+                    .iter()
+                    .map(|p| ErrorBar::new_vertical(p.0, finite(p.2), p.1, finite(p.3), blue.stroke_width(1), 6)),
+            )
+            .map_err(err)?;
+        chart.draw_series(points.iter().map(|p| Circle::new((p.0, p.1), 3, blue.filled()))).map_err(err)?;
+        let marked: Vec<(f64, f64)> = points.iter().filter(|p| unsteady.contains(&p.0)).map(|p| (p.0, p.1)).collect();
+        if !marked.is_empty() {
+            chart
+                .draw_series(marked.iter().map(|&p| Circle::new(p, 7, red.stroke_width(2))))
+                .map_err(err)?
+                .label("not a steady state (verdict not stable)")
+                .legend(move |(x, y)| Circle::new((x + 6, y), 5, red.stroke_width(2)));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .draw()
+            .map_err(err)?;
+        Ok(())
+    })
 }

@@ -1,7 +1,9 @@
 //! Reports: the readable table, the JSON contract, CSV files, charts, and the output
 //! folder of a run (written as one set; see [`output`]).
 
+pub mod capacity;
 pub mod charts;
+pub mod decision;
 pub mod output;
 pub mod publish;
 pub mod terminal;
@@ -37,6 +39,15 @@ fn summary_json(s: &Summary) -> Value {
     })
 }
 
+/// Whether a KPI describes waiting, queues or stocks, which grow without bound when
+/// the backlog does: such figures of a variant that is not stable describe the run,
+/// not a steady state, and are flagged so.
+pub fn depends_on_steady_state(key: &str) -> bool {
+    ["wait", "transit_hours", "turnaround", "at_anchor", "stock", "in_system", "queue", "backlog_tonnes"]
+        .iter()
+        .any(|word| key.contains(word))
+}
+
 /// The JSON document of the contract in README.md. `comparisons` lists
 /// `(base, variant)` pairs to include as paired differences.
 pub fn to_json(result: &ExperimentResult, comparisons: &[(String, String)]) -> Value {
@@ -50,12 +61,29 @@ pub fn to_json(result: &ExperimentResult, comparisons: &[(String, String)]) -> V
             }
             let (bottleneck, share) = v.bottleneck();
             let (waits, wait_share) = v.longest_wait();
+            let stability = v.stability();
+            if !stability.verdict.is_steady() {
+                for (key, value) in kpis.iter_mut() {
+                    if depends_on_steady_state(key)
+                        && let Value::Object(summary) = value
+                    {
+                        summary.insert("not_steady_state".into(), Value::Bool(true));
+                    }
+                }
+            }
             let saturated: Vec<Value> = v
                 .saturated()
                 .into_iter()
                 .map(|(r, s)| json!({"replication": r, "resource": s.resource, "at_hours": s.at_hours, "reason": s.reason}))
                 .collect();
-            json!({"name": v.name, "kpis": kpis, "bottleneck": {"resource": bottleneck, "share": share, "longest_wait": waits, "longest_wait_share": wait_share}, "saturated": saturated})
+            json!({
+                "name": v.name,
+                "stability": stability,
+                "capacity": v.capacity,
+                "kpis": kpis,
+                "bottleneck": {"resource": bottleneck, "share": share, "longest_wait": waits, "longest_wait_share": wait_share},
+                "saturated": saturated,
+            })
         })
         .collect();
     let comparisons: Vec<Value> = comparisons
@@ -82,26 +110,47 @@ pub fn to_json(result: &ExperimentResult, comparisons: &[(String, String)]) -> V
     })
 }
 
-/// `summary.csv`: one row per variant and KPI.
+/// `summary.csv`: one row per variant and KPI, with the variant's verdict and whether
+/// the figure describes a steady state (`false` for waits, queues and stocks of a
+/// variant that is not stable).
 ///
 /// # Errors
 /// A CSV writer error (not expected with an in-memory buffer).
 pub fn summary_csv(result: &ExperimentResult) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["variant", "kpi", "mean", "sd", "ci95_lo", "ci95_hi", "min", "p05", "p50", "p95", "max", "n"])?;
+    w.write_record([
+        "variant",
+        "verdict",
+        "kpi",
+        "mean",
+        "sd",
+        "ci95_lo",
+        "ci95_hi",
+        "min",
+        "p05",
+        "p50",
+        "p95",
+        "max",
+        "n",
+        "steady_state",
+    ])?;
     for v in &result.variants {
+        let verdict = v.stability().verdict;
         for (key, s) in summaries(result, v) {
             let nums = [s.mean, s.sd, s.ci95[0], s.ci95[1], s.min, s.p05, s.p50, s.p95, s.max];
-            let mut row = vec![v.name.clone(), key];
+            let steady = verdict.is_steady() || !depends_on_steady_state(&key);
+            let mut row = vec![v.name.clone(), verdict.name().to_string(), key];
             row.extend(nums.iter().map(|x| x.to_string()));
             row.push(s.n.to_string());
+            row.push(steady.to_string());
             w.write_record(&row)?;
         }
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-/// `replications.csv`: one row per replication and variant.
+/// `replications.csv`: one row per replication and variant, with the replication's
+/// own verdict (stable, unstable or saturated).
 ///
 /// # Errors
 /// A CSV writer error (not expected with an in-memory buffer).
@@ -111,6 +160,7 @@ pub fn replications_csv(result: &ExperimentResult) -> Result<Vec<u8>, csv::Error
     let mut header = vec![
         "variant".to_string(),
         "replication".into(),
+        "verdict".into(),
         "bottleneck".into(),
         "longest_wait".into(),
         "saturated".into(),
@@ -118,10 +168,11 @@ pub fn replications_csv(result: &ExperimentResult) -> Result<Vec<u8>, csv::Error
     header.extend(keys.iter().cloned());
     w.write_record(&header)?;
     for v in &result.variants {
-        for r in &v.records {
+        for (r, verdict) in v.records.iter().zip(v.replication_verdicts()) {
             let mut row = vec![
                 v.name.clone(),
                 r.replication.to_string(),
+                verdict.name().to_string(),
                 r.bottleneck.clone(),
                 r.longest_wait.clone(),
                 r.saturation.as_ref().map_or(String::new(), |s| s.resource.clone()),
@@ -162,10 +213,16 @@ fn fmt_num(x: f64) -> String {
     }
 }
 
-/// The readable table: headline KPIs (mean and 95 % CI) per variant, then bottlenecks.
+/// The full readable table (`--all`): headline KPIs (mean and 95 % CI) per variant,
+/// then the busiest resources. A variant that is not in a steady state is marked `*`
+/// in the header, with a footnote.
 pub fn table(result: &ExperimentResult) -> String {
     let mut out = String::new();
-    let names: Vec<&str> = result.variants.iter().map(|v| v.name.as_str()).collect();
+    let names: Vec<String> = result
+        .variants
+        .iter()
+        .map(|v| if v.stability().verdict.is_steady() { v.name.clone() } else { format!("{} *", v.name) })
+        .collect();
     let keys: Vec<String> =
         result.variants.first().map(|v| v.keys.iter().filter(|k| headline(k)).cloned().collect()).unwrap_or_default();
     let width = keys.iter().map(String::len).max().unwrap_or(10).max(10);
@@ -189,36 +246,52 @@ pub fn table(result: &ExperimentResult) -> String {
         }
         out += "\n";
     }
-    out += &conservation_line(result);
-    if let Some(p) = &result.precision {
-        out += &format!(
-            "\nPrecision target: {} within ±{:.1} % (95 %, {}; pilot of {}):\n",
-            p.kpi,
-            p.target * 100.0,
-            "Stein's two-stage procedure",
-            p.pilot
-        );
-        for v in &p.variants {
-            out += &format!(
-                "  {:<22} {} — ±{:.2} % after {} replications{}\n",
-                v.variant,
-                if v.met { "met" } else { "NOT MET" },
-                v.relative_half_width * 100.0,
-                v.replications,
-                v.note.as_ref().map_or(String::new(), |n| format!(" ({n})"))
-            );
-        }
+    if names.iter().any(|n| n.ends_with(" *")) {
+        out += "* not a steady state (see the verdicts): waits, queues and stocks grow with the horizon.\n";
     }
-    out += "\nBottleneck (busiest resource; where cargo waits longest — share of replications):\n";
+    out += "\nBusiest resource (productive utilisation) and where cargo waits longest — share of replications:\n";
     for v in &result.variants {
         let (b, share) = v.bottleneck();
         let (w, wait_share) = v.longest_wait();
         out += &format!("  {:<22} {b} ({:.0} %); {w} ({:.0} %)\n", v.name, share * 100.0, wait_share * 100.0);
+    }
+    out
+}
+
+/// The precision target's outcome per variant, if the run had one.
+pub fn precision_text(result: &ExperimentResult) -> String {
+    let Some(p) = &result.precision else {
+        return String::new();
+    };
+    let mut out = format!(
+        "\nPrecision target: {} within ±{:.1} % (95 %, {}; pilot of {}):\n",
+        p.kpi,
+        p.target * 100.0,
+        "Stein's two-stage procedure",
+        p.pilot
+    );
+    for v in &p.variants {
+        out += &format!(
+            "  {:<22} {} — ±{:.2} % after {} replications{}\n",
+            v.variant,
+            if v.met { "met" } else { "NOT MET" },
+            v.relative_half_width * 100.0,
+            v.replications,
+            v.note.as_ref().map_or(String::new(), |n| format!(" ({n})"))
+        );
+    }
+    out
+}
+
+/// Replications stopped by a cap, per variant.
+pub fn saturation_text(result: &ExperimentResult) -> String {
+    let mut out = String::new();
+    for v in &result.variants {
         let sat = v.saturated();
         if let Some((_, s)) = sat.first() {
             out += &format!(
-                "  {:<22} SATURATED in {} of {} replications: {} at {:.0} h — {}\n",
-                "",
+                "{}: SATURATED in {} of {} replications: {} at {:.0} h — {}\n",
+                v.name,
                 sat.len(),
                 v.records.len(),
                 s.resource,
@@ -231,8 +304,8 @@ pub fn table(result: &ExperimentResult) -> String {
 }
 
 /// Whether in system at the start + generated = delivered + in system at the end
-/// (tonnes, measured window) held in every replication.
-fn conservation_line(result: &ExperimentResult) -> String {
+/// (tonnes, measured window) held in every replication, as a sentence.
+pub fn conservation_line(result: &ExperimentResult) -> String {
     let (mut checked, mut broken) = (0, 0);
     for v in &result.variants {
         let find = |k: &str| v.keys.iter().position(|x| x == k);
@@ -255,7 +328,7 @@ fn conservation_line(result: &ExperimentResult) -> String {
     }
     if broken == 0 {
         format!(
-            "\nCargo conservation: in system at the start + generated = delivered + in system at the end, to the kilogram, in all {checked} replications.\n"
+            "\nCargo conserved (in the corridor at the start + generated = delivered + at the end, to the kilogram)\nin all {checked} replications.\n"
         )
     } else {
         format!("\nCargo conservation VIOLATED in {broken} of {checked} replications — please report this as a bug.\n")

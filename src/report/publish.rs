@@ -1,11 +1,17 @@
 //! Publishing results the way the command line does: to an output folder (written as
 //! one set), to a JSON file or standard output, and as readable text.
 
+use super::decision::{decision_table, headline_comparison};
 use super::output::{OutputDir, OutputError, check_file, write_file};
-use super::{ReportError, comparison_table, json_text, table, write_run, write_sweep};
+use super::{
+    ReportError, comparison_table, conservation_line, json_text, precision_text, saturation_text, table, write_run,
+    write_sweep,
+};
 use crate::experiment::ExperimentResult;
+use crate::experiment::capacity::{CapacityAnswer, CapacitySearch};
 use crate::experiment::shard::ShardResult;
 use crate::experiment::sweep::SweepResult;
+use crate::model::CapacitySheet;
 use crate::scenario::Scenario;
 use std::path::{Path, PathBuf};
 
@@ -78,6 +84,44 @@ impl Destinations {
         self.finish(json_text(result, &comparisons)?, files)
     }
 
+    /// Publishes a capacity search: `capacity.json`, `capacity.csv` and the charts.
+    ///
+    /// # Errors
+    /// A file cannot be formed or written.
+    pub fn publish_capacity(
+        &self,
+        search: &CapacitySearch,
+        answers: &[CapacityAnswer],
+        seed: u64,
+    ) -> Result<Published, ReportError> {
+        let mut files = Vec::new();
+        if let Some(dir) = &self.out {
+            let mut set = OutputDir::create(dir)?;
+            files = super::capacity::write_capacity(&mut set, search, answers, seed)?;
+            set.commit(&run_id(seed))?;
+        }
+        let json = serde_json::to_string_pretty(&super::capacity::answers_json(search, answers, seed))?;
+        self.finish(json, files)
+    }
+
+    /// Publishes capacity sheets (`corridor capacity --static`): `capacity_sheet.json`.
+    ///
+    /// # Errors
+    /// A file cannot be formed or written.
+    pub fn publish_sheets(&self, sheets: &[(String, CapacitySheet)]) -> Result<Published, ReportError> {
+        let doc: Vec<serde_json::Value> =
+            sheets.iter().map(|(v, s)| serde_json::json!({"variant": v, "sheet": s})).collect();
+        let json = serde_json::to_string_pretty(&serde_json::json!({ "capacity_sheets": doc }))?;
+        let mut files = Vec::new();
+        if let Some(dir) = &self.out {
+            let mut set = OutputDir::create(dir)?;
+            set.write("capacity_sheet.json", json.as_bytes())?;
+            files.push("capacity_sheet.json".to_string());
+            set.commit(&run_id(0))?;
+        }
+        self.finish(json, files)
+    }
+
     /// Publishes a sweep.
     ///
     /// # Errors
@@ -115,9 +159,11 @@ pub fn comparisons(result: &ExperimentResult, base: Option<&str>) -> Vec<(String
         .unwrap_or_default()
 }
 
-/// The readable report of a run: a header line, the table, and the paired
-/// differences against `base` when given.
-pub fn run_text(result: &ExperimentResult, base: Option<&str>) -> String {
+/// The readable report of a run: a header line, the decision table (one row per
+/// variant, with the verdicts), the paired differences of the headline figures
+/// against `base` when given, and with `all` the full KPI table and every headline
+/// KPI's paired difference.
+pub fn run_text(result: &ExperimentResult, base: Option<&str>, all: bool) -> String {
     let mut text = format!(
         "{} — {} replications per variant, seed {}, {} threads, {:.1} s\n\n{}",
         result.scenario,
@@ -125,11 +171,22 @@ pub fn run_text(result: &ExperimentResult, base: Option<&str>) -> String {
         result.seed,
         result.threads,
         result.wall_seconds,
-        table(result)
+        decision_table(result)
     );
+    text += &saturation_text(result);
+    text += &precision_text(result);
     if let Some(b) = base {
-        text += &comparison_table(result, b);
+        text += &headline_comparison(result, b);
     }
+    if all {
+        text += "\n";
+        text += &table(result);
+        if let Some(b) = base {
+            text += "\n";
+            text += &comparison_table(result, b);
+        }
+    }
+    text += &conservation_line(result);
     text
 }
 
@@ -175,6 +232,10 @@ pub fn scenario_summary(scenario: &Scenario) -> String {
     );
     if let Some(sweep) = scenario.sweep() {
         text += &format!("  sweep: {} points\n", sweep.len());
+    }
+    if let Ok(network) = crate::model::Network::compile(b) {
+        text += "\n";
+        text += &super::capacity::sheet_text("the base scenario", &network.capacity_sheet(), Some(5));
     }
     text
 }

@@ -142,6 +142,8 @@ impl Settings {
             replications: 20,
             max_consignments_in_system: 200_000,
             max_events_per_replication: 50_000_000,
+            focus_ports: Vec::new(),
+            focus_flows: Vec::new(),
         }
     }
 }

@@ -483,6 +483,13 @@ impl Sweep<'_> {
             let Some(value) = axis.values.get(picks[a]) else {
                 continue;
             };
+            if axis.parameter == schema::DEMAND_FACTOR {
+                // Checked by validation: a number within range.
+                variants::scale_demand(&mut doc, value.as_f64().unwrap_or(1.0), &axis.tags);
+                labels.push(format!("{}={}", axis.parameter, value));
+                values.push(value.as_f64().unwrap_or(f64::NAN));
+                continue;
+            }
             variants::set_path(&mut doc, &axis.parameter, value.to_toml()).map_err(|p| {
                 let segments = [
                     Segment::Key("sweep".into()),

@@ -105,6 +105,13 @@ pub struct Settings {
     /// Cap on events per replication; beyond it a replication is saturated.
     #[serde(default = "default_max_events")]
     pub max_events_per_replication: u64,
+    /// Ports whose ship waits the decision table shows (default: the busiest port).
+    #[serde(default)]
+    pub focus_ports: Vec<String>,
+    /// Flows whose p95 transit time the decision table shows (default: every flow,
+    /// the slowest one's figure).
+    #[serde(default)]
+    pub focus_flows: Vec<String>,
 }
 
 fn default_seed() -> u64 {
@@ -601,8 +608,16 @@ pub struct SweepSpec {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SweepAxis {
-    /// Dotted path of the parameter, e.g. `"ports.baku.berths.rail_ferry.count"`.
+    /// Dotted path of the parameter, e.g. `"ports.baku.berths.rail_ferry.count"`, or
+    /// `"demand_factor"`: the demand of the flows and arrivals with one of `tags` (all,
+    /// when none are given) multiplied by each value, as a variant's `demand_factor`.
     pub parameter: String,
     /// Values it takes.
     pub values: Vec<OverrideValue>,
+    /// With `parameter = "demand_factor"`: the tags of the flows and arrivals scaled.
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
+
+/// The sweep parameter that scales demand instead of setting a field.
+pub const DEMAND_FACTOR: &str = "demand_factor";

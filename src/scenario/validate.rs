@@ -132,6 +132,19 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
     c.count("scenario.max_consignments_in_system".into(), s.max_consignments_in_system, 1, MAX_CONSIGNMENTS_IN_SYSTEM);
     c.count("scenario.max_events_per_replication".into(), s.max_events_per_replication, 1, MAX_EVENTS_PER_REPLICATION);
 
+    for (i, port) in s.focus_ports.iter().enumerate() {
+        if !spec.ports.contains_key(port) {
+            let valid = c.known_ports();
+            c.issue(format!("scenario.focus_ports[{i}]"), format!("unknown port {port:?}"), valid);
+        }
+    }
+    for (i, flow) in s.focus_flows.iter().enumerate() {
+        if !spec.flows.contains_key(flow) {
+            let valid = format!("one of the flows: {}", spec.flows.keys().cloned().collect::<Vec<_>>().join(", "));
+            c.issue(format!("scenario.focus_flows[{i}]"), format!("unknown flow {flow:?}"), valid);
+        }
+    }
+
     let id_valid = "an id of 1-64 letters, digits, '_' or '-'";
     for (kind, ids) in [
         ("ports", spec.ports.keys().collect::<Vec<_>>()),
@@ -397,6 +410,38 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
             );
         }
         for (i, axis) in sweep.axes.iter().enumerate() {
+            if axis.parameter == super::schema::DEMAND_FACTOR {
+                let tags: BTreeSet<&str> = spec
+                    .flows
+                    .values()
+                    .flat_map(|f| &f.tags)
+                    .chain(spec.ship_arrivals.values().flat_map(|a| &a.tags))
+                    .map(String::as_str)
+                    .collect();
+                if let Some((j, tag)) = axis.tags.iter().enumerate().find(|(_, t)| !tags.contains(t.as_str())) {
+                    c.issue(
+                        format!("sweep.axes[{i}].tags[{j}]"),
+                        format!("no flow or arrival has the tag {tag:?}"),
+                        format!("one of: {}", tags.into_iter().collect::<Vec<_>>().join(", ")),
+                    );
+                }
+                for (j, value) in axis.values.iter().enumerate() {
+                    match value.as_f64() {
+                        Some(f) => c.number(format!("sweep.axes[{i}].values[{j}]"), f, 0.0, MAX_DEMAND_FACTOR, true),
+                        None => c.issue(
+                            format!("sweep.axes[{i}].values[{j}]"),
+                            "a demand factor must be a number",
+                            format!("a number above 0 and at most {MAX_DEMAND_FACTOR}"),
+                        ),
+                    }
+                }
+            } else if !axis.tags.is_empty() {
+                c.issue(
+                    format!("sweep.axes[{i}].tags"),
+                    "`tags` belongs to a demand_factor axis",
+                    "parameter = \"demand_factor\", or remove `tags`",
+                );
+            }
             if axis.values.is_empty() || axis.values.len() > MAX_SWEEP_VALUES {
                 c.issue(
                     format!("sweep.axes[{i}].values"),

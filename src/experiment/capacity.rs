@@ -1,0 +1,472 @@
+//! Capacity search: the largest demand factor on tagged flows for which every
+//! criterion holds and the corridor is stable.
+//!
+//! # The search
+//!
+//! A point is a demand factor `f` applied to the flows and arrivals carrying one of
+//! the tags (all of them when no tag is given), on top of the variant. Each point runs
+//! the same replications with the same seed: common random numbers, so neighbouring
+//! points differ by the factor, not by luck, and the response is close to monotone.
+//!
+//! A point is **feasible** when the stability verdict is `stable` and every
+//! criterion holds on the mean over replications. The largest feasible factor is
+//! found by bisection on `[0, max_factor]`: the scenario's own demand (`f = 1`)
+//! first, then `max_factor` (if that holds, the answer is "at least `max_factor`"),
+//! then halving the bracket between the largest feasible and the smallest infeasible
+//! factor until it is narrower than the resolution.
+//!
+//! # Its confidence interval
+//!
+//! By test inversion. A point is **surely feasible** when, at 95 %, every criterion's
+//! interval lies on the allowed side of its threshold and the backlog growth's
+//! interval lies below the growth tolerance; **surely infeasible** when the variant
+//! is significantly unstable (or saturated, or a flow starves) or some criterion's
+//! interval lies wholly on the wrong side. The interval's lower end is the largest
+//! factor found surely feasible, its upper end the smallest found surely
+//! infeasible, each located by a further bisection between evaluated points. Every
+//! factor in between is one the data cannot decide: the answer lies there with
+//! about 95 % confidence (each end is a one-sided 97.5 % test at a point; the
+//! response's monotonicity in the factor makes the ends bracket the answer).
+//!
+//! The criterion that binds is the one violated at the smallest infeasible factor
+//! above the answer (by the largest margin relative to its threshold, if several);
+//! the resource that binds is that point's binding resource (highest ρ).
+
+use super::stability::{Binding, Stability, Verdict};
+use super::{Experiment, ExperimentError, VariantResult, nearest_keys};
+use crate::model::{Network, kpi_keys};
+use crate::scenario::Scenario;
+use serde::{Deserialize, Serialize};
+
+/// Which side of the threshold is allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Comparison {
+    /// `KEY <= X`.
+    AtMost,
+    /// `KEY >= X`.
+    AtLeast,
+}
+
+/// A criterion on a KPI's mean over replications, e.g. `port.baku.ship_wait_hours.p95 <= 24`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Criterion {
+    /// The KPI key (`delivered_share` alone means `system.delivered_share`).
+    pub key: String,
+    /// The allowed side.
+    pub comparison: Comparison,
+    /// The threshold.
+    pub threshold: f64,
+}
+
+/// Why a criterion cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CriterionError {
+    /// Not of the form `KEY <= NUMBER` or `KEY >= NUMBER`.
+    #[error(
+        "cannot read criterion {text:?}: {reason}; write KEY <= NUMBER or KEY >= NUMBER, e.g. 'port.baku.ship_wait_hours.p95 <= 24'"
+    )]
+    Syntax {
+        /// The text given.
+        text: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The KPI does not exist.
+    #[error("criterion {text:?}: unknown KPI {key:?} (nearest: {})", nearest.join(", "))]
+    UnknownKey {
+        /// The criterion as given.
+        text: String,
+        /// The key.
+        key: String,
+        /// The nearest existing keys.
+        nearest: Vec<String>,
+    },
+}
+
+impl Criterion {
+    /// Reads `KEY <= X` or `KEY >= X` (`<` and `>` read the same; spaces optional).
+    ///
+    /// # Errors
+    /// [`CriterionError::Syntax`] for anything else.
+    pub fn parse(text: &str) -> Result<Criterion, CriterionError> {
+        let fail = |reason: &str| CriterionError::Syntax { text: text.to_string(), reason: reason.to_string() };
+        let at = text.find(['<', '>']).ok_or_else(|| fail("no <= or >="))?;
+        let comparison = if text[at..].starts_with('<') { Comparison::AtMost } else { Comparison::AtLeast };
+        let rest = text[at + 1..].strip_prefix('=').unwrap_or(&text[at + 1..]);
+        let key = text[..at].trim();
+        if key.is_empty() {
+            return Err(fail("no KPI before the comparison"));
+        }
+        if key.chars().any(char::is_whitespace) || rest.contains(['<', '>', '=']) {
+            return Err(fail("more than one comparison, or spaces inside the KPI"));
+        }
+        let threshold: f64 = rest.trim().parse().map_err(|_| fail(&format!("{:?} is not a number", rest.trim())))?;
+        if !threshold.is_finite() {
+            return Err(fail("the threshold must be a finite number"));
+        }
+        let key = if key == "delivered_share" { "system.delivered_share".to_string() } else { key.to_string() };
+        Ok(Criterion { key, comparison, threshold })
+    }
+
+    /// Checks the key against the KPI keys a run produces.
+    ///
+    /// # Errors
+    /// [`CriterionError::UnknownKey`] naming the nearest keys.
+    pub fn check_key(&self, keys: &[String]) -> Result<(), CriterionError> {
+        if keys.contains(&self.key) {
+            Ok(())
+        } else {
+            Err(CriterionError::UnknownKey {
+                text: self.to_string(),
+                key: self.key.clone(),
+                nearest: nearest_keys(&self.key, keys, 5),
+            })
+        }
+    }
+
+    /// Whether `value` is on the allowed side.
+    pub fn holds(&self, value: f64) -> bool {
+        match self.comparison {
+            Comparison::AtMost => value <= self.threshold,
+            Comparison::AtLeast => value >= self.threshold,
+        }
+    }
+
+    /// How far `value` is past the threshold, relative to it (0 when it holds).
+    fn violation(&self, value: f64) -> f64 {
+        let past = match self.comparison {
+            Comparison::AtMost => value - self.threshold,
+            Comparison::AtLeast => self.threshold - value,
+        };
+        past.max(0.0) / self.threshold.abs().max(1e-9)
+    }
+}
+
+impl std::fmt::Display for Criterion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let op = match self.comparison {
+            Comparison::AtMost => "<=",
+            Comparison::AtLeast => ">=",
+        };
+        write!(f, "{} {op} {}", self.key, self.threshold)
+    }
+}
+
+/// A criterion's value at one point.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CriterionValue {
+    /// The criterion, as text.
+    pub criterion: String,
+    /// The KPI's mean over replications (NaN when no replication finished).
+    pub mean: f64,
+    /// Its 95 % interval.
+    pub ci95: [f64; 2],
+    /// Whether the mean is on the allowed side.
+    pub holds: bool,
+    /// Whether the whole interval is.
+    pub surely_holds: bool,
+    /// Whether the whole interval is on the wrong side.
+    pub surely_fails: bool,
+}
+
+/// One evaluated demand factor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evaluation {
+    /// The demand factor on the tagged flows.
+    pub factor: f64,
+    /// The stability verdict and its evidence.
+    pub stability: Stability,
+    /// Every criterion's value.
+    pub criteria: Vec<CriterionValue>,
+    /// Stable, and every criterion holds on the mean.
+    pub feasible: bool,
+    /// Feasible at 95 % (see the module documentation).
+    pub surely_feasible: bool,
+    /// Infeasible at 95 %.
+    pub surely_infeasible: bool,
+}
+
+impl Evaluation {
+    fn of(factor: f64, v: &VariantResult, criteria: &[Criterion]) -> Evaluation {
+        let stability = v.stability();
+        let values: Vec<CriterionValue> = criteria
+            .iter()
+            .map(|c| {
+                let summary = v.summary(&c.key);
+                let (mean, ci95) = summary.map_or((f64::NAN, [f64::NAN; 2]), |s| (s.mean, s.ci95));
+                CriterionValue {
+                    criterion: c.to_string(),
+                    mean,
+                    ci95,
+                    holds: mean.is_finite() && c.holds(mean),
+                    surely_holds: ci95.iter().all(|x| x.is_finite() && c.holds(*x)),
+                    surely_fails: !mean.is_finite() || ci95.iter().all(|x| !c.holds(*x)),
+                }
+            })
+            .collect();
+        let growth_hi = stability.growth.ci95.map_or(f64::INFINITY, |c| c[1]);
+        let flows_ok = stability.flows.iter().all(|f| !f.unstable);
+        let surely_stable =
+            stability.verdict == Verdict::Stable && flows_ok && growth_hi <= stability.tolerance_tonnes_per_day;
+        let surely_unstable = matches!(stability.verdict, Verdict::Unstable | Verdict::Saturated);
+        Evaluation {
+            factor,
+            feasible: stability.verdict == Verdict::Stable && values.iter().all(|c| c.holds),
+            surely_feasible: surely_stable && values.iter().all(|c| c.surely_holds),
+            surely_infeasible: surely_unstable || values.iter().any(|c| c.surely_fails),
+            stability,
+            criteria: values,
+        }
+    }
+
+    /// What fails here, with its margin relative to the threshold (or tolerance).
+    fn failures(&self) -> Vec<(String, f64)> {
+        let mut out = Vec::new();
+        if self.stability.verdict != Verdict::Stable {
+            let s = &self.stability;
+            let margin = if s.tolerance_tonnes_per_day > 0.0 {
+                (s.growth.mean - s.tolerance_tonnes_per_day) / s.tolerance_tonnes_per_day
+            } else {
+                1.0
+            };
+            out.push(("stability".to_string(), margin.max(1e-9)));
+        }
+        for c in &self.criteria {
+            if !c.holds {
+                out.push((c.criterion.clone(), c.violation_of_mean()));
+            }
+        }
+        out
+    }
+}
+
+impl CriterionValue {
+    fn violation_of_mean(&self) -> f64 {
+        match Criterion::parse(&self.criterion) {
+            Ok(c) if self.mean.is_finite() => c.violation(self.mean),
+            _ => f64::INFINITY,
+        }
+    }
+}
+
+/// How to search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CapacitySearch {
+    /// Flows and arrivals whose demand is scaled (by tag); empty: all of them.
+    pub tags: Vec<String>,
+    /// The criteria, besides stability.
+    pub criteria: Vec<Criterion>,
+    /// The largest factor tried.
+    pub max_factor: f64,
+    /// The search stops when the bracket is narrower than this.
+    pub resolution: f64,
+}
+
+impl CapacitySearch {
+    /// A search over `tags` with these criteria, up to ×3, to 0.01.
+    pub fn new(tags: Vec<String>, criteria: Vec<Criterion>) -> CapacitySearch {
+        CapacitySearch { tags, criteria, max_factor: 3.0, resolution: 0.01 }
+    }
+}
+
+/// The answer for one variant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CapacityAnswer {
+    /// The variant.
+    pub variant: String,
+    /// The largest feasible factor found (0 when not even the smallest is).
+    pub factor: f64,
+    /// Its 95 % interval (see the module documentation).
+    pub ci95: [f64; 2],
+    /// Whether `max_factor` itself was feasible (the answer is then "at least").
+    pub at_least: bool,
+    /// What fails first above the answer: `stability` or a criterion.
+    pub binding_criterion: Option<String>,
+    /// The smallest factor evaluated above the answer that fails.
+    pub breaking_factor: Option<f64>,
+    /// The stability verdict there, in a sentence.
+    pub breaking_summary: Option<String>,
+    /// The binding resource at the smallest infeasible factor above the answer.
+    pub binding_resource: Option<Binding>,
+    /// Every evaluated point, by factor.
+    pub evaluations: Vec<Evaluation>,
+    /// Replications at each point.
+    pub replications: u64,
+}
+
+/// Why a search could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum CapacityError {
+    /// A criterion is unusable.
+    #[error(transparent)]
+    Criterion(#[from] CriterionError),
+    /// The variant or a scaled scenario is not valid.
+    #[error("{0}")]
+    Scenario(String),
+    /// Settings out of range.
+    #[error("{0}")]
+    Settings(String),
+    /// The experiment failed.
+    #[error(transparent)]
+    Experiment(#[from] ExperimentError),
+}
+
+/// Hears of every evaluated point: the variant and the evaluation.
+pub type PointProgress<'a> = &'a dyn Fn(&str, &Evaluation);
+
+/// Runs the search on `variant` with the replications, seed and threads of `experiment`.
+/// `progress` hears of every point as it is evaluated.
+///
+/// # Errors
+/// See [`CapacityError`].
+pub fn search(
+    scenario: &Scenario,
+    variant: &str,
+    search: &CapacitySearch,
+    experiment: &Experiment,
+    progress: Option<PointProgress<'_>>,
+) -> Result<CapacityAnswer, CapacityError> {
+    if !(search.max_factor.is_finite() && search.max_factor > 0.0) {
+        return Err(CapacityError::Settings(format!("the largest factor must be above 0, not {}", search.max_factor)));
+    }
+    if !(search.resolution.is_finite() && search.resolution > 0.0) {
+        return Err(CapacityError::Settings(format!("the resolution must be above 0, not {}", search.resolution)));
+    }
+    let known: std::collections::BTreeSet<&str> = scenario
+        .base()
+        .flows
+        .values()
+        .flat_map(|f| f.tags.iter())
+        .chain(scenario.base().ship_arrivals.values().flat_map(|a| a.tags.iter()))
+        .map(String::as_str)
+        .collect();
+    if let Some(t) = search.tags.iter().find(|t| !known.contains(t.as_str())) {
+        return Err(CapacityError::Settings(format!(
+            "no flow or arrival stream is tagged {t:?}; tags in this scenario: {}",
+            known.into_iter().collect::<Vec<_>>().join(", ")
+        )));
+    }
+    let compile = |factor: f64| -> Result<Network, CapacityError> {
+        let spec = scenario
+            .with_demand_factor(variant, factor, &search.tags)
+            .map_err(|e| CapacityError::Scenario(e.to_string()))?;
+        Network::compile(&spec).map_err(|e| CapacityError::Scenario(e.to_string()))
+    };
+    let keys = kpi_keys(&compile(1.0)?);
+    for c in &search.criteria {
+        c.check_key(&keys)?;
+    }
+    let mut evaluations: Vec<Evaluation> = Vec::new();
+    let evaluate = |factor: f64, evaluations: &mut Vec<Evaluation>| -> Result<bool, CapacityError> {
+        if let Some(e) = evaluations.iter().find(|e| e.factor == factor) {
+            return Ok(e.feasible);
+        }
+        let network = compile(factor)?;
+        let label = format!("{variant} ×{factor:.3}");
+        let result = experiment.run_networks(&label, vec![(label.clone(), network)], None);
+        let evaluation = Evaluation::of(factor, &result.variants[0], &search.criteria);
+        if let Some(p) = progress {
+            p(variant, &evaluation);
+        }
+        let feasible = evaluation.feasible;
+        evaluations.push(evaluation);
+        Ok(feasible)
+    };
+
+    // The largest feasible factor, by bisection.
+    let (mut lo, mut hi) = (0.0, search.max_factor);
+    let mut at_least = false;
+    let first = 1.0_f64.min(search.max_factor);
+    if evaluate(first, &mut evaluations)? {
+        lo = first;
+        if evaluate(search.max_factor, &mut evaluations)? {
+            lo = search.max_factor;
+            at_least = true;
+        }
+    } else {
+        hi = first;
+    }
+    if !at_least {
+        while hi - lo > search.resolution {
+            let mid = (lo + hi) / 2.0;
+            if evaluate(mid, &mut evaluations)? {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+    }
+    let answer = lo;
+
+    // The interval, by test inversion (see the module documentation).
+    let step = 2.0 * search.resolution;
+    let sorted = |evaluations: &Vec<Evaluation>| {
+        let mut e: Vec<(f64, bool, bool)> =
+            evaluations.iter().map(|e| (e.factor, e.surely_feasible, e.surely_infeasible)).collect();
+        e.sort_by(|a, b| a.0.total_cmp(&b.0));
+        e
+    };
+    let lower = loop {
+        let points = sorted(&evaluations);
+        let a = points.iter().filter(|p| p.0 <= answer && p.1).map(|p| p.0).fold(0.0, f64::max);
+        let b = points.iter().filter(|p| p.0 > a && !p.1).map(|p| p.0).fold(f64::INFINITY, f64::min);
+        if !b.is_finite() || b - a <= step || a >= answer {
+            break a;
+        }
+        evaluate((a + b) / 2.0, &mut evaluations)?;
+    };
+    let upper = loop {
+        let points = sorted(&evaluations);
+        let c = points.iter().filter(|p| p.0 >= answer && p.2).map(|p| p.0).fold(f64::INFINITY, f64::min);
+        if !c.is_finite() {
+            break search.max_factor;
+        }
+        let d = points.iter().filter(|p| p.0 < c && !p.2).map(|p| p.0).fold(answer, f64::max);
+        if c - d <= step {
+            break c;
+        }
+        evaluate((c + d) / 2.0, &mut evaluations)?;
+    };
+    evaluations.sort_by(|a, b| a.factor.total_cmp(&b.factor));
+    let breaking = evaluations.iter().find(|e| e.factor > answer && !e.feasible);
+    let binding_criterion =
+        breaking.and_then(|e| e.failures().into_iter().max_by(|a, b| a.1.total_cmp(&b.1)).map(|(what, _)| what));
+    let binding_resource = breaking.and_then(|e| e.stability.binding.clone());
+    Ok(CapacityAnswer {
+        variant: variant.to_string(),
+        factor: answer,
+        ci95: [lower.min(answer), upper.max(answer)],
+        at_least,
+        binding_criterion,
+        binding_resource,
+        breaking_factor: breaking.map(|e| e.factor),
+        breaking_summary: breaking.map(|e| e.stability.summary.clone()),
+        evaluations,
+        replications: experiment.replications,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn criteria_read_both_ways_and_reject_nonsense() {
+        let c = Criterion::parse("port.baku.ship_wait_hours.p95 <= 24").unwrap();
+        assert_eq!(
+            (c.key.as_str(), c.comparison, c.threshold),
+            ("port.baku.ship_wait_hours.p95", Comparison::AtMost, 24.0)
+        );
+        let d = Criterion::parse("delivered_share>=0.99").unwrap();
+        assert_eq!((d.key.as_str(), d.comparison, d.threshold), ("system.delivered_share", Comparison::AtLeast, 0.99));
+        assert!(c.holds(24.0) && !c.holds(24.1) && d.holds(1.0) && !d.holds(0.9));
+        for bad in ["x = 3", "<= 3", "x <= y", "x <= 3 <= 4", "x <= inf", "a b <= 3", "x <="] {
+            assert!(matches!(Criterion::parse(bad), Err(CriterionError::Syntax { .. })), "{bad} was accepted");
+        }
+        let keys = vec!["port.baku.ship_wait_hours.p95".to_string(), "port.baku.ship_wait_hours.mean".to_string()];
+        let e = Criterion::parse("port.baku.ship_wait_hour.p95 <= 3").unwrap().check_key(&keys).unwrap_err();
+        assert!(e.to_string().contains("nearest: port.baku.ship_wait_hours.p95"), "{e}");
+        assert!((Criterion::parse("x <= 10").unwrap().violation(12.0) - 0.2).abs() < 1e-12);
+    }
+}

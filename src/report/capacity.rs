@@ -1,0 +1,236 @@
+//! Reports of `corridor capacity`: the static capacity sheet as a table, the
+//! capacity search's answer per variant, its JSON, CSV and charts.
+
+use super::ReportError;
+use super::charts::{ChartError, render_line_with_band};
+use super::decision::short_resource;
+use super::output::OutputDir;
+use crate::experiment::capacity::{CapacityAnswer, CapacitySearch};
+use crate::model::CapacitySheet;
+use serde_json::json;
+
+fn mt(x: f64) -> String {
+    format!("{:.3}", x / 1e6)
+}
+
+/// The capacity sheet as a table, busiest first; `limit` rows at most (all when
+/// `None`), then how the busiest rows were worked out.
+pub fn sheet_text(variant: &str, sheet: &CapacitySheet, limit: Option<usize>) -> String {
+    let mut out = format!(
+        "Capacity sheet — {variant}: worked out from the scenario alone, before simulating; demand {} Mt/yr{}\n",
+        mt(sheet.demand_tonnes_per_year),
+        if sheet.seasonal { " (varies by month)" } else { "" }
+    );
+    out += &format!("{:<36} {:<12} {:>8} {:>9} {:>6}\n", "resource", "kind", "offered", "capacity", "ρ");
+    out += &format!("{:<36} {:<12} {:>8} {:>9} {:>6}\n", "", "", "Mt/yr", "Mt/yr", "");
+    out += &"-".repeat(75);
+    out += "\n";
+    let shown = limit.unwrap_or(sheet.rows.len()).min(sheet.rows.len());
+    for row in &sheet.rows[..shown] {
+        let flag = if row.rho > 1.0 { "  > 1: cannot keep up" } else { "" };
+        out += &format!(
+            "{:<36} {:<12} {:>8} {:>9} {:>6.2}{flag}\n",
+            row.resource,
+            row.kind.name(),
+            mt(row.offered_tonnes_per_year),
+            row.capacity_tonnes_per_year.map_or("—".into(), mt),
+            row.rho
+        );
+    }
+    if shown < sheet.rows.len() {
+        out += &format!("… and {} more rows (corridor capacity FILE --static)\n", sheet.rows.len() - shown);
+    }
+    out += "How the top rows were worked out:\n";
+    for row in sheet.rows.iter().take(shown.min(5)) {
+        let options = textwrap::Options::new(100).initial_indent("  ").subsequent_indent("      ");
+        for line in textwrap::wrap(&format!("{}: {}", row.resource, row.basis), options) {
+            out += &line;
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn factor_text(a: &CapacityAnswer) -> (String, String, String) {
+    let surge = |f: f64| format!("{:+.0} %", (f - 1.0) * 100.0);
+    if a.at_least {
+        (format!("≥ {:.2}", a.factor), "—".into(), format!("≥ {}", surge(a.factor)))
+    } else {
+        (format!("{:.2}", a.factor), format!("{:.2}–{:.2}", a.ci95[0], a.ci95[1]), surge(a.factor))
+    }
+}
+
+/// The answers, one row per variant, then what binds at each.
+pub fn answers_text(search: &CapacitySearch, answers: &[CapacityAnswer], seed: u64) -> String {
+    let tags = if search.tags.is_empty() {
+        "every flow".to_string()
+    } else {
+        format!("flows tagged {}", search.tags.join(", "))
+    };
+    let mut criteria: Vec<String> = search.criteria.iter().map(ToString::to_string).collect();
+    criteria.push("a stable verdict".into());
+    let mut out = format!(
+        "Capacity search — the largest demand factor on {tags} (×1 = the variant's own demand) with\n  {}\n\
+         {} replications a point, common random numbers (seed {seed}); bisection to {}, up to ×{}.\n\n",
+        criteria.join("; "),
+        answers.first().map_or(0, |a| a.replications),
+        search.resolution,
+        search.max_factor
+    );
+    out += &format!(
+        "{:<20} {:>8} {:>12} {:>8} {:>7}  {}\n",
+        "variant", "factor", "95 % CI", "surge", "points", "binding resource above it (ρ)"
+    );
+    out += &"-".repeat(90);
+    out += "\n";
+    for a in answers {
+        let (factor, ci, surge) = factor_text(a);
+        let resource = a
+            .binding_resource
+            .as_ref()
+            .map_or("—".to_string(), |b| format!("{} ({:.2})", short_resource(&b.resource), b.rho()));
+        out += &format!("{:<20} {factor:>8} {ci:>12} {surge:>8} {:>7}  {resource}\n", a.variant, a.evaluations.len());
+    }
+    out += "\nWhat fails first above the answer:\n";
+    for a in answers {
+        let what = match (&a.binding_criterion, a.at_least, a.breaking_factor) {
+            (_, true, _) => format!("nothing up to ×{} — raise --max-factor", search.max_factor),
+            (Some(c), _, Some(f)) => {
+                format!("{c} at ×{f:.3} — {}", a.breaking_summary.as_deref().unwrap_or_default())
+            }
+            _ => "—".into(),
+        };
+        let options = textwrap::Options::new(100).initial_indent("  ").subsequent_indent("      ");
+        for line in textwrap::wrap(&format!("{}: {what}", a.variant), options) {
+            out += &line;
+            out.push('\n');
+        }
+        if a.factor == 0.0 {
+            out += &format!(
+                "  {}: not even ×{} holds — the criteria or the untagged flows already fail\n",
+                a.variant, search.resolution
+            );
+        }
+    }
+    out
+}
+
+/// The JSON document of a capacity search.
+pub fn answers_json(search: &CapacitySearch, answers: &[CapacityAnswer], seed: u64) -> serde_json::Value {
+    json!({"search": search, "seed": seed, "answers": answers})
+}
+
+/// `capacity.csv`: one row per variant, factor and criterion (plus a `stability` row
+/// per point with the backlog growth against its tolerance).
+///
+/// # Errors
+/// A CSV writer error.
+pub fn answers_csv(answers: &[CapacityAnswer]) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["variant", "factor", "verdict", "feasible", "measure", "mean", "ci95_lo", "ci95_hi", "threshold"])?;
+    for a in answers {
+        for e in &a.evaluations {
+            let base =
+                [a.variant.clone(), e.factor.to_string(), e.stability.verdict.name().into(), e.feasible.to_string()];
+            let g = &e.stability.growth;
+            let [lo, hi] = g.ci95.unwrap_or([f64::NAN; 2]);
+            let mut row = base.to_vec();
+            row.extend([
+                "system.backlog_growth_tonnes_per_day".into(),
+                g.mean.to_string(),
+                lo.to_string(),
+                hi.to_string(),
+                e.stability.tolerance_tonnes_per_day.to_string(),
+            ]);
+            w.write_record(&row)?;
+            for c in &e.criteria {
+                let mut row = base.to_vec();
+                let threshold = c.criterion.rsplit(' ').next().unwrap_or_default().to_string();
+                let key = c.criterion.split(' ').next().unwrap_or_default().to_string();
+                row.extend([key, c.mean.to_string(), c.ci95[0].to_string(), c.ci95[1].to_string(), threshold]);
+                w.write_record(&row)?;
+            }
+        }
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// One chart per variant and criterion (and one of the backlog growth): the KPI's
+/// mean and 95 % CI against the factor, the threshold, the answer and its interval.
+///
+/// # Errors
+/// [`ChartError`] when plotters cannot draw a chart.
+pub fn answer_charts(search: &CapacitySearch, answers: &[CapacityAnswer]) -> Result<Vec<(String, String)>, ChartError> {
+    let mut charts = Vec::new();
+    for a in answers {
+        let unsteady: Vec<f64> =
+            a.evaluations.iter().filter(|e| !e.stability.verdict.is_steady()).map(|e| e.factor).collect();
+        let growth: Vec<(f64, f64, f64, f64)> = a
+            .evaluations
+            .iter()
+            .map(|e| {
+                let g = &e.stability.growth;
+                let [lo, hi] = g.ci95.unwrap_or([g.mean; 2]);
+                (e.factor, g.mean, lo, hi)
+            })
+            .collect();
+        let tolerance = a.evaluations.iter().map(|e| e.stability.tolerance_tonnes_per_day).fold(0.0, f64::max);
+        let title = format!("{} — backlog growth against the demand factor", a.variant);
+        charts.push((
+            format!("capacity_{}_stability.svg", a.variant),
+            render_line_with_band(
+                &growth,
+                &title,
+                "backlog growth (t/day)",
+                tolerance,
+                "stability tolerance (largest)",
+                (a.factor, a.ci95),
+                &unsteady,
+            )?,
+        ));
+        for (i, c) in search.criteria.iter().enumerate() {
+            let points: Vec<(f64, f64, f64, f64)> = a
+                .evaluations
+                .iter()
+                .filter_map(|e| {
+                    let v = e.criteria.get(i)?;
+                    v.mean.is_finite().then_some((e.factor, v.mean, v.ci95[0], v.ci95[1]))
+                })
+                .collect();
+            let title = format!("{} — {} against the demand factor", a.variant, c.key);
+            charts.push((
+                format!("capacity_{}_{}.svg", a.variant, i + 1),
+                render_line_with_band(
+                    &points,
+                    &title,
+                    &c.key,
+                    c.threshold,
+                    &format!("threshold ({c})"),
+                    (a.factor, a.ci95),
+                    &unsteady,
+                )?,
+            ));
+        }
+    }
+    Ok(charts)
+}
+
+/// Writes `capacity.json`, `capacity.csv` and the charts into `out`; returns their names.
+///
+/// # Errors
+/// A file cannot be formed or written.
+pub fn write_capacity(
+    out: &mut OutputDir,
+    search: &CapacitySearch,
+    answers: &[CapacityAnswer],
+    seed: u64,
+) -> Result<Vec<String>, ReportError> {
+    let mut names = vec!["capacity.json".to_string(), "capacity.csv".to_string()];
+    out.write("capacity.json", serde_json::to_string_pretty(&answers_json(search, answers, seed))?.as_bytes())?;
+    out.write("capacity.csv", &answers_csv(answers)?)?;
+    for (name, svg) in answer_charts(search, answers)? {
+        out.write(&name, svg.as_bytes())?;
+        names.push(name);
+    }
+    Ok(names)
+}

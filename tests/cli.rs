@@ -228,3 +228,80 @@ fn a_precision_run_says_per_variant_whether_the_target_was_met() {
     }
     assert!(Path::new(MC).exists());
 }
+
+#[test]
+fn the_default_table_decides_in_100_columns_and_all_adds_the_kpis() {
+    let o = corridor(&["run", MC, "--replications", "3", "--variant", "baseline", "--variant", "transit_surge"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8(o.stdout).unwrap();
+    for line in text.lines().skip(1) {
+        assert!(line.chars().count() <= 100, "wider than 100 columns: {line:?}");
+    }
+    let row = |variant: &str| text.lines().find(|l| l.starts_with(variant)).unwrap_or_default().to_string();
+    assert!(row("baseline ").contains(" stable "), "{text}");
+    assert!(row("transit_surge").contains(" unstable "), "{text}");
+    assert!(row("transit_surge").contains("aktau_feeder"), "{text}");
+    assert!(text.contains("NOT A STEADY STATE"), "{text}");
+    assert!(!text.contains("KPI (mean [95% CI])"), "the full table belongs behind --all:\n{text}");
+    let all = corridor(&["run", MC, "--replications", "3", "--variant", "baseline", "--all"]);
+    assert!(String::from_utf8_lossy(&all.stdout).contains("KPI (mean [95% CI])"));
+    // compare: paired differences of the headline figures.
+    let o = corridor(&["compare", MC, "--replications", "3", "--variant", "baseline", "--variant", "transit_surge"]);
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("transit_surge − baseline") && text.contains("backlog at the end (kt)"), "{text}");
+    assert!(text.contains("verdict: stable → unstable"), "{text}");
+}
+
+#[test]
+fn capacity_prints_the_sheet_and_refuses_unknown_criteria_naming_the_nearest() {
+    let o = corridor(&["capacity", MC, "--static", "--variant", "transit_surge"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8(o.stdout).unwrap();
+    let rhos: Vec<f64> = text
+        .lines()
+        .filter(|l| l.starts_with("service.") || l.starts_with("port.") || l.starts_with("rail."))
+        .filter_map(|l| l.chars().skip(69).take(6).collect::<String>().trim().parse().ok())
+        .collect();
+    assert!(rhos.len() > 20 && rhos.windows(2).all(|w| w[0] >= w[1]), "not sorted by ρ:\n{text}");
+    assert!(text.lines().nth(4).unwrap().starts_with("service.aktau_feeder"), "{text}");
+    let o = corridor(&["capacity", MC, "--criterion", "port.baku.ship_wait_hour.p95 <= 24"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(first_message(&o).contains("nearest: port.baku.ship_wait_hours.p95"), "{}", stderr(&o));
+    let o = corridor(&["capacity", MC, "--criterion", "port.baku.ship_wait_hours.p95 = 24"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = corridor(&["capacity", MC, "--tags", "trasit"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(first_message(&o).contains("tags in this scenario"), "{}", stderr(&o));
+    let v = corridor(&["validate", MC]);
+    assert!(String::from_utf8_lossy(&v.stdout).contains("Capacity sheet"), "validate shows the sheet's top lines");
+}
+
+#[test]
+fn a_capacity_search_writes_its_answer_and_charts() {
+    let out = tmp("capacity");
+    let dir = out.join("c");
+    let o = corridor(&[
+        "capacity",
+        MMC,
+        "--criterion",
+        "port.port.ship_wait_hours.mean <= 8",
+        "--replications",
+        "4",
+        "--max-factor",
+        "1.4",
+        "--resolution",
+        "0.02",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("Capacity search") && text.contains("base"), "{text}");
+    for file in ["capacity.json", "capacity.csv", "capacity_base_stability.svg", "capacity_base_1.svg"] {
+        assert!(dir.join(file).is_file(), "{file} missing");
+    }
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("capacity.json")).unwrap()).unwrap();
+    let factor = doc["answers"][0]["factor"].as_f64().unwrap();
+    assert!(factor > 1.0 && factor < 1.2, "M/M/3 at ρ 2/3: the wait reaches 8 h near ×1.1, not {factor}");
+    std::fs::remove_dir_all(out).ok();
+}

@@ -91,6 +91,23 @@ pub fn answers_text(search: &CapacitySearch, answers: &[CapacityAnswer], seed: u
             .map_or("—".to_string(), |b| format!("{} ({:.2})", short_resource(&b.resource), b.rho()));
         out += &format!("{:<20} {factor:>8} {ci:>12} {surge:>8} {:>7}  {resource}\n", a.variant, a.evaluations.len());
     }
+    if let Some((first, rest)) = answers.split_first() {
+        for a in rest {
+            let (verb, pct) = (if a.factor >= first.factor { "raises" } else { "lowers" }, |f: f64| (f - 1.0) * 100.0);
+            out += &format!(
+                "\n{} {verb} the sustainable demand from {:+.0} % (×{:.2}) on {} to {:+.0} % (×{:.2}).",
+                a.variant,
+                pct(first.factor),
+                first.factor,
+                first.variant,
+                pct(a.factor),
+                a.factor
+            );
+        }
+        if !rest.is_empty() {
+            out += "\n";
+        }
+    }
     out += "\nWhat fails first above the answer:\n";
     for a in answers {
         let what = match (&a.binding_criterion, a.at_least, a.breaking_factor) {

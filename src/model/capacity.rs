@@ -10,11 +10,13 @@
 //!   tonnes it loads and unloads there ÷ the handling rate (or calls × the mean
 //!   service time, for berths with a sampled service time); the same for open
 //!   arrivals. Available: berths × 8,760 h × the share of time the port is open
-//!   (storms: `1 − exp(−Σ λ·E[duration])`, averaged over the months).
+//!   (storms: `1 − exp(−Σ λ·q·E[duration])`, averaged over the months, with `q` the
+//!   chance a storm closes the port: 1, or a sheltered port's `close_probability`).
 //! - **fleet** — needed vessel-hours: cycles a year (busiest sailing's tonnes ÷ vessel
 //!   capacity) × (mean sailing of the loop + berthing per call), plus tonnes handled
 //!   ÷ rate. Available: vessels × 8,760 h × the share of time the ports of its loop
-//!   are open (a closed port holds vessels). Waits for berths and cargo are left
+//!   are open and its sea links sailable (a closed port or a suspended sailing holds
+//!   vessels). Waits for berths and cargo are left
 //!   out: they are other resources' load.
 //! - **rail line** — trains a year in the busier direction (loaded trains of services
 //!   that way, empty returns of services the other way) against paths a year
@@ -134,17 +136,27 @@ fn leg_loads(net: &Network) -> Vec<f64> {
     loads
 }
 
-/// Share of the time every port of `ports` is open: storms are Poisson onsets with
-/// monthly weights and sampled durations, so the chance that no storm touching them
-/// is running in month `m` is `exp(−Σ λ_m·E[duration])` over their weather groups.
-fn open_share(net: &Network, ports: &[usize]) -> f64 {
+/// Share of the time every port of `ports` is open and every sea link of `links` is
+/// sailable: storms are Poisson onsets with monthly weights and sampled durations, so
+/// the chance that no storm touching them is blowing in month `m` is
+/// `exp(−Σ λ_m·q·E[duration])` over their areas, where `q` is the chance a storm
+/// touches them (1, or a sheltered port's `close_probability`; for several sheltered
+/// ports of one area, the chance it closes at least one, taken as independent).
+fn open_share(net: &Network, ports: &[usize], links: &[usize]) -> f64 {
     let mut open = 0.0;
     for month in 0..12 {
         let exposure: f64 = net
             .weather
             .iter()
-            .filter(|w| w.ports.iter().any(|p| ports.contains(p)))
-            .map(|w| w.rate_per_hour * w.monthly[month] * w.duration.mean)
+            .map(|w| {
+                let always = w.ports.iter().any(|p| ports.contains(p)) || w.links.iter().any(|l| links.contains(l));
+                let touched = if always {
+                    1.0
+                } else {
+                    1.0 - w.sheltered.iter().filter(|(p, _)| ports.contains(p)).map(|(_, q)| 1.0 - q).product::<f64>()
+                };
+                w.rate_per_hour * w.monthly[month] * w.duration.mean * touched
+            })
             .sum();
         open += (-exposure).exp() / 12.0;
     }
@@ -253,7 +265,7 @@ impl Network {
 
         // Berth groups.
         for (p, port) in net.ports.iter().enumerate() {
-            let open = open_share(net, &[p]);
+            let open = open_share(net, &[p], &[]);
             for (b, group) in port.berths.iter().enumerate() {
                 let (per_call, per_tonne) = call_time(net, p, b);
                 let (mut hours, mut calls, mut moved) = (0.0, 0.0, 0.0);
@@ -308,10 +320,10 @@ impl Network {
             let needed = plan.cycles * per_cycle + handling;
             // Closed ports hold vessels (none berths or leaves): the fleet works while
             // its ports are open.
-            let open = open_share(net, &def.route);
+            let open = open_share(net, &def.route, &def.sailing);
             fleet_rho[s] = ratio(needed, f64::from(def.vessels) * HOURS_PER_YEAR * open);
             let basis = format!(
-                "{:.0} round trips/yr × {:.1} h (sailing {:.1} h) + {:.0} h handling; {} vessels × {:.0} t, ports open {:.1} %",
+                "{:.0} round trips/yr × {:.1} h (sailing {:.1} h) + {:.0} h handling; {} vessels × {:.0} t, route open {:.1} %",
                 plan.cycles,
                 per_cycle,
                 plan.sailing,

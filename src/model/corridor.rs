@@ -121,6 +121,10 @@ pub(crate) enum Event {
     Storm(u32),
     /// Weather: a port may reopen.
     Reopen(u32),
+    /// Weather: sailings on a sea link may resume.
+    LinkReopen(u32),
+    /// Weather: a storm over an area may be over.
+    AreaClear(u32),
     /// Transfer points: a consignment's handling is done (point, consignment).
     TransferDone(u32, u32),
     /// The corridor: the end of the warm-up opens every measured window.
@@ -350,6 +354,8 @@ impl crate::engine::Model for Corridor<'_> {
             Event::TrainReturned(train) => trains::on_returned(self, train, s),
             Event::Storm(w) => weather::on_storm(self, w as usize, s),
             Event::Reopen(p) => weather::on_reopen(self, p as usize, s),
+            Event::LinkReopen(l) => weather::on_link_reopen(self, l as usize, s),
+            Event::AreaClear(a) => weather::on_area_clear(self, a as usize, s),
             Event::TransferDone(x, id) => transfer::on_done(self, x as usize, id, s),
             Event::WarmupEnd => self.open_window(s.now()),
             Event::Sample => trace::on_sample(self, s),

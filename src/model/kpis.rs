@@ -465,5 +465,13 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
     for (name, utilisation, rho) in resources {
         kpis.add_resource(name, utilisation, rho);
     }
+    for (a, def) in net.weather.iter().enumerate() {
+        kpis.extra.push((format!("weather.{}.storm_hours", def.id), w.weather.areas[a].closed_hours));
+    }
+    for (l, link) in net.sea_links.iter().enumerate() {
+        if net.weather.iter().any(|d| d.links.contains(&l)) {
+            kpis.extra.push((format!("sea.{}.suspended_hours", link.id), w.weather.links[l].closed_hours));
+        }
+    }
     kpis
 }

@@ -13,7 +13,7 @@
 //! | `ships` | ship services: calls, loading, sailing, waits for cargo and weather | `ShipAtPort`, `Berthed`, `ShipStep`, `ShipTimeout` |
 //! | `arrivals` | ships arriving from outside the model with cargo for one port | `OpenShip` |
 //! | `trains` | train services and rail lines (paths per direction) | `Timetable`, `TrainTimeout`, `TrainLoaded`, `TrainArrived`, `TrainReturned` |
-//! | `weather` | storms and port closures | `Storm`, `Reopen` |
+//! | `weather` | storms over sea areas: port closures, suspended sailings, paused handling | `Storm`, `Reopen`, `LinkReopen`, `AreaClear` |
 //! | `transfer` | transfer points (border, customs, gauge change): servers and dwell | `TransferDone` |
 //! | `backlog` | cargo in the system, per flow and per place, sampled over the window (growth) | `BacklogSample` |
 //! | `trace` | time series for charts | `Sample` |
@@ -31,9 +31,11 @@ mod berths;
 mod capacity;
 mod cargo;
 mod corridor;
+mod fleet_time;
 mod flows;
 mod kpis;
 mod network;
+mod ship_weather;
 mod ships;
 mod trace;
 mod trains;

@@ -72,6 +72,8 @@ pub(crate) struct PortDef {
     pub(crate) yard_capacity: Kg,
     /// Berth groups.
     pub(crate) berths: Vec<BerthDef>,
+    /// Whether handling pauses while a storm closes the port.
+    pub(crate) pause_in_storms: bool,
 }
 
 impl PortDef {
@@ -229,6 +231,7 @@ pub(super) fn compile_nodes(spec: &ScenarioSpec) -> Result<(Vec<NodeDef>, Vec<Po
             id: id.clone(),
             node: nodes.len(),
             yard_capacity: kg_from_tonnes(p.yard_capacity_tonnes),
+            pause_in_storms: p.handling_in_storms == crate::scenario::StormHandling::Pause,
             berths,
         });
         nodes.push(NodeDef { id: id.clone(), port: Some(ports.len() - 1) });

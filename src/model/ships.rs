@@ -12,10 +12,13 @@
 use super::berths::Berths;
 use super::cargo::Consignment;
 use super::corridor::{Corridor, Event, Network};
+pub(crate) use super::fleet_time::{ServiceState, VesselState, set_phase};
 use super::network::{Carrier, CompileError, Dist, Kg, LegDef, PortDef, hours, kg_from_tonnes, port_of, sampler};
-use crate::engine::{RandomStream, Scheduler, SimTime, Streams};
+use super::ship_weather::{handling_paused, held_by_weather, park};
+pub(crate) use super::ship_weather::{pause_handling, release_weather_held, resume_handling, schedule_step};
+use crate::engine::{EventHandle, RandomStream, Scheduler, SimTime, Streams};
 use crate::scenario::{BerthClass, ScenarioSpec};
-use crate::stats::{OnlineStats, TimeWeighted};
+use crate::stats::OnlineStats;
 
 /// A ship service, compiled.
 #[derive(Debug, Clone)]
@@ -120,8 +123,10 @@ pub(crate) enum Phase {
     Loading,
     /// At berth, waiting for more cargo.
     WaitingCargo,
-    /// Ready to leave but the port is closed.
+    /// Ready to leave but the port is closed or the sailing suspended.
     WaitingWeather,
+    /// At berth, handling paused while a storm closes the port.
+    Paused,
     /// Left the model (open arrivals).
     Gone,
 }
@@ -152,104 +157,10 @@ pub(crate) struct Ship {
     pub(crate) token: u32,
     /// Whether it has started waiting for cargo at this call (`since` is then set).
     pub(crate) has_waited: bool,
-}
-
-/// How a vessel of a service spends its time: the states its time is split into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum VesselState {
-    LoadedSailing,
-    EmptySailing,
-    WaitingForBerth,
-    Berthing,
-    Handling,
-    BlockedByYard,
-    WaitingForCargo,
-    WeatherBound,
-}
-
-impl VesselState {
-    /// Every state, in the order of the KPIs.
-    pub(crate) const ALL: [VesselState; 8] = [
-        VesselState::LoadedSailing,
-        VesselState::EmptySailing,
-        VesselState::WaitingForBerth,
-        VesselState::Berthing,
-        VesselState::Handling,
-        VesselState::BlockedByYard,
-        VesselState::WaitingForCargo,
-        VesselState::WeatherBound,
-    ];
-
-    /// The name in KPI keys.
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            VesselState::LoadedSailing => "loaded_sailing",
-            VesselState::EmptySailing => "empty_sailing",
-            VesselState::WaitingForBerth => "waiting_for_berth",
-            VesselState::Berthing => "berthing",
-            VesselState::Handling => "handling",
-            VesselState::BlockedByYard => "blocked_by_yard",
-            VesselState::WaitingForCargo => "waiting_for_cargo",
-            VesselState::WeatherBound => "weather_bound",
-        }
-    }
-
-    /// Productive time: carrying cargo, or working it at berth.
-    pub(crate) fn productive(self) -> bool {
-        matches!(self, VesselState::LoadedSailing | VesselState::Berthing | VesselState::Handling)
-    }
-
-    /// The vessel's own cycle: sailing (loaded or empty), berthing and handling —
-    /// everything but waits (for cargo, a berth, yard room, the weather).
-    pub(crate) fn own_work(self) -> bool {
-        self.productive() || self == VesselState::EmptySailing
-    }
-
-    fn of(phase: Phase, load: Kg) -> Option<VesselState> {
-        Some(match phase {
-            Phase::Sailing if load > 0 => VesselState::LoadedSailing,
-            Phase::Sailing => VesselState::EmptySailing,
-            Phase::Queued => VesselState::WaitingForBerth,
-            Phase::Berthing => VesselState::Berthing,
-            Phase::Unloading | Phase::Loading => VesselState::Handling,
-            Phase::Blocked => VesselState::BlockedByYard,
-            Phase::WaitingCargo => VesselState::WaitingForCargo,
-            Phase::WaitingWeather => VesselState::WeatherBound,
-            Phase::Gone => return None,
-        })
-    }
-}
-
-/// Whether a ship in `phase` holds a berth and works cargo there (berthing, unloading,
-/// loading), holds one without working (blocked, waiting for cargo or weather), or
-/// holds none.
-fn at_berth(phase: Phase) -> Option<bool> {
-    match phase {
-        Phase::Berthing | Phase::Unloading | Phase::Loading => Some(true),
-        Phase::Blocked | Phase::WaitingCargo | Phase::WaitingWeather => Some(false),
-        Phase::Sailing | Phase::Queued | Phase::Gone => None,
-    }
-}
-
-/// Per-service measurement.
-#[derive(Debug)]
-pub(crate) struct ServiceState {
-    /// Departures in the measured window.
-    pub(crate) trips: u64,
-    /// Load factor at departure.
-    pub(crate) load_factor: OnlineStats,
-    /// Vessels in each state over time (indexed like [`VesselState::ALL`]).
-    pub(crate) time: [TimeWeighted; 8],
-}
-
-impl Default for ServiceState {
-    fn default() -> Self {
-        ServiceState {
-            trips: 0,
-            load_factor: OnlineStats::new(),
-            time: std::array::from_fn(|_| TimeWeighted::new(0, 0.0)),
-        }
-    }
+    /// Its pending handling event (berthing or a cargo step) and when it is due.
+    pub(crate) step: Option<(EventHandle, SimTime)>,
+    /// While paused by a storm: the phase to resume and the time its step had left.
+    pub(crate) paused: (Phase, SimTime),
 }
 
 /// The ships subsystem.
@@ -262,6 +173,8 @@ pub(crate) struct Ships {
     pub(crate) waiting_cargo: Vec<Vec<u32>>,
     /// Per port: ships ready to leave, held by the weather.
     pub(crate) weather_held: Vec<Vec<u32>>,
+    /// Per port: ships whose handling a storm paused.
+    pub(crate) paused: Vec<Vec<u32>>,
     sea_rng: Vec<RandomStream>,
 }
 
@@ -273,6 +186,7 @@ impl Ships {
             services: net.ship_services.iter().map(|_| ServiceState::default()).collect(),
             waiting_cargo: net.ports.iter().map(|_| Vec::new()).collect(),
             weather_held: net.ports.iter().map(|_| Vec::new()).collect(),
+            paused: net.ports.iter().map(|_| Vec::new()).collect(),
             sea_rng: net.sea_links.iter().map(|l| streams.stream(&format!("sea/{}/sailing", l.id))).collect(),
         }
     }
@@ -292,6 +206,8 @@ impl Ships {
             since: SimTime::ZERO,
             token: 0,
             has_waited: false,
+            step: None,
+            paused: (Phase::Sailing, SimTime::ZERO),
         };
         match self.free.pop() {
             Some(id) => {
@@ -333,29 +249,6 @@ impl Ships {
     }
 }
 
-/// Moves a ship to `phase`, keeping its service's time split and its berth's
-/// working/idle split up to date. Call before the ship's port changes.
-pub(super) fn set_phase(w: &mut Corridor<'_>, ship: u32, phase: Phase, now: SimTime) {
-    let sh = &w.ships.vessels[ship as usize];
-    let (old, load, port, berth, service) = (sh.phase, sh.load, sh.port, sh.berth, sh.service);
-    if let Some(svc) = service {
-        let time = &mut w.ships.services[svc as usize].time;
-        let t = now.as_millis();
-        if let Some(state) = VesselState::of(old, load) {
-            time[state as usize].add(t, -1.0);
-        }
-        if let Some(state) = VesselState::of(phase, load) {
-            time[state as usize].add(t, 1.0);
-        }
-    }
-    let working = |p: Phase| at_berth(p) == Some(true);
-    if working(old) != working(phase) {
-        let group = &mut w.berths.ports[port].groups[berth];
-        group.working.add(now.as_millis(), if working(phase) { 1.0 } else { -1.0 });
-    }
-    w.ships.vessels[ship as usize].phase = phase;
-}
-
 /// A ship reaches its port's anchorage: it takes a berth or joins the queue.
 pub(super) fn on_at_port(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>) {
     let now = s.now();
@@ -379,7 +272,7 @@ pub(super) fn seize_berth(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Eve
     let sh = &w.ships.vessels[ship as usize];
     let (p, b, arrived) = (sh.port, sh.berth, sh.arrived);
     let delay = w.berths.occupy(w.net, p, b, arrived, now);
-    s.schedule_in(delay, Event::Berthed(ship));
+    schedule_step(w, ship, delay, Event::Berthed(ship), s);
 }
 
 /// The next consignment to unload at the ship's port, as (index in cargo, kg).
@@ -401,6 +294,13 @@ pub(super) fn on_step(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>)
     let net = w.net;
     let si = ship as usize;
     let (p, b) = (w.ships.vessels[si].port, w.ships.vessels[si].berth);
+    w.ships.vessels[si].step = None;
+    if handling_paused(w, p) && matches!(w.ships.vessels[si].phase, Phase::Berthing | Phase::Unloading | Phase::Loading)
+    {
+        // Resumed (cargo arrived, yard room freed) while the storm lasts: wait for it.
+        park(w, ship, SimTime::ZERO, now);
+        return;
+    }
     if matches!(w.ships.vessels[si].phase, Phase::Berthing | Phase::Unloading) {
         set_phase(w, ship, Phase::Unloading, now);
         let open = w.ships.vessels[si].open_cargo;
@@ -410,7 +310,7 @@ pub(super) fn on_step(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>)
             sh.load -= open;
             w.cargo.delivered(open);
             w.berths.ports[p].throughput += open;
-            s.schedule_in(Berths::step_time(net, p, b, open), Event::ShipStep(ship));
+            schedule_step(w, ship, Berths::step_time(net, p, b, open), Event::ShipStep(ship), s);
             return;
         }
         if let Some((i, kg)) = next_unload(w, si) {
@@ -437,14 +337,14 @@ pub(super) fn on_step(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>)
             w.berths.ports[p].throughput += kg;
             w.cargo.consignments.items[id as usize].leg_pos += 1;
             w.arrive_at_node(id, net.ports[p].node, s);
-            s.schedule_in(Berths::step_time(net, p, b, kg), Event::ShipStep(ship));
+            schedule_step(w, ship, Berths::step_time(net, p, b, kg), Event::ShipStep(ship), s);
             return;
         }
         set_phase(w, ship, Phase::Loading, now);
     }
     if w.ships.vessels[si].phase == Phase::Loading {
         if let Some(kg) = load_one(w, si, s) {
-            s.schedule_in(Berths::step_time(net, p, b, kg), Event::ShipStep(ship));
+            schedule_step(w, ship, Berths::step_time(net, p, b, kg), Event::ShipStep(ship), s);
             return;
         }
         try_depart(w, ship, s);
@@ -491,7 +391,7 @@ pub(super) fn cargo_ready(w: &mut Corridor<'_>, svc: usize, p: usize, s: &mut Sc
     if let Some(i) = waiting.iter().position(|&sh| vessels[sh as usize].service == Some(svc as u32)) {
         let ship = waiting.remove(i);
         set_phase(w, ship, Phase::Loading, s.now());
-        s.schedule_in(SimTime::ZERO, Event::ShipStep(ship));
+        schedule_step(w, ship, SimTime::ZERO, Event::ShipStep(ship), s);
     }
 }
 
@@ -523,7 +423,7 @@ fn try_depart(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>) {
     if w.ships.vessels[si].phase == Phase::WaitingCargo {
         w.ships.waiting_cargo[p].retain(|&x| x != ship);
     }
-    if w.weather.closed(p) {
+    if held_by_weather(w, si) {
         set_phase(w, ship, Phase::WaitingWeather, now);
         w.ships.weather_held[p].push(ship);
         return;
@@ -532,7 +432,7 @@ fn try_depart(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>) {
 }
 
 /// The ship leaves its berth: it sails to its next port, or leaves the model.
-fn depart(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>) {
+pub(super) fn depart(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>) {
     let now = s.now();
     let net = w.net;
     let si = ship as usize;
@@ -561,15 +461,4 @@ fn depart(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>) {
         }
         None => w.ships.free.push(ship),
     }
-}
-
-/// Port `p` reopened: ships held by the weather depart.
-pub(super) fn release_weather_held(w: &mut Corridor<'_>, p: usize, s: &mut Scheduler<Event>) {
-    let held = std::mem::take(&mut w.ships.weather_held[p]);
-    for &ship in &held {
-        depart(w, ship, s);
-    }
-    let mut held = held;
-    held.clear();
-    w.ships.weather_held[p] = held;
 }

@@ -136,7 +136,7 @@ fn freed(w: &mut Corridor<'_>, p: usize, s: &mut Scheduler<Event>) {
             let since = w.ships.vessels[ship as usize].since;
             w.yards.count_blocked(p, since, now);
             super::ships::set_phase(w, ship, Phase::Unloading, now);
-            s.schedule_in(SimTime::ZERO, Event::ShipStep(ship));
+            super::ships::schedule_step(w, ship, SimTime::ZERO, Event::ShipStep(ship), s);
         }
         return;
     }

@@ -151,12 +151,23 @@ impl Settings {
 impl PortSpec {
     /// A port with a yard of `yard_capacity_tonnes` and no berths yet.
     pub fn new(yard_capacity_tonnes: f64) -> PortSpec {
-        PortSpec { name: None, yard_capacity_tonnes, berths: Default::default() }
+        PortSpec {
+            name: None,
+            yard_capacity_tonnes,
+            berths: Default::default(),
+            handling_in_storms: StormHandling::Pause,
+        }
     }
 
     /// Its display name.
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
+        self
+    }
+
+    /// What handling does while a storm closes the port (default: it pauses).
+    pub fn handling_in_storms(mut self, handling: StormHandling) -> Self {
+        self.handling_in_storms = handling;
         self
     }
 
@@ -360,10 +371,24 @@ impl WeatherSpec {
     ) -> WeatherSpec {
         WeatherSpec {
             ports: ports.into_iter().map(Into::into).collect(),
+            close_probability: Default::default(),
+            sea_links: Vec::new(),
             storms_per_year,
             monthly_weights: None,
             duration_hours,
         }
+    }
+
+    /// A sheltered port: each storm closes it only with `probability`.
+    pub fn sheltered(mut self, port: impl Into<String>, probability: f64) -> Self {
+        self.close_probability.insert(port.into(), probability);
+        self
+    }
+
+    /// A sea link whose sailings each storm suspends.
+    pub fn suspends(mut self, sea_link: impl Into<String>) -> Self {
+        self.sea_links.push(sea_link.into());
+        self
     }
 }
 

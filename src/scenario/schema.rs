@@ -174,6 +174,23 @@ pub struct PortSpec {
     /// Berth groups by class.
     #[serde(default)]
     pub berths: BTreeMap<BerthClass, BerthSpec>,
+    /// What happens to cargo handling at berth while a storm closes the port.
+    #[serde(default)]
+    pub handling_in_storms: StormHandling,
+}
+
+/// Cargo handling at berth while a storm closes the port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum StormHandling {
+    /// Handling stops (cranes and ramps have wind limits); the ship keeps its berth
+    /// and resumes when the port reopens. The default: what ports do in practice.
+    #[default]
+    Pause,
+    /// Handling goes on (a sheltered or covered terminal); only berthing and
+    /// departures wait for the port to reopen.
+    Continue,
 }
 
 /// A group of identical berths of one class.
@@ -407,8 +424,16 @@ pub struct FlowSpec {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct WeatherSpec {
-    /// Ports closed together by each storm.
+    /// Ports closed by every storm of this area.
+    #[serde(default)]
     pub ports: Vec<String>,
+    /// Sheltered ports: each storm closes them only with this probability (0 to 1).
+    #[serde(default)]
+    pub close_probability: BTreeMap<String, f64>,
+    /// Sea links whose sailings a storm suspends: ships ready to sail on them wait in
+    /// port until it passes (ships already at sea carry on).
+    #[serde(default)]
+    pub sea_links: Vec<String>,
     /// Mean number of storms per year.
     pub storms_per_year: f64,
     /// Optional 12 monthly weights of storm onsets (January first).

@@ -329,8 +329,34 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
 
     for (id, w) in &spec.weather {
         let p = format!("weather.{id}");
-        if w.ports.is_empty() {
-            c.issue(format!("{p}.ports"), "no ports listed", "a list of 1 or more port ids");
+        if w.ports.is_empty() && w.close_probability.is_empty() && w.sea_links.is_empty() {
+            c.issue(
+                format!("{p}.ports"),
+                "a storm area that touches nothing",
+                "`ports`, `close_probability` or `sea_links` listing what its storms close",
+            );
+        }
+        for (port, probability) in &w.close_probability {
+            let path = format!("{p}.close_probability.{port}");
+            if !c.is_port(port) {
+                let valid = c.known_ports();
+                c.issue(path, format!("unknown port {port:?}"), valid);
+            } else if w.ports.contains(port) {
+                c.issue(
+                    path,
+                    format!("port {port:?} is also in `ports`"),
+                    "each port in `ports` or in `close_probability`, not both",
+                );
+            } else {
+                c.number(path, *probability, 0.0, 1.0, false);
+            }
+        }
+        for (i, link) in w.sea_links.iter().enumerate() {
+            if !spec.sea_links.contains_key(link) {
+                let valid =
+                    format!("one of the sea links: {}", spec.sea_links.keys().cloned().collect::<Vec<_>>().join(", "));
+                c.issue(format!("{p}.sea_links[{i}]"), format!("unknown sea link {link:?}"), valid);
+            }
         }
         for (i, port) in w.ports.iter().enumerate() {
             if !c.is_port(port) {

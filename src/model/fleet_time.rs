@@ -1,0 +1,131 @@
+//! How the vessels of a ship service spend their time: the states their time is split
+//! into (loaded and empty sailing, waits for a berth, cargo, yard room or weather,
+//! berthing, handling), and the one function that moves a ship between phases while
+//! keeping that split and its berth's working/idle split up to date.
+
+use super::corridor::Corridor;
+use super::network::Kg;
+use super::ships::Phase;
+use crate::engine::SimTime;
+use crate::stats::{OnlineStats, TimeWeighted};
+
+/// How a vessel of a service spends its time: the states its time is split into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum VesselState {
+    LoadedSailing,
+    EmptySailing,
+    WaitingForBerth,
+    Berthing,
+    Handling,
+    BlockedByYard,
+    WaitingForCargo,
+    WeatherBound,
+}
+
+impl VesselState {
+    /// Every state, in the order of the KPIs.
+    pub(crate) const ALL: [VesselState; 8] = [
+        VesselState::LoadedSailing,
+        VesselState::EmptySailing,
+        VesselState::WaitingForBerth,
+        VesselState::Berthing,
+        VesselState::Handling,
+        VesselState::BlockedByYard,
+        VesselState::WaitingForCargo,
+        VesselState::WeatherBound,
+    ];
+
+    /// The name in KPI keys.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            VesselState::LoadedSailing => "loaded_sailing",
+            VesselState::EmptySailing => "empty_sailing",
+            VesselState::WaitingForBerth => "waiting_for_berth",
+            VesselState::Berthing => "berthing",
+            VesselState::Handling => "handling",
+            VesselState::BlockedByYard => "blocked_by_yard",
+            VesselState::WaitingForCargo => "waiting_for_cargo",
+            VesselState::WeatherBound => "weather_bound",
+        }
+    }
+
+    /// Productive time: carrying cargo, or working it at berth.
+    pub(crate) fn productive(self) -> bool {
+        matches!(self, VesselState::LoadedSailing | VesselState::Berthing | VesselState::Handling)
+    }
+
+    /// The vessel's own cycle: sailing (loaded or empty), berthing and handling —
+    /// everything but waits (for cargo, a berth, yard room, the weather).
+    pub(crate) fn own_work(self) -> bool {
+        self.productive() || self == VesselState::EmptySailing
+    }
+
+    fn of(phase: Phase, load: Kg) -> Option<VesselState> {
+        Some(match phase {
+            Phase::Sailing if load > 0 => VesselState::LoadedSailing,
+            Phase::Sailing => VesselState::EmptySailing,
+            Phase::Queued => VesselState::WaitingForBerth,
+            Phase::Berthing => VesselState::Berthing,
+            Phase::Unloading | Phase::Loading => VesselState::Handling,
+            Phase::Blocked => VesselState::BlockedByYard,
+            Phase::WaitingCargo => VesselState::WaitingForCargo,
+            Phase::WaitingWeather | Phase::Paused => VesselState::WeatherBound,
+            Phase::Gone => return None,
+        })
+    }
+}
+
+/// Whether a ship in `phase` holds a berth and works cargo there (berthing, unloading,
+/// loading), holds one without working (blocked, waiting for cargo or weather), or
+/// holds none.
+pub(super) fn at_berth(phase: Phase) -> Option<bool> {
+    match phase {
+        Phase::Berthing | Phase::Unloading | Phase::Loading => Some(true),
+        Phase::Blocked | Phase::WaitingCargo | Phase::WaitingWeather | Phase::Paused => Some(false),
+        Phase::Sailing | Phase::Queued | Phase::Gone => None,
+    }
+}
+
+/// Per-service measurement.
+#[derive(Debug)]
+pub(crate) struct ServiceState {
+    /// Departures in the measured window.
+    pub(crate) trips: u64,
+    /// Load factor at departure.
+    pub(crate) load_factor: OnlineStats,
+    /// Vessels in each state over time (indexed like [`VesselState::ALL`]).
+    pub(crate) time: [TimeWeighted; 8],
+}
+
+impl Default for ServiceState {
+    fn default() -> Self {
+        ServiceState {
+            trips: 0,
+            load_factor: OnlineStats::new(),
+            time: std::array::from_fn(|_| TimeWeighted::new(0, 0.0)),
+        }
+    }
+}
+
+/// Moves a ship to `phase`, keeping its service's time split and its berth's
+/// working/idle split up to date. Call before the ship's port changes.
+pub(crate) fn set_phase(w: &mut Corridor<'_>, ship: u32, phase: Phase, now: SimTime) {
+    let sh = &w.ships.vessels[ship as usize];
+    let (old, load, port, berth, service) = (sh.phase, sh.load, sh.port, sh.berth, sh.service);
+    if let Some(svc) = service {
+        let time = &mut w.ships.services[svc as usize].time;
+        let t = now.as_millis();
+        if let Some(state) = VesselState::of(old, load) {
+            time[state as usize].add(t, -1.0);
+        }
+        if let Some(state) = VesselState::of(phase, load) {
+            time[state as usize].add(t, 1.0);
+        }
+    }
+    let working = |p: Phase| at_berth(p) == Some(true);
+    if working(old) != working(phase) {
+        let group = &mut w.berths.ports[port].groups[berth];
+        group.working.add(now.as_millis(), if working(phase) { 1.0 } else { -1.0 });
+    }
+    w.ships.vessels[ship as usize].phase = phase;
+}

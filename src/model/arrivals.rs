@@ -1,11 +1,13 @@
 //! Open arrivals: ships arriving from outside the model (tankers, tramps) as a Poisson
-//! stream, each with a sampled cargo that leaves the model at its port. They call like
-//! any ship (see `ships`) and then leave.
+//! stream, each with a sampled cargo that leaves the model at its port — or, with
+//! `continues_as`, enters the yard (parcel by parcel as handled, or all at the end of
+//! handling) and travels on as a flow's cargo. They call like any ship (see `ships`)
+//! and then leave.
 //!
 //! Streams: `arrivals/<id>/ships` (gaps), `arrivals/<id>/cargo` (cargo per ship).
 
 use super::corridor::{Corridor, Event, Network, exp_gap};
-use super::network::{CompileError, Dist, PortDef, kg_from_tonnes, port_of, sampler};
+use super::network::{CompileError, Dist, Kg, PortDef, kg_from_tonnes, port_of, sampler};
 use crate::engine::{RandomStream, Scheduler, Streams};
 use crate::scenario::ScenarioSpec;
 
@@ -19,6 +21,8 @@ pub(crate) struct ArrivalDef {
     pub(crate) rate_per_hour: f64,
     /// Cargo per ship, tonnes.
     pub(crate) cargo: Dist,
+    /// Where the cargo goes on: (flow, parcel kg, whether it lands only at the end).
+    pub(crate) continues: Option<(u32, Kg, bool)>,
 }
 
 /// Compiles the open arrival streams.
@@ -38,6 +42,21 @@ pub(super) fn compile(spec: &ScenarioSpec, ports: &[PortDef]) -> Result<Vec<Arri
             berth,
             rate_per_hour: a.ships_per_year / 8_760.0,
             cargo: sampler(|| format!("ship_arrivals.{id}.cargo_tonnes"), &a.cargo_tonnes)?,
+            continues: match &a.continues_as {
+                None => None,
+                Some(flow) => {
+                    let f =
+                        spec.flows.keys().position(|k| k == flow).ok_or_else(|| CompileError::UnknownReference {
+                            entity: format!("ship_arrivals.{id}.continues_as"),
+                            kind: "flow",
+                            id: flow.clone(),
+                        })?;
+                    let at_end = a.landing == crate::scenario::Landing::AtEnd;
+                    // Landing at the end puts the whole cargo in the yard at once.
+                    let parcel = if at_end { Kg::MAX } else { kg_from_tonnes(a.parcel_tonnes).max(1) };
+                    Some((f as u32, parcel, at_end))
+                }
+            },
         });
     }
     Ok(arrivals)
@@ -78,6 +97,7 @@ pub(super) fn on_open_ship(w: &mut Corridor<'_>, a: usize, s: &mut Scheduler<Eve
     let sh = &mut w.ships.vessels[ship as usize];
     sh.open_cargo = kg;
     sh.load = kg;
+    sh.landing = def.continues;
     w.cargo.generated(kg);
     super::ships::on_at_port(w, ship, s);
 }

@@ -124,11 +124,29 @@ pub(crate) fn seasonal(net: &Network) -> bool {
         || net.weather.iter().any(|w| w.rate_per_hour > 0.0 && varies(&w.monthly))
 }
 
+/// Flow `f`'s tonnes and consignments a year: its own, plus the cargo of ships
+/// arriving that continues as it (in parcels, or whole when it lands at the end).
+fn flow_annual(net: &Network, f: usize) -> (f64, f64) {
+    let def = &net.flows[f];
+    let (mut tonnes, mut consignments) =
+        (def.rate_per_hour * def.size.mean * HOURS_PER_YEAR, def.rate_per_hour * HOURS_PER_YEAR);
+    for a in &net.arrivals {
+        if let Some((flow, parcel, _)) = a.continues
+            && flow as usize == f
+        {
+            let ships = a.rate_per_hour * HOURS_PER_YEAR;
+            tonnes += ships * a.cargo.mean;
+            consignments += ships * (a.cargo.mean / super::network::tonnes(parcel)).ceil().max(1.0);
+        }
+    }
+    (tonnes, consignments)
+}
+
 /// Tonnes a year on each leg, from the flows.
 fn leg_loads(net: &Network) -> Vec<f64> {
     let mut loads = vec![0.0; net.legs.len()];
-    for f in &net.flows {
-        let annual = f.rate_per_hour * f.size.mean * HOURS_PER_YEAR;
+    for (i, f) in net.flows.iter().enumerate() {
+        let (annual, _) = flow_annual(net, i);
         for &l in &f.legs {
             loads[l] += annual;
         }
@@ -433,11 +451,12 @@ impl Network {
         // Transfer points: every consignment whose route passes the node.
         for def in &net.transfers {
             let (mut consignments, mut offered) = (0.0, 0.0);
-            for f in &net.flows {
+            for (i, f) in net.flows.iter().enumerate() {
                 let passes = f.origin == def.node || f.legs.iter().any(|&l| net.legs[l].to == def.node);
                 if passes {
-                    consignments += f.rate_per_hour * HOURS_PER_YEAR;
-                    offered += f.rate_per_hour * f.size.mean * HOURS_PER_YEAR;
+                    let (tonnes, count) = flow_annual(net, i);
+                    consignments += count;
+                    offered += tonnes;
                 }
             }
             let needed = consignments * def.dwell.mean;

@@ -69,7 +69,10 @@ pub(super) fn compile(spec: &ScenarioSpec, nodes: &[NodeDef]) -> Result<(Vec<Leg
             flow_legs.push(index);
         }
         let annual = f.annual_tonnes.unwrap_or_else(|| f.annual_teu.unwrap_or(0.0) * f.tonnes_per_teu.unwrap_or(0.0));
-        let mean = f.consignment_tonnes.mean().max(1e-3);
+        // A flow fed only by arriving ships generates nothing itself.
+        let own = f.consignment_tonnes.clone().unwrap_or(crate::scenario::DistSpec::constant(1.0));
+        let annual = if f.consignment_tonnes.is_some() { annual } else { 0.0 };
+        let mean = own.mean().max(1e-3);
         let (seasonality, peak_factor) = monthly(f.seasonality.as_ref());
         let origin = f.route.first().ok_or_else(|| CompileError::UnknownReference {
             entity: entity(),
@@ -83,7 +86,7 @@ pub(super) fn compile(spec: &ScenarioSpec, nodes: &[NodeDef]) -> Result<(Vec<Leg
             rate_per_hour: annual / mean / 8_760.0,
             seasonality,
             peak_factor,
-            size: sampler(|| format!("flows.{id}.consignment_tonnes"), &f.consignment_tonnes)?,
+            size: sampler(|| format!("flows.{id}.consignment_tonnes"), &own)?,
         });
     }
     Ok((legs, flows))

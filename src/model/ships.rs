@@ -146,8 +146,12 @@ pub(crate) struct Ship {
     pub(crate) cargo: Vec<u32>,
     /// Weight on board (consignments and open cargo).
     pub(crate) load: Kg,
-    /// Cargo of an open arrival (leaves at this port).
+    /// Cargo of an open arrival (leaves at this port, or lands for `landing`).
     pub(crate) open_cargo: Kg,
+    /// For an open arrival whose cargo continues inland: (flow, parcel kg, lands at end).
+    pub(crate) landing: Option<(u32, Kg, bool)>,
+    /// With a landing at the end: whether the handling time has been spent.
+    pub(crate) handled: bool,
     pub(crate) phase: Phase,
     /// When it reached the port (anchorage).
     pub(crate) arrived: SimTime,
@@ -201,6 +205,8 @@ impl Ships {
             cargo: Vec::new(),
             load: 0,
             open_cargo: 0,
+            landing: None,
+            handled: false,
             phase: Phase::Sailing,
             arrived: SimTime::ZERO,
             since: SimTime::ZERO,
@@ -304,7 +310,11 @@ pub(super) fn on_step(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>)
     if matches!(w.ships.vessels[si].phase, Phase::Berthing | Phase::Unloading) {
         set_phase(w, ship, Phase::Unloading, now);
         let open = w.ships.vessels[si].open_cargo;
-        if open > 0 {
+        if open > 0 && w.ships.vessels[si].landing.is_some() {
+            if !land_open_cargo(w, ship, now, s) {
+                return;
+            }
+        } else if open > 0 {
             let sh = &mut w.ships.vessels[si];
             sh.open_cargo = 0;
             sh.load -= open;
@@ -349,6 +359,62 @@ pub(super) fn on_step(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>)
         }
         try_depart(w, ship, s);
     }
+}
+
+/// The weight an unloading ship needs room for in the yard next (0 when nothing of
+/// what it unloads here stays in the yard).
+pub(super) fn unload_need(w: &Corridor<'_>, ship: usize) -> Kg {
+    let capacity = w.net.ports[w.ships.vessels[ship].port].yard_capacity.max(1);
+    match w.ships.vessels[ship].landing {
+        Some((_, parcel, _)) if w.ships.vessels[ship].open_cargo > 0 => {
+            w.ships.vessels[ship].open_cargo.min(parcel).min(capacity)
+        }
+        _ => next_unload(w, ship).map_or(0, |(_, kg)| kg.min(capacity)),
+    }
+}
+
+/// An open arrival's cargo that continues inland: handled, then landed in the yard
+/// as consignments of its flow (parcel by parcel as handled, or all at the end).
+/// Returns whether the ship is done with it now (landed at the end, in the same
+/// instant), so the caller goes on to what comes next.
+fn land_open_cargo(w: &mut Corridor<'_>, ship: u32, now: SimTime, s: &mut Scheduler<Event>) -> bool {
+    let net = w.net;
+    let si = ship as usize;
+    let (p, b) = (w.ships.vessels[si].port, w.ships.vessels[si].berth);
+    let Some((flow, _, at_end)) = w.ships.vessels[si].landing else {
+        return true;
+    };
+    if at_end && !w.ships.vessels[si].handled {
+        let open = w.ships.vessels[si].open_cargo;
+        w.ships.vessels[si].handled = true;
+        w.berths.ports[p].throughput += open;
+        schedule_step(w, ship, Berths::step_time(net, p, b, open), Event::ShipStep(ship), s);
+        return false;
+    }
+    while w.ships.vessels[si].open_cargo > 0 {
+        let kg = unload_need(w, si);
+        if !w.yards.has_room(net, p, kg) {
+            set_phase(w, ship, Phase::Blocked, now);
+            w.ships.vessels[si].since = now;
+            w.yards.ports[p].blocked.push_back(ship);
+            return false;
+        }
+        let sh = &mut w.ships.vessels[si];
+        sh.open_cargo -= kg;
+        sh.load -= kg;
+        let created = sh.arrived;
+        let id = w.cargo.consignments.insert(Consignment { flow, leg_pos: 0, kg, created, at_node_since: now });
+        let state = &mut w.flows.state[flow as usize];
+        state.in_system += kg;
+        state.generated += kg;
+        w.arrive_at_node(id, net.ports[p].node, s);
+        if !at_end {
+            w.berths.ports[p].throughput += kg;
+            schedule_step(w, ship, Berths::step_time(net, p, b, kg), Event::ShipStep(ship), s);
+            return false;
+        }
+    }
+    true
 }
 
 /// Loads the next waiting consignment (splitting it to fit); returns its weight.

@@ -45,6 +45,8 @@ pub(crate) struct TrainServiceDef {
     pub(crate) timetable: SimTime,
     /// Longest wait of the oldest consignment before a part-load departure (when full).
     pub(crate) max_wait: SimTime,
+    /// Whether `max_wait` counts from the last departure instead of the oldest cargo.
+    pub(crate) wait_from_departure: bool,
     pub(crate) loading: SimTime,
     pub(crate) unloading: SimTime,
 }
@@ -96,6 +98,7 @@ pub(super) fn compile(
             policy: t.departure,
             timetable: hours(t.timetable_hours.unwrap_or(24.0)),
             max_wait: hours(t.max_wait_hours),
+            wait_from_departure: t.max_wait_from == crate::scenario::WaitFrom::LastDeparture,
             loading: hours(t.loading_hours),
             unloading: hours(t.unloading_hours),
         });
@@ -191,6 +194,8 @@ pub(crate) struct TrainService {
     pub(crate) idle: Vec<u32>,
     /// Generation of the part-load timer.
     pub(crate) token: u32,
+    /// When its last train was dispatched.
+    pub(crate) last_departure: SimTime,
     /// Departures in the measured window.
     pub(crate) trips: u64,
     /// Load factor at departure.
@@ -229,7 +234,14 @@ impl Trains {
                         (trains.len() - 1) as u32
                     })
                     .collect();
-                TrainService { idle, token: 0, trips: 0, load_factor: OnlineStats::new(), hours: [0.0; 5] }
+                TrainService {
+                    idle,
+                    token: 0,
+                    last_departure: SimTime::ZERO,
+                    trips: 0,
+                    load_factor: OnlineStats::new(),
+                    hours: [0.0; 5],
+                }
             })
             .collect();
         Trains {
@@ -315,10 +327,21 @@ pub(super) fn arm_timer(w: &mut Corridor<'_>, t: usize, s: &mut Scheduler<Event>
     let Some(&front) = def.leg.and_then(|l| w.cargo.legs[l].items.front()) else {
         return;
     };
-    let due = w.cargo.consignments.items[front as usize].at_node_since + def.max_wait;
+    let due = part_load_due(w, t, front);
     let st = &mut w.trains.services[t];
     st.token = st.token.wrapping_add(1);
     let _ = s.schedule_at(due.max(s.now()), Event::TrainTimeout(t as u32, st.token));
+}
+
+/// When service `t` may leave with a part load, `front` being its oldest waiting
+/// consignment: `max_wait` after that consignment arrived, or after the last departure.
+fn part_load_due(w: &Corridor<'_>, t: usize, front: u32) -> SimTime {
+    let def = &w.net.train_services[t];
+    if def.wait_from_departure {
+        w.trains.services[t].last_departure + def.max_wait
+    } else {
+        w.cargo.consignments.items[front as usize].at_node_since + def.max_wait
+    }
 }
 
 /// Dispatches trains while the policy allows: full loads, or a part load when the
@@ -338,14 +361,14 @@ pub(super) fn try_dispatch(w: &mut Corridor<'_>, t: usize, timetable: bool, s: &
             DeparturePolicy::Timetable => timetable,
             DeparturePolicy::WhenFull => {
                 let front = w.cargo.legs[leg].items[0];
-                w.cargo.legs[leg].kg >= def.capacity
-                    || now >= w.cargo.consignments.items[front as usize].at_node_since + def.max_wait
+                w.cargo.legs[leg].kg >= def.capacity || now >= part_load_due(w, t, front)
             }
         };
         if !go {
             return;
         }
         let train = w.trains.services[t].idle.pop().unwrap_or(0);
+        w.trains.services[t].last_departure = now;
         w.trains.plan(train, now, &[(TrainState::Handling, now, now + def.loading)]);
         let from_port = net.nodes[def.from].port;
         while w.trains.trains[train as usize].load < def.capacity {

@@ -129,8 +129,7 @@ fn freed(w: &mut Corridor<'_>, p: usize, s: &mut Scheduler<Event>) {
     let now = s.now();
     let net = w.net;
     if let Some(&ship) = w.yards.ports[p].blocked.front() {
-        let capacity = net.ports[p].yard_capacity.max(1);
-        let need = super::ships::next_unload(w, ship as usize).map_or(0, |(_, kg)| kg.min(capacity));
+        let need = super::ships::unload_need(w, ship as usize);
         if w.yards.has_room(net, p, need) {
             w.yards.ports[p].blocked.pop_front();
             let since = w.ships.vessels[ship as usize].since;

@@ -284,6 +284,7 @@ impl TrainServiceSpec {
             departure: DeparturePolicy::WhenFull,
             timetable_hours: None,
             max_wait_hours: 48.0,
+            max_wait_from: WaitFrom::OldestCargo,
             loading_hours: 0.0,
             unloading_hours: 0.0,
         }
@@ -323,7 +324,25 @@ impl ShipArrivalSpec {
         ships_per_year: f64,
         cargo_tonnes: DistSpec,
     ) -> ShipArrivalSpec {
-        ShipArrivalSpec { name: None, port: port.into(), class, ships_per_year, cargo_tonnes, tags: Vec::new() }
+        ShipArrivalSpec {
+            name: None,
+            port: port.into(),
+            class,
+            ships_per_year,
+            cargo_tonnes,
+            continues_as: None,
+            landing: Landing::AsHandled,
+            parcel_tonnes: 500.0,
+            tags: Vec::new(),
+        }
+    }
+
+    /// The discharged cargo travels on as flow `flow` (whose route starts at this
+    /// port), entering the yard as `landing` says.
+    pub fn continues_as(mut self, flow: impl Into<String>, landing: Landing) -> Self {
+        self.continues_as = Some(flow.into());
+        self.landing = landing;
+        self
     }
 }
 
@@ -343,7 +362,7 @@ impl FlowSpec {
             annual_tonnes: Some(annual_tonnes),
             annual_teu: None,
             tonnes_per_teu: None,
-            consignment_tonnes,
+            consignment_tonnes: Some(consignment_tonnes),
             seasonality: None,
             tags: Vec::new(),
         }

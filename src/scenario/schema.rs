@@ -355,12 +355,44 @@ pub struct TrainServiceSpec {
     /// For `when_full`: leave with a part load after this long (hours).
     #[serde(default = "default_train_wait")]
     pub max_wait_hours: f64,
+    /// What `max_wait_hours` counts from: the oldest waiting cargo's arrival (the
+    /// default) or the service's last departure.
+    #[serde(default)]
+    pub max_wait_from: WaitFrom,
     /// Loading time at the origin terminal (hours).
     #[serde(default)]
     pub loading_hours: f64,
     /// Unloading time at the destination terminal (hours).
     #[serde(default)]
     pub unloading_hours: f64,
+}
+
+/// What a part-load train's wait counts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum WaitFrom {
+    /// The oldest waiting consignment's arrival at the terminal.
+    #[default]
+    OldestCargo,
+    /// The service's last departure: a train leaves at most this long after the one before.
+    LastDeparture,
+}
+
+/// When cargo a ship discharges enters the port's yard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Landing {
+    /// Parcel by parcel (`parcel_tonnes`) as it is handled.
+    #[default]
+    AsHandled,
+    /// All of it when the ship's handling ends.
+    AtEnd,
+}
+
+fn default_parcel_tonnes() -> f64 {
+    500.0
 }
 
 fn default_train_wait() -> f64 {
@@ -381,8 +413,19 @@ pub struct ShipArrivalSpec {
     pub class: BerthClass,
     /// Mean arrivals per year (Poisson).
     pub ships_per_year: f64,
-    /// Cargo discharged per ship (tonnes); it leaves the model there (e.g. to a pipeline).
+    /// Cargo discharged per ship (tonnes); it leaves the model there (e.g. to a
+    /// pipeline), unless `continues_as` names a flow that carries it on.
     pub cargo_tonnes: DistSpec,
+    /// A flow whose route starts at this port: the discharged cargo enters the yard
+    /// and travels on as that flow's cargo (a port model: ships → berths → yard → rail).
+    #[serde(default)]
+    pub continues_as: Option<String>,
+    /// With `continues_as`: when the cargo enters the yard.
+    #[serde(default)]
+    pub landing: Landing,
+    /// With `landing = "as_handled"`: the parcel that enters the yard at a time (tonnes).
+    #[serde(default = "default_parcel_tonnes")]
+    pub parcel_tonnes: f64,
     /// Tags (for variants that scale demand).
     #[serde(default)]
     pub tags: Vec<String>,
@@ -409,8 +452,10 @@ pub struct FlowSpec {
     /// Tonnes per TEU, with `annual_teu`.
     #[serde(default)]
     pub tonnes_per_teu: Option<f64>,
-    /// Consignment size (tonnes).
-    pub consignment_tonnes: DistSpec,
+    /// Consignment size (tonnes); not needed for a flow fed only by ships arriving
+    /// (`ship_arrivals.<id>.continues_as`).
+    #[serde(default)]
+    pub consignment_tonnes: Option<DistSpec>,
     /// Optional 12 monthly factors (January first) scaling the arrival rate; mean 1.
     #[serde(default)]
     pub seasonality: Option<Vec<f64>>,

@@ -321,6 +321,26 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
         }
         c.number(format!("{p}.ships_per_year"), arr.ships_per_year, 0.0, MAX_SHIPS_PER_YEAR, false);
         c.dist(format!("{p}.cargo_tonnes"), &arr.cargo_tonnes);
+        c.number(format!("{p}.parcel_tonnes"), arr.parcel_tonnes, 0.0, MAX_QUANTITY, true);
+        if let Some(flow) = &arr.continues_as {
+            match spec.flows.get(flow) {
+                None => {
+                    let valid =
+                        format!("one of the flows: {}", spec.flows.keys().cloned().collect::<Vec<_>>().join(", "));
+                    c.issue(format!("{p}.continues_as"), format!("unknown flow {flow:?}"), valid);
+                }
+                Some(f) if f.route.first() != Some(&arr.port) => c.issue(
+                    format!("{p}.continues_as"),
+                    format!(
+                        "flow {flow:?} starts at {:?}, not at this port {:?}",
+                        f.route.first().cloned().unwrap_or_default(),
+                        arr.port
+                    ),
+                    format!("a flow whose route starts at {:?}", arr.port),
+                ),
+                Some(_) => {}
+            }
+        }
     }
 
     for (id, flow) in &spec.flows {
@@ -506,7 +526,9 @@ fn check_flow(c: &mut Checker<'_>, id: &str, flow: &FlowSpec) {
             );
         }
     }
+    let fed = c.spec.ship_arrivals.values().any(|a| a.continues_as.as_deref() == Some(id));
     match (flow.annual_tonnes, flow.annual_teu, flow.tonnes_per_teu) {
+        (None, None, None) if fed => {}
         (Some(t), None, None) => c.number(format!("{p}.annual_tonnes"), t, 0.0, MAX_QUANTITY, false),
         (None, Some(teu), Some(tpt)) => {
             c.number(format!("{p}.annual_teu"), teu, 0.0, MAX_QUANTITY, false);
@@ -518,9 +540,24 @@ fn check_flow(c: &mut Checker<'_>, id: &str, flow: &FlowSpec) {
             "either `annual_tonnes`, or both `annual_teu` and `tonnes_per_teu`",
         ),
     }
-    c.dist(format!("{p}.consignment_tonnes"), &flow.consignment_tonnes);
-    if flow.consignment_tonnes.check().is_ok() {
-        let mean = flow.consignment_tonnes.mean();
+    let own_volume = flow.annual_tonnes.is_some() || flow.annual_teu.is_some();
+    let size = match &flow.consignment_tonnes {
+        Some(d) => Some(d),
+        None if !own_volume && fed => None,
+        None => {
+            c.issue(
+                format!("{p}.consignment_tonnes"),
+                "missing: a flow with an annual volume needs a consignment size",
+                "a distribution such as { dist = \"erlang\", k = 3, mean = 300.0 }",
+            );
+            None
+        }
+    };
+    if let Some(size) = size {
+        c.dist(format!("{p}.consignment_tonnes"), size);
+    }
+    if let Some(size) = size.filter(|d| d.check().is_ok()) {
+        let mean = size.mean();
         let annual =
             flow.annual_tonnes.unwrap_or_else(|| flow.annual_teu.unwrap_or(0.0) * flow.tonnes_per_teu.unwrap_or(0.0));
         if mean < 1e-3 {
@@ -543,7 +580,7 @@ fn check_flow(c: &mut Checker<'_>, id: &str, flow: &FlowSpec) {
     if !all_known {
         return;
     }
-    let mean = flow.consignment_tonnes.check().is_ok().then(|| flow.consignment_tonnes.mean());
+    let mean = size.filter(|d| d.check().is_ok()).map(DistSpec::mean);
     for (i, leg) in flow.route.windows(2).enumerate() {
         let (from, to) = (&leg[0], &leg[1]);
         let (capacity, carrier) = match spec.leg_carrier(flow.class, from, to) {

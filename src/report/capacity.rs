@@ -56,7 +56,7 @@ fn factor_text(a: &CapacityAnswer) -> (String, String, String) {
     if a.at_least {
         (format!("≥ {:.2}", a.factor), "—".into(), format!("≥ {}", surge(a.factor)))
     } else {
-        (format!("{:.2}", a.factor), format!("{:.2}–{:.2}", a.ci95[0], a.ci95[1]), surge(a.factor))
+        (format!("{:.3}", a.factor), format!("{:.3}–{:.3}", a.ci95[0], a.ci95[1]), surge(a.factor))
     }
 }
 

@@ -53,13 +53,13 @@ fn main() {
             .as_ref()
             .map_or("—".to_string(), |b| format!("{} (ρ {:.2})", short_resource(&b.resource), b.rho()));
         println!(
-            "  {label}: {:+.0} % (95 % CI {:+.0} % to {:+.0} %), then {binds} binds",
+            "  {label}: {:+.1} % (95 % CI {:+.1} % to {:+.1} %), then {binds} binds",
             (a.factor - 1.0) * 100.0,
             (a.ci95[0] - 1.0) * 100.0,
             (a.ci95[1] - 1.0) * 100.0,
         );
         if let (Some(what), Some(f)) = (&a.binding_criterion, a.breaking_factor) {
-            println!("    first to fail, at {:+.0} %: {what}", (f - 1.0) * 100.0);
+            println!("    first to fail, at {:+.1} %: {what}", (f - 1.0) * 100.0);
             let options = textwrap::Options::new(96).initial_indent("      ").subsequent_indent("      ");
             for line in textwrap::wrap(a.breaking_summary.as_deref().unwrap_or_default(), options) {
                 println!("{line}");

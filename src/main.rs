@@ -24,6 +24,25 @@ struct Cli {
     command: Command,
 }
 
+/// The random numbers and the threads: the same flags for every command that simulates.
+#[derive(clap::Args)]
+struct Sampling {
+    /// Master seed (default: the scenario's `seed`, which defaults to 42).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads; 0 means one per core (the default).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=MAX_THREADS as u64))]
+    threads: u64,
+}
+
+impl Sampling {
+    /// Applies the flags to an experiment.
+    fn apply(&self, exp: &mut Experiment) {
+        exp.seed = self.seed.unwrap_or(exp.seed);
+        exp.threads = (self.threads > 0).then_some(self.threads as usize);
+    }
+}
+
 #[derive(clap::Args)]
 struct RunArgs {
     /// Scenario file (TOML).
@@ -40,12 +59,8 @@ struct RunArgs {
     /// Most replications with --precision.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(2..=MAX_REPLICATIONS))]
     max_replications: u64,
-    /// Master seed (default: the scenario's `seed`, which defaults to 42).
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Worker threads; 0 means one per core (the default).
-    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=MAX_THREADS as u64))]
-    threads: u64,
+    #[command(flatten)]
+    sampling: Sampling,
     /// Write the run's files (JSON, CSV, charts) to this folder, replacing it as a whole.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -91,12 +106,8 @@ struct CapacityArgs {
     /// Replications at each factor (default: the scenario's `replications`).
     #[arg(long, value_parser = clap::value_parser!(u64).range(2..=MAX_REPLICATIONS))]
     replications: Option<u64>,
-    /// Master seed (default: the scenario's `seed`).
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Worker threads; 0 means one per core (the default).
-    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=MAX_THREADS as u64))]
-    threads: u64,
+    #[command(flatten)]
+    sampling: Sampling,
     /// Write capacity.json, capacity.csv and the charts to this folder, replacing it as a whole.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -186,8 +197,7 @@ fn experiment(
     distributed: bool,
 ) -> Result<Experiment, Failure> {
     let mut exp = Experiment::for_scenario(scenario).variants(variants);
-    exp.seed = args.seed.unwrap_or(exp.seed);
-    exp.threads = (args.threads > 0).then_some(args.threads as usize);
+    args.sampling.apply(&mut exp);
     exp.interrupt = Some(interrupt_on_ctrl_c(distributed));
     exp.replications = args.replications.unwrap_or(exp.replications);
     exp.shard = match (args.shard, args.slurm_task_id, args.slurm_task_count) {
@@ -345,8 +355,7 @@ fn capacity(args: &CapacityArgs) -> Outcome {
     search.max_factor = args.max_factor;
     search.resolution = args.resolution;
     let mut exp = Experiment::for_scenario(&scenario);
-    exp.seed = args.seed.unwrap_or(exp.seed);
-    exp.threads = (args.threads > 0).then_some(args.threads as usize);
+    args.sampling.apply(&mut exp);
     exp.replications = args.replications.unwrap_or(exp.replications);
     let started = std::time::Instant::now();
     let mut answers = Vec::new();

@@ -333,14 +333,7 @@ pub fn search(
     if !(search.resolution.is_finite() && search.resolution > 0.0) {
         return Err(CapacityError::Settings(format!("the resolution must be above 0, not {}", search.resolution)));
     }
-    let known: std::collections::BTreeSet<&str> = scenario
-        .base()
-        .flows
-        .values()
-        .flat_map(|f| f.tags.iter())
-        .chain(scenario.base().ship_arrivals.values().flat_map(|a| a.tags.iter()))
-        .map(String::as_str)
-        .collect();
+    let known = scenario.base().demand_tags();
     if let Some(t) = search.tags.iter().find(|t| !known.contains(t.as_str())) {
         return Err(CapacityError::Settings(format!(
             "no flow or arrival stream is tagged {t:?}; tags in this scenario: {}",

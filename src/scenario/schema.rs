@@ -61,6 +61,16 @@ pub enum LegCarrier<'a> {
 }
 
 impl ScenarioSpec {
+    /// Every tag carried by a flow or an arrival stream: what a demand factor can scale.
+    pub fn demand_tags(&self) -> std::collections::BTreeSet<&str> {
+        self.flows
+            .values()
+            .flat_map(|f| &f.tags)
+            .chain(self.ship_arrivals.values().flat_map(|a| &a.tags))
+            .map(String::as_str)
+            .collect()
+    }
+
     /// The service that carries cargo of `class` from node `from` to node `to`: the first
     /// ship service (in id order) with vessels, of that class, calling at both ports;
     /// otherwise the first train service with trainsets running `from` → `to`.

@@ -5,7 +5,6 @@ use super::dist::{DistSpec, show};
 use super::limits::*;
 use super::path::Segment;
 use super::schema::*;
-use std::collections::BTreeSet;
 
 /// A semantic problem: a field path, a message and what would be valid.
 #[derive(Debug, Clone, PartialEq)]
@@ -425,13 +424,7 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
                 ]);
             }
         }
-        let tags: BTreeSet<&str> = spec
-            .flows
-            .values()
-            .flat_map(|f| &f.tags)
-            .chain(spec.ship_arrivals.values().flat_map(|a| &a.tags))
-            .map(String::as_str)
-            .collect();
+        let tags = spec.demand_tags();
         for (i, tag) in v.demand_tags.iter().enumerate() {
             if !tags.contains(tag.as_str()) {
                 c.issue(
@@ -457,13 +450,7 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
         }
         for (i, axis) in sweep.axes.iter().enumerate() {
             if axis.parameter == super::schema::DEMAND_FACTOR {
-                let tags: BTreeSet<&str> = spec
-                    .flows
-                    .values()
-                    .flat_map(|f| &f.tags)
-                    .chain(spec.ship_arrivals.values().flat_map(|a| &a.tags))
-                    .map(String::as_str)
-                    .collect();
+                let tags = spec.demand_tags();
                 if let Some((j, tag)) = axis.tags.iter().enumerate().find(|(_, t)| !tags.contains(t.as_str())) {
                     c.issue(
                         format!("sweep.axes[{i}].tags[{j}]"),

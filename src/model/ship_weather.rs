@@ -75,20 +75,14 @@ pub(super) fn held_by_weather(w: &Corridor<'_>, si: usize) -> bool {
 /// Port `p` reopened (or a sea link from it): ships held by the weather depart,
 /// unless their sailing is still suspended.
 pub(crate) fn release_weather_held(w: &mut Corridor<'_>, p: usize, s: &mut Scheduler<Event>) {
-    let held = std::mem::take(&mut w.ships.weather_held[p]);
-    let mut still = Vec::new();
-    for &ship in &held {
-        if held_by_weather(w, ship as usize) {
-            still.push(ship);
-        } else {
+    // Taken out and put back, so the list keeps its storage (no allocation per event).
+    let mut held = std::mem::take(&mut w.ships.weather_held[p]);
+    held.retain(|&ship| {
+        let stays = held_by_weather(w, ship as usize);
+        if !stays {
             depart(w, ship, s);
         }
-    }
-    if still.is_empty() {
-        let mut held = held;
-        held.clear();
-        w.ships.weather_held[p] = held;
-    } else {
-        w.ships.weather_held[p] = still;
-    }
+        stays
+    });
+    w.ships.weather_held[p] = held;
 }

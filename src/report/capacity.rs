@@ -52,9 +52,9 @@ pub fn sheet_text(variant: &str, sheet: &CapacitySheet, limit: Option<usize>) ->
 }
 
 fn factor_text(a: &CapacityAnswer) -> (String, String, String) {
-    let surge = |f: f64| format!("{:+.0} %", (f - 1.0) * 100.0);
+    let surge = |f: f64| format!("{:+.1} %", (f - 1.0) * 100.0);
     if a.at_least {
-        (format!("≥ {:.2}", a.factor), "—".into(), format!("≥ {}", surge(a.factor)))
+        (format!("≥ {:.3}", a.factor), "—".into(), format!("≥ {}", surge(a.factor)))
     } else {
         (format!("{:.3}", a.factor), format!("{:.3}–{:.3}", a.ci95[0], a.ci95[1]), surge(a.factor))
     }
@@ -95,7 +95,7 @@ pub fn answers_text(search: &CapacitySearch, answers: &[CapacityAnswer], seed: u
         for a in rest {
             let (verb, pct) = (if a.factor >= first.factor { "raises" } else { "lowers" }, |f: f64| (f - 1.0) * 100.0);
             out += &format!(
-                "\n{} {verb} the sustainable demand from {:+.0} % (×{:.2}) on {} to {:+.0} % (×{:.2}).",
+                "\n{} {verb} the sustainable demand from {:+.1} % (×{:.3}) on {} to {:+.1} % (×{:.3}).",
                 a.variant,
                 pct(first.factor),
                 first.factor,
@@ -113,7 +113,14 @@ pub fn answers_text(search: &CapacitySearch, answers: &[CapacityAnswer], seed: u
         let what = match (&a.binding_criterion, a.at_least, a.breaking_factor) {
             (_, true, _) => format!("nothing up to ×{} — raise --max-factor", search.max_factor),
             (Some(c), _, Some(f)) => {
-                format!("{c} at ×{f:.3} — {}", a.breaking_summary.as_deref().unwrap_or_default())
+                let value = a
+                    .evaluations
+                    .iter()
+                    .find(|e| e.factor == f)
+                    .and_then(|e| e.criteria.iter().find(|v| v.criterion == *c))
+                    .map(|v| format!("mean {:.3} (95 % CI {:.3} to {:.3})", v.mean, v.ci95[0], v.ci95[1]));
+                let detail = value.unwrap_or_else(|| a.breaking_summary.clone().unwrap_or_default());
+                format!("{c} at ×{f:.3} — {detail}")
             }
             _ => "—".into(),
         };

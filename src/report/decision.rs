@@ -11,7 +11,7 @@ use crate::experiment::{ExperimentResult, Stability, VariantResult, Verdict};
 /// The widest the decision table may be, in characters.
 pub const MAX_WIDTH: usize = 100;
 
-/// Hours in a year of 365 days over days measured: scales window totals to a year.
+/// Days in a year: window totals × 365 ÷ days measured give a year's figure.
 const DAYS_PER_YEAR: f64 = 365.0;
 
 /// One variant's row.

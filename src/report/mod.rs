@@ -421,8 +421,9 @@ pub fn write_run(
     if let Some(first) = result.variants.first() {
         let network = Network::compile(&scenario.variant(&first.name)?)?;
         let (_, trace) = run_traced(&network, result.seed, 0, crate::engine::SimTime::from_whole_hours(24));
-        put(out, "yard_stock.svg", charts::yard_stock(&trace, &first.name)?.as_bytes())?;
-        put(out, "transit_times.svg", charts::transit_distribution(&trace, &first.name)?.as_bytes())?;
+        let label = format!("{}{}", first.name, decision::verdict_mark(first.stability().verdict));
+        put(out, "yard_stock.svg", charts::yard_stock(&trace, &label)?.as_bytes())?;
+        put(out, "transit_times.svg", charts::transit_distribution(&trace, &label)?.as_bytes())?;
     }
     Ok(names)
 }

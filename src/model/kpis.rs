@@ -360,38 +360,20 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
     }
     let mut services = Vec::new();
     for (def, st) in net.ship_services.iter().zip(&w.ships.services) {
+        let states = VesselState::ALL
+            .iter()
+            .map(|&s| (s.name(), st.time[s as usize].mean(t) * measured_hours, s.productive(), s.own_work()));
         let fleet_hours = def.vessels as f64 * measured_hours;
-        let share = |x: f64| if fleet_hours > 0.0 { finite(x / fleet_hours) } else { 0.0 };
-        let hours: Vec<(VesselState, f64)> =
-            VesselState::ALL.iter().map(|&s| (s, st.time[s as usize].mean(t) * measured_hours)).collect();
-        let sum = |keep: fn(VesselState) -> bool| share(hours.iter().filter(|(s, _)| keep(*s)).map(|(_, h)| h).sum());
-        let (utilisation, rho) = (sum(VesselState::productive), sum(VesselState::own_work));
-        resources.push((format!("service.{}", def.id), utilisation, rho));
-        services.push(ServiceKpis {
-            id: def.id.clone(),
-            trips: st.trips as f64,
-            load_factor: st.load_factor.mean(),
-            utilisation,
-            rho,
-            time: hours.iter().map(|(s, h)| (s.name().to_string(), share(*h))).collect(),
-        });
+        let kpis = fleet_kpis(&def.id, st.trips, st.load_factor.mean(), fleet_hours, states);
+        resources.push((format!("service.{}", def.id), kpis.utilisation, kpis.rho));
+        services.push(kpis);
     }
     for (def, st) in net.train_services.iter().zip(&w.trains.services) {
+        let states = TrainState::ALL.iter().map(|&s| (s.name(), st.hours[s as usize], s.productive(), s.own_work()));
         let fleet_hours = def.trainsets as f64 * measured_hours;
-        let share = |x: f64| if fleet_hours > 0.0 { finite(x / fleet_hours) } else { 0.0 };
-        let sum = |keep: fn(TrainState) -> bool| {
-            share(TrainState::ALL.iter().filter(|s| keep(**s)).map(|s| st.hours[*s as usize]).sum())
-        };
-        let (utilisation, rho) = (sum(TrainState::productive), sum(TrainState::own_work));
-        resources.push((format!("service.{}", def.id), utilisation, rho));
-        services.push(ServiceKpis {
-            id: def.id.clone(),
-            trips: st.trips as f64,
-            load_factor: st.load_factor.mean(),
-            utilisation,
-            rho,
-            time: TrainState::ALL.iter().map(|s| (s.name().to_string(), share(st.hours[*s as usize]))).collect(),
-        });
+        let kpis = fleet_kpis(&def.id, st.trips, st.load_factor.mean(), fleet_hours, states);
+        resources.push((format!("service.{}", def.id), kpis.utilisation, kpis.rho));
+        services.push(kpis);
     }
     let mut rails = Vec::new();
     for (i, link) in net.rail_links.iter().enumerate() {
@@ -474,4 +456,26 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
         }
     }
     kpis
+}
+
+/// A fleet's KPIs (ships or trains) from the hours its units spent in each state:
+/// `(state, hours, productive, own work)`. Shares are of the fleet's hours.
+fn fleet_kpis(
+    id: &str,
+    trips: u64,
+    load_factor: f64,
+    fleet_hours: f64,
+    states: impl Iterator<Item = (&'static str, f64, bool, bool)>,
+) -> ServiceKpis {
+    let share = |x: f64| if fleet_hours > 0.0 { finite(x / fleet_hours) } else { 0.0 };
+    let states: Vec<(&str, f64, bool, bool)> = states.collect();
+    let sum = |keep: fn(&(&str, f64, bool, bool)) -> bool| share(states.iter().filter(|s| keep(s)).map(|s| s.1).sum());
+    ServiceKpis {
+        id: id.to_string(),
+        trips: trips as f64,
+        load_factor,
+        utilisation: sum(|s| s.2),
+        rho: sum(|s| s.3),
+        time: states.iter().map(|s| (s.0.to_string(), share(s.1))).collect(),
+    }
 }

@@ -221,7 +221,7 @@ impl Evaluation {
     }
 
     /// What fails here, with its margin relative to the threshold (or tolerance).
-    fn failures(&self) -> Vec<(String, f64)> {
+    fn failures(&self, criteria: &[Criterion]) -> Vec<(String, f64)> {
         let mut out = Vec::new();
         if self.stability.verdict != Verdict::Stable {
             let s = &self.stability;
@@ -232,21 +232,13 @@ impl Evaluation {
             };
             out.push(("stability".to_string(), margin.max(1e-9)));
         }
-        for c in &self.criteria {
-            if !c.holds {
-                out.push((c.criterion.clone(), c.violation_of_mean()));
+        for (value, criterion) in self.criteria.iter().zip(criteria) {
+            if !value.holds {
+                let margin = if value.mean.is_finite() { criterion.violation(value.mean) } else { f64::INFINITY };
+                out.push((value.criterion.clone(), margin));
             }
         }
         out
-    }
-}
-
-impl CriterionValue {
-    fn violation_of_mean(&self) -> f64 {
-        match Criterion::parse(&self.criterion) {
-            Ok(c) if self.mean.is_finite() => c.violation(self.mean),
-            _ => f64::INFINITY,
-        }
     }
 }
 
@@ -423,8 +415,9 @@ pub fn search(
     };
     evaluations.sort_by(|a, b| a.factor.total_cmp(&b.factor));
     let breaking = evaluations.iter().find(|e| e.factor > answer && !e.feasible);
-    let binding_criterion =
-        breaking.and_then(|e| e.failures().into_iter().max_by(|a, b| a.1.total_cmp(&b.1)).map(|(what, _)| what));
+    let binding_criterion = breaking.and_then(|e| {
+        e.failures(&search.criteria).into_iter().max_by(|a, b| a.1.total_cmp(&b.1)).map(|(what, _)| what)
+    });
     let binding_resource = breaking.and_then(|e| e.stability.binding.clone());
     Ok(CapacityAnswer {
         variant: variant.to_string(),

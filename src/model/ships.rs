@@ -332,9 +332,7 @@ pub(super) fn on_step(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>)
             let capacity = net.ports[p].yard_capacity.max(1);
             let kg = if last_leg { kg } else { kg.min(capacity) };
             if !last_leg && !w.yards.has_room(net, p, kg) {
-                set_phase(w, ship, Phase::Blocked, now);
-                w.ships.vessels[si].since = now;
-                w.yards.ports[p].blocked.push_back(ship);
+                block_on_full_yard(w, ship, now);
                 return;
             }
             if kg < c.kg {
@@ -359,6 +357,15 @@ pub(super) fn on_step(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>)
         }
         try_depart(w, ship, s);
     }
+}
+
+/// The yard has no room for what the ship unloads next: it waits at berth, in line
+/// for the room `yards` frees.
+fn block_on_full_yard(w: &mut Corridor<'_>, ship: u32, now: SimTime) {
+    let p = w.ships.vessels[ship as usize].port;
+    set_phase(w, ship, Phase::Blocked, now);
+    w.ships.vessels[ship as usize].since = now;
+    w.yards.ports[p].blocked.push_back(ship);
 }
 
 /// The weight an unloading ship needs room for in the yard next (0 when nothing of
@@ -394,9 +401,7 @@ fn land_open_cargo(w: &mut Corridor<'_>, ship: u32, now: SimTime, s: &mut Schedu
     while w.ships.vessels[si].open_cargo > 0 {
         let kg = unload_need(w, si);
         if !w.yards.has_room(net, p, kg) {
-            set_phase(w, ship, Phase::Blocked, now);
-            w.ships.vessels[si].since = now;
-            w.yards.ports[p].blocked.push_back(ship);
+            block_on_full_yard(w, ship, now);
             return false;
         }
         let sh = &mut w.ships.vessels[si];

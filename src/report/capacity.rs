@@ -149,7 +149,7 @@ pub fn answers_json(search: &CapacitySearch, answers: &[CapacityAnswer], seed: u
 ///
 /// # Errors
 /// A CSV writer error.
-pub fn answers_csv(answers: &[CapacityAnswer]) -> Result<Vec<u8>, csv::Error> {
+pub fn answers_csv(search: &CapacitySearch, answers: &[CapacityAnswer]) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["variant", "factor", "verdict", "feasible", "measure", "mean", "ci95_lo", "ci95_hi", "threshold"])?;
     for a in answers {
@@ -167,10 +167,9 @@ pub fn answers_csv(answers: &[CapacityAnswer]) -> Result<Vec<u8>, csv::Error> {
                 e.stability.tolerance_tonnes_per_day.to_string(),
             ]);
             w.write_record(&row)?;
-            for c in &e.criteria {
+            for (c, criterion) in e.criteria.iter().zip(&search.criteria) {
                 let mut row = base.to_vec();
-                let threshold = c.criterion.rsplit(' ').next().unwrap_or_default().to_string();
-                let key = c.criterion.split(' ').next().unwrap_or_default().to_string();
+                let (key, threshold) = (criterion.key.clone(), criterion.threshold.to_string());
                 row.extend([key, c.mean.to_string(), c.ci95[0].to_string(), c.ci95[1].to_string(), threshold]);
                 w.write_record(&row)?;
             }
@@ -251,7 +250,7 @@ pub fn write_capacity(
 ) -> Result<Vec<String>, ReportError> {
     let mut names = vec!["capacity.json".to_string(), "capacity.csv".to_string()];
     out.write("capacity.json", serde_json::to_string_pretty(&answers_json(search, answers, seed))?.as_bytes())?;
-    out.write("capacity.csv", &answers_csv(answers)?)?;
+    out.write("capacity.csv", &answers_csv(search, answers)?)?;
     for (name, svg) in answer_charts(search, answers)? {
         out.write(&name, svg.as_bytes())?;
         names.push(name);

@@ -64,6 +64,7 @@ impl Place {
                 let service = match *carrier {
                     Carrier::Ship(s) => &net.ship_services[s].id,
                     Carrier::Train(t) => &net.train_services[t].id,
+                    Carrier::Pipeline(x) => &net.pipelines[x].id,
                 };
                 format!("{}.waiting_for.{service}", net.nodes[*node].id)
             }

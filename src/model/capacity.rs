@@ -58,6 +58,8 @@ pub enum ResourceKind {
     RailLine,
     /// A transfer point's servers.
     TransferPoint,
+    /// A pipeline's pumping rate.
+    Pipeline,
 }
 
 impl ResourceKind {
@@ -70,6 +72,7 @@ impl ResourceKind {
             ResourceKind::Trainsets => "trainsets",
             ResourceKind::RailLine => "rail line",
             ResourceKind::TransferPoint => "transfer point",
+            ResourceKind::Pipeline => "pipeline",
         }
     }
 }
@@ -154,6 +157,47 @@ fn leg_loads(net: &Network) -> Vec<f64> {
     loads
 }
 
+/// Units a year on each leg (loaded units of flows counted in units, and the empty
+/// units that return: the share of every loaded unit).
+fn leg_units(net: &Network) -> Vec<f64> {
+    let mut units = vec![0.0; net.legs.len()];
+    for (i, f) in net.flows.iter().enumerate() {
+        if f.unit.is_none() || f.kg_per_unit == 0 || f.empty {
+            continue;
+        }
+        let loaded = flow_annual(net, i).0 / tonnes(f.kg_per_unit);
+        for &l in &f.legs {
+            units[l] += loaded;
+        }
+        if let Some((empty, share, _)) = f.empties {
+            for &l in &net.flows[empty].legs {
+                units[l] += loaded * share;
+            }
+        }
+    }
+    units
+}
+
+/// The share of leg `l`'s cargo that ship service `s` carries when several services
+/// load it: in proportion to what their fleets can take of it (vessels × the slots or
+/// tonnes they have for it).
+fn leg_share(net: &Network, l: usize, s: usize) -> f64 {
+    let leg = &net.legs[l];
+    if leg.ships.len() <= 1 {
+        return 1.0;
+    }
+    let take = |s: usize| {
+        let def = &net.ship_services[s];
+        let per_vessel = match def.slot_of(leg.unit) {
+            Some(k) => f64::from(def.slots[k].2),
+            None => tonnes(def.capacity),
+        };
+        f64::from(def.vessels) * per_vessel
+    };
+    let total: f64 = leg.ships.iter().map(|&x| take(x)).sum();
+    if total > 0.0 { take(s) / total } else { 1.0 / leg.ships.len() as f64 }
+}
+
 /// Share of the time every port of `ports` is open and every sea link of `links` is
 /// sailable: storms are Poisson onsets with monthly weights and sampled durations, so
 /// the chance that no storm touching them is blowing in month `m` is
@@ -219,23 +263,37 @@ struct ShipPlan {
     sailing: f64,
 }
 
-fn ship_plan(net: &Network, s: usize, loads: &[f64]) -> ShipPlan {
+fn ship_plan(net: &Network, s: usize, loads: &[f64], units: &[f64]) -> ShipPlan {
     let def = &net.ship_services[s];
     let n = def.route.len();
-    let mut on_board = vec![0.0; n];
+    let capacity = tonnes(def.capacity).max(1e-9);
+    // Vessel loads aboard on each sailing, by what fills a vessel: its weight, each
+    // unit's slots (or cap), and a shared deck.
+    let dims = 2 + def.slots.len();
+    let mut on_board = vec![vec![0.0; dims]; n];
     let mut handled = vec![0.0; n];
     let mut loaded = vec![Vec::new(); n];
     let mut carried = 0.0;
     for (pos, legs) in def.load_legs.iter().enumerate() {
         for &l in legs {
-            let t = loads[l];
+            let share = leg_share(net, l, s);
+            let (t, u) = (loads[l] * share, units[l] * share);
             let to = net.legs[l].to;
             // Sails from `pos` until the next call at the leg's destination.
             let Some(k) = (1..n).find(|k| net.ports[def.route[(pos + k) % n]].node == to) else {
                 continue;
             };
+            let slot = def.slot_of(net.legs[l].unit);
             for j in 0..k {
-                on_board[(pos + j) % n] += t;
+                let aboard = &mut on_board[(pos + j) % n];
+                aboard[0] += t / capacity;
+                if let Some(k) = slot {
+                    let (_, slots, most) = def.slots[k];
+                    aboard[1 + k] += u / f64::from(most.max(1));
+                    if def.deck > 0 {
+                        aboard[dims - 1] += u / f64::from(slots.max(1));
+                    }
+                }
             }
             handled[pos] += t;
             handled[(pos + k) % n] += t;
@@ -243,10 +301,9 @@ fn ship_plan(net: &Network, s: usize, loads: &[f64]) -> ShipPlan {
             carried += t;
         }
     }
-    let busiest = on_board.iter().cloned().fold(0.0, f64::max);
-    let capacity = tonnes(def.capacity).max(1e-9);
+    let busiest = on_board.iter().flatten().cloned().fold(0.0, f64::max);
     ShipPlan {
-        cycles: busiest / capacity,
+        cycles: busiest,
         carried,
         handled,
         loaded,
@@ -278,7 +335,8 @@ impl Network {
     pub fn capacity_sheet(&self) -> CapacitySheet {
         let net = self;
         let loads = leg_loads(net);
-        let plans: Vec<ShipPlan> = (0..net.ship_services.len()).map(|s| ship_plan(net, s, &loads)).collect();
+        let units = leg_units(net);
+        let plans: Vec<ShipPlan> = (0..net.ship_services.len()).map(|s| ship_plan(net, s, &loads, &units)).collect();
         let mut rows = Vec::new();
 
         // Berth groups.
@@ -422,6 +480,8 @@ impl Network {
                         // the time.
                         headway(cycle, def.vessels, def.fill, def.max_wait.as_hours(), at_port) * fleet_rho[s].min(1.0)
                     }
+                    // Pumped as it arrives (the pump's queue is not counted here).
+                    Carrier::Pipeline(_) => 0.0,
                     Carrier::Train(t) => {
                         let def = &net.train_services[t];
                         if def.policy == DeparturePolicy::Timetable {
@@ -444,6 +504,20 @@ impl Network {
                 ResourceKind::Yard,
                 through,
                 ratio(stock, capacity),
+                basis,
+            ));
+        }
+
+        // Pipelines: tonnes pumped against the pumping rate.
+        for def in &net.pipelines {
+            let offered: f64 = def.legs.iter().map(|&l| loads[l]).sum();
+            let capacity = def.kg_per_hour / 1000.0 * HOURS_PER_YEAR;
+            let basis = format!("{offered:.0} t/yr pumped at {:.0} t/h", def.kg_per_hour / 1000.0);
+            rows.push(row(
+                format!("pipeline.{}", def.id),
+                ResourceKind::Pipeline,
+                offered,
+                ratio(offered, capacity),
                 basis,
             ));
         }

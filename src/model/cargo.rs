@@ -17,6 +17,9 @@ pub(crate) struct Consignment {
     pub(crate) flow: u32,
     /// Position in the flow's legs of the leg it is on or waiting for.
     pub(crate) leg_pos: u16,
+    /// Units (wagons, trucks, TEU) for cargo counted in units, else 0. Empty units
+    /// have units and no weight.
+    pub(crate) units: u32,
     /// Weight.
     pub(crate) kg: Kg,
     /// When it entered the system.
@@ -128,25 +131,55 @@ impl Cargo {
         self.window_delivered += kg;
     }
 
-    /// Takes up to `room` kg from the front of a leg queue, splitting the consignment
-    /// if it does not fit. Returns the id now travelling and its weight.
+    /// Takes up to `room` kg and `room_units` units from the front of a leg queue,
+    /// splitting the consignment if it does not fit (in whole units, when it has units).
+    /// Returns the id now travelling and its weight.
     #[inline]
-    pub(crate) fn take_from_leg(&mut self, leg: usize, room: Kg, now: SimTime) -> Option<(u32, Kg)> {
+    pub(crate) fn take_from_leg(&mut self, leg: usize, room: Kg, room_units: u32, now: SimTime) -> Option<(u32, Kg)> {
         let &front = self.legs[leg].items.front()?;
         let c = self.consignments.items[front as usize];
-        let (id, kg) = if c.kg <= room {
+        let fits = c.kg <= room && c.units <= room_units;
+        let (id, kg) = if fits {
             self.legs[leg].items.pop_front();
             (front, c.kg)
         } else {
             // Split: the part that fits travels, the rest keeps its place in the queue.
-            self.consignments.items[front as usize].kg -= room;
-            let part = self.consignments.insert(Consignment { kg: room, ..c });
-            (part, room)
+            let part = self.split_off(front, room, room_units)?;
+            (part, self.consignments.items[part as usize].kg)
         };
         let queue = &mut self.legs[leg];
         queue.kg -= kg;
         queue.wait.push((now - c.at_node_since).as_hours());
         Some((id, kg))
+    }
+
+    /// Splits off a part of consignment `id` of at most `max_kg` and `max_units`
+    /// (whole units, weight in proportion, when it has units) and returns the part's
+    /// id; `None` when not even one unit (or one kilogram) fits. `id` keeps the rest.
+    pub(crate) fn split_off(&mut self, id: u32, max_kg: Kg, max_units: u32) -> Option<u32> {
+        let c = self.consignments.items[id as usize];
+        let (kg, units) = if c.units > 0 {
+            let by_weight = if c.kg == 0 {
+                c.units
+            } else {
+                ((u128::from(max_kg) * u128::from(c.units)) / u128::from(c.kg)) as u32
+            };
+            let units = max_units.min(by_weight).min(c.units - 1);
+            if units == 0 {
+                return None;
+            }
+            ((u128::from(c.kg) * u128::from(units) / u128::from(c.units)) as Kg, units)
+        } else {
+            let kg = max_kg.min(c.kg.saturating_sub(1));
+            if kg == 0 {
+                return None;
+            }
+            (kg, 0)
+        };
+        let whole = &mut self.consignments.items[id as usize];
+        whole.kg -= kg;
+        whole.units -= units;
+        Some(self.consignments.insert(Consignment { kg, units, ..c }))
     }
 
     /// Opens the measured window: waits and window totals restart.
@@ -167,5 +200,6 @@ pub(crate) fn leg_name(net: &Network, leg: usize) -> String {
     match def.carrier {
         Carrier::Ship(s) => format!("service.{}@{}", net.ship_services[s].id, node),
         Carrier::Train(t) => format!("service.{}@{}", net.train_services[t].id, node),
+        Carrier::Pipeline(p) => format!("pipeline.{}@{}", net.pipelines[p].id, node),
     }
 }

@@ -10,13 +10,14 @@ use super::cargo::Cargo;
 use super::flows::{FlowDef, Flows};
 use super::kpis::ReplicationKpis;
 use super::network::{CompileError, LegDef, NodeDef, PortDef, compile_nodes};
+use super::pipelines::{PipelineDef, Pipelines};
 use super::ships::{SeaLinkDef, ShipServiceDef, Ships};
 use super::trace::{Trace, Tracer};
 use super::trains::{RailLinkDef, TrainServiceDef, Trains};
 use super::transfer::{TransferDef, Transfers};
 use super::weather::{Weather, WeatherDef};
 use super::yards::Yards;
-use super::{arrivals, backlog, flows, ships, trace, trains, transfer, weather};
+use super::{arrivals, backlog, flows, pipelines, ships, trace, trains, transfer, weather};
 use crate::engine::{RandomStream, Scheduler, SimTime, Streams};
 use crate::scenario::ScenarioSpec;
 use rand::RngExt;
@@ -47,6 +48,9 @@ pub struct Network {
     pub(crate) flows: Vec<FlowDef>,
     pub(crate) weather: Vec<WeatherDef>,
     pub(crate) transfers: Vec<TransferDef>,
+    pub(crate) pipelines: Vec<PipelineDef>,
+    /// Cargo units (wagon, truck, TEU, …) named by flows and ship services.
+    pub(crate) units: Vec<String>,
 }
 
 impl Network {
@@ -64,12 +68,13 @@ impl Network {
         let s = &spec.scenario;
         let warmup = SimTime::from_hours_clamped(s.warmup_days * 24.0);
         let (nodes, ports) = compile_nodes(spec)?;
-        let (legs, flows) = flows::compile(spec, &nodes)?;
-        let (sea_links, ship_services) = ships::compile(spec, &ports, &legs)?;
+        let (legs, flows, units) = flows::compile(spec, &nodes)?;
+        let (sea_links, ship_services) = ships::compile(spec, &ports, &legs, &units)?;
         let arrivals = arrivals::compile(spec, &ports)?;
         let (rail_links, train_services) = trains::compile(spec, &nodes, &legs)?;
         let weather = weather::compile(spec, &ports)?;
         let transfers = transfer::compile(spec, &nodes)?;
+        let pipelines = pipelines::compile(spec, &nodes, &legs)?;
         Ok(Network {
             name: s.name.clone(),
             warmup,
@@ -87,6 +92,8 @@ impl Network {
             flows,
             weather,
             transfers,
+            pipelines,
+            units,
         })
     }
 }
@@ -127,6 +134,10 @@ pub(crate) enum Event {
     AreaClear(u32),
     /// Transfer points: a consignment's handling is done (point, consignment).
     TransferDone(u32, u32),
+    /// Pipelines: a consignment is pumped (pipeline).
+    Pumped(u32),
+    /// Pipelines: a consignment reached the far end (pipeline, consignment).
+    PipelineArrived(u32, u32),
     /// The corridor: the end of the warm-up opens every measured window.
     WarmupEnd,
     /// Tracing: take a sample.
@@ -159,6 +170,7 @@ pub(crate) struct Corridor<'n> {
     pub(crate) trains: Trains,
     pub(crate) weather: Weather,
     pub(crate) transfers: Transfers,
+    pub(crate) pipelines: Pipelines,
     pub(crate) backlog: Backlog,
     pub(crate) tracer: Option<Tracer>,
     /// Whether the measured window is open (the warm-up is over).
@@ -187,6 +199,7 @@ impl<'n> Corridor<'n> {
             trains: Trains::new(net, &streams),
             weather: Weather::new(net, &streams),
             transfers: Transfers::new(net, &streams),
+            pipelines: Pipelines::new(net, &streams),
             backlog: Backlog::new(net),
             tracer: None,
             measuring: net.warmup == SimTime::ZERO,
@@ -233,6 +246,7 @@ impl<'n> Corridor<'n> {
         self.trains.reset(now);
         self.weather.reset(now);
         self.transfers.reset(now);
+        self.pipelines.reset(now);
     }
 
     /// Closes every subsystem's measured window at `end` (the horizon, or where the run
@@ -252,13 +266,16 @@ impl<'n> Corridor<'n> {
     pub(crate) fn kpis(&self, end: SimTime, events: u64) -> ReplicationKpis {
         let mut kpis = super::kpis::assemble(self, end, events);
         self.transfers.kpis(self.net, end, &mut kpis);
+        self.pipelines.kpis(self.net, end, &mut kpis);
         kpis
     }
 
     /// Consignments held by subsystems other than the leg queues, gates, vessels and
     /// trains, with the name of the place (for audits and conservation).
     pub(crate) fn held_elsewhere(&self) -> Vec<(String, u32)> {
-        self.transfers.holding(self.net)
+        let mut held = self.transfers.holding(self.net);
+        held.extend(self.pipelines.holding(self.net));
+        held
     }
 
     /// The trace recorded (`None` unless tracing was enabled).
@@ -277,6 +294,9 @@ impl<'n> Corridor<'n> {
     /// Consignment `id` reached `node`: it passes the node's transfer point, if it has
     /// one, then goes on (see [`Corridor::route_onward`]).
     pub(crate) fn arrive_at_node(&mut self, id: u32, node: usize, s: &mut Scheduler<Event>) {
+        if let Some(empties) = flows::hand_over_empties(self, id, node, s.now()) {
+            self.arrive_at_node(empties, node, s);
+        }
         match self.transfers.at(node) {
             Some(x) => transfer::arrive(self, x, id, s),
             None => self.route_onward(id, node, s),
@@ -322,11 +342,16 @@ impl<'n> Corridor<'n> {
         queue.items.push_back(id);
         queue.kg += c.kg;
         match net.legs[leg].carrier {
-            super::network::Carrier::Ship(svc) => {
+            super::network::Carrier::Ship(_) => {
                 if let Some(p) = net.nodes[net.legs[leg].from].port {
-                    ships::cargo_ready(self, svc, p, s);
+                    for &svc in &net.legs[leg].ships {
+                        if ships::cargo_ready(self, svc, p, s) {
+                            break;
+                        }
+                    }
                 }
             }
+            super::network::Carrier::Pipeline(x) => pipelines::cargo_ready(self, x, s),
             super::network::Carrier::Train(t) => {
                 if was_empty {
                     trains::arm_timer(self, t, s);
@@ -357,6 +382,8 @@ impl crate::engine::Model for Corridor<'_> {
             Event::LinkReopen(l) => weather::on_link_reopen(self, l as usize, s),
             Event::AreaClear(a) => weather::on_area_clear(self, a as usize, s),
             Event::TransferDone(x, id) => transfer::on_done(self, x as usize, id, s),
+            Event::Pumped(x) => pipelines::on_pumped(self, x as usize, s),
+            Event::PipelineArrived(x, id) => pipelines::on_arrived(self, x as usize, id, s),
             Event::WarmupEnd => self.open_window(s.now()),
             Event::Sample => trace::on_sample(self, s),
             Event::BacklogSample => backlog::on_sample(self, s),

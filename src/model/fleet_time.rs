@@ -86,6 +86,29 @@ pub(super) fn at_berth(phase: Phase) -> Option<bool> {
     }
 }
 
+/// The most cargo units one ship service can have slots for.
+pub(crate) const MAX_UNITS_PER_SERVICE: usize = 8;
+
+/// Departures of a service from one port of its route towards the next, in the
+/// measured window: one direction of travel.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct DirectionStats {
+    /// Departures.
+    pub(crate) trips: u64,
+    /// Departures with cargo or empty units aboard.
+    pub(crate) with_cargo: u64,
+    /// Tonnes carried.
+    pub(crate) kg: u64,
+    /// Loaded units carried, per slot of the service (in its loading order).
+    pub(crate) loaded_units: [u64; MAX_UNITS_PER_SERVICE],
+    /// Empty units carried, per slot.
+    pub(crate) empty_units: [u64; MAX_UNITS_PER_SERVICE],
+    /// Weight load factor at departure.
+    pub(crate) load_factor: OnlineStats,
+    /// Share of the slots (deck) taken at departure.
+    pub(crate) slot_factor: OnlineStats,
+}
+
 /// Per-service measurement.
 #[derive(Debug)]
 pub(crate) struct ServiceState {
@@ -95,14 +118,18 @@ pub(crate) struct ServiceState {
     pub(crate) load_factor: OnlineStats,
     /// Vessels in each state over time (indexed like [`VesselState::ALL`]).
     pub(crate) time: [TimeWeighted; 8],
+    /// Per position in the route: departures towards the next port.
+    pub(crate) directions: Vec<DirectionStats>,
 }
 
-impl Default for ServiceState {
-    fn default() -> Self {
+impl ServiceState {
+    /// A service calling at `ports` ports.
+    pub(crate) fn new(ports: usize) -> Self {
         ServiceState {
             trips: 0,
             load_factor: OnlineStats::new(),
             time: std::array::from_fn(|_| TimeWeighted::new(0, 0.0)),
+            directions: vec![DirectionStats::default(); ports],
         }
     }
 }

@@ -400,6 +400,7 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
         .iter()
         .zip(&w.flows.state)
         .zip(&w.backlog.flows)
+        .filter(|((def, _), _)| !def.empty)
         .map(|((def, st), trend)| FlowKpis {
             id: def.id.clone(),
             generated_tonnes: tonnes(st.generated),
@@ -455,7 +456,45 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
             kpis.extra.push((format!("sea.{}.suspended_hours", link.id), w.weather.links[l].closed_hours));
         }
     }
+    direction_kpis(w, &mut kpis.extra);
+    for (def, st) in net.flows.iter().zip(&w.flows.state) {
+        if def.unit.is_some() {
+            let what = if def.empty { "empty_units_returned" } else { "units_delivered" };
+            let id = def.id.strip_suffix("_empties").filter(|_| def.empty).unwrap_or(&def.id);
+            kpis.extra.push((format!("flow.{id}.{what}"), st.units_delivered as f64));
+        }
+    }
     kpis
+}
+
+/// Per ship service and direction (from each port of its route to the next), in the
+/// measured window: departures with and without anything aboard, tonnes, loaded and
+/// empty units per unit, and load factors by weight and by slots.
+fn direction_kpis(w: &Corridor<'_>, extra: &mut Vec<(String, f64)>) {
+    let net = w.net;
+    for (def, st) in net.ship_services.iter().zip(&w.ships.services) {
+        let n = def.route.len();
+        for (pos, d) in st.directions.iter().enumerate() {
+            let (from, to) = (&net.ports[def.route[pos]].id, &net.ports[def.route[(pos + 1) % n]].id);
+            let repeated =
+                (0..pos).any(|q| def.route[q] == def.route[pos] && def.route[(q + 1) % n] == def.route[(pos + 1) % n]);
+            let dir = if repeated { format!("{from}_to_{to}_{pos}") } else { format!("{from}_to_{to}") };
+            let key = |name: &str| format!("service.{}.{dir}.{name}", def.id);
+            extra.push((key("trips"), d.trips as f64));
+            extra.push((key("loaded_trips"), d.with_cargo as f64));
+            extra.push((key("empty_trips"), (d.trips - d.with_cargo) as f64));
+            extra.push((key("tonnes"), tonnes(d.kg)));
+            extra.push((key("load_factor"), finite(d.load_factor.mean())));
+            if !def.slots.is_empty() {
+                extra.push((key("slot_factor"), finite(d.slot_factor.mean())));
+            }
+            for (k, &(unit, _, _)) in def.slots.iter().enumerate() {
+                let name = &net.units[unit];
+                extra.push((key(&format!("loaded_units.{name}")), d.loaded_units[k] as f64));
+                extra.push((key(&format!("empty_units.{name}")), d.empty_units[k] as f64));
+            }
+        }
+    }
 }
 
 /// A fleet's KPIs (ships or trains) from the hours its units spent in each state:

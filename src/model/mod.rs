@@ -15,6 +15,7 @@
 //! | `trains` | train services and rail lines (paths per direction) | `Timetable`, `TrainTimeout`, `TrainLoaded`, `TrainArrived`, `TrainReturned` |
 //! | `weather` | storms over sea areas: port closures, suspended sailings, paused handling | `Storm`, `Reopen`, `LinkReopen`, `AreaClear` |
 //! | `transfer` | transfer points (border, customs, gauge change): servers and dwell | `TransferDone` |
+//! | `pipelines` | pipelines (e.g. BTC): pumping first come, first served at a rate, then transit | `Pumped`, `PipelineArrived` |
 //! | `backlog` | cargo in the system, per flow and per place, sampled over the window (growth) | `BacklogSample` |
 //! | `trace` | time series for charts | `Sample` |
 //! | `capacity` | the capacity sheet: capacity, offered load and ρ of every resource, from the scenario alone | — |
@@ -35,6 +36,7 @@ mod fleet_time;
 mod flows;
 mod kpis;
 mod network;
+mod pipelines;
 mod ship_weather;
 mod ships;
 mod trace;

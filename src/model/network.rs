@@ -99,17 +99,27 @@ pub(crate) enum Carrier {
     Ship(usize),
     /// A train service.
     Train(usize),
+    /// A pipeline.
+    Pipeline(usize),
 }
 
 /// One leg of a flow's route: cargo waits at `from` for `carrier` to take it to `to`.
+/// On ship legs cargo in different units (and empty units) waits in separate legs, so
+/// that a vessel loads them in its loading order.
 #[derive(Debug, Clone)]
 pub(crate) struct LegDef {
     /// Origin node.
     pub(crate) from: usize,
     /// Destination node.
     pub(crate) to: usize,
-    /// Carrier.
+    /// Carrier (for ship legs, the first of `ships`).
     pub(crate) carrier: Carrier,
+    /// Every ship service that loads this leg's cargo (empty for trains and pipelines).
+    pub(crate) ships: Vec<usize>,
+    /// The cargo's unit (index into `Network::units`), on ship legs.
+    pub(crate) unit: Option<usize>,
+    /// Whether the leg carries empty units.
+    pub(crate) empty: bool,
 }
 
 /// Why a scenario could not be compiled into a network.

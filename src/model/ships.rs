@@ -12,7 +12,7 @@
 use super::berths::Berths;
 use super::cargo::Consignment;
 use super::corridor::{Corridor, Event, Network};
-pub(crate) use super::fleet_time::{ServiceState, VesselState, set_phase};
+pub(crate) use super::fleet_time::{MAX_UNITS_PER_SERVICE, ServiceState, VesselState, set_phase};
 use super::network::{Carrier, CompileError, Dist, Kg, LegDef, PortDef, hours, kg_from_tonnes, port_of, sampler};
 use super::ship_weather::{handling_paused, held_by_weather, park};
 pub(crate) use super::ship_weather::{pause_handling, release_weather_held, resume_handling, schedule_step};
@@ -38,6 +38,29 @@ pub(crate) struct ShipServiceDef {
     pub(crate) fill: Kg,
     /// Longest wait for cargo.
     pub(crate) max_wait: SimTime,
+    /// Per position in the route: whether a vessel waits there for cargo.
+    pub(crate) waits_at: Vec<bool>,
+    /// Slots: (unit index in `Network::units`, slots, most units taken), in loading
+    /// order. Empty: the service counts tonnes only.
+    pub(crate) slots: Vec<(usize, u32, u32)>,
+    /// With a shared deck: the deck in whole parts, and the parts one unit of each slot
+    /// takes (the deck is the least common multiple of the slot counts, so a full deck
+    /// of any one unit is exact). With separate spaces: 0.
+    pub(crate) deck: u64,
+    pub(crate) deck_per_unit: Vec<u64>,
+}
+
+impl ShipServiceDef {
+    /// The slot (position in `slots`) of unit `unit`.
+    #[inline]
+    pub(crate) fn slot_of(&self, unit: Option<usize>) -> Option<usize> {
+        let unit = unit?;
+        self.slots.iter().position(|&(u, _, _)| u == unit)
+    }
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 { a } else { gcd(b, a % b) }
 }
 
 /// A sea link, compiled.
@@ -53,6 +76,7 @@ pub(super) fn compile(
     spec: &ScenarioSpec,
     ports: &[PortDef],
     legs: &[LegDef],
+    units: &[String],
 ) -> Result<(Vec<SeaLinkDef>, Vec<ShipServiceDef>), CompileError> {
     let mut sea_links = Vec::new();
     for (id, l) in &spec.sea_links {
@@ -79,17 +103,54 @@ pub(super) fn compile(
         let sailing = (0..n)
             .map(|i| sea_between(&sv.route[i], &sv.route[(i + 1) % n], &entity))
             .collect::<Result<Vec<_>, _>>()?;
+        // Slots in loading order: the units named in `loading_order`, then the rest
+        // in the order of `slots`.
+        let unit_index = |u: &str| units.iter().position(|x| x == u).unwrap_or(usize::MAX);
+        let mut order: Vec<&String> = sv.loading_order.iter().filter(|u| sv.slots.contains_key(*u)).collect();
+        order.extend(sv.slots.keys().filter(|u| !sv.loading_order.contains(u)));
+        let slots: Vec<(usize, u32, u32)> = order
+            .iter()
+            .map(|u| {
+                let count = sv.slots[*u];
+                (unit_index(u), count, sv.max_units.get(*u).copied().unwrap_or(count).min(count))
+            })
+            .collect();
+        let shared = sv.deck == crate::scenario::DeckSharing::Shared && !slots.is_empty();
+        let deck = if shared {
+            slots.iter().fold(1u64, |acc, &(_, n, _)| {
+                let n = u64::from(n.max(1));
+                (acc / gcd(acc, n)).saturating_mul(n)
+            })
+        } else {
+            0
+        };
+        let deck_per_unit =
+            slots.iter().map(|&(_, n, _)| if shared { deck / u64::from(n.max(1)) } else { 0 }).collect();
+        // Legs loaded at each port: by unit in loading order (cargo without units
+        // first), loaded before empty, then by the nearest port ahead.
+        let carries = |l: &LegDef| l.carrier == Carrier::Ship(index) || l.ships.contains(&index);
+        let rank = |l: &LegDef| match l.unit {
+            None => 0,
+            Some(u) => 1 + slots.iter().position(|&(x, _, _)| x == u).unwrap_or(slots.len()),
+        };
         let load_legs = (0..n)
             .map(|pos| {
                 let from = ports[route[pos]].node;
-                (1..n)
-                    .filter_map(|k| {
+                let mut here: Vec<(usize, bool, usize, usize)> = (1..n)
+                    .flat_map(|k| {
                         let to = ports[route[(pos + k) % n]].node;
-                        legs.iter().position(|l| l.from == from && l.to == to && l.carrier == Carrier::Ship(index))
+                        legs.iter()
+                            .enumerate()
+                            .filter(move |(_, l)| l.from == from && l.to == to && carries(l))
+                            .map(move |(i, l)| (rank(l), l.empty, k, i))
                     })
-                    .collect()
+                    .collect();
+                here.sort();
+                here.into_iter().map(|(_, _, _, i)| i).collect()
             })
             .collect();
+        let waits_at =
+            sv.route.iter().map(|p| sv.wait_for_cargo_at.as_ref().is_none_or(|ports| ports.contains(p))).collect();
         let capacity = kg_from_tonnes(sv.capacity_tonnes);
         services.push(ShipServiceDef {
             id: id.clone(),
@@ -101,6 +162,10 @@ pub(super) fn compile(
             load_legs,
             fill: (capacity as f64 * sv.fill_threshold).round() as Kg,
             max_wait: hours(sv.max_wait_hours),
+            waits_at,
+            slots,
+            deck,
+            deck_per_unit,
         });
     }
     Ok((sea_links, services))
@@ -146,6 +211,10 @@ pub(crate) struct Ship {
     pub(crate) cargo: Vec<u32>,
     /// Weight on board (consignments and open cargo).
     pub(crate) load: Kg,
+    /// Units on board, per slot of its service.
+    pub(crate) units: [u32; MAX_UNITS_PER_SERVICE],
+    /// Deck parts taken (shared deck).
+    pub(crate) deck_used: u64,
     /// Cargo of an open arrival (leaves at this port, or lands for `landing`).
     pub(crate) open_cargo: Kg,
     /// For an open arrival whose cargo continues inland: (flow, parcel kg, lands at end).
@@ -187,7 +256,7 @@ impl Ships {
         Ships {
             vessels: Vec::new(),
             free: Vec::new(),
-            services: net.ship_services.iter().map(|_| ServiceState::default()).collect(),
+            services: net.ship_services.iter().map(|d| ServiceState::new(d.route.len())).collect(),
             waiting_cargo: net.ports.iter().map(|_| Vec::new()).collect(),
             weather_held: net.ports.iter().map(|_| Vec::new()).collect(),
             paused: net.ports.iter().map(|_| Vec::new()).collect(),
@@ -204,6 +273,8 @@ impl Ships {
             berth,
             cargo: Vec::new(),
             load: 0,
+            units: [0; MAX_UNITS_PER_SERVICE],
+            deck_used: 0,
             open_cargo: 0,
             landing: None,
             handled: false,
@@ -248,6 +319,9 @@ impl Ships {
         for svc in &mut self.services {
             svc.trips = 0;
             svc.load_factor = OnlineStats::new();
+            for d in &mut svc.directions {
+                *d = Default::default();
+            }
             for t in &mut svc.time {
                 t.reset(now.as_millis());
             }
@@ -335,12 +409,14 @@ pub(super) fn on_step(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>)
                 block_on_full_yard(w, ship, now);
                 return;
             }
-            if kg < c.kg {
-                w.cargo.consignments.items[id as usize].kg -= kg;
-                id = w.cargo.consignments.insert(Consignment { kg, ..c });
-            } else {
-                w.ships.vessels[si].cargo.swap_remove(i);
+            match (kg < c.kg).then(|| w.cargo.split_off(id, kg, u32::MAX)).flatten() {
+                Some(part) => id = part,
+                None => {
+                    w.ships.vessels[si].cargo.swap_remove(i);
+                }
             }
+            let kg = w.cargo.consignments.items[id as usize].kg;
+            unboard_units(w, si, id);
             w.ships.vessels[si].load -= kg;
             w.berths.ports[p].throughput += kg;
             w.cargo.consignments.items[id as usize].leg_pos += 1;
@@ -408,7 +484,9 @@ fn land_open_cargo(w: &mut Corridor<'_>, ship: u32, now: SimTime, s: &mut Schedu
         sh.open_cargo -= kg;
         sh.load -= kg;
         let created = sh.arrived;
-        let id = w.cargo.consignments.insert(Consignment { flow, leg_pos: 0, kg, created, at_node_since: now });
+        let per_unit = net.flows[flow as usize].kg_per_unit;
+        let units = kg.checked_div(per_unit).map_or(0, |n| n.max(1) as u32);
+        let id = w.cargo.consignments.insert(Consignment { flow, leg_pos: 0, units, kg, created, at_node_since: now });
         let state = &mut w.flows.state[flow as usize];
         state.in_system += kg;
         state.generated += kg;
@@ -422,18 +500,66 @@ fn land_open_cargo(w: &mut Corridor<'_>, ship: u32, now: SimTime, s: &mut Schedu
     true
 }
 
-/// Loads the next waiting consignment (splitting it to fit); returns its weight.
+/// The units of unit `unit` a vessel of `def` still has room for (`u32::MAX` when
+/// the service counts tonnes only).
+#[inline]
+fn room_for_units(def: &ShipServiceDef, ship: &Ship, unit: Option<usize>) -> u32 {
+    let Some(k) = def.slot_of(unit) else {
+        return u32::MAX;
+    };
+    let (_, slots, most) = def.slots[k];
+    let by_cap = most.min(slots).saturating_sub(ship.units[k]);
+    if def.deck > 0 {
+        let free = def.deck.saturating_sub(ship.deck_used) / def.deck_per_unit[k].max(1);
+        by_cap.min(u32::try_from(free).unwrap_or(u32::MAX))
+    } else {
+        by_cap
+    }
+}
+
+/// Books consignment `id`'s units aboard vessel `si` (slots and deck).
+#[inline]
+fn board_units(w: &mut Corridor<'_>, si: usize, id: u32) {
+    let net = w.net;
+    let c = w.cargo.consignments.items[id as usize];
+    let sh = &mut w.ships.vessels[si];
+    let Some(svc) = sh.service else { return };
+    let def = &net.ship_services[svc as usize];
+    if let Some(k) = def.slot_of(net.flows[c.flow as usize].unit) {
+        sh.units[k] += c.units;
+        sh.deck_used += u64::from(c.units) * def.deck_per_unit[k];
+    }
+}
+
+/// Releases consignment `id`'s units from vessel `si`.
+#[inline]
+fn unboard_units(w: &mut Corridor<'_>, si: usize, id: u32) {
+    let net = w.net;
+    let c = w.cargo.consignments.items[id as usize];
+    let sh = &mut w.ships.vessels[si];
+    let Some(svc) = sh.service else { return };
+    let def = &net.ship_services[svc as usize];
+    if let Some(k) = def.slot_of(net.flows[c.flow as usize].unit) {
+        sh.units[k] -= c.units;
+        sh.deck_used -= u64::from(c.units) * def.deck_per_unit[k];
+    }
+}
+
+/// Loads the next waiting consignment (splitting it to fit, in whole units where it
+/// has units); returns its weight. Legs are tried in the service's loading order.
 fn load_one(w: &mut Corridor<'_>, si: usize, s: &mut Scheduler<Event>) -> Option<Kg> {
     let net = w.net;
     let svc = w.ships.vessels[si].service? as usize;
     let def = &net.ship_services[svc];
     let room = def.capacity.saturating_sub(w.ships.vessels[si].load);
-    if room == 0 {
-        return None;
-    }
     let p = w.ships.vessels[si].port;
     for &leg in &def.load_legs[w.ships.vessels[si].route_pos] {
-        if let Some((id, kg)) = w.cargo.take_from_leg(leg, room, s.now()) {
+        let room_units = room_for_units(def, &w.ships.vessels[si], net.legs[leg].unit);
+        if room_units == 0 {
+            continue;
+        }
+        if let Some((id, kg)) = w.cargo.take_from_leg(leg, room, room_units, s.now()) {
+            board_units(w, si, id);
             let sh = &mut w.ships.vessels[si];
             sh.cargo.push(id);
             sh.load += kg;
@@ -454,15 +580,18 @@ pub(super) fn on_timeout(w: &mut Corridor<'_>, ship: u32, token: u32, s: &mut Sc
 }
 
 /// Cargo for service `svc` is waiting at port `p`: a vessel of the service waiting
-/// there for cargo resumes loading.
+/// there for cargo resumes loading. Returns whether one did.
 #[inline]
-pub(super) fn cargo_ready(w: &mut Corridor<'_>, svc: usize, p: usize, s: &mut Scheduler<Event>) {
+pub(super) fn cargo_ready(w: &mut Corridor<'_>, svc: usize, p: usize, s: &mut Scheduler<Event>) -> bool {
     let vessels = &w.ships.vessels;
     let waiting = &mut w.ships.waiting_cargo[p];
     if let Some(i) = waiting.iter().position(|&sh| vessels[sh as usize].service == Some(svc as u32)) {
         let ship = waiting.remove(i);
         set_phase(w, ship, Phase::Loading, s.now());
         schedule_step(w, ship, SimTime::ZERO, Event::ShipStep(ship), s);
+        true
+    } else {
+        false
     }
 }
 
@@ -476,7 +605,7 @@ fn try_depart(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>) {
         let def = &net.ship_services[svc as usize];
         let sh = &w.ships.vessels[si];
         let waited = if sh.has_waited { now - sh.since } else { SimTime::ZERO };
-        let loads_here = !def.load_legs[sh.route_pos].is_empty();
+        let loads_here = def.waits_at[sh.route_pos] && !def.load_legs[sh.route_pos].is_empty();
         if loads_here && sh.load < def.fill && waited < def.max_wait && sh.phase != Phase::WaitingCargo {
             let sh = &mut w.ships.vessels[si];
             if !sh.has_waited {
@@ -520,6 +649,7 @@ pub(super) fn depart(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>) 
             st.trips += 1;
             st.load_factor.push(w.ships.vessels[si].load as f64 / def.capacity as f64);
             let pos = w.ships.vessels[si].route_pos;
+            record_direction(w, si, svc, pos);
             let link = def.sailing[pos];
             let sail = SimTime::from_hours_clamped(net.sea_links[link].sailing.sample(&mut w.ships.sea_rng[link]));
             let next = (pos + 1) % def.route.len();
@@ -531,5 +661,35 @@ pub(super) fn depart(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>) 
             s.schedule_in(sail, Event::ShipAtPort(ship));
         }
         None => w.ships.free.push(ship),
+    }
+}
+
+/// Counts a departure of vessel `si` of service `svc` from route position `pos`: the
+/// tonnes, loaded and empty units aboard, and how full it is by weight and by slots.
+fn record_direction(w: &mut Corridor<'_>, si: usize, svc: usize, pos: usize) {
+    let net = w.net;
+    let def = &net.ship_services[svc];
+    let sh = &w.ships.vessels[si];
+    let d = &mut w.ships.services[svc].directions[pos];
+    d.trips += 1;
+    d.kg += sh.load;
+    if !sh.cargo.is_empty() {
+        d.with_cargo += 1;
+    }
+    for &id in &sh.cargo {
+        let c = &w.cargo.consignments.items[id as usize];
+        let flow = &net.flows[c.flow as usize];
+        if let Some(k) = def.slot_of(flow.unit) {
+            let units = if flow.empty { &mut d.empty_units } else { &mut d.loaded_units };
+            units[k] += u64::from(c.units);
+        }
+    }
+    d.load_factor.push(sh.load as f64 / def.capacity.max(1) as f64);
+    if def.deck > 0 {
+        d.slot_factor.push(sh.deck_used as f64 / def.deck as f64);
+    } else if !def.slots.is_empty() {
+        let slots: u64 = def.slots.iter().map(|&(_, n, _)| u64::from(n)).sum();
+        let used: u64 = sh.units.iter().map(|&u| u64::from(u)).sum();
+        d.slot_factor.push(used as f64 / slots.max(1) as f64);
     }
 }

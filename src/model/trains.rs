@@ -373,7 +373,7 @@ pub(super) fn try_dispatch(w: &mut Corridor<'_>, t: usize, timetable: bool, s: &
         let from_port = net.nodes[def.from].port;
         while w.trains.trains[train as usize].load < def.capacity {
             let room = def.capacity - w.trains.trains[train as usize].load;
-            let Some((id, kg)) = w.cargo.take_from_leg(leg, room, now) else {
+            let Some((id, kg)) = w.cargo.take_from_leg(leg, room, u32::MAX, now) else {
                 break;
             };
             let tr = &mut w.trains.trains[train as usize];

@@ -41,6 +41,7 @@ impl ScenarioSpec {
             sea_links: Default::default(),
             rail_links: Default::default(),
             ship_services: Default::default(),
+            pipelines: Default::default(),
             train_services: Default::default(),
             ship_arrivals: Default::default(),
             flows: Default::default(),
@@ -254,6 +255,11 @@ impl ShipServiceSpec {
             route: route.into_iter().map(Into::into).collect(),
             fill_threshold: 0.8,
             max_wait_hours: 48.0,
+            wait_for_cargo_at: None,
+            slots: Default::default(),
+            deck: Default::default(),
+            max_units: Default::default(),
+            loading_order: Vec::new(),
         }
     }
 }
@@ -364,6 +370,9 @@ impl FlowSpec {
             tonnes_per_teu: None,
             consignment_tonnes: Some(consignment_tonnes),
             seasonality: None,
+            unit: None,
+            tonnes_per_unit: None,
+            empty_return: None,
             tags: Vec::new(),
         }
     }

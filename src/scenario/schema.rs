@@ -31,6 +31,9 @@ pub struct ScenarioSpec {
     /// Ship services (fleets running loops between ports), by id.
     #[serde(default)]
     pub ship_services: BTreeMap<String, ShipServiceSpec>,
+    /// Pipelines (e.g. Baku–Tbilisi–Ceyhan), by id.
+    #[serde(default)]
+    pub pipelines: BTreeMap<String, PipelineSpec>,
     /// Train services, by id.
     #[serde(default)]
     pub train_services: BTreeMap<String, TrainServiceSpec>,
@@ -58,6 +61,8 @@ pub enum LegCarrier<'a> {
     Ship(&'a str),
     /// A train service.
     Train(&'a str),
+    /// A pipeline.
+    Pipeline(&'a str),
 }
 
 impl ScenarioSpec {
@@ -71,20 +76,43 @@ impl ScenarioSpec {
             .collect()
     }
 
-    /// The service that carries cargo of `class` from node `from` to node `to`: the first
-    /// ship service (in id order) with vessels, of that class, calling at both ports;
-    /// otherwise the first train service with trainsets running `from` → `to`.
-    pub fn leg_carrier(&self, class: BerthClass, from: &str, to: &str) -> Option<LegCarrier<'_>> {
-        let ship = self.ship_services.iter().find(|(_, s)| {
-            s.vessels > 0 && s.class == class && s.route.iter().any(|p| p == from) && s.route.iter().any(|p| p == to)
-        });
-        if let Some((id, _)) = ship {
-            return Some(LegCarrier::Ship(id));
-        }
-        self.train_services
+    /// The service that carries cargo of `class` (in `unit`, if the flow counts units)
+    /// from node `from` to node `to`: the first of [`ScenarioSpec::leg_carriers`].
+    pub fn leg_carrier(&self, class: BerthClass, unit: Option<&str>, from: &str, to: &str) -> Option<LegCarrier<'_>> {
+        self.leg_carriers(class, unit, from, to).into_iter().next()
+    }
+
+    /// Every service that can carry cargo of `class` (in `unit`) from `from` to `to`:
+    /// the ship services (in id order) with vessels calling at both ports that take the
+    /// cargo — those with `slots` take the units they have slots for, the others take
+    /// cargo of their own class; if there are none, the first train service with
+    /// trainsets running `from` → `to`; if there is none, the first pipeline running
+    /// `from` → `to`. Cargo waiting for a leg that several ship services carry takes
+    /// the first vessel of any of them with room.
+    pub fn leg_carriers(&self, class: BerthClass, unit: Option<&str>, from: &str, to: &str) -> Vec<LegCarrier<'_>> {
+        let ships: Vec<LegCarrier<'_>> = self
+            .ship_services
             .iter()
-            .find(|(_, t)| t.trainsets > 0 && t.route[0] == from && t.route[1] == to)
-            .map(|(id, _)| LegCarrier::Train(id))
+            .filter(|(_, s)| {
+                let takes =
+                    if s.slots.is_empty() { s.class == class } else { unit.is_some_and(|u| s.slots.contains_key(u)) };
+                s.vessels > 0 && takes && s.route.iter().any(|p| p == from) && s.route.iter().any(|p| p == to)
+            })
+            .map(|(id, _)| LegCarrier::Ship(id))
+            .collect();
+        if !ships.is_empty() {
+            return ships;
+        }
+        if let Some((id, _)) =
+            self.train_services.iter().find(|(_, t)| t.trainsets > 0 && t.route[0] == from && t.route[1] == to)
+        {
+            return vec![LegCarrier::Train(id)];
+        }
+        self.pipelines
+            .iter()
+            .find(|(_, p)| p.route[0] == from && p.route[1] == to)
+            .map(|(id, _)| vec![LegCarrier::Pipeline(id)])
+            .unwrap_or_default()
     }
 }
 
@@ -324,6 +352,66 @@ pub struct ShipServiceSpec {
     pub fill_threshold: f64,
     /// Sail after waiting this long for cargo, whatever the load (hours).
     pub max_wait_hours: f64,
+    /// Ports where a vessel waits at berth for cargo (up to `fill_threshold` or
+    /// `max_wait_hours`); elsewhere it loads what is waiting and sails. Default: every
+    /// port of the route.
+    #[serde(default)]
+    pub wait_for_cargo_at: Option<Vec<String>>,
+    /// Cargo units carried and the slots for each, e.g. `{ wagon = 54, truck = 40 }`:
+    /// a vessel with slots carries only flows counted in those units (and any flow of
+    /// its own class when it has none). `capacity_tonnes` still caps the weight.
+    #[serde(default)]
+    pub slots: IndexMap<String, u32>,
+    /// How the units share the vessel: `"shared"` (one deck; a unit takes
+    /// 1/slots of it, so 27 wagons and 20 trucks fill a `{ wagon = 54, truck = 40 }`
+    /// deck) or `"separate"` (each unit has its own slots).
+    #[serde(default)]
+    pub deck: DeckSharing,
+    /// Caps on the units a vessel takes, below their slots (e.g. `{ truck = 20 }`
+    /// keeps room for wagons on a shared deck).
+    #[serde(default)]
+    pub max_units: BTreeMap<String, u32>,
+    /// Which units load first; units not listed follow in the order of `slots`.
+    /// Within a unit, cargo for the nearest port ahead first, oldest first; loaded
+    /// units before empty ones.
+    #[serde(default)]
+    pub loading_order: Vec<String>,
+}
+
+/// How cargo units share a vessel's slots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DeckSharing {
+    /// One deck: every unit takes its share of it (1 / its slots).
+    #[default]
+    Shared,
+    /// Separate spaces: each unit has its own slots.
+    Separate,
+}
+
+impl DeckSharing {
+    /// The names used in files, for messages.
+    pub const NAMES: &'static [&'static str] = &["shared", "separate"];
+}
+
+/// A pipeline: cargo waiting at its first node (in the port's yard, i.e. its tanks) is
+/// pumped first come, first served at `tonnes_per_hour` and reaches the second node
+/// after `transit_hours`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct PipelineSpec {
+    /// Display name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `[from, to]`: node ids.
+    pub route: [String; 2],
+    /// Pumping capacity available to the modelled cargo (tonnes per hour).
+    pub tonnes_per_hour: f64,
+    /// Time from the pump to the far end (hours); default 0.
+    #[serde(default)]
+    pub transit_hours: Option<DistSpec>,
 }
 
 fn default_fill() -> f64 {
@@ -469,9 +557,34 @@ pub struct FlowSpec {
     /// Optional 12 monthly factors (January first) scaling the arrival rate; mean 1.
     #[serde(default)]
     pub seasonality: Option<Vec<f64>>,
+    /// The unit the cargo travels in (`"wagon"`, `"truck"`, `"teu"`, …): consignments
+    /// are whole units and take the slots of ship services that have them.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Tonnes of cargo per unit, with `unit` (for `unit = "teu"`, `tonnes_per_teu`
+    /// serves).
+    #[serde(default)]
+    pub tonnes_per_unit: Option<f64>,
+    /// Empty units going back: a share of the units that reach the return route's
+    /// first node travel it empty, taking slots but no tonnes.
+    #[serde(default)]
+    pub empty_return: Option<EmptyReturnSpec>,
     /// Tags, e.g. "transit".
     #[serde(default)]
     pub tags: Vec<String>,
+}
+
+/// The return of a flow's empty units (wagons, trucks, containers).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct EmptyReturnSpec {
+    /// Share of the loaded units that go back empty (0 to 1).
+    pub share: f64,
+    /// Where they go: node ids, first the node where loaded units hand over their
+    /// empties. Default: the flow's route reversed (from its destination).
+    #[serde(default)]
+    pub route: Option<Vec<String>>,
 }
 
 /// Storm closures of one or more ports (a sea area).

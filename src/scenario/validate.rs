@@ -151,6 +151,7 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
         ("sea_links", spec.sea_links.keys().collect()),
         ("rail_links", spec.rail_links.keys().collect()),
         ("ship_services", spec.ship_services.keys().collect()),
+        ("pipelines", spec.pipelines.keys().collect()),
         ("train_services", spec.train_services.keys().collect()),
         ("ship_arrivals", spec.ship_arrivals.keys().collect()),
         ("flows", spec.flows.keys().collect()),
@@ -268,6 +269,24 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
             if port == next {
                 c.issue(format!("{p}.route[{i}]"), "the same port twice in a row", "consecutive ports that differ");
             }
+        }
+        check_slots(&mut c, &p, svc);
+    }
+
+    for (id, pipe) in &spec.pipelines {
+        let p = format!("pipelines.{id}");
+        for (i, node) in pipe.route.iter().enumerate() {
+            if !c.is_node(node) {
+                let valid = c.known_nodes();
+                c.issue(format!("{p}.route[{i}]"), format!("unknown node {node:?}"), valid);
+            }
+        }
+        if pipe.route[0] == pipe.route[1] {
+            c.issue(format!("{p}.route"), "a pipeline needs two different nodes", "two different node ids");
+        }
+        c.number(format!("{p}.tonnes_per_hour"), pipe.tonnes_per_hour, 0.0, MAX_QUANTITY, true);
+        if let Some(d) = &pipe.transit_hours {
+            c.dist(format!("{p}.transit_hours"), d);
         }
     }
 
@@ -513,6 +532,7 @@ fn check_flow(c: &mut Checker<'_>, id: &str, flow: &FlowSpec) {
             );
         }
     }
+    check_units(c, &p, flow);
     let fed = c.spec.ship_arrivals.values().any(|a| a.continues_as.as_deref() == Some(id));
     match (flow.annual_tonnes, flow.annual_teu, flow.tonnes_per_teu) {
         (None, None, None) if fed => {}
@@ -570,21 +590,40 @@ fn check_flow(c: &mut Checker<'_>, id: &str, flow: &FlowSpec) {
     let mean = size.filter(|d| d.check().is_ok()).map(DistSpec::mean);
     for (i, leg) in flow.route.windows(2).enumerate() {
         let (from, to) = (&leg[0], &leg[1]);
-        let (capacity, carrier) = match spec.leg_carrier(flow.class, from, to) {
+        let (capacity, carrier) = match spec.leg_carrier(flow.class, flow.unit.as_deref(), from, to) {
             Some(LegCarrier::Ship(s)) => (spec.ship_services[s].capacity_tonnes, format!("ship service {s:?}")),
             Some(LegCarrier::Train(t)) => {
                 let t_spec = &spec.train_services[t];
                 (t_spec.wagons as f64 * t_spec.tonnes_per_wagon, format!("train service {t:?}"))
             }
+            Some(LegCarrier::Pipeline(x)) => (f64::INFINITY, format!("pipeline {x:?}")),
             None => {
+                let cargo = match &flow.unit {
+                    Some(u) => format!("{} cargo in {u} units", flow.class.name()),
+                    None => format!("{} cargo", flow.class.name()),
+                };
                 c.issue(
                     format!("{p}.route[{}]", i + 1),
-                    format!("no service carries {} cargo from {from:?} to {to:?}", flow.class.name()),
-                    format!("a ship service of class {} calling at both ports, or a train service with route [\"{from}\", \"{to}\"]", flow.class.name()),
+                    format!("no service carries {cargo} from {from:?} to {to:?}"),
+                    format!("a ship service calling at both ports (of class {}, or with `slots` for the flow's unit), a train service with route [\"{from}\", \"{to}\"], or a pipeline", flow.class.name()),
                 );
                 continue;
             }
         };
+        if let Some(per_unit) = flow.tonnes_per_unit
+            && capacity.is_finite()
+            && per_unit > capacity
+        {
+            c.issue(
+                format!("{p}.tonnes_per_unit"),
+                format!(
+                    "one unit ({} t) is heavier than what the {carrier} carries at once ({} t)",
+                    show(per_unit),
+                    show(capacity)
+                ),
+                format!("at most {} t a unit", show(capacity)),
+            );
+        }
         // Starved flows: a carrier or a yard that cannot hold an average consignment
         // would move the flow only in slivers, or not at all.
         if let Some(mean) = mean
@@ -613,6 +652,122 @@ fn check_flow(c: &mut Checker<'_>, id: &str, flow: &FlowSpec) {
                     show(mean)
                 ),
                 format!("at least {} t, or a route that does not pass through {from:?}", show(mean)),
+            );
+        }
+    }
+}
+
+/// The most cargo units one ship service may have slots for (see
+/// `model::fleet_time::MAX_UNITS_PER_SERVICE`).
+const MAX_SLOT_UNITS: usize = 8;
+
+/// A ship service's slots, caps, loading order and waiting ports.
+fn check_slots(c: &mut Checker<'_>, p: &str, svc: &crate::scenario::ShipServiceSpec) {
+    if svc.slots.len() > MAX_SLOT_UNITS {
+        c.issue(format!("{p}.slots"), format!("{} units", svc.slots.len()), format!("at most {MAX_SLOT_UNITS} units"));
+    }
+    for (unit, &n) in &svc.slots {
+        if !id_ok(unit) {
+            c.issue(
+                format!("{p}.slots.{unit}"),
+                format!("invalid unit name {unit:?}"),
+                "a name of 1-64 letters, digits, '_' or '-'",
+            );
+        }
+        c.count(format!("{p}.slots.{unit}"), n.into(), 1, 100_000);
+    }
+    let units = || format!("one of the units in `slots`: {}", svc.slots.keys().cloned().collect::<Vec<_>>().join(", "));
+    for unit in svc.max_units.keys() {
+        if !svc.slots.contains_key(unit) {
+            c.issue(format!("{p}.max_units.{unit}"), format!("no slots for unit {unit:?}"), units());
+        }
+    }
+    for (i, unit) in svc.loading_order.iter().enumerate() {
+        if !svc.slots.contains_key(unit) {
+            c.issue(format!("{p}.loading_order[{i}]"), format!("no slots for unit {unit:?}"), units());
+        } else if svc.loading_order[..i].contains(unit) {
+            c.issue(format!("{p}.loading_order[{i}]"), format!("unit {unit:?} appears twice"), "each unit once");
+        }
+    }
+    for (i, port) in svc.wait_for_cargo_at.iter().flatten().enumerate() {
+        if !svc.route.contains(port) {
+            c.issue(
+                format!("{p}.wait_for_cargo_at[{i}]"),
+                format!("port {port:?} is not on the service's route"),
+                format!("one of the ports of the route: {}", svc.route.join(", ")),
+            );
+        }
+    }
+}
+
+/// A flow's unit, tonnes per unit and the return of its empty units.
+fn check_units(c: &mut Checker<'_>, p: &str, flow: &crate::scenario::FlowSpec) {
+    let Some(unit) = &flow.unit else {
+        for (field, given) in
+            [("tonnes_per_unit", flow.tonnes_per_unit.is_some()), ("empty_return", flow.empty_return.is_some())]
+        {
+            if given {
+                c.issue(
+                    format!("{p}.{field}"),
+                    "the flow has no `unit`",
+                    "a `unit` (e.g. \"wagon\") with it, or no such field",
+                );
+            }
+        }
+        return;
+    };
+    if !id_ok(unit) {
+        c.issue(
+            format!("{p}.unit"),
+            format!("invalid unit name {unit:?}"),
+            "a name of 1-64 letters, digits, '_' or '-'",
+        );
+    }
+    let per_unit = flow.tonnes_per_unit.or(if unit == "teu" { flow.tonnes_per_teu } else { None });
+    match per_unit {
+        Some(t) => c.number(format!("{p}.tonnes_per_unit"), t, 0.0, 10_000.0, true),
+        None => c.issue(
+            format!("{p}.tonnes_per_unit"),
+            "missing: the weight of one unit of cargo",
+            "tonnes per unit, e.g. 50 for a wagon",
+        ),
+    }
+    let Some(ret) = &flow.empty_return else { return };
+    c.number(format!("{p}.empty_return.share"), ret.share, 0.0, 1.0, false);
+    let route: Vec<String> = ret.route.clone().unwrap_or_else(|| flow.route.iter().rev().cloned().collect());
+    c.route_length(format!("{p}.empty_return.route"), route.len());
+    if route.len() < 2 {
+        c.issue(format!("{p}.empty_return.route"), "a route needs at least two nodes", "a list of 2 or more node ids");
+    }
+    for (i, node) in route.iter().enumerate() {
+        if !c.is_node(node) {
+            let valid = c.known_nodes();
+            c.issue(format!("{p}.empty_return.route[{i}]"), format!("unknown node {node:?}"), valid);
+            return;
+        } else if route[..i].contains(node) {
+            c.issue(
+                format!("{p}.empty_return.route[{i}]"),
+                format!("node {node:?} appears twice"),
+                "a route that visits each node once",
+            );
+            return;
+        }
+    }
+    if ret.route.is_some() && !flow.route.contains(&route[0]) {
+        c.issue(
+            format!("{p}.empty_return.route[0]"),
+            format!("node {:?} is not on the flow's route, so no loaded units reach it", route[0]),
+            format!("one of the flow's nodes: {}", flow.route.join(", ")),
+        );
+    }
+    for (i, leg) in route.windows(2).enumerate() {
+        let on_ships =
+            matches!(c.spec.leg_carrier(flow.class, Some(unit), &leg[0], &leg[1]), Some(LegCarrier::Ship(_)));
+        if !on_ships {
+            c.issue(
+                format!("{p}.empty_return.route[{}]", i + 1),
+                format!("no ship service carries empty {unit} units from {:?} to {:?} (empties travel by ship only)", leg[0], leg[1]),
+                format!("a ship service calling at both ports with `slots` for {unit:?} (or of class {}), or a return route over such legs", flow.class.name()),
             );
         }
     }

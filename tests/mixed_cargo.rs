@@ -1,0 +1,282 @@
+//! Mixed-cargo vessels (units, slots, shared or separate decks, caps and loading
+//! order), empty units going back, and pipelines, each against a hand-computed case
+//! or queueing theory.
+
+use corridor::experiment::{Experiment, VariantResult};
+use corridor::scenario::Scenario;
+
+fn run(text: &str, replications: u64) -> VariantResult {
+    let scenario = Scenario::from_str(text, "mixed.toml").unwrap_or_else(|e| panic!("{e}"));
+    let result = Experiment::for_scenario(&scenario).replications(replications).seed(5).threads(2).run(&scenario, None);
+    result.unwrap().variants.remove(0)
+}
+
+fn mean(v: &VariantResult, key: &str) -> f64 {
+    v.summary(key).unwrap_or_else(|| panic!("no {key}")).mean
+}
+
+/// One ferry between ports `a` and `b` (11 h each way, handling almost instant), with
+/// more wagons (50 t) and trucks (20 t) waiting at `a` than it can take, so that every
+/// departure from `a` leaves as full as its loading rules allow. `ship` is the extra
+/// fields of the ship service.
+fn ferry(ship: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "mixed ferry"
+horizon_days = 60
+warmup_days = 5
+max_consignments_in_system = 1000000
+
+[ports.a]
+yard_capacity_tonnes = 10000000
+berths.rail_ferry = {{ count = 1, handling_tonnes_per_hour = 100000.0, berthing_hours = 0.0 }}
+
+[ports.b]
+yard_capacity_tonnes = 10000000
+berths.rail_ferry = {{ count = 1, handling_tonnes_per_hour = 100000.0, berthing_hours = 0.0 }}
+
+[sea_links.ab]
+between = ["a", "b"]
+sailing_hours = {{ dist = "constant", value = 11.0 }}
+
+[ship_services.ferry]
+class = "rail_ferry"
+vessels = 1
+route = ["a", "b"]
+max_wait_hours = 1
+{ship}
+
+[flows.wagons]
+route = ["a", "b"]
+class = "rail_ferry"
+unit = "wagon"
+tonnes_per_unit = 50
+annual_tonnes = 3650000
+consignment_tonnes = {{ dist = "constant", value = 50.0 }}
+
+[flows.trucks]
+route = ["a", "b"]
+class = "ro_ro"
+unit = "truck"
+tonnes_per_unit = 20
+annual_tonnes = 1460000
+consignment_tonnes = {{ dist = "constant", value = 20.0 }}
+"#
+    )
+}
+
+/// Loaded wagons and trucks per departure from `a`.
+fn per_trip(v: &VariantResult) -> (f64, f64) {
+    let trips = mean(v, "service.ferry.a_to_b.trips");
+    assert!(trips > 40.0, "{trips} trips");
+    (
+        mean(v, "service.ferry.a_to_b.loaded_units.wagon") / trips,
+        mean(v, "service.ferry.a_to_b.loaded_units.truck") / trips,
+    )
+}
+
+#[test]
+fn a_shared_deck_takes_each_unit_at_its_share() {
+    // Wagons first, capped at 27: they take half the deck (27/54), trucks the other
+    // half (20/40).
+    let v = run(&ferry("capacity_tonnes = 100000\nslots = { wagon = 54, truck = 40 }\nmax_units = { wagon = 27 }"), 2);
+    let (wagons, trucks) = per_trip(&v);
+    assert!((wagons - 27.0).abs() < 1e-9 && (trucks - 20.0).abs() < 1e-9, "{wagons} wagons, {trucks} trucks");
+    assert!((mean(&v, "service.ferry.a_to_b.slot_factor") - 1.0).abs() < 1e-9);
+
+    // Trucks first: they fill the whole deck.
+    let v = run(&ferry("capacity_tonnes = 100000\nslots = { wagon = 54, truck = 40 }\nloading_order = [\"truck\"]"), 2);
+    assert_eq!(per_trip(&v), (0.0, 40.0));
+
+    // Separate spaces: each unit fills its own.
+    let v = run(&ferry("capacity_tonnes = 100000\nslots = { wagon = 54, truck = 40 }\ndeck = \"separate\""), 2);
+    assert_eq!(per_trip(&v), (54.0, 40.0));
+}
+
+#[test]
+fn weight_caps_a_deck_with_room_left() {
+    // 1,500 t: 30 wagons (wagons first), then no truck fits by weight.
+    let v = run(&ferry("capacity_tonnes = 1500\nslots = { wagon = 54, truck = 40 }"), 2);
+    assert_eq!(per_trip(&v), (30.0, 0.0));
+    // 1,520 t: 30 wagons and one truck.
+    let v = run(&ferry("capacity_tonnes = 1520\nslots = { wagon = 54, truck = 40 }"), 2);
+    assert_eq!(per_trip(&v), (30.0, 1.0));
+    assert!((mean(&v, "service.ferry.a_to_b.load_factor") - 1.0).abs() < 1e-9);
+}
+
+#[test]
+fn a_service_without_slots_for_a_unit_does_not_carry_it() {
+    // Slots for wagons only: the trucks' leg has no carrier.
+    let text = ferry("capacity_tonnes = 100000\nslots = { wagon = 54 }");
+    let err = Scenario::from_str(&text, "mixed.toml").err().expect("trucks have no ship").to_string();
+    assert!(err.contains("flows.trucks.route[1]") && err.contains("truck units"), "{err}");
+}
+
+/// Wagons a → b at 20 a day, half of them going back empty b → a on the same ferry;
+/// a second ferry service of another class also calls at both ports and takes
+/// wagons, so the leg is shared.
+const EMPTIES: &str = r#"
+[scenario]
+name = "empties"
+horizon_days = 730
+warmup_days = 30
+
+[ports.a]
+yard_capacity_tonnes = 1000000
+berths.rail_ferry = { count = 2, handling_tonnes_per_hour = 1000.0, berthing_hours = 1.0 }
+berths.ro_ro = { count = 2, handling_tonnes_per_hour = 1000.0, berthing_hours = 1.0 }
+
+[ports.b]
+yard_capacity_tonnes = 1000000
+berths.rail_ferry = { count = 2, handling_tonnes_per_hour = 1000.0, berthing_hours = 1.0 }
+berths.ro_ro = { count = 2, handling_tonnes_per_hour = 1000.0, berthing_hours = 1.0 }
+
+[sea_links.ab]
+between = ["a", "b"]
+sailing_hours = { dist = "triangular", min = 10.0, mode = 12.0, max = 16.0 }
+
+[ship_services.ferry]
+class = "rail_ferry"
+vessels = 2
+capacity_tonnes = 3000
+route = ["a", "b"]
+max_wait_hours = 24
+wait_for_cargo_at = ["a"]
+slots = { wagon = 54 }
+
+[ship_services.ropax]
+class = "ro_ro"
+vessels = 1
+capacity_tonnes = 3000
+route = ["a", "b"]
+max_wait_hours = 24
+wait_for_cargo_at = ["a"]
+slots = { wagon = 30 }
+
+[flows.wagons]
+route = ["a", "b"]
+class = "rail_ferry"
+unit = "wagon"
+tonnes_per_unit = 50
+annual_tonnes = 365000
+consignment_tonnes = { dist = "erlang", k = 2, mean = 250.0 }
+empty_return = { share = 0.5 }
+"#;
+
+#[test]
+fn empty_units_return_at_their_share_and_take_slots_on_shared_legs() {
+    let v = run(EMPTIES, 6);
+    let loaded = mean(&v, "flow.wagons.units_delivered");
+    let empties = mean(&v, "flow.wagons.empty_units_returned");
+    // 365,000 t of 50 t wagons over 730 days: 14,600 wagons; half come back. What is
+    // in transit at the window's edges moves the counts by a few ship loads at most.
+    assert!((loaded - 14_600.0).abs() < 14_600.0 * 0.03, "{loaded} wagons delivered");
+    assert!((empties / loaded - 0.5).abs() < 0.01, "{empties} empties for {loaded} wagons");
+    // The empties travel b → a on both services, and nothing loaded does.
+    let by_ship = |svc: &str, dir: &str, what: &str| mean(&v, &format!("service.{svc}.{dir}.{what}_units.wagon"));
+    let back = by_ship("ferry", "b_to_a", "empty") + by_ship("ropax", "b_to_a", "empty");
+    assert!((back - empties).abs() < 60.0, "{back} empties sailed, {empties} returned");
+    assert!(by_ship("ropax", "b_to_a", "empty") > 0.0 && by_ship("ropax", "a_to_b", "loaded") > 0.0);
+    assert_eq!(by_ship("ferry", "b_to_a", "loaded") + by_ship("ferry", "a_to_b", "empty"), 0.0);
+    // Empties weigh nothing: the b → a sailings carry no tonnes.
+    assert_eq!(mean(&v, "service.ferry.b_to_a.tonnes"), 0.0);
+    // Vessels do not wait for cargo at b, where nothing but empties loads (which never
+    // fill a vessel by weight): they sail as soon as handled. Waiting there (up to
+    // 24 h a call) costs round trips.
+    let trips = |v: &VariantResult| mean(v, "service.ferry.a_to_b.trips");
+    assert!((mean(&v, "service.ferry.b_to_a.trips") - trips(&v)).abs() <= 1.0);
+    let waiting_everywhere = run(&EMPTIES.replace("wait_for_cargo_at = [\"a\"]\n", ""), 6);
+    assert!(trips(&waiting_everywhere) < 0.8 * trips(&v), "{} vs {}", trips(&waiting_everywhere), trips(&v));
+    // Cargo is conserved (the audit also checks every consignment's place).
+    let net = corridor::model::Network::compile(Scenario::from_str(EMPTIES, "e.toml").unwrap().base()).unwrap();
+    let k = corridor::model::run_replication(&net, 5, 0);
+    assert!(k.conservation.holds(), "{:?}", k.conservation);
+}
+
+/// Crude arriving at a tank terminal as a Poisson stream of 1,000 t parcels, pumped
+/// into a pipeline at 5,000 t/h (0.2 h a parcel), ρ = 0.7: an M/D/1 queue.
+const PIPELINE: &str = r#"
+[scenario]
+name = "pipeline"
+horizon_days = 3650
+warmup_days = 30
+
+[nodes.terminal]
+kind = "origin"
+
+[nodes.ceyhan]
+kind = "destination"
+
+[pipelines.btc]
+route = ["terminal", "ceyhan"]
+tonnes_per_hour = 5000
+transit_hours = { dist = "constant", value = 240.0 }
+
+[flows.crude]
+route = ["terminal", "ceyhan"]
+class = "liquid_bulk"
+annual_tonnes = 30660000
+consignment_tonnes = { dist = "constant", value = 1000.0 }
+"#;
+
+#[test]
+fn a_pipeline_is_an_md1_queue() {
+    let v = run(PIPELINE, 10);
+    // λ = 30,660,000 / 1,000 / 8,760 = 3.5 an hour; S = 0.2 h; ρ = 0.7.
+    let (rho, service) = (0.7, 0.2);
+    let wq = rho * service / (2.0 * (1.0 - rho));
+    let transit = v.summary("flow.crude.transit_hours.mean").unwrap();
+    let expected = wq + service + 240.0;
+    assert!(
+        (transit.mean - expected).abs() <= transit.half_width(),
+        "transit {:.4} ± {:.4} h, M/D/1 gives {expected:.4} h",
+        transit.mean,
+        transit.half_width()
+    );
+    let util = v.summary("pipeline.btc.utilisation").unwrap();
+    assert!((util.mean - rho).abs() < 3.0 * util.half_width().max(1e-4), "utilisation {:.4}", util.mean);
+    let sheet_rho = corridor::model::Network::compile(Scenario::from_str(PIPELINE, "p.toml").unwrap().base())
+        .unwrap()
+        .capacity_sheet()
+        .row("pipeline.btc")
+        .unwrap()
+        .rho;
+    assert!((sheet_rho - rho).abs() < 1e-9, "sheet ρ {sheet_rho}");
+}
+
+#[test]
+fn unit_fields_are_validated() {
+    let base = ferry("capacity_tonnes = 1000\nslots = { wagon = 54, truck = 40 }");
+    for (from, to, expect) in [
+        ("tonnes_per_unit = 50\n", "", "flows.wagons.tonnes_per_unit"),
+        ("slots = { wagon = 54, truck = 40 }", "slots = { wagon = 0, truck = 40 }", "ship_services.ferry.slots.wagon"),
+        (
+            "slots = { wagon = 54, truck = 40 }",
+            "slots = { wagon = 54, truck = 40 }\nloading_order = [\"teu\"]",
+            "no slots for unit \"teu\"",
+        ),
+        (
+            "slots = { wagon = 54, truck = 40 }",
+            "slots = { wagon = 54, truck = 40 }\nmax_units = { car = 3 }",
+            "ship_services.ferry.max_units.car",
+        ),
+        ("max_wait_hours = 1", "max_wait_hours = 1\nwait_for_cargo_at = [\"c\"]", "not on the service's route"),
+        (
+            "tonnes_per_unit = 50\n",
+            "tonnes_per_unit = 50\nempty_return = { share = 1.5 }\n",
+            "flows.wagons.empty_return.share",
+        ),
+        ("tonnes_per_unit = 50\n", "tonnes_per_unit = 5000\n", "heavier than"),
+        (
+            "tonnes_per_unit = 20\n",
+            "tonnes_per_unit = 20\nempty_return = { share = 0.5, route = [\"b\", \"x\"] }\n",
+            "unknown node \"x\"",
+        ),
+    ] {
+        assert!(base.contains(from), "{from}");
+        let text = base.replacen(from, to, 1);
+        let err = Scenario::from_str(&text, "mixed.toml").err().unwrap_or_else(|| panic!("accepted: {to}")).to_string();
+        assert!(err.contains(expect), "{to}: {err}");
+    }
+}

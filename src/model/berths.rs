@@ -24,6 +24,8 @@ pub(crate) struct BerthGroup {
     pub(crate) occupancy: TimeWeighted,
     /// Berths whose ship is working cargo (berthing, unloading, loading) over time.
     pub(crate) working: TimeWeighted,
+    /// Time at berth of the calls that ended (hours).
+    pub(crate) at_berth: OnlineStats,
 }
 
 /// Berths, anchorage and quay measurement of one port.
@@ -39,6 +41,8 @@ pub(crate) struct PortBerths {
     pub(crate) wait_quantiles: StreamQuantiles,
     /// Ship turnaround (anchorage arrival to departure), hours.
     pub(crate) turnaround: OnlineStats,
+    /// Time at berth (berthing to departure), hours.
+    pub(crate) at_berth: OnlineStats,
     /// Tonnes across the quay in the measured window, kg.
     pub(crate) throughput: Kg,
 }
@@ -69,12 +73,14 @@ impl Berths {
                             queue: VecDeque::new(),
                             occupancy: TimeWeighted::new(0, 0.0),
                             working: TimeWeighted::new(0, 0.0),
+                            at_berth: OnlineStats::new(),
                         })
                         .collect(),
                     anchorage: TimeWeighted::new(0, 0.0),
                     wait: OnlineStats::new(),
                     wait_quantiles: StreamQuantiles::new(0.01, 1e6),
                     turnaround: OnlineStats::new(),
+                    at_berth: OnlineStats::new(),
                     throughput: 0,
                 })
                 .collect(),
@@ -111,14 +117,17 @@ impl Berths {
         }
     }
 
-    /// A ship leaves a berth of group `b` at port `p` after a call that began at `arrived`.
+    /// A ship leaves a berth of group `b` at port `p` after a call that began at
+    /// `arrived`, at berth since `berthed`.
     #[inline]
-    pub(crate) fn release(&mut self, p: usize, b: usize, arrived: SimTime, now: SimTime) {
+    pub(crate) fn release(&mut self, p: usize, b: usize, arrived: SimTime, berthed: SimTime, now: SimTime) {
         let port = &mut self.ports[p];
         let group = &mut port.groups[b];
         group.busy -= 1;
         group.occupancy.set(now.as_millis(), group.busy as f64);
         port.turnaround.push((now - arrived).as_hours());
+        port.at_berth.push((now - berthed).as_hours());
+        port.groups[b].at_berth.push((now - berthed).as_hours());
     }
 
     /// Time to move `kg` across the quay at a berth of group `b` at port `p`.
@@ -139,9 +148,11 @@ impl Berths {
             for g in &mut port.groups {
                 g.occupancy.reset(t);
                 g.working.reset(t);
+                g.at_berth = OnlineStats::new();
             }
             port.wait = OnlineStats::new();
             port.turnaround = OnlineStats::new();
+            port.at_berth = OnlineStats::new();
             port.throughput = 0;
         }
     }

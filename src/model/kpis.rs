@@ -25,6 +25,9 @@ pub struct PortKpis {
     pub ships_at_anchor_mean: f64,
     /// Mean ship turnaround (anchorage arrival to departure), hours.
     pub turnaround_mean_hours: f64,
+    /// Mean time a ship spends at berth (berthing to departure), hours: what port
+    /// statistics call the time per vessel at berth.
+    pub berth_mean_hours: f64,
     /// Ship calls completed.
     pub ship_calls: f64,
     /// Berth occupancy (occupied berths / berths) per class: a berth is occupied from
@@ -35,6 +38,10 @@ pub struct PortKpis {
     /// unloading, loading): the berths' productive utilisation. The rest of
     /// `berth_occupancy` is occupied without handling.
     pub berth_handling: Vec<(String, f64)>,
+    /// Mean time at berth per call, per class, hours.
+    pub berth_hours_by_class: Vec<(String, f64)>,
+    /// Calls completed, per class.
+    pub ship_calls_by_class: Vec<(String, f64)>,
     /// Time-weighted mean yard stock, tonnes.
     pub yard_stock_mean_tonnes: f64,
     /// Largest yard stock, tonnes.
@@ -249,6 +256,11 @@ impl ReplicationKpis {
             out.push((k("ship_wait_hours.p95"), p.ship_wait_p95_hours));
             out.push((k("ships_at_anchor.mean"), p.ships_at_anchor_mean));
             out.push((k("turnaround_hours.mean"), p.turnaround_mean_hours));
+            out.push((k("berth_hours.mean"), p.berth_mean_hours));
+            for ((class, h), (_, calls)) in p.berth_hours_by_class.iter().zip(&p.ship_calls_by_class) {
+                out.push((k(&format!("berth_hours.{class}.mean")), *h));
+                out.push((k(&format!("ship_calls.{class}")), *calls));
+            }
             out.push((k("ship_calls"), p.ship_calls));
             for (class, occ) in &p.berth_occupancy {
                 out.push((k(&format!("berth_occupancy.{class}")), *occ));
@@ -330,8 +342,12 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
         let per_berth = |count: u32, level: f64| if count == 0 { 0.0 } else { finite(level / count as f64) };
         let mut berth_occupancy = Vec::new();
         let mut berth_handling = Vec::new();
+        let mut berth_hours_by_class = Vec::new();
+        let mut ship_calls_by_class = Vec::new();
         for (b, g) in def.berths.iter().zip(&berths.groups) {
             let class = b.class.name().to_string();
+            berth_hours_by_class.push((class.clone(), finite(g.at_berth.mean())));
+            ship_calls_by_class.push((class.clone(), g.at_berth.count() as f64));
             let handling = per_berth(b.count, g.working.mean(t));
             berth_occupancy.push((class.clone(), per_berth(b.count, g.occupancy.mean(t))));
             berth_handling.push((class.clone(), handling));
@@ -349,9 +365,12 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
             ship_wait_p95_hours: berths.wait_quantiles.quantile(0.95),
             ships_at_anchor_mean: berths.anchorage.mean(t),
             turnaround_mean_hours: berths.turnaround.mean(),
+            berth_mean_hours: berths.at_berth.mean(),
             ship_calls: berths.turnaround.count() as f64,
             berth_occupancy,
             berth_handling,
+            berth_hours_by_class,
+            ship_calls_by_class,
             yard_stock_mean_tonnes: yard_mean,
             yard_stock_max_tonnes: yard.stock.max(),
             closed_hours: closure.closed_hours,

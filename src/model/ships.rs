@@ -36,6 +36,8 @@ pub(crate) struct ShipServiceDef {
     pub(crate) load_legs: Vec<Vec<usize>>,
     /// Load at which a vessel sails.
     pub(crate) fill: Kg,
+    /// Share of the slots (or deck) taken at which a vessel sails, as for `fill`.
+    pub(crate) fill_share: f64,
     /// Longest wait for cargo.
     pub(crate) max_wait: SimTime,
     /// Per position in the route: whether a vessel waits there for cargo.
@@ -161,6 +163,7 @@ pub(super) fn compile(
             sailing,
             load_legs,
             fill: (capacity as f64 * sv.fill_threshold).round() as Kg,
+            fill_share: sv.fill_threshold,
             max_wait: hours(sv.max_wait_hours),
             waits_at,
             slots,
@@ -224,6 +227,8 @@ pub(crate) struct Ship {
     pub(crate) phase: Phase,
     /// When it reached the port (anchorage).
     pub(crate) arrived: SimTime,
+    /// When it took its berth.
+    pub(crate) berthed: SimTime,
     /// When it started waiting for cargo or was blocked.
     pub(crate) since: SimTime,
     /// Generation of its wait timer.
@@ -280,6 +285,7 @@ impl Ships {
             handled: false,
             phase: Phase::Sailing,
             arrived: SimTime::ZERO,
+            berthed: SimTime::ZERO,
             since: SimTime::ZERO,
             token: 0,
             has_waited: false,
@@ -349,6 +355,7 @@ pub(super) fn on_at_port(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Even
 pub(super) fn seize_berth(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>) {
     let now = s.now();
     set_phase(w, ship, Phase::Berthing, now);
+    w.ships.vessels[ship as usize].berthed = now;
     let sh = &w.ships.vessels[ship as usize];
     let (p, b, arrived) = (sh.port, sh.berth, sh.arrived);
     let delay = w.berths.occupy(w.net, p, b, arrived, now);
@@ -606,7 +613,8 @@ fn try_depart(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>) {
         let sh = &w.ships.vessels[si];
         let waited = if sh.has_waited { now - sh.since } else { SimTime::ZERO };
         let loads_here = def.waits_at[sh.route_pos] && !def.load_legs[sh.route_pos].is_empty();
-        if loads_here && sh.load < def.fill && waited < def.max_wait && sh.phase != Phase::WaitingCargo {
+        let full = sh.load >= def.fill || slot_share(def, sh) >= def.fill_share;
+        if loads_here && !full && waited < def.max_wait && sh.phase != Phase::WaitingCargo {
             let sh = &mut w.ships.vessels[si];
             if !sh.has_waited {
                 sh.has_waited = true;
@@ -639,7 +647,7 @@ pub(super) fn depart(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>) 
     let (p, b) = (w.ships.vessels[si].port, w.ships.vessels[si].berth);
     let leaving = if w.ships.vessels[si].service.is_some() { Phase::Sailing } else { Phase::Gone };
     set_phase(w, ship, leaving, now);
-    w.berths.release(p, b, w.ships.vessels[si].arrived, now);
+    w.berths.release(p, b, w.ships.vessels[si].arrived, w.ships.vessels[si].berthed, now);
     super::berths::next_berth(w, p, b, s);
     match w.ships.vessels[si].service {
         Some(svc) => {
@@ -664,6 +672,21 @@ pub(super) fn depart(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>) 
     }
 }
 
+/// The share of its slots a vessel has taken: of the deck when shared, else of all
+/// its slots (0 for a service that counts tonnes only).
+#[inline]
+fn slot_share(def: &ShipServiceDef, ship: &Ship) -> f64 {
+    if def.deck > 0 {
+        ship.deck_used as f64 / def.deck as f64
+    } else if def.slots.is_empty() {
+        0.0
+    } else {
+        let slots: u64 = def.slots.iter().map(|&(_, n, _)| u64::from(n)).sum();
+        let used: u64 = ship.units.iter().map(|&u| u64::from(u)).sum();
+        used as f64 / slots.max(1) as f64
+    }
+}
+
 /// Counts a departure of vessel `si` of service `svc` from route position `pos`: the
 /// tonnes, loaded and empty units aboard, and how full it is by weight and by slots.
 fn record_direction(w: &mut Corridor<'_>, si: usize, svc: usize, pos: usize) {
@@ -685,11 +708,7 @@ fn record_direction(w: &mut Corridor<'_>, si: usize, svc: usize, pos: usize) {
         }
     }
     d.load_factor.push(sh.load as f64 / def.capacity.max(1) as f64);
-    if def.deck > 0 {
-        d.slot_factor.push(sh.deck_used as f64 / def.deck as f64);
-    } else if !def.slots.is_empty() {
-        let slots: u64 = def.slots.iter().map(|&(_, n, _)| u64::from(n)).sum();
-        let used: u64 = sh.units.iter().map(|&u| u64::from(u)).sum();
-        d.slot_factor.push(used as f64 / slots.max(1) as f64);
+    if !def.slots.is_empty() {
+        d.slot_factor.push(slot_share(def, sh));
     }
 }

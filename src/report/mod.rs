@@ -43,7 +43,7 @@ fn summary_json(s: &Summary) -> Value {
 /// the backlog does: such figures of a variant that is not stable describe the run,
 /// not a steady state, and are flagged so.
 pub fn depends_on_steady_state(key: &str) -> bool {
-    ["wait", "transit_hours", "turnaround", "at_anchor", "stock", "in_system", "queue", "backlog_tonnes"]
+    ["wait", "transit_hours", "turnaround", "berth_hours", "at_anchor", "stock", "in_system", "queue", "backlog_tonnes"]
         .iter()
         .any(|word| key.contains(word))
 }
@@ -191,6 +191,7 @@ fn headline(key: &str) -> bool {
         || key.ends_with("ship_wait_hours.p95")
         || key.ends_with("ships_at_anchor.mean")
         || key.ends_with("turnaround_hours.mean")
+        || key.ends_with("berth_hours.mean")
         || key.contains("berth_occupancy")
         || key.ends_with("yard_stock_tonnes.mean")
         || key.ends_with("yard_blocked_hours")

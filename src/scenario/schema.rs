@@ -347,7 +347,8 @@ pub struct ShipServiceSpec {
     pub capacity_tonnes: f64,
     /// Ports called in order; after the last the vessel returns to the first.
     pub route: Vec<String>,
-    /// Sail when loaded to at least this fraction of capacity (0–1).
+    /// Sail when loaded to at least this fraction of capacity (0–1): of the weight, or
+    /// of the slots (the deck, when shared) for a service with `slots`.
     #[serde(default = "default_fill")]
     pub fill_threshold: f64,
     /// Sail after waiting this long for cargo, whatever the load (hours).

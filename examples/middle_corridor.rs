@@ -20,12 +20,13 @@ use corridor::scenario::Scenario;
 
 const PHASES: [(&str, &str); 2] = [("baseline", "phase 1"), ("baku_phase2", "phase 2")];
 
-const UPGRADES: [&str; 8] = [
+const UPGRADES: [&str; 9] = [
     "transit_surge",
     "surge_feeder_plus1",
     "surge_feeder_plus2",
     "surge_ropax_plus1",
     "surge_ferry_plus1",
+    "surge_turkmen_ferry_plus1",
     "surge_with_phase2",
     "surge_fleet_package",
     "baseline",

@@ -240,7 +240,7 @@ fn the_default_table_decides_in_100_columns_and_all_adds_the_kpis() {
     let row = |variant: &str| text.lines().find(|l| l.starts_with(variant)).unwrap_or_default().to_string();
     assert!(row("baseline ").contains(" stable "), "{text}");
     assert!(row("transit_surge").contains(" unstable "), "{text}");
-    assert!(row("transit_surge").contains("aktau_feeder"), "{text}");
+    assert!(row("transit_surge").contains("turkmen_ferry"), "{text}");
     assert!(text.contains("NOT A STEADY STATE"), "{text}");
     assert!(!text.contains("KPI (mean [95% CI])"), "the full table belongs behind --all:\n{text}");
     let all = corridor(&["run", MC, "--replications", "3", "--variant", "baseline", "--all"]);
@@ -263,7 +263,7 @@ fn capacity_prints_the_sheet_and_refuses_unknown_criteria_naming_the_nearest() {
         .filter_map(|l| l.chars().skip(69).take(6).collect::<String>().trim().parse().ok())
         .collect();
     assert!(rhos.len() > 20 && rhos.windows(2).all(|w| w[0] >= w[1]), "not sorted by ρ:\n{text}");
-    assert!(text.lines().nth(4).unwrap().starts_with("service.aktau_feeder"), "{text}");
+    assert!(text.lines().nth(4).unwrap().starts_with("service.turkmen_ferry"), "{text}");
     let o = corridor(&["capacity", MC, "--criterion", "port.baku.ship_wait_hour.p95 <= 24"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(first_message(&o).contains("nearest: port.baku.ship_wait_hours.p95"), "{}", stderr(&o));

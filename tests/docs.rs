@@ -74,6 +74,8 @@ fn the_json_contract_names_every_key_written() {
         let family = match parts[0] {
             "system" => parts[1],
             "utilisation" | "rho" | "place" => parts[0],
+            // Per-direction service KPIs: `service.<id>.<from>_to_<to>.trips`.
+            "service" if parts.len() > 3 && parts[2].contains("_to_") => parts[3],
             _ => parts.get(2).copied().unwrap_or(parts[0]),
         };
         assert!(contract.contains(family), "the JSON contract lists no KPI like {k} ({family})");

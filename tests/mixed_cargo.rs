@@ -109,7 +109,7 @@ fn weight_caps_a_deck_with_room_left() {
 fn a_service_without_slots_for_a_unit_does_not_carry_it() {
     // Slots for wagons only: the trucks' leg has no carrier.
     let text = ferry("capacity_tonnes = 100000\nslots = { wagon = 54 }");
-    let err = Scenario::from_str(&text, "mixed.toml").err().expect("trucks have no ship").to_string();
+    let err = Scenario::from_str(&text, "mixed.toml").expect_err("trucks have no ship").to_string();
     assert!(err.contains("flows.trucks.route[1]") && err.contains("truck units"), "{err}");
 }
 

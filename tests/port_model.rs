@@ -83,6 +83,10 @@ fn cargo_lands_as_handled_or_at_the_end_and_goes_on_by_train() {
         assert!((delivered - landed).abs() <= 1000.0, "delivered {delivered} vs landed {landed}");
         assert!(mean(v, "service.block.trips") > 150.0);
         assert_eq!(v.stability().verdict, corridor::experiment::Verdict::Stable, "{}", v.stability().summary);
+        // Time at berth: 1,000 t at 100 t/h, no berthing time, nothing else holds the
+        // ship (the yard has room): 10 h a call, for all calls and for the dry berths.
+        assert!((mean(v, "port.port.berth_hours.mean") - 10.0).abs() < 1e-9);
+        assert!((mean(v, "port.port.berth_hours.dry.mean") - 10.0).abs() < 1e-9);
     }
     // As handled, the yard holds at most one ship's cargo; at the end, too, but it
     // arrives in one piece.

@@ -27,7 +27,7 @@ fn the_bundled_scenarios_are_valid() {
 
 #[test]
 fn unknown_field_names_the_field_and_the_valid_ones() {
-    let e = error_after("vessels = 4\ncapacity_tonnes = 2700", "vessels = 4\nvesels = 3\ncapacity_tonnes = 2700");
+    let e = error_after("vessels = 6\ncapacity_tonnes = 5000", "vessels = 6\nvesels = 3\ncapacity_tonnes = 5000");
     assert!(e.contains("unknown field `vesels`"), "{e}");
     assert!(e.contains("expected one of"), "{e}");
     assert!(e.contains("ship_services.kuryk_ferry"), "{e}");
@@ -67,7 +67,7 @@ fn a_leg_no_service_serves_is_an_error() {
         "route = [\"kuryk\", \"baku\", \"tbilisi\", \"poti\"]",
         "route = [\"kuryk\", \"tbilisi\", \"poti\"]",
     );
-    assert!(e.contains("no service carries rail_ferry cargo from \"kuryk\" to \"tbilisi\""), "{e}");
+    assert!(e.contains("no service carries rail_ferry cargo in wagon units from \"kuryk\" to \"tbilisi\""), "{e}");
     assert!(e.contains("flows.kuryk_wagons.route[1]"), "{e}");
 }
 
@@ -96,7 +96,7 @@ fn bad_distribution_parameters_name_the_parameter() {
     );
     assert!(e.contains("sea_links.kuryk_baku.sailing_hours.mode"), "{e}");
     assert!(e.contains("min <= mode <= max"), "{e}");
-    let e = error_after("dist = \"erlang\", k = 3, mean = 300.0", "dist = \"erlang\", k = 0, mean = 300.0");
+    let e = error_after("dist = \"erlang\", k = 3, mean = 360.0", "dist = \"erlang\", k = 0, mean = 360.0");
     assert!(e.contains("consignment_tonnes.k"), "{e}");
 }
 
@@ -142,7 +142,7 @@ const INTERNAL: [&str; 12] = [
 fn messages_speak_the_users_language() {
     let cases = [
         (
-            "consignment_tonnes = { dist = \"erlang\", k = 3, mean = 300.0 }",
+            "consignment_tonnes = { dist = \"erlang\", k = 3, mean = 360.0 }",
             "consignment_tonnes = 300",
             "a distribution such as { dist = \"triangular\"",
         ),
@@ -257,7 +257,7 @@ fn scenarios_built_in_code_get_exactly_the_checks_files_get() {
     let mut spec = good_spec();
     spec.ship_services.get_mut("kuryk_ferry").unwrap().vessels = 5_000;
     let from_code = Scenario::from_spec(&spec).unwrap_err().to_string();
-    let from_file = error_after("vessels = 4\ncapacity_tonnes = 2700", "vessels = 5000\ncapacity_tonnes = 2700");
+    let from_file = error_after("vessels = 6\ncapacity_tonnes = 5000", "vessels = 5000\ncapacity_tonnes = 5000");
     let message = |e: &str| e.lines().next().unwrap().split(": field ").nth(1).unwrap().to_string();
     assert_eq!(message(&from_code), message(&from_file));
     assert!(from_code.starts_with("error: <built in code>:"), "{from_code}");
@@ -289,11 +289,11 @@ fn compiling_an_invalid_spec_is_an_error_not_a_fallback() {
 fn distributions_with_infinite_or_degenerate_moments_are_rejected() {
     let cases = [
         (
-            "{ dist = \"erlang\", k = 3, mean = 300.0 }",
+            "{ dist = \"erlang\", k = 3, mean = 360.0 }",
             "{ dist = \"weibull\", shape = 1e-6, scale = 300.0 }",
             "infinite mean",
         ),
-        ("{ dist = \"erlang\", k = 3, mean = 300.0 }", "{ dist = \"gamma\", shape = 1e-12, scale = 1e12 }", "sd/mean"),
+        ("{ dist = \"erlang\", k = 3, mean = 360.0 }", "{ dist = \"gamma\", shape = 1e-12, scale = 1e12 }", "sd/mean"),
     ];
     for (from, to, expected) in cases {
         let e = error_after(from, to);
@@ -316,6 +316,9 @@ fn starved_flows_are_rejected_at_validation() {
     );
     assert!(e.contains("ports.kuryk.yard_capacity_tonnes") && e.contains("would starve"), "{e}");
     // A ship smaller than the average consignment it must carry.
-    let e = error_after("vessels = 2\ncapacity_tonnes = 5000", "vessels = 2\ncapacity_tonnes = 50");
+    let e = error_after(
+        "vessels = 2\ncapacity_tonnes = 5000\nroute = [\"aktau\", \"baku\"]\nfill_threshold = 0.8",
+        "vessels = 2\ncapacity_tonnes = 50\nroute = [\"aktau\", \"baku\"]\nfill_threshold = 0.8",
+    );
     assert!(e.contains("larger than what the ship service \"aktau_dry\" carries at once"), "{e}");
 }

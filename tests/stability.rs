@@ -144,8 +144,8 @@ fn the_bundled_baseline_is_stable_and_the_surge_is_not() {
     assert_eq!(baseline.verdict, Verdict::Stable, "{}", baseline.summary);
     assert_eq!(surge.verdict, Verdict::Unstable, "{}", surge.summary);
     let binding = surge.binding.unwrap();
-    assert_eq!(binding.resource, "service.aktau_feeder", "{binding:?}");
+    assert_eq!(binding.resource, "service.turkmen_ferry", "{binding:?}");
     assert!(binding.rho_static.unwrap() > 1.0, "{binding:?}");
-    assert!(surge.accumulating[0].place.starts_with("aktau."), "{:?}", surge.accumulating);
-    assert!(surge.summary.contains("aktau"), "{}", surge.summary);
+    assert!(surge.accumulating[0].place.starts_with("turkmenbashi."), "{:?}", surge.accumulating);
+    assert!(surge.summary.contains("turkmenbashi"), "{}", surge.summary);
 }

@@ -243,6 +243,13 @@ fn the_default_table_decides_in_100_columns_and_all_adds_the_kpis() {
     assert!(row("transit_surge").contains("turkmen_ferry"), "{text}");
     assert!(text.contains("NOT A STEADY STATE"), "{text}");
     assert!(!text.contains("KPI (mean [95% CI])"), "the full table belongs behind --all:\n{text}");
+    // Every variant of the bundled scenario, long names included, still fits.
+    let every = corridor(&["run", MC, "--replications", "2"]);
+    let every = String::from_utf8_lossy(&every.stdout).to_string();
+    for line in every.lines() {
+        assert!(line.chars().count() <= 100, "wider than 100 columns: {line:?}");
+    }
+    assert!(every.contains("baku wait h") && every.contains("transit"), "{every}");
     let all = corridor(&["run", MC, "--replications", "3", "--variant", "baseline", "--all"]);
     assert!(String::from_utf8_lossy(&all.stdout).contains("KPI (mean [95% CI])"));
     // compare: paired differences of the headline figures.

@@ -155,7 +155,8 @@ fn fixed(x: f64, decimals: usize) -> String {
 /// why, and the caveats.
 pub fn decision_table(result: &ExperimentResult) -> String {
     let rows = decision_rows(result);
-    let name_width = rows.iter().map(|r| r.variant.chars().count()).max().unwrap_or(7).clamp(7, 20);
+    // 19 columns of name leave room for one focus port and the transit column.
+    let name_width = rows.iter().map(|r| r.variant.chars().count()).max().unwrap_or(7).clamp(7, 19);
     let mut columns = Columns::new();
     columns.text("variant", "", name_width);
     columns.number("demand", "Mt/yr", 6);
@@ -164,9 +165,11 @@ pub fn decision_table(result: &ExperimentResult) -> String {
     columns.text("verdict", "", 12);
     columns.text("binding resource", "", 20);
     columns.number("ρ", "", 4);
+    let with_transit = rows.iter().any(|r| r.transit_p95_days.is_some());
+    let transit_width = if with_transit { 8 } else { 0 };
     let mut ports_shown = 0;
     for p in focus_ports(result) {
-        if columns.width() + 12 + 7 > MAX_WIDTH {
+        if columns.width() + 12 + transit_width > MAX_WIDTH {
             break;
         }
         let label = clip(&format!("{p} wait h"), 11);
@@ -174,7 +177,6 @@ pub fn decision_table(result: &ExperimentResult) -> String {
         columns.number("", "p95", 5);
         ports_shown += 1;
     }
-    let with_transit = rows.iter().any(|r| r.transit_p95_days.is_some());
     if with_transit {
         columns.number("transit", "p95 d", 7);
     }

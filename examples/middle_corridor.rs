@@ -20,7 +20,7 @@ use corridor::scenario::Scenario;
 
 const PHASES: [(&str, &str); 2] = [("baseline", "phase 1"), ("baku_phase2", "phase 2")];
 
-const UPGRADES: [&str; 9] = [
+const UPGRADES: [&str; 10] = [
     "transit_surge",
     "surge_feeder_plus1",
     "surge_feeder_plus2",
@@ -29,6 +29,7 @@ const UPGRADES: [&str; 9] = [
     "surge_turkmen_ferry_plus1",
     "surge_with_phase2",
     "surge_fleet_package",
+    "surge_package_phase2",
     "baseline",
 ];
 
@@ -71,14 +72,14 @@ fn main() {
     let result = experiment.clone().variants(UPGRADES).run(&scenario, None).unwrap_or_else(|e| fail(e));
     println!("\nWhich upgrade absorbs +30 % transit?");
     println!(
-        "  {:<22} {:>7} {:>8} {:<10} {:<22} {:>5}",
+        "  {:<25} {:>7} {:>8} {:<10} {:<22} {:>5}",
         "variant", "deliv.", "backlog", "verdict", "binding resource", "ρ"
     );
-    println!("  {:<22} {:>7} {:>8}", "", "Mt/yr", "kt");
+    println!("  {:<25} {:>7} {:>8}", "", "Mt/yr", "kt");
     for row in decision_rows(&result) {
         let binding = row.stability.binding.as_ref();
         println!(
-            "  {:<22} {:>7.2} {:>8.0} {:<10} {:<22} {:>5}",
+            "  {:<25} {:>7.2} {:>8.0} {:<10} {:<22} {:>5}",
             row.variant,
             row.delivered_mt_per_year,
             row.backlog_kt,
@@ -87,19 +88,17 @@ fn main() {
             binding.map_or("—".into(), |b| format!("{:.2}", b.rho())),
         );
     }
-    let absorbing: Vec<&str> = decision_rows(&result)
+    let absorbing: Vec<String> = decision_rows(&result)
         .into_iter()
         .filter(|r| r.variant.starts_with("surge") && r.stability.verdict.is_steady())
-        .map(|r| if r.variant == "surge_fleet_package" { "the fleet package" } else { "one alone" })
+        .map(|r| {
+            let description = scenario.base().variants.get(&r.variant).and_then(|v| v.description.clone());
+            format!("  {}: {}", r.variant, description.unwrap_or_default())
+        })
         .collect();
-    println!(
-        "\n{}",
-        match absorbing.as_slice() {
-            [] => "None of the listed upgrades absorbs +30 % transit.".to_string(),
-            ["the fleet package"] => "No single upgrade absorbs +30 % transit: the fleet package (two more feeders, \
-                                      a ro-pax on each route, a Kuryk ferry) does."
-                .to_string(),
-            _ => "See the verdicts above: the stable rows absorb +30 % transit.".to_string(),
-        }
-    );
+    if absorbing.is_empty() {
+        println!("\nNone of the listed upgrades absorbs +30 % transit.");
+    } else {
+        println!("\nThese absorb +30 % transit (stable):\n{}", absorbing.join("\n"));
+    }
 }

@@ -318,12 +318,13 @@ impl<'n> Corridor<'n> {
             Some(p) => {
                 // A consignment larger than the whole yard could never enter it: it is
                 // split into parts the yard can hold (validation keeps this rare).
+                // Cargo in units splits in whole units (validation keeps a unit no
+                // heavier than the yard).
                 let capacity = net.ports[p].yard_capacity.max(1);
                 while self.cargo.consignments.items[id as usize].kg > capacity {
-                    let whole = &mut self.cargo.consignments.items[id as usize];
-                    whole.kg -= capacity;
-                    let part = super::cargo::Consignment { kg: capacity, ..*whole };
-                    let part = self.cargo.consignments.insert(part);
+                    let Some(part) = self.cargo.split_off(id, capacity, u32::MAX) else {
+                        break;
+                    };
                     super::yards::admit(self, p, part, s);
                 }
                 super::yards::admit(self, p, id, s);

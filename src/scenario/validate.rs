@@ -640,6 +640,20 @@ fn check_flow(c: &mut Checker<'_>, id: &str, flow: &FlowSpec) {
                 format!("consignments of at most {} t on average, or a larger carrier", show(capacity)),
             );
         }
+        if let (Some(per_unit), Some(port)) = (flow.tonnes_per_unit, spec.ports.get(from.as_str()))
+            && port.yard_capacity_tonnes.is_finite()
+            && port.yard_capacity_tonnes < per_unit
+        {
+            c.issue(
+                format!("ports.{from}.yard_capacity_tonnes"),
+                format!(
+                    "the yard ({} t) cannot hold one unit of flow {id:?} ({} t), which waits there for its next leg",
+                    show(port.yard_capacity_tonnes),
+                    show(per_unit)
+                ),
+                format!("at least {} t", show(per_unit)),
+            );
+        }
         if let (Some(mean), Some(port)) = (mean, spec.ports.get(from.as_str()))
             && port.yard_capacity_tonnes.is_finite()
             && port.yard_capacity_tonnes < mean

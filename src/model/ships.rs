@@ -46,8 +46,8 @@ pub(crate) struct ShipServiceDef {
     /// order. Empty: the service counts tonnes only.
     pub(crate) slots: Vec<(usize, u32, u32)>,
     /// With a shared deck: the deck in whole parts, and the parts one unit of each slot
-    /// takes (the deck is the least common multiple of the slot counts, so a full deck
-    /// of any one unit is exact). With separate spaces: 0.
+    /// takes (the deck is the least common multiple of the slot counts where that is at
+    /// most 2^40, so a full deck of any one unit is exact). With separate spaces: 0.
     pub(crate) deck: u64,
     pub(crate) deck_per_unit: Vec<u64>,
 }
@@ -118,11 +118,18 @@ pub(super) fn compile(
             })
             .collect();
         let shared = sv.deck == crate::scenario::DeckSharing::Shared && !slots.is_empty();
+        // Exact with the least common multiple of the slot counts; where that is
+        // too large (many large, coprime counts) a deck of 2^40 parts, exact to 1 part
+        // in 10^12 and never refusing a full load of one unit.
+        const FINE_DECK: u64 = 1 << 40;
         let deck = if shared {
-            slots.iter().fold(1u64, |acc, &(_, n, _)| {
-                let n = u64::from(n.max(1));
-                (acc / gcd(acc, n)).saturating_mul(n)
-            })
+            slots
+                .iter()
+                .try_fold(1u64, |acc, &(_, n, _)| {
+                    let n = u64::from(n.max(1));
+                    (acc / gcd(acc, n)).checked_mul(n).filter(|&l| l <= FINE_DECK)
+                })
+                .unwrap_or(FINE_DECK)
         } else {
             0
         };

@@ -130,13 +130,15 @@ pub(super) fn cargo_ready(w: &mut Corridor<'_>, x: usize, s: &mut Scheduler<Even
     let Some((id, kg)) = def.legs.iter().find_map(|&leg| w.cargo.take_from_leg(leg, Kg::MAX, u32::MAX, now)) else {
         return;
     };
-    if let Some(p) = net.nodes[def.from].port {
-        super::yards::remove(w, p, kg, s);
-    }
     let line = &mut w.pipelines.lines[x];
     line.pumping = Some(id);
     line.busy.set(now.as_millis(), 1.0);
     s.schedule_in(SimTime::from_hours_clamped(kg as f64 / def.kg_per_hour), Event::Pumped(x as u32));
+    // Last: the room freed in the tanks may admit cargo from the gate, which calls
+    // back here and must find the pump busy.
+    if let Some(p) = net.nodes[def.from].port {
+        super::yards::remove(w, p, kg, s);
+    }
 }
 
 /// Pipeline `x` finished pumping a consignment: it travels to the far end, and the

@@ -311,7 +311,7 @@ fn distributions_with_infinite_or_degenerate_moments_are_rejected() {
 fn starved_flows_are_rejected_at_validation() {
     // A yard of 0 t at an origin: the flow would deliver nothing.
     let e = error_after(
-        "yard_capacity_tonnes = 100000\nberths.rail_ferry = { count = 2, handling_tonnes_per_hour = 500.0",
+        "yard_capacity_tonnes = 100000            # ASSUMPTION\nberths.rail_ferry = { count = 2, handling_tonnes_per_hour = 500.0",
         "yard_capacity_tonnes = 0\nberths.rail_ferry = { count = 2, handling_tonnes_per_hour = 500.0",
     );
     assert!(e.contains("ports.kuryk.yard_capacity_tonnes") && e.contains("would starve"), "{e}");

@@ -430,7 +430,7 @@ pub(super) fn on_step(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>)
                 }
             }
             let kg = w.cargo.consignments.items[id as usize].kg;
-            unboard_units(w, si, id);
+            book_units(w, si, id, false);
             w.ships.vessels[si].load -= kg;
             w.berths.ports[p].throughput += kg;
             w.cargo.consignments.items[id as usize].leg_pos += 1;
@@ -531,31 +531,24 @@ fn room_for_units(def: &ShipServiceDef, ship: &Ship, unit: Option<usize>) -> u32
     }
 }
 
-/// Books consignment `id`'s units aboard vessel `si` (slots and deck).
+/// Books consignment `id`'s units aboard vessel `si` (slots and deck), or releases
+/// them when it leaves the vessel (`aboard` false).
 #[inline]
-fn board_units(w: &mut Corridor<'_>, si: usize, id: u32) {
+fn book_units(w: &mut Corridor<'_>, si: usize, id: u32, aboard: bool) {
     let net = w.net;
     let c = w.cargo.consignments.items[id as usize];
     let sh = &mut w.ships.vessels[si];
     let Some(svc) = sh.service else { return };
     let def = &net.ship_services[svc as usize];
     if let Some(k) = def.slot_of(net.flows[c.flow as usize].unit) {
-        sh.units[k] += c.units;
-        sh.deck_used += u64::from(c.units) * def.deck_per_unit[k];
-    }
-}
-
-/// Releases consignment `id`'s units from vessel `si`.
-#[inline]
-fn unboard_units(w: &mut Corridor<'_>, si: usize, id: u32) {
-    let net = w.net;
-    let c = w.cargo.consignments.items[id as usize];
-    let sh = &mut w.ships.vessels[si];
-    let Some(svc) = sh.service else { return };
-    let def = &net.ship_services[svc as usize];
-    if let Some(k) = def.slot_of(net.flows[c.flow as usize].unit) {
-        sh.units[k] -= c.units;
-        sh.deck_used -= u64::from(c.units) * def.deck_per_unit[k];
+        let deck = u64::from(c.units) * def.deck_per_unit[k];
+        if aboard {
+            sh.units[k] += c.units;
+            sh.deck_used += deck;
+        } else {
+            sh.units[k] -= c.units;
+            sh.deck_used -= deck;
+        }
     }
 }
 
@@ -573,7 +566,7 @@ fn load_one(w: &mut Corridor<'_>, si: usize, s: &mut Scheduler<Event>) -> Option
             continue;
         }
         if let Some((id, kg)) = w.cargo.take_from_leg(leg, room, room_units, s.now()) {
-            board_units(w, si, id);
+            book_units(w, si, id, true);
             let sh = &mut w.ships.vessels[si];
             sh.cargo.push(id);
             sh.load += kg;

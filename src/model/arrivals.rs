@@ -6,7 +6,8 @@
 //!
 //! Streams: `arrivals/<id>/ships` (gaps), `arrivals/<id>/cargo` (cargo per ship).
 
-use super::corridor::{Corridor, Event, Network, exp_gap};
+use super::corridor::{Calendar, Corridor, Event, Network, exp_gap};
+use rand::RngExt;
 use super::network::{CompileError, Dist, Kg, PortDef, kg_from_tonnes, port_of, sampler};
 use crate::engine::{RandomStream, Scheduler, Streams};
 use crate::scenario::ScenarioSpec;
@@ -23,10 +24,18 @@ pub(crate) struct ArrivalDef {
     pub(crate) cargo: Dist,
     /// Where the cargo goes on: (flow, parcel kg, whether it lands only at the end).
     pub(crate) continues: Option<(u32, Kg, bool)>,
+    /// Demand factor in each planning year (empty: 1 throughout).
+    pub(crate) growth: Vec<f64>,
+    /// The largest of `growth` (1 without): the thinning envelope.
+    pub(crate) growth_peak: f64,
 }
 
 /// Compiles the open arrival streams.
-pub(super) fn compile(spec: &ScenarioSpec, ports: &[PortDef]) -> Result<Vec<ArrivalDef>, CompileError> {
+pub(super) fn compile(
+    spec: &ScenarioSpec,
+    ports: &[PortDef],
+    calendar: Option<&Calendar>,
+) -> Result<Vec<ArrivalDef>, CompileError> {
     let mut arrivals = Vec::new();
     for (id, a) in &spec.ship_arrivals {
         let entity = || format!("ship_arrivals.{id}");
@@ -36,7 +45,12 @@ pub(super) fn compile(spec: &ScenarioSpec, ports: &[PortDef]) -> Result<Vec<Arri
             kind: "berth class at that port",
             id: a.class.name().to_string(),
         })?;
+        let growth: Vec<f64> = calendar.map_or_else(Vec::new, |c| {
+            c.years.iter().map(|&y| spec.growth_factor(&a.tags, y)).collect()
+        });
         arrivals.push(ArrivalDef {
+            growth_peak: growth.iter().copied().fold(1.0, f64::max),
+            growth,
             id: id.clone(),
             port,
             berth,
@@ -79,7 +93,7 @@ impl Arrivals {
 
     /// Schedules arrival stream `a`'s next ship.
     pub(crate) fn schedule_next(&mut self, net: &Network, a: usize, s: &mut Scheduler<Event>) {
-        let rate = net.arrivals[a].rate_per_hour;
+        let rate = net.arrivals[a].rate_per_hour * net.arrivals[a].growth_peak;
         if rate > 0.0 {
             let gap = exp_gap(&mut self.ship_rng[a], rate);
             s.schedule_in(gap, Event::OpenShip(a as u32));
@@ -90,8 +104,14 @@ impl Arrivals {
 /// A ship from an open arrival stream appears at its port with its cargo.
 pub(super) fn on_open_ship(w: &mut Corridor<'_>, a: usize, s: &mut Scheduler<Event>) {
     let net = w.net;
-    w.arrivals.schedule_next(net, a, s);
     let def = &net.arrivals[a];
+    // Thinning: the stream runs at its peak year's rate; other years keep their share.
+    let accept = def.growth.get(net.year_index(s.now())).copied().unwrap_or(1.0) / def.growth_peak;
+    let real = accept >= 1.0 || w.arrivals.ship_rng[a].random::<f64>() < accept;
+    w.arrivals.schedule_next(net, a, s);
+    if !real {
+        return;
+    }
     let kg = kg_from_tonnes(def.cargo.sample(&mut w.arrivals.cargo_rng[a]));
     let ship = w.ships.spawn(None, 0, def.port, def.berth);
     let sh = &mut w.ships.vessels[ship as usize];

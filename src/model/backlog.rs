@@ -83,22 +83,42 @@ pub(crate) struct Backlog {
     pub(crate) flows: Vec<Trend>,
     /// Where cargo waits.
     pub(crate) places: Vec<(Place, Trend)>,
-    /// Samples taken so far.
+    /// Samples taken so far in the current window.
     taken: u64,
+    /// The measured windows (one, or one per planning year) and the current one.
+    windows: Vec<(SimTime, SimTime)>,
+    window: usize,
     /// Whether growth is measured with the seasons removed (see the module docs).
     seasonal: bool,
 }
 
 impl Backlog {
     pub(crate) fn new(net: &Network) -> Backlog {
-        let (start, end) = (net.warmup.as_hours(), net.end.as_hours());
+        let windows = net.windows();
+        let (start, end) = (windows[0].0.as_hours(), windows[0].1.as_hours());
         let trend = || Trend::new(start, end, SAMPLES_PER_WINDOW as usize + 1);
         Backlog {
             system: trend(),
             flows: net.flows.iter().map(|_| trend()).collect(),
             places: Place::all(net).into_iter().map(|p| (p, trend())).collect(),
             taken: 0,
+            windows,
+            window: 0,
             seasonal: super::capacity::seasonal(net),
+        }
+    }
+
+    /// Moves to the next window (a planning year): fresh trends over it.
+    pub(crate) fn next_window(&mut self, _net: &Network) {
+        self.window = (self.window + 1).min(self.windows.len() - 1);
+        self.taken = 0;
+        let (start, end) = self.windows[self.window];
+        let (start, end) = (start.as_hours(), end.as_hours());
+        for t in std::iter::once(&mut self.system)
+            .chain(self.flows.iter_mut())
+            .chain(self.places.iter_mut().map(|(_, t)| t))
+        {
+            *t = Trend::new(start, end, SAMPLES_PER_WINDOW as usize + 1);
         }
     }
 
@@ -114,11 +134,12 @@ impl Backlog {
         }
     }
 
-    /// The time of sample `k` (`0..=SAMPLES_PER_WINDOW`).
-    fn sample_time(net: &Network, k: u64) -> SimTime {
-        let window = (net.end - net.warmup).as_millis();
+    /// The time of sample `k` (`0..=SAMPLES_PER_WINDOW`) of the current window.
+    fn sample_time(&self, k: u64) -> SimTime {
+        let (start, end) = self.windows[self.window];
+        let window = (end - start).as_millis();
         let offset = (u128::from(window) * u128::from(k) / u128::from(SAMPLES_PER_WINDOW)) as u64;
-        net.warmup + SimTime::from_millis(offset)
+        start + SimTime::from_millis(offset)
     }
 
     /// Closes every trend at `end` (the horizon, or where the run stopped).
@@ -155,6 +176,10 @@ pub(super) fn on_sample(w: &mut Corridor<'_>, s: &mut Scheduler<Event>) {
     }
     w.backlog.taken += 1;
     if w.backlog.taken <= SAMPLES_PER_WINDOW {
-        let _ = s.schedule_at(Backlog::sample_time(w.net, w.backlog.taken), Event::BacklogSample);
+        let _ = s.schedule_at(w.backlog.sample_time(w.backlog.taken), Event::BacklogSample);
+    } else if w.backlog.window + 1 < w.backlog.windows.len() {
+        // A planning year is over: close it, then take the next window's first sample.
+        super::planning::end_year(w, s);
+        on_sample(w, s);
     }
 }

@@ -140,6 +140,13 @@ impl Berths {
     }
 
     /// Opens the measured window.
+    /// Forgets the wait quantiles (a new planning year's window opens).
+    pub(crate) fn clear_quantiles(&mut self) {
+        for port in &mut self.ports {
+            port.wait_quantiles.reset();
+        }
+    }
+
     pub(crate) fn reset(&mut self, now: SimTime) {
         let t = now.as_millis();
         self.window_open = true;

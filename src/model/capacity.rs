@@ -132,7 +132,7 @@ pub(crate) fn seasonal(net: &Network) -> bool {
 fn flow_annual(net: &Network, f: usize) -> (f64, f64) {
     let def = &net.flows[f];
     let (mut tonnes, mut consignments) =
-        (def.rate_per_hour * def.size.mean * HOURS_PER_YEAR, def.rate_per_hour * HOURS_PER_YEAR);
+        (def.offered_rate_per_hour * def.size.mean * HOURS_PER_YEAR, def.offered_rate_per_hour * HOURS_PER_YEAR);
     for a in &net.arrivals {
         if let Some((flow, parcel, _)) = a.continues
             && flow as usize == f

@@ -17,7 +17,7 @@ use super::trains::{RailLinkDef, TrainServiceDef, Trains};
 use super::transfer::{TransferDef, Transfers};
 use super::weather::{Weather, WeatherDef};
 use super::yards::Yards;
-use super::{arrivals, backlog, flows, pipelines, ships, trace, trains, transfer, weather};
+use super::{arrivals, backlog, flows, pipelines, planning, ships, trace, trains, transfer, weather};
 use crate::engine::{RandomStream, Scheduler, SimTime, Streams};
 use crate::scenario::ScenarioSpec;
 use rand::RngExt;
@@ -51,6 +51,13 @@ pub struct Network {
     pub(crate) pipelines: Vec<PipelineDef>,
     /// Cargo units (wagon, truck, TEU, …) named by flows and ship services.
     pub(crate) units: Vec<String>,
+    /// The planning calendar, for runs of several years.
+    pub(crate) calendar: Option<Calendar>,
+    /// Later configurations (dated changes), in time order: from when each holds.
+    pub(crate) epochs: Vec<(SimTime, Network)>,
+    /// Whether any tariff, charge, emission factor or value of time is given: cost
+    /// and CO2 KPIs are reported only then.
+    pub(crate) costed: bool,
 }
 
 impl Network {
@@ -65,12 +72,36 @@ impl Network {
         if !issues.is_empty() {
             return Err(CompileError::Invalid(issues));
         }
+        let timeline = spec.timeline().map_err(|(id, location, message)| {
+            CompileError::Invalid(vec![crate::scenario::Issue {
+                path: format!("changes.{id}"),
+                message,
+                valid: None,
+                location: Some(location),
+            }])
+        })?;
+        let mut configurations = timeline.into_iter();
+        let Some((_, first)) = configurations.next() else {
+            return Self::compile_one(spec);
+        };
+        let mut network = Self::compile_one(&first)?;
+        for (day, later) in configurations {
+            let at = network.warmup + SimTime::from_hours_clamped(day * 24.0);
+            let epoch = Self::compile_one(&later)?;
+            network.epochs.push((at, epoch));
+        }
+        Ok(network)
+    }
+
+    /// Compiles one configuration (the scenario's checks passed).
+    fn compile_one(spec: &ScenarioSpec) -> Result<Network, CompileError> {
         let s = &spec.scenario;
         let warmup = SimTime::from_hours_clamped(s.warmup_days * 24.0);
         let (nodes, ports) = compile_nodes(spec)?;
-        let (legs, flows, units) = flows::compile(spec, &nodes)?;
+        let calendar = spec.planning.as_ref().map(Calendar::of);
+        let (legs, flows, units) = flows::compile(spec, &nodes, calendar.as_ref())?;
         let (sea_links, ship_services) = ships::compile(spec, &ports, &legs, &units)?;
-        let arrivals = arrivals::compile(spec, &ports)?;
+        let arrivals = arrivals::compile(spec, &ports, calendar.as_ref())?;
         let (rail_links, train_services) = trains::compile(spec, &nodes, &legs)?;
         let weather = weather::compile(spec, &ports)?;
         let transfers = transfer::compile(spec, &nodes)?;
@@ -94,7 +125,95 @@ impl Network {
             transfers,
             pipelines,
             units,
+            calendar,
+            epochs: Vec::new(),
+            costed: super::costs::costed(spec),
         })
+    }
+
+    /// The planning year (0 for the first) that `now` falls in: the warm-up counts
+    /// as the first year, the time after the horizon as the last.
+    #[inline]
+    pub(crate) fn year_index(&self, now: SimTime) -> usize {
+        match &self.calendar {
+            None => 0,
+            Some(c) => c.index(now.saturating_sub(self.warmup)),
+        }
+    }
+
+    /// The measured windows: one from the warm-up to the horizon, or one per planning
+    /// year.
+    pub(crate) fn windows(&self) -> Vec<(SimTime, SimTime)> {
+        match &self.calendar {
+            None => vec![(self.warmup, self.end)],
+            Some(c) => (0..c.years.len())
+                .map(|k| {
+                    let start = self.warmup + SimTime::from_millis(c.year.as_millis() * k as u64);
+                    let end = if k + 1 == c.years.len() { self.end } else { start + c.year };
+                    (start, end)
+                })
+                .collect(),
+        }
+    }
+
+    /// The calendar years measured (empty without planning).
+    pub fn years(&self) -> Vec<i32> {
+        self.calendar.as_ref().map(|c| c.years.clone()).unwrap_or_default()
+    }
+
+    /// The configuration in force at the end of planning year `k` (or of the run),
+    /// with demand at that year's level: what the capacity sheet of that year reads.
+    pub fn for_year(&self, k: usize) -> Network {
+        let end = match self.windows().get(k) {
+            Some(&(_, end)) => end,
+            None => self.end,
+        };
+        let mut net = self.epochs.iter().rev().find(|(at, _)| *at < end).map_or(self, |(_, n)| n).clone();
+        net.epochs.clear();
+        for f in &mut net.flows {
+            f.rate_per_hour *= f.growth.get(k).copied().unwrap_or(1.0);
+            f.growth.clear();
+            f.growth_peak = 1.0;
+        }
+        for a in &mut net.arrivals {
+            a.rate_per_hour *= a.growth.get(k).copied().unwrap_or(1.0);
+            a.growth.clear();
+            a.growth_peak = 1.0;
+        }
+        net
+    }
+
+    /// The last planning year's network (see [`Network::for_year`]), or this one.
+    pub fn final_year(&self) -> Network {
+        match &self.calendar {
+            Some(c) => self.for_year(c.years.len().saturating_sub(1)),
+            None => self.clone(),
+        }
+    }
+}
+
+/// The calendar of a planning run: years of 365 days from the end of the warm-up.
+#[derive(Debug, Clone)]
+pub(crate) struct Calendar {
+    /// The calendar years, first to last.
+    pub(crate) years: Vec<i32>,
+    /// The length of a year.
+    pub(crate) year: SimTime,
+}
+
+impl Calendar {
+    fn of(planning: &crate::scenario::PlanningSpec) -> Calendar {
+        Calendar {
+            years: planning.calendar(),
+            year: SimTime::from_hours_clamped(crate::scenario::DAYS_PER_YEAR * 24.0),
+        }
+    }
+
+    /// The year index of `since_warmup` after the end of the warm-up.
+    #[inline]
+    fn index(&self, since_warmup: SimTime) -> usize {
+        let k = since_warmup.as_millis() / self.year.as_millis().max(1);
+        (k as usize).min(self.years.len().saturating_sub(1))
     }
 }
 
@@ -140,6 +259,8 @@ pub(crate) enum Event {
     PipelineArrived(u32, u32),
     /// The corridor: the end of the warm-up opens every measured window.
     WarmupEnd,
+    /// Planning: a dated change takes effect (index into `Network::epochs`).
+    Change(u32),
     /// Tracing: take a sample.
     Sample,
     /// Backlog: sample every backlog level.
@@ -160,7 +281,10 @@ pub struct Saturation {
 /// The model of one replication: every subsystem's state.
 #[derive(Debug)]
 pub(crate) struct Corridor<'n> {
+    /// The configuration in force now (changes at dated changes).
     pub(crate) net: &'n Network,
+    /// The network as compiled: the first configuration, which holds the later ones.
+    pub(crate) root: &'n Network,
     pub(crate) cargo: Cargo,
     pub(crate) flows: Flows,
     pub(crate) yards: Yards,
@@ -175,6 +299,13 @@ pub(crate) struct Corridor<'n> {
     pub(crate) tracer: Option<Tracer>,
     /// Whether the measured window is open (the warm-up is over).
     pub(crate) measuring: bool,
+    /// When the current measured window opened.
+    pub(crate) window_start: SimTime,
+    /// Events handled so far, and when the current window opened.
+    pub(crate) events: u64,
+    pub(crate) events_at_window_start: u64,
+    /// The KPIs of each planning year already closed, in order.
+    pub(crate) years: Vec<Vec<(String, f64)>>,
     pub(crate) saturation: Option<Saturation>,
 }
 
@@ -190,6 +321,7 @@ impl<'n> Corridor<'n> {
     pub(crate) fn new(net: &'n Network, streams: Streams) -> Self {
         Corridor {
             net,
+            root: net,
             cargo: Cargo::new(net),
             flows: Flows::new(net, &streams),
             yards: Yards::new(net),
@@ -203,6 +335,10 @@ impl<'n> Corridor<'n> {
             backlog: Backlog::new(net),
             tracer: None,
             measuring: net.warmup == SimTime::ZERO,
+            window_start: net.warmup,
+            events: 0,
+            events_at_window_start: 0,
+            years: Vec::new(),
             saturation: None,
         }
     }
@@ -233,11 +369,16 @@ impl<'n> Corridor<'n> {
         if self.tracer.is_some() {
             s.schedule_in(SimTime::ZERO, Event::Sample);
         }
+        for (k, (at, _)) in net.epochs.iter().enumerate() {
+            let _ = s.schedule_at(*at, Event::Change(k as u32));
+        }
     }
 
     /// Opens every subsystem's measured window.
-    fn open_window(&mut self, now: SimTime) {
+    pub(crate) fn open_window(&mut self, now: SimTime) {
         self.measuring = true;
+        self.window_start = now;
+        self.events_at_window_start = self.events;
         self.cargo.reset(now);
         self.flows.reset(now);
         self.yards.reset(now);
@@ -247,6 +388,17 @@ impl<'n> Corridor<'n> {
         self.weather.reset(now);
         self.transfers.reset(now);
         self.pipelines.reset(now);
+    }
+
+    /// Opens the next planning year's window at `now`, right after the last one
+    /// closed: measurements restart, including the quantile histograms.
+    pub(crate) fn reopen_window(&mut self, now: SimTime) {
+        self.berths.clear_quantiles();
+        self.flows.clear_quantiles();
+        self.transfers.clear_quantiles();
+        self.trains.next_window(now, self.net);
+        self.backlog.next_window(self.net);
+        self.open_window(now);
     }
 
     /// Closes every subsystem's measured window at `end` (the horizon, or where the run
@@ -267,6 +419,9 @@ impl<'n> Corridor<'n> {
         let mut kpis = super::kpis::assemble(self, end, events);
         self.transfers.kpis(self.net, end, &mut kpis);
         self.pipelines.kpis(self.net, end, &mut kpis);
+        super::costs::kpis(self, &mut kpis);
+        kpis.calendar = self.root.years();
+        kpis.years = self.years.clone();
         kpis
     }
 
@@ -367,6 +522,7 @@ impl crate::engine::Model for Corridor<'_> {
     type Event = Event;
 
     fn handle(&mut self, event: Event, s: &mut Scheduler<Event>) {
+        self.events += 1;
         match event {
             Event::FlowArrival(f) => flows::on_arrival(self, f as usize, s),
             Event::OpenShip(a) => arrivals::on_open_ship(self, a as usize, s),
@@ -386,6 +542,7 @@ impl crate::engine::Model for Corridor<'_> {
             Event::Pumped(x) => pipelines::on_pumped(self, x as usize, s),
             Event::PipelineArrived(x, id) => pipelines::on_arrived(self, x as usize, id, s),
             Event::WarmupEnd => self.open_window(s.now()),
+            Event::Change(k) => planning::on_change(self, k as usize, s),
             Event::Sample => trace::on_sample(self, s),
             Event::BacklogSample => backlog::on_sample(self, s),
         }

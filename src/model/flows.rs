@@ -6,9 +6,11 @@
 //! end-to-end transit times of deliveries.
 
 use super::cargo::Consignment;
-use super::corridor::{Corridor, Event, Network, exp_gap};
+use super::corridor::{Calendar, Corridor, Event, Network, exp_gap};
+use super::costs::RouteCost;
+use super::routes::RouteSet;
 use super::network::{
-    Carrier, CompileError, Dist, Kg, LegDef, NodeDef, kg_from_tonnes, month_of, monthly, node_of, sampler,
+    Carrier, CompileError, Dist, Kg, LegDef, NodeDef, kg_from_tonnes, month_of, monthly, node_of, sampler, tonnes,
 };
 use crate::engine::{RandomStream, Scheduler, SimTime, Streams};
 use crate::scenario::{LegCarrier, ScenarioSpec};
@@ -41,6 +43,19 @@ pub(crate) struct FlowDef {
     pub(crate) empties: Option<(usize, f64, usize)>,
     /// Whether this is the return of another flow's empty units.
     pub(crate) empty: bool,
+    /// Demand factor in each planning year (empty: 1 throughout).
+    pub(crate) growth: Vec<f64>,
+    /// The largest of `growth` (1 without): with `peak_factor`, the thinning envelope.
+    pub(crate) growth_peak: f64,
+    /// For a route of a flow with alternatives: that flow.
+    pub(crate) parent: Option<usize>,
+    /// For a flow with alternative routes: the routes and the rule.
+    pub(crate) routes: Option<RouteSet>,
+    /// Consignments per hour offered to this flow's legs (the capacity sheet): the
+    /// flow's rate, or for a route its share of the flow's.
+    pub(crate) offered_rate_per_hour: f64,
+    /// Tariffs, charges, emissions and running time of the route.
+    pub(crate) cost: RouteCost,
 }
 
 /// What `compile` produces: the legs, the flows (then their empty returns) and the units.
@@ -57,7 +72,11 @@ fn intern(units: &mut Vec<String>, unit: &str) -> usize {
 /// Compiles the flows (and, after them, the returns of their empty units), the legs
 /// they travel (shared between flows where the origin, destination and carrier agree —
 /// and on ship legs the unit and whether it is empty), and the units.
-pub(super) fn compile(spec: &ScenarioSpec, nodes: &[NodeDef]) -> Result<CompiledFlows, CompileError> {
+pub(super) fn compile(
+    spec: &ScenarioSpec,
+    nodes: &[NodeDef],
+    calendar: Option<&Calendar>,
+) -> Result<CompiledFlows, CompileError> {
     let ship_ids: Vec<&String> = spec.ship_services.keys().collect();
     let train_ids: Vec<&String> = spec.train_services.keys().collect();
     let pipe_ids: Vec<&String> = spec.pipelines.keys().collect();
@@ -127,9 +146,15 @@ pub(super) fn compile(spec: &ScenarioSpec, nodes: &[NodeDef]) -> Result<Compiled
     };
     let mut flows = Vec::new();
     let mut returns = Vec::new();
+    // Routes of flows with alternatives: (flow index, name, route), compiled after
+    // every flow so that no flow's index depends on them.
+    let mut alternatives: Vec<(usize, String, Vec<String>)> = Vec::new();
     for (id, f) in &spec.flows {
         let entity = || format!("flows.{id}");
         let unit_index = f.unit.as_deref().map(|u| intern(&mut units, u));
+        for (name, r) in &f.routes {
+            alternatives.push((flows.len(), name.clone(), r.route.clone()));
+        }
         let flow_legs = route_legs(&entity, &f.route, f.class, f.unit.as_deref(), unit_index, false)?;
         let annual = f.annual_tonnes.unwrap_or_else(|| f.annual_teu.unwrap_or(0.0) * f.tonnes_per_teu.unwrap_or(0.0));
         // A flow fed only by arriving ships generates nothing itself.
@@ -137,7 +162,8 @@ pub(super) fn compile(spec: &ScenarioSpec, nodes: &[NodeDef]) -> Result<Compiled
         let annual = if f.consignment_tonnes.is_some() { annual } else { 0.0 };
         let mean = own.mean().max(1e-3);
         let (seasonality, peak_factor) = monthly(f.seasonality.as_ref());
-        let origin = f.route.first().ok_or_else(|| CompileError::UnknownReference {
+        let first_route = f.routes.values().next().map_or(&f.route, |r| &r.route);
+        let origin = first_route.first().ok_or_else(|| CompileError::UnknownReference {
             entity: entity(),
             kind: "origin",
             id: String::new(),
@@ -146,18 +172,22 @@ pub(super) fn compile(spec: &ScenarioSpec, nodes: &[NodeDef]) -> Result<Compiled
             .tonnes_per_unit
             .or(if f.unit.as_deref() == Some("teu") { f.tonnes_per_teu } else { None })
             .map_or(0, kg_from_tonnes);
-        if let (Some(ret), Some(_)) = (&f.empty_return, unit_index) {
+        if let (Some(ret), Some(_), true) = (&f.empty_return, unit_index, f.routes.is_empty()) {
             let route: Vec<String> = ret.route.clone().unwrap_or_else(|| f.route.iter().rev().cloned().collect());
             let entity = || format!("flows.{id}.empty_return.route");
             let legs = route_legs(&entity, &route, f.class, f.unit.as_deref(), unit_index, true)?;
             let at = node_of(nodes, &route[0], &entity)?;
             returns.push((flows.len(), ret.share, at, legs));
         }
+        let growth: Vec<f64> = calendar.map_or_else(Vec::new, |c| {
+            c.years.iter().map(|&y| spec.growth_factor(&f.tags, y)).collect()
+        });
+        let rate_per_hour = annual / mean / 8_760.0;
         flows.push(FlowDef {
             id: id.clone(),
             legs: flow_legs,
             origin: node_of(nodes, origin, &entity)?,
-            rate_per_hour: annual / mean / 8_760.0,
+            rate_per_hour,
             seasonality,
             peak_factor,
             size: sampler(|| format!("flows.{id}.consignment_tonnes"), &own)?,
@@ -165,7 +195,71 @@ pub(super) fn compile(spec: &ScenarioSpec, nodes: &[NodeDef]) -> Result<Compiled
             kg_per_unit,
             empties: None,
             empty: false,
+            growth_peak: growth.iter().copied().fold(1.0, f64::max),
+            growth,
+            parent: None,
+            routes: None,
+            offered_rate_per_hour: rate_per_hour,
+            cost: super::costs::route_cost(spec, f, &f.route),
         });
+    }
+    // Each alternative route becomes a flow that generates nothing itself.
+    let mut sets: Vec<(usize, Vec<usize>)> = Vec::new();
+    for (parent, name, route) in alternatives {
+        let (id, f) = spec.flows.iter().nth(parent).ok_or_else(|| CompileError::UnknownReference {
+            entity: "flows".into(),
+            kind: "flow",
+            id: name.clone(),
+        })?;
+        let entity = || format!("flows.{id}.routes.{name}");
+        let unit_index = flows[parent].unit;
+        let legs_of = route_legs(&entity, &route, f.class, f.unit.as_deref(), unit_index, false)?;
+        let origin = node_of(nodes, &route[0], &entity)?;
+        if let (Some(ret), Some(_)) = (&f.empty_return, unit_index)
+            && let Some(back) = &ret.route
+        {
+            let entity = || format!("flows.{id}.empty_return.route");
+            let legs = route_legs(&entity, back, f.class, f.unit.as_deref(), unit_index, true)?;
+            let at = node_of(nodes, &back[0], &entity)?;
+            returns.push((flows.len(), ret.share, at, legs));
+        }
+        match sets.last_mut() {
+            Some((p, members)) if *p == parent => members.push(flows.len()),
+            _ => sets.push((parent, vec![flows.len()])),
+        }
+        flows.push(FlowDef {
+            id: format!("{id}.route.{name}"),
+            legs: legs_of,
+            origin,
+            rate_per_hour: 0.0,
+            empties: None,
+            parent: Some(parent),
+            routes: None,
+            cost: super::costs::route_cost(spec, f, &route),
+            ..flows[parent].clone()
+        });
+    }
+    for (parent, members) in sets {
+        let Some((_, f)) = spec.flows.iter().nth(parent) else {
+            continue;
+        };
+        let per_unit = tonnes(flows[parent].kg_per_unit);
+        let generalised: Vec<f64> = members
+            .iter()
+            .zip(f.routes.values())
+            .map(|(&m, r)| {
+                let hours = r.expected_days.map_or(flows[m].cost.running_hours, |d| d * 24.0);
+                flows[m].cost.generalised(hours, per_unit)
+            })
+            .collect();
+        let shares: Vec<f64> = f.routes.values().map(|r| r.share.unwrap_or(0.0)).collect();
+        let set = RouteSet::new(f.choice, members.clone(), &shares, generalised);
+        let stated: Vec<Option<f64>> = f.routes.values().map(|r| r.share).collect();
+        for (&m, share) in members.iter().zip(set.sheet_shares(&stated)) {
+            flows[m].offered_rate_per_hour = flows[parent].rate_per_hour * share;
+        }
+        flows[parent].legs.clear();
+        flows[parent].routes = Some(set);
     }
     for (loaded, share, at, legs) in returns {
         let empty = FlowDef {
@@ -173,8 +267,11 @@ pub(super) fn compile(spec: &ScenarioSpec, nodes: &[NodeDef]) -> Result<Compiled
             legs,
             origin: at,
             rate_per_hour: 0.0,
+            offered_rate_per_hour: 0.0,
             empties: None,
             empty: true,
+            parent: None,
+            routes: None,
             ..flows[loaded].clone()
         };
         flows[loaded].empties = Some((flows.len(), share, at));
@@ -200,6 +297,12 @@ pub(crate) struct FlowState {
     pub(crate) units_delivered: u64,
     /// Empty units owed but not yet whole (the fractional part of share × units).
     pub(crate) empty_credit: f64,
+    /// Tariffs and charges paid by the cargo delivered in the window.
+    pub(crate) tariffs: f64,
+    /// Value of the time in transit of the cargo delivered in the window.
+    pub(crate) time_cost: f64,
+    /// CO2 of the cargo delivered in the window, kg.
+    pub(crate) co2_kg: f64,
 }
 
 /// The flows subsystem.
@@ -208,6 +311,8 @@ pub(crate) struct Flows {
     pub(crate) state: Vec<FlowState>,
     arrival_rng: Vec<RandomStream>,
     size_rng: Vec<RandomStream>,
+    /// Route draws of flows with alternative routes (rule `shares`).
+    pub(crate) route_rng: Vec<RandomStream>,
     /// Whether the measured window is open. Transit quantiles (a large histogram,
     /// costly to clear) record only inside it; every other measure records all along
     /// and is reset when the window opens.
@@ -232,10 +337,14 @@ impl Flows {
                     transit_quantiles: transit_quantiles(),
                     units_delivered: 0,
                     empty_credit: 0.0,
+                    tariffs: 0.0,
+                    time_cost: 0.0,
+                    co2_kg: 0.0,
                 })
                 .collect(),
             arrival_rng: net.flows.iter().map(|f| streams.stream(&format!("flow/{}/arrivals", f.id))).collect(),
             size_rng: net.flows.iter().map(|f| streams.stream(&format!("flow/{}/size", f.id))).collect(),
+            route_rng: net.flows.iter().map(|f| streams.stream(&format!("flow/{}/route", f.id))).collect(),
             window_open: net.warmup == SimTime::ZERO,
         }
     }
@@ -244,10 +353,17 @@ impl Flows {
     #[inline]
     pub(crate) fn schedule_next(&mut self, net: &Network, f: usize, s: &mut Scheduler<Event>) {
         let def = &net.flows[f];
-        let rate = def.rate_per_hour * def.peak_factor;
+        let rate = def.rate_per_hour * def.peak_factor * def.growth_peak;
         if rate > 0.0 {
             let gap = exp_gap(&mut self.arrival_rng[f], rate);
             s.schedule_in(gap, Event::FlowArrival(f as u32));
+        }
+    }
+
+    /// Forgets the transit quantiles (a new planning year's window opens).
+    pub(crate) fn clear_quantiles(&mut self) {
+        for f in &mut self.state {
+            f.transit_quantiles.reset();
         }
     }
 
@@ -259,6 +375,9 @@ impl Flows {
             f.generated = 0;
             f.units_delivered = 0;
             f.transit = OnlineStats::new();
+            f.tariffs = 0.0;
+            f.time_cost = 0.0;
+            f.co2_kg = 0.0;
         }
     }
 }
@@ -268,7 +387,8 @@ pub(super) fn on_arrival(w: &mut Corridor<'_>, f: usize, s: &mut Scheduler<Event
     let now = s.now();
     let net = w.net;
     let def = &net.flows[f];
-    let accept = def.seasonality[month_of(now)] / def.peak_factor;
+    let growth = def.growth.get(net.year_index(now)).copied().unwrap_or(1.0);
+    let accept = def.seasonality[month_of(now)] * growth / (def.peak_factor * def.growth_peak);
     let thinned = accept >= 1.0 || w.flows.arrival_rng[f].random::<f64>() < accept;
     w.flows.schedule_next(net, f, s);
     if !thinned {
@@ -292,8 +412,9 @@ pub(super) fn on_arrival(w: &mut Corridor<'_>, f: usize, s: &mut Scheduler<Event
         }
         _ => (kg_from_tonnes(tonnes).max(1), 0),
     };
+    let route = super::routes::choose(w, f);
     let id = w.cargo.consignments.insert(Consignment {
-        flow: f as u32,
+        flow: route as u32,
         leg_pos: 0,
         units,
         kg,
@@ -301,10 +422,15 @@ pub(super) fn on_arrival(w: &mut Corridor<'_>, f: usize, s: &mut Scheduler<Event
         at_node_since: now,
     });
     w.cargo.generated(kg);
-    let flow = &mut w.flows.state[f];
-    flow.in_system += kg;
-    flow.generated += kg;
-    w.arrive_at_node(id, def.origin, s);
+    for g in [f, route] {
+        let flow = &mut w.flows.state[g];
+        flow.in_system += kg;
+        flow.generated += kg;
+        if route == f {
+            break;
+        }
+    }
+    w.arrive_at_node(id, net.flows[route].origin, s);
 }
 
 /// Consignment `id` has reached its destination.
@@ -312,14 +438,29 @@ pub(super) fn on_arrival(w: &mut Corridor<'_>, f: usize, s: &mut Scheduler<Event
 pub(super) fn deliver(w: &mut Corridor<'_>, id: u32, now: SimTime) {
     let c = w.cargo.consignments.items[id as usize];
     w.cargo.delivered(c.kg);
-    let flow = &mut w.flows.state[c.flow as usize];
-    flow.in_system -= c.kg;
-    flow.delivered += c.kg;
     let h = (now - c.created).as_hours();
-    flow.units_delivered += u64::from(c.units);
-    flow.transit.push(h);
-    if w.flows.window_open {
-        flow.transit_quantiles.record(h);
+    let def = &w.net.flows[c.flow as usize];
+    let (costed, cost) = (w.net.costed, def.cost);
+    let mut f = c.flow as usize;
+    loop {
+        let flow = &mut w.flows.state[f];
+        flow.in_system -= c.kg;
+        flow.delivered += c.kg;
+        flow.units_delivered += u64::from(c.units);
+        flow.transit.push(h);
+        if w.flows.window_open {
+            flow.transit_quantiles.record(h);
+        }
+        if costed {
+            let t = tonnes(c.kg);
+            flow.tariffs += cost.per_tonne * t + cost.per_unit * f64::from(c.units);
+            flow.time_cost += cost.value_per_tonne_hour * t * h;
+            flow.co2_kg += cost.co2_kg_per_tonne * t;
+        }
+        match w.net.flows[f].parent {
+            Some(p) => f = p,
+            None => break,
+        }
     }
     w.cargo.consignments.remove(id);
 }

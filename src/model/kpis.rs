@@ -232,6 +232,14 @@ pub struct ReplicationKpis {
     /// KPIs of further kinds of entity (e.g. transfer points), by dotted key.
     #[serde(default)]
     pub extra: Vec<(String, f64)>,
+    /// The calendar years of a planning run (empty otherwise). The KPIs above are
+    /// then those of the last year.
+    #[serde(default)]
+    pub calendar: Vec<i32>,
+    /// The KPIs (as [`ReplicationKpis::entries`]) of each planning year closed
+    /// before the last, in order.
+    #[serde(default)]
+    pub years: Vec<Vec<(String, f64)>>,
 }
 
 impl ReplicationKpis {
@@ -316,7 +324,31 @@ impl ReplicationKpis {
         out.push(("system.measured_days".into(), self.system.measured_days));
         out.push(("system.events".into(), self.system.events));
         out.push(("system.saturated".into(), if self.saturation.is_some() { 1.0 } else { 0.0 }));
+        self.push_years(&mut out);
         out
+    }
+
+    /// Appends `year.<Y>.<key>` for every planning year, and `year.<Y>.system.completed`
+    /// (1 for a year measured in full). The last year's values are the unprefixed
+    /// ones; a year the run did not finish (it stopped at a cap) has zeros.
+    fn push_years(&self, out: &mut Vec<(String, f64)>) {
+        if self.calendar.is_empty() {
+            return;
+        }
+        let last: Vec<(String, f64)> = out.clone();
+        for (k, year) in self.calendar.iter().enumerate() {
+            let (values, completed): (Vec<(String, f64)>, bool) = if let Some(v) = self.years.get(k) {
+                (v.clone(), true)
+            } else if k == self.years.len() && k + 1 == self.calendar.len() && self.saturation.is_none() {
+                (last.clone(), true)
+            } else {
+                (last.iter().map(|(key, _)| (key.clone(), 0.0)).collect(), false)
+            };
+            for (key, value) in values {
+                out.push((format!("year.{year}.{key}"), value));
+            }
+            out.push((format!("year.{year}.system.completed"), if completed { 1.0 } else { 0.0 }));
+        }
     }
 }
 
@@ -334,7 +366,7 @@ fn share(delivered: f64, generated: f64) -> f64 {
 pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> ReplicationKpis {
     let net = w.net;
     let t = end.as_millis();
-    let measured_hours = (end - net.warmup).as_hours();
+    let measured_hours = (end.saturating_sub(w.window_start)).as_hours();
     let mut resources: Vec<(String, f64, f64)> = Vec::new();
     let mut ports = Vec::new();
     for (p, def) in net.ports.iter().enumerate() {
@@ -399,7 +431,7 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
         // Capacity is per direction; loaded and empty trains both take a path. The
         // line's utilisation is that of its busier direction: trains counted against
         // the most paths a window of this length can hold.
-        let window = (end - net.warmup).as_millis();
+        let window = (end.saturating_sub(w.window_start)).as_millis();
         let paths = window.div_ceil(link.headway.as_millis().max(1)).max(1) as f64;
         let [forward, reverse] = w.trains.line_trains[i];
         let per_day = |n: u64| {
@@ -463,6 +495,8 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
         conservation,
         saturation: w.saturation.clone(),
         extra: Vec::new(),
+        calendar: Vec::new(),
+        years: Vec::new(),
     };
     for (name, utilisation, rho) in resources {
         kpis.add_resource(name, utilisation, rho);

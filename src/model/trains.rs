@@ -217,6 +217,9 @@ pub(crate) struct Trains {
     rail_rng: Vec<RandomStream>,
     /// Start of the measured window (time before it is not counted).
     window_start: SimTime,
+    /// End of the measured window: trains entering a line are counted by departure
+    /// time within the window.
+    window_end: SimTime,
 }
 
 impl Trains {
@@ -251,6 +254,27 @@ impl Trains {
             line_trains: vec![[0; 2]; net.rail_links.len()],
             rail_rng: net.rail_links.iter().map(|l| streams.stream(&format!("rail/{}/transit", l.id))).collect(),
             window_start: net.warmup,
+            window_end: net.windows().first().map_or(net.end, |w| w.1),
+        }
+    }
+
+    /// `n` trainsets join service `t`, idle at its origin.
+    pub(crate) fn add_trainsets(&mut self, t: usize, n: u32) {
+        for _ in 0..n {
+            let idle = Plan::new(&[(TrainState::WaitingForCargo, SimTime::ZERO, SimTime::MAX)]);
+            self.trains.push(Train { service: t as u32, cargo: Vec::new(), load: 0, plan: idle });
+            let id = (self.trains.len() - 1) as u32;
+            self.services[t].idle.push(id);
+        }
+    }
+
+    /// The next planning year's window opens at `now`: line counts restart. (Paths
+    /// reserved before `now` for a departure after it are not counted in either year:
+    /// a train or two a year.)
+    pub(crate) fn next_window(&mut self, now: SimTime, net: &Network) {
+        self.window_end = net.windows().into_iter().find(|w| w.0 >= now).map_or(net.end, |w| w.1);
+        for counts in &mut self.line_trains {
+            *counts = [0; 2];
         }
     }
 
@@ -270,7 +294,7 @@ impl Trains {
         let slot = &mut self.line_free_at[link][direction];
         let depart = (*slot).max(now);
         *slot = depart + net.rail_links[link].headway;
-        if depart >= net.warmup && depart < net.end {
+        if depart >= net.warmup && depart >= self.window_start && depart < self.window_end {
             self.line_trains[link][direction] += 1;
         }
         depart

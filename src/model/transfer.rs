@@ -134,6 +134,13 @@ impl Transfers {
     }
 
     /// Opens the measured window.
+    /// Forgets the wait quantiles (a new planning year's window opens).
+    pub(crate) fn clear_quantiles(&mut self) {
+        for p in &mut self.points {
+            p.wait_quantiles.reset();
+        }
+    }
+
     pub(crate) fn reset(&mut self, now: SimTime) {
         self.window_open = true;
         for p in &mut self.points {
@@ -191,6 +198,18 @@ fn start(w: &mut Corridor<'_>, x: usize, id: u32, arrived: SimTime, s: &mut Sche
     }
     p.dwell.push(dwell.as_hours());
     s.schedule_in(dwell, Event::TransferDone(x as u32, id));
+}
+
+/// Servers of point `x` were added: they take whoever waits.
+pub(super) fn serve_waiting(w: &mut Corridor<'_>, x: usize, s: &mut Scheduler<Event>) {
+    while (w.transfers.points[x].serving.len() as u32) < w.net.transfers[x].servers {
+        let p = &mut w.transfers.points[x];
+        let Some((next, arrived)) = p.queue.pop_front() else {
+            break;
+        };
+        p.queue_over_time.set(s.now().as_millis(), p.queue.len() as f64);
+        start(w, x, next, arrived, s);
+    }
 }
 
 /// Consignment `id` is through transfer point `x`: the server takes the next in line,

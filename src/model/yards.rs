@@ -125,7 +125,7 @@ pub(super) fn remove(w: &mut Corridor<'_>, p: usize, kg: Kg, s: &mut Scheduler<E
 }
 
 /// Space freed in a yard: first unblock a ship at berth, then admit from the gate.
-fn freed(w: &mut Corridor<'_>, p: usize, s: &mut Scheduler<Event>) {
+pub(super) fn freed(w: &mut Corridor<'_>, p: usize, s: &mut Scheduler<Event>) {
     let now = s.now();
     let net = w.net;
     if let Some(&ship) = w.yards.ports[p].blocked.front() {

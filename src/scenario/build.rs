@@ -48,7 +48,40 @@ impl ScenarioSpec {
             weather: Default::default(),
             variants: Default::default(),
             sweep: None,
+            planning: None,
+            growth: Default::default(),
+            changes: Default::default(),
         }
+    }
+
+    /// Measures `years` calendar years from `start_year` (the horizon becomes 365 days
+    /// a year).
+    pub fn planning(mut self, start_year: i32, years: u32) -> Self {
+        self.scenario.horizon_days = f64::from(years) * crate::scenario::DAYS_PER_YEAR;
+        self.planning = Some(crate::scenario::PlanningSpec::new(start_year, years));
+        self
+    }
+
+    /// Demand of the flows and arrivals tagged `tag` grows along `path`.
+    pub fn growth(mut self, tag: impl Into<String>, path: crate::scenario::GrowthSpec) -> Self {
+        self.growth.insert(tag.into(), path);
+        self
+    }
+
+    /// From `date` (`"YYYY-MM-DD"`) on, the field at `path` takes `value`: a dated
+    /// change named `id` (several calls with one id add to that change).
+    pub fn change(
+        mut self,
+        id: impl Into<String>,
+        date: impl Into<String>,
+        path: impl Into<String>,
+        value: impl Into<OverrideValue>,
+    ) -> Self {
+        let change = self.changes.entry(id.into()).or_default();
+        change.date = date.into();
+        change.enabled = true;
+        change.set.insert(path.into(), value.into());
+        self
     }
 
     /// Days simulated first and discarded.
@@ -145,6 +178,7 @@ impl Settings {
             max_events_per_replication: 50_000_000,
             focus_ports: Vec::new(),
             focus_flows: Vec::new(),
+            currency: "USD".to_string(),
         }
     }
 }
@@ -157,6 +191,8 @@ impl PortSpec {
             yard_capacity_tonnes,
             berths: Default::default(),
             handling_in_storms: StormHandling::Pause,
+            charge_per_tonne: 0.0,
+            co2_kg_per_tonne: 0.0,
         }
     }
 
@@ -227,14 +263,14 @@ impl NodeSpec {
 impl SeaLinkSpec {
     /// A sea link between two ports, sailing for `hours` either way.
     pub fn new(a: impl Into<String>, b: impl Into<String>, hours: DistSpec) -> SeaLinkSpec {
-        SeaLinkSpec { between: [a.into(), b.into()], sailing_hours: hours }
+        SeaLinkSpec { between: [a.into(), b.into()], sailing_hours: hours, distance_km: None }
     }
 }
 
 impl RailLinkSpec {
     /// A rail line between two nodes: transit `hours`, `trains_per_day` paths each way.
     pub fn new(a: impl Into<String>, b: impl Into<String>, hours: DistSpec, trains_per_day: f64) -> RailLinkSpec {
-        RailLinkSpec { between: [a.into(), b.into()], transit_hours: hours, trains_per_day }
+        RailLinkSpec { between: [a.into(), b.into()], transit_hours: hours, trains_per_day, length_km: None }
     }
 }
 
@@ -260,6 +296,9 @@ impl ShipServiceSpec {
             deck: Default::default(),
             max_units: Default::default(),
             loading_order: Vec::new(),
+            tariff_per_tonne: 0.0,
+            tariff_per_unit: Default::default(),
+            co2_g_per_tonne_km: 0.0,
         }
     }
 }
@@ -293,6 +332,9 @@ impl TrainServiceSpec {
             max_wait_from: WaitFrom::OldestCargo,
             loading_hours: 0.0,
             unloading_hours: 0.0,
+            tariff_per_tonne: 0.0,
+            tariff_per_unit: Default::default(),
+            co2_g_per_tonne_km: 0.0,
         }
     }
 
@@ -374,7 +416,30 @@ impl FlowSpec {
             tonnes_per_unit: None,
             empty_return: None,
             tags: Vec::new(),
+            routes: Default::default(),
+            choice: Default::default(),
+            value_of_time_per_tonne_day: 0.0,
         }
+    }
+
+    /// Alternative routes instead of one: `(name, route, share)` for each, chosen by
+    /// `choice` as each consignment is generated (shares matter for
+    /// [`RouteChoice::Shares`]).
+    pub fn routes<S: Into<String>>(
+        mut self,
+        choice: RouteChoice,
+        routes: impl IntoIterator<Item = (S, Vec<&'static str>, f64)>,
+    ) -> Self {
+        self.route.clear();
+        self.choice = choice;
+        self.routes = routes
+            .into_iter()
+            .map(|(name, route, share)| {
+                let route = route.into_iter().map(String::from).collect();
+                (name.into(), RouteSpec { route, share: Some(share), expected_days: None })
+            })
+            .collect();
+        self
     }
 
     /// Adds a tag (for variants that scale demand, e.g. "transit").

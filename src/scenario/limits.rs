@@ -44,3 +44,12 @@ pub const MAX_VARIANTS: usize = 1_000;
 pub const MAX_SWEEP_POINTS: usize = 10_000;
 /// Most variants one variant may build on, directly or through `extends`.
 pub const MAX_ANCESTORS: usize = 256;
+
+/// Most calendar years in a planning horizon.
+pub const MAX_PLANNING_YEARS: u32 = 50;
+
+/// Most dated changes in one scenario.
+pub const MAX_CHANGES: usize = 200;
+
+/// Most alternative routes of one flow.
+pub const MAX_ROUTES: usize = 16;

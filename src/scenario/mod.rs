@@ -30,6 +30,7 @@ mod diagnostics;
 mod dist;
 pub mod limits;
 mod messages;
+mod planning;
 pub mod path;
 mod schema;
 mod validate;
@@ -37,6 +38,7 @@ mod variants;
 
 pub use diagnostics::{Diagnostic, MAX_DIAGNOSTICS, ScenarioError, Source, locate};
 pub use dist::{DistError, DistSpec, MAX_COEFFICIENT_OF_VARIATION, Sampler};
+pub use planning::{ChangeSpec, DAYS_PER_YEAR, GrowthSpec, PlanningSpec, parse_date};
 pub use schema::*;
 pub use validate::{Issue, check};
 pub use variants::{PatchError, PatchField, linearize};

@@ -6,6 +6,7 @@
 
 use super::dist::DistSpec;
 use indexmap::IndexMap;
+use super::planning::{ChangeSpec, GrowthSpec, PlanningSpec};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -52,6 +53,15 @@ pub struct ScenarioSpec {
     /// An optional parameter sweep.
     #[serde(default)]
     pub sweep: Option<SweepSpec>,
+    /// A planning horizon of several calendar years (see [`PlanningSpec`]).
+    #[serde(default)]
+    pub planning: Option<PlanningSpec>,
+    /// Demand growth paths, by the tag of the flows and arrivals they scale.
+    #[serde(default)]
+    pub growth: BTreeMap<String, GrowthSpec>,
+    /// Dated capacity changes (upgrades, new vessels, works), by id.
+    #[serde(default)]
+    pub changes: BTreeMap<String, ChangeSpec>,
 }
 
 /// Who carries one leg of a flow, by id.
@@ -150,6 +160,13 @@ pub struct Settings {
     /// the slowest one's figure).
     #[serde(default)]
     pub focus_flows: Vec<String>,
+    /// The currency of tariffs, charges and the value of time (a label, e.g. "USD").
+    #[serde(default = "default_currency")]
+    pub currency: String,
+}
+
+fn default_currency() -> String {
+    "USD".to_string()
 }
 
 fn default_seed() -> u64 {
@@ -215,6 +232,13 @@ pub struct PortSpec {
     /// What happens to cargo handling at berth while a storm closes the port.
     #[serde(default)]
     pub handling_in_storms: StormHandling,
+    /// Port charges per tonne of cargo passing the port (loaded or discharged), in
+    /// the scenario's currency.
+    #[serde(default)]
+    pub charge_per_tonne: f64,
+    /// CO2 of handling, kg per tonne passing the port.
+    #[serde(default)]
+    pub co2_kg_per_tonne: f64,
 }
 
 /// Cargo handling at berth while a storm closes the port.
@@ -316,6 +340,9 @@ pub struct SeaLinkSpec {
     pub between: [String; 2],
     /// Sailing time (hours).
     pub sailing_hours: DistSpec,
+    /// Sailing distance (km), for CO2 per tonne-km.
+    #[serde(default)]
+    pub distance_km: Option<f64>,
 }
 
 /// A rail line between two nodes, usable both ways.
@@ -329,6 +356,9 @@ pub struct RailLinkSpec {
     pub transit_hours: DistSpec,
     /// Line capacity: trains per day (each direction).
     pub trains_per_day: f64,
+    /// Length of the line (km), for CO2 per tonne-km.
+    #[serde(default)]
+    pub length_km: Option<f64>,
 }
 
 /// A fleet of vessels running a loop between ports.
@@ -377,6 +407,15 @@ pub struct ShipServiceSpec {
     /// units before empty ones.
     #[serde(default)]
     pub loading_order: Vec<String>,
+    /// What cargo pays for the trip, per tonne (in the scenario's currency).
+    #[serde(default)]
+    pub tariff_per_tonne: f64,
+    /// What cargo pays per unit carried, e.g. `{ wagon = 1800, truck = 900 }`.
+    #[serde(default)]
+    pub tariff_per_unit: BTreeMap<String, f64>,
+    /// Emission factor, g CO2 per tonne-km (well to wake).
+    #[serde(default)]
+    pub co2_g_per_tonne_km: f64,
 }
 
 /// How cargo units share a vessel's slots.
@@ -413,6 +452,15 @@ pub struct PipelineSpec {
     /// Time from the pump to the far end (hours); default 0.
     #[serde(default)]
     pub transit_hours: Option<DistSpec>,
+    /// Length (km), for CO2 per tonne-km.
+    #[serde(default)]
+    pub length_km: Option<f64>,
+    /// What cargo pays, per tonne.
+    #[serde(default)]
+    pub tariff_per_tonne: f64,
+    /// Emission factor, g CO2 per tonne-km.
+    #[serde(default)]
+    pub co2_g_per_tonne_km: f64,
 }
 
 fn default_fill() -> f64 {
@@ -464,6 +512,15 @@ pub struct TrainServiceSpec {
     /// Unloading time at the destination terminal (hours).
     #[serde(default)]
     pub unloading_hours: f64,
+    /// What cargo pays for the trip, per tonne.
+    #[serde(default)]
+    pub tariff_per_tonne: f64,
+    /// What cargo pays per unit carried (wagon, truck, TEU), by unit.
+    #[serde(default)]
+    pub tariff_per_unit: BTreeMap<String, f64>,
+    /// Emission factor, g CO2 per tonne-km (well to wheel).
+    #[serde(default)]
+    pub co2_g_per_tonne_km: f64,
 }
 
 /// What a part-load train's wait counts from.
@@ -538,8 +595,21 @@ pub struct FlowSpec {
     /// Display name.
     #[serde(default)]
     pub name: Option<String>,
-    /// Ordered nodes the cargo passes, origin first, destination last.
+    /// Ordered nodes the cargo passes, origin first, destination last (or give
+    /// `routes`).
+    #[serde(default)]
     pub route: Vec<String>,
+    /// Alternative routes, by name, instead of `route`: each consignment takes one,
+    /// chosen by `choice` when it is generated.
+    #[serde(default)]
+    pub routes: IndexMap<String, RouteSpec>,
+    /// How a consignment chooses among `routes`.
+    #[serde(default)]
+    pub choice: RouteChoice,
+    /// What a tonne-day in transit costs the cargo owner (in the scenario's currency):
+    /// the value of time in the generalised cost.
+    #[serde(default)]
+    pub value_of_time_per_tonne_day: f64,
     /// Commodity class: which berth class handles it at ports.
     pub class: BerthClass,
     /// Annual volume in tonnes (or give `annual_teu` and `tonnes_per_teu`).
@@ -573,6 +643,44 @@ pub struct FlowSpec {
     /// Tags, e.g. "transit".
     #[serde(default)]
     pub tags: Vec<String>,
+}
+
+/// One of a flow's alternative routes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct RouteSpec {
+    /// Ordered nodes, origin first, destination last.
+    pub route: Vec<String>,
+    /// With `choice = "shares"`: the share of consignments taking it (the shares of a
+    /// flow sum to 1). With `"congestion"`: the share the capacity sheet assumes.
+    #[serde(default)]
+    pub share: Option<f64>,
+    /// With `choice = "cost"`: the expected door-to-door days used in the generalised
+    /// cost (default: the route's running times, without waits).
+    #[serde(default)]
+    pub expected_days: Option<f64>,
+}
+
+/// How consignments of a flow with alternative routes choose one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RouteChoice {
+    /// Fixed shares: each consignment draws a route with the routes' `share`s.
+    #[default]
+    Shares,
+    /// Least expected generalised cost per tonne: tariffs and charges plus value of
+    /// time × expected days. Every consignment takes the cheapest route.
+    Cost,
+    /// Congestion-aware: the route with the least cargo waiting for its legs when the
+    /// consignment is generated (ties: least generalised cost, then the first listed).
+    Congestion,
+}
+
+impl RouteChoice {
+    /// The names used in files, for messages.
+    pub const NAMES: &'static [&'static str] = &["shares", "cost", "congestion"];
 }
 
 /// The return of a flow's empty units (wagons, trucks, containers).

@@ -347,7 +347,7 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
                         format!("one of the flows: {}", spec.flows.keys().cloned().collect::<Vec<_>>().join(", "));
                     c.issue(format!("{p}.continues_as"), format!("unknown flow {flow:?}"), valid);
                 }
-                Some(f) if f.route.first() != Some(&arr.port) => c.issue(
+                Some(f) if f.routes.is_empty() && f.route.first() != Some(&arr.port) => c.issue(
                     format!("{p}.continues_as"),
                     format!(
                         "flow {flow:?} starts at {:?}, not at this port {:?}",
@@ -364,6 +364,7 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
     for (id, flow) in &spec.flows {
         check_flow(&mut c, id, flow);
     }
+    check_costs(&mut c);
 
     for (id, w) in &spec.weather {
         let p = format!("weather.{id}");
@@ -512,26 +513,7 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
 }
 
 fn check_flow(c: &mut Checker<'_>, id: &str, flow: &FlowSpec) {
-    let spec = c.spec;
     let p = format!("flows.{id}");
-    c.route_length(format!("{p}.route"), flow.route.len());
-    if flow.route.len() < 2 {
-        c.issue(format!("{p}.route"), "a route needs an origin and a destination", "a list of 2 or more node ids");
-    }
-    let mut all_known = true;
-    for (i, node) in flow.route.iter().enumerate() {
-        if !c.is_node(node) {
-            all_known = false;
-            let valid = c.known_nodes();
-            c.issue(format!("{p}.route[{i}]"), format!("unknown node {node:?}"), valid);
-        } else if flow.route[..i].contains(node) {
-            c.issue(
-                format!("{p}.route[{i}]"),
-                format!("node {node:?} appears twice"),
-                "a route that visits each node once",
-            );
-        }
-    }
     check_units(c, &p, flow);
     let fed = c.spec.ship_arrivals.values().any(|a| a.continues_as.as_deref() == Some(id));
     match (flow.annual_tonnes, flow.annual_teu, flow.tonnes_per_teu) {
@@ -584,11 +566,73 @@ fn check_flow(c: &mut Checker<'_>, id: &str, flow: &FlowSpec) {
     if let Some(m) = &flow.seasonality {
         c.months(format!("{p}.seasonality"), m);
     }
+    if flow.value_of_time_per_tonne_day != 0.0 {
+        c.number(format!("{p}.value_of_time_per_tonne_day"), flow.value_of_time_per_tonne_day, 0.0, MAX_QUANTITY, false);
+    }
+    let mean = size.filter(|d| d.check().is_ok()).map(DistSpec::mean);
+    if flow.routes.is_empty() {
+        check_route(c, id, flow, &format!("{p}.route"), &flow.route, mean);
+        return;
+    }
+    if !flow.route.is_empty() {
+        c.issue(format!("{p}.route"), "both `route` and `routes` given", "either one `route` or named alternative `routes`");
+    }
+    if flow.routes.len() > MAX_ROUTES {
+        c.issue(format!("{p}.routes"), format!("{} routes", flow.routes.len()), format!("at most {MAX_ROUTES}"));
+        return;
+    }
+    if c.spec.ship_arrivals.values().any(|a| a.continues_as.as_deref() == Some(id)) {
+        c.issue(format!("{p}.routes"), "cargo landed by ship arrivals continues on one route", "a single `route` for a flow fed by `continues_as`");
+    }
+    let mut shares = 0.0;
+    for (name, r) in &flow.routes {
+        let rp = format!("{p}.routes.{name}");
+        if !id_ok(name) {
+            c.issue(rp.clone(), format!("route name {name:?}"), "letters, digits, '_' or '-' (at most 64)");
+        }
+        check_route(c, id, flow, &format!("{rp}.route"), &r.route, mean);
+        match r.share {
+            Some(x) => {
+                c.number(format!("{rp}.share"), x, 0.0, 1.0, false);
+                shares += x;
+            }
+            None if flow.choice == RouteChoice::Shares => {
+                c.issue(format!("{rp}.share"), "missing: with choice = \"shares\" every route needs a share", "a share from 0 to 1; a flow's shares sum to 1");
+            }
+            None => {}
+        }
+        if let Some(d) = r.expected_days {
+            c.number(format!("{rp}.expected_days"), d, 0.0, MAX_HORIZON_DAYS, false);
+        }
+    }
+    let all_shares = flow.routes.values().all(|r| r.share.is_some());
+    if all_shares && (shares - 1.0).abs() > 1e-6 {
+        c.issue(format!("{p}.routes"), format!("the routes' shares sum to {}", show(shares)), "shares that sum to 1");
+    }
+}
+
+/// One route of flow `id` (its `route`, or one of its `routes`), at `path`.
+fn check_route(c: &mut Checker<'_>, id: &str, flow: &FlowSpec, path: &str, route: &[String], mean: Option<f64>) {
+    let spec = c.spec;
+    let p = format!("flows.{id}");
+    c.route_length(path.to_string(), route.len());
+    if route.len() < 2 {
+        c.issue(path.to_string(), "a route needs an origin and a destination", "a list of 2 or more node ids");
+    }
+    let mut all_known = true;
+    for (i, node) in route.iter().enumerate() {
+        if !c.is_node(node) {
+            all_known = false;
+            let valid = c.known_nodes();
+            c.issue(format!("{path}[{i}]"), format!("unknown node {node:?}"), valid);
+        } else if route[..i].contains(node) {
+            c.issue(format!("{path}[{i}]"), format!("node {node:?} appears twice"), "a route that visits each node once");
+        }
+    }
     if !all_known {
         return;
     }
-    let mean = size.filter(|d| d.check().is_ok()).map(DistSpec::mean);
-    for (i, leg) in flow.route.windows(2).enumerate() {
+    for (i, leg) in route.windows(2).enumerate() {
         let (from, to) = (&leg[0], &leg[1]);
         let (capacity, carrier) = match spec.leg_carrier(flow.class, flow.unit.as_deref(), from, to) {
             Some(LegCarrier::Ship(s)) => (spec.ship_services[s].capacity_tonnes, format!("ship service {s:?}")),
@@ -603,7 +647,7 @@ fn check_flow(c: &mut Checker<'_>, id: &str, flow: &FlowSpec) {
                     None => format!("{} cargo", flow.class.name()),
                 };
                 c.issue(
-                    format!("{p}.route[{}]", i + 1),
+                    format!("{path}[{}]", i + 1),
                     format!("no service carries {cargo} from {from:?} to {to:?}"),
                     format!("a ship service calling at both ports (of class {}, or with `slots` for the flow's unit), a train service with route [\"{from}\", \"{to}\"], or a pipeline", flow.class.name()),
                 );
@@ -748,6 +792,14 @@ fn check_units(c: &mut Checker<'_>, p: &str, flow: &crate::scenario::FlowSpec) {
     }
     let Some(ret) = &flow.empty_return else { return };
     c.number(format!("{p}.empty_return.share"), ret.share, 0.0, 1.0, false);
+    if !flow.routes.is_empty() && ret.route.is_none() {
+        c.issue(
+            format!("{p}.empty_return.route"),
+            "missing: a flow with alternative routes needs its empties' route",
+            "the node ids the empty units travel, first the node where they are handed over",
+        );
+        return;
+    }
     let route: Vec<String> = ret.route.clone().unwrap_or_else(|| flow.route.iter().rev().cloned().collect());
     c.route_length(format!("{p}.empty_return.route"), route.len());
     if route.len() < 2 {
@@ -767,7 +819,8 @@ fn check_units(c: &mut Checker<'_>, p: &str, flow: &crate::scenario::FlowSpec) {
             return;
         }
     }
-    if ret.route.is_some() && !flow.route.contains(&route[0]) {
+    let reached = flow.route.contains(&route[0]) || flow.routes.values().any(|r| r.route.contains(&route[0]));
+    if ret.route.is_some() && !reached {
         c.issue(
             format!("{p}.empty_return.route[0]"),
             format!("node {:?} is not on the flow's route, so no loaded units reach it", route[0]),
@@ -785,4 +838,90 @@ fn check_units(c: &mut Checker<'_>, p: &str, flow: &crate::scenario::FlowSpec) {
             );
         }
     }
+}
+
+/// Tariffs, charges and emission factors: not negative, and distances wherever an
+/// emission factor per tonne-km needs one.
+fn check_costs(c: &mut Checker<'_>) {
+    let spec = c.spec;
+    let money = |c: &mut Checker<'_>, path: String, x: f64| {
+        if x != 0.0 {
+            c.number(path, x, 0.0, MAX_QUANTITY, false);
+        }
+    };
+    for (id, port) in &spec.ports {
+        money(c, format!("ports.{id}.charge_per_tonne"), port.charge_per_tonne);
+        money(c, format!("ports.{id}.co2_kg_per_tonne"), port.co2_kg_per_tonne);
+    }
+    for (id, l) in &spec.sea_links {
+        if let Some(d) = l.distance_km {
+            c.number(format!("sea_links.{id}.distance_km"), d, 0.0, 100_000.0, true);
+        }
+    }
+    for (id, l) in &spec.rail_links {
+        if let Some(d) = l.length_km {
+            c.number(format!("rail_links.{id}.length_km"), d, 0.0, 100_000.0, true);
+        }
+    }
+    for (id, svc) in &spec.ship_services {
+        let p = format!("ship_services.{id}");
+        money(c, format!("{p}.tariff_per_tonne"), svc.tariff_per_tonne);
+        money(c, format!("{p}.co2_g_per_tonne_km"), svc.co2_g_per_tonne_km);
+        for (unit, x) in &svc.tariff_per_unit {
+            money(c, format!("{p}.tariff_per_unit.{unit}"), *x);
+        }
+        if svc.co2_g_per_tonne_km > 0.0 {
+            for (i, pair) in svc.route.iter().zip(svc.route.iter().cycle().skip(1)).enumerate() {
+                let link = spec.sea_links.iter().find(|(_, l)| {
+                    (&l.between[0] == pair.0 && &l.between[1] == pair.1)
+                        || (&l.between[0] == pair.1 && &l.between[1] == pair.0)
+                });
+                if let Some((lid, l)) = link
+                    && l.distance_km.is_none()
+                {
+                    c.issue(
+                        format!("sea_links.{lid}.distance_km"),
+                        format!("missing: ship service {id:?} has an emission factor per tonne-km and sails this link (route[{i}])"),
+                        "the sailing distance in km",
+                    );
+                }
+            }
+        }
+    }
+    for (id, svc) in &spec.train_services {
+        let p = format!("train_services.{id}");
+        money(c, format!("{p}.tariff_per_tonne"), svc.tariff_per_tonne);
+        money(c, format!("{p}.co2_g_per_tonne_km"), svc.co2_g_per_tonne_km);
+        for (unit, x) in &svc.tariff_per_unit {
+            money(c, format!("{p}.tariff_per_unit.{unit}"), *x);
+        }
+        if svc.co2_g_per_tonne_km > 0.0 {
+            let link = spec.rail_links.iter().find(|(_, l)| {
+                (l.between[0] == svc.route[0] && l.between[1] == svc.route[1])
+                    || (l.between[0] == svc.route[1] && l.between[1] == svc.route[0])
+            });
+            if let Some((lid, l)) = link
+                && l.length_km.is_none()
+            {
+                c.issue(
+                    format!("rail_links.{lid}.length_km"),
+                    format!("missing: train service {id:?} has an emission factor per tonne-km and runs on this line"),
+                    "the line's length in km",
+                );
+            }
+        }
+    }
+    for (id, pipe) in &spec.pipelines {
+        let p = format!("pipelines.{id}");
+        money(c, format!("{p}.tariff_per_tonne"), pipe.tariff_per_tonne);
+        money(c, format!("{p}.co2_g_per_tonne_km"), pipe.co2_g_per_tonne_km);
+        match pipe.length_km {
+            Some(d) => c.number(format!("{p}.length_km"), d, 0.0, 100_000.0, true),
+            None if pipe.co2_g_per_tonne_km > 0.0 => {
+                c.issue(format!("{p}.length_km"), "missing: an emission factor per tonne-km needs the length", "the length in km");
+            }
+            None => {}
+        }
+    }
+    c.issues.extend(super::planning::check(spec));
 }

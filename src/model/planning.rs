@@ -1,0 +1,76 @@
+//! Planning runs: dated changes of capacity during a replication, and the close of
+//! each planning year's measured window.
+//!
+//! A dated change switches the corridor to the next compiled configuration
+//! ([`Network::epochs`](super::corridor::Network)); the state carries over. Numbers that
+//! are read when used (handling rates, sailing and transit times, capacities, line
+//! paths, timetables, pumping rates) take effect for the next use. What holds state
+//! is adjusted at once: berths, yard space and transfer servers added start serving
+//! whoever waits; vessels and trainsets added join their service (a vessel reaches
+//! its place on the route within a day, a trainset waits idle at the origin). The
+//! validation keeps fleets from shrinking and the network's shape fixed.
+//!
+//! A planning year closes when its window's last backlog sample is taken: every
+//! subsystem's window is closed, the year's KPIs are kept, and the next year's window
+//! opens at the same instant.
+
+use super::corridor::{Corridor, Event};
+use super::fleet_time::VesselState;
+use crate::engine::{Scheduler, SimTime};
+
+/// Dated change `k` takes effect: the corridor runs on its configuration from now.
+pub(super) fn on_change(w: &mut Corridor<'_>, k: usize, s: &mut Scheduler<Event>) {
+    let now = s.now();
+    let old = w.net;
+    let Some((_, new)) = w.root.epochs.get(k) else {
+        return;
+    };
+    w.net = new;
+    for (p, port) in new.ports.iter().enumerate() {
+        for (b, group) in port.berths.iter().enumerate() {
+            if group.count > old.ports[p].berths[b].count {
+                super::berths::next_berth(w, p, b, s);
+            }
+        }
+        if port.yard_capacity > old.ports[p].yard_capacity {
+            super::yards::freed(w, p, s);
+        }
+    }
+    for (svc, def) in new.ship_services.iter().enumerate() {
+        let before = old.ship_services[svc].vessels;
+        for v in before..def.vessels {
+            let pos = v as usize % def.route.len();
+            let berth = new.ports[def.route[pos]].berth_of(def.class).unwrap_or(0);
+            let ship = w.ships.spawn(Some(svc as u32), pos, def.route[pos], berth);
+            w.ships.services[svc].time[VesselState::EmptySailing as usize].add(now.as_millis(), 1.0);
+            let added = (v - before) as f64;
+            let offset = SimTime::from_hours_clamped(24.0 * added / f64::from((def.vessels - before).max(1)));
+            s.schedule_in(offset, Event::ShipAtPort(ship));
+        }
+    }
+    for (t, def) in new.train_services.iter().enumerate() {
+        let before = old.train_services[t].trainsets;
+        if def.trainsets > before {
+            w.trains.add_trainsets(t, def.trainsets - before);
+            super::trains::try_dispatch(w, t, false, s);
+        }
+    }
+    for (x, def) in new.transfers.iter().enumerate() {
+        if def.servers > old.transfers[x].servers {
+            super::transfer::serve_waiting(w, x, s);
+        }
+    }
+}
+
+/// The window of the current planning year is over (its last backlog sample was just
+/// taken): keep its KPIs and open the next year's window now.
+pub(super) fn end_year(w: &mut Corridor<'_>, s: &mut Scheduler<Event>) {
+    let now = s.now();
+    w.close_window(now);
+    let mut kpis = w.kpis(now, w.events - w.events_at_window_start);
+    kpis.calendar.clear();
+    kpis.years.clear();
+    let entries = kpis.entries();
+    w.years.push(entries);
+    w.reopen_window(now);
+}

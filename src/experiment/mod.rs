@@ -16,10 +16,12 @@ mod result;
 pub mod shard;
 pub mod stability;
 pub mod sweep;
+pub mod years;
 
 pub use precision::{PrecisionError, PrecisionReport, PrecisionTarget, VariantPrecision};
 pub use result::{ExperimentResult, Focus, KpiError, PairedDifference, Record, VariantResult, nearest_keys};
 pub use stability::{Stability, Verdict};
+pub use years::YearSummary;
 
 use crate::model::{CompileError, Network, ReplicationKpis, kpi_keys, run_replication};
 use crate::scenario::limits::MAX_REPLICATIONS;
@@ -463,6 +465,7 @@ impl Experiment {
                 keys: Vec::new(),
                 records: Vec::new(),
                 capacity: Some(net.capacity_sheet()),
+                years_capacity: years::capacity_by_year(net),
             })
             .collect();
         let done = std::sync::atomic::AtomicU64::new(0);

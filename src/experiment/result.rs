@@ -31,16 +31,37 @@ pub struct VariantResult {
     pub keys: Vec<String>,
     /// One record per replication, in replication order.
     pub records: Vec<Record>,
-    /// The variant's capacity sheet, worked out from its scenario before simulating.
+    /// The variant's capacity sheet, worked out from its scenario before simulating
+    /// (of the last year, in a planning run).
     #[serde(default)]
     pub capacity: Option<CapacitySheet>,
+    /// In a planning run, the capacity sheet of each year: the configuration in force
+    /// at the year's end, with that year's demand.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub years_capacity: Vec<(i32, CapacitySheet)>,
 }
 
 impl VariantResult {
     /// Values of KPI `key` across stable (non-saturated) replications.
+    ///
+    /// A planning year's KPI (`year.<Y>.…`) takes every replication that measured the
+    /// year in full, including those that stopped at a cap in a later year.
     pub fn values(&self, key: &str) -> Option<Vec<f64>> {
         let i = self.keys.iter().position(|k| k == key)?;
-        Some(self.records.iter().filter(|r| r.saturation.is_none()).map(|r| r.values[i]).collect())
+        let completed = key
+            .strip_prefix("year.")
+            .and_then(|rest| rest.split_once('.'))
+            .and_then(|(year, _)| self.keys.iter().position(|k| *k == format!("year.{year}.system.completed")));
+        Some(
+            self.records
+                .iter()
+                .filter(|r| match completed {
+                    Some(c) => r.values[c] == 1.0,
+                    None => r.saturation.is_none(),
+                })
+                .map(|r| r.values[i])
+                .collect(),
+        )
     }
 
     /// Summary of KPI `key` over stable replications (`None` for an unknown key or

@@ -286,7 +286,9 @@ pub fn merge_files(paths: &[std::path::PathBuf]) -> Result<(ExperimentResult, Sc
     let (mut result, _) = merge(&parts, Some(&keys))?;
     // The capacity sheets come from the scenario itself, not from what the shards say.
     for v in &mut result.variants {
-        v.capacity = scenario.variant(&v.name).ok().and_then(|s| Network::compile(&s).ok()).map(|n| n.capacity_sheet());
+        let network = scenario.variant(&v.name).ok().and_then(|s| Network::compile(&s).ok());
+        v.capacity = network.as_ref().map(Network::capacity_sheet);
+        v.years_capacity = network.as_ref().map(super::years::capacity_by_year).unwrap_or_default();
     }
     result.focus = crate::experiment::Focus::of(&scenario);
     Ok((result, scenario))
@@ -369,6 +371,7 @@ pub fn merge(
             keys: v.keys.clone(),
             records: Vec::with_capacity(first.identity.replications as usize),
             capacity: v.capacity.clone(),
+            years_capacity: v.years_capacity.clone(),
         })
         .collect();
     for (_, s) in shards {

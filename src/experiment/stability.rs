@@ -459,7 +459,13 @@ mod tests {
                 saturation: None,
             })
             .collect();
-        VariantResult { name: "v".into(), keys: keys.map(String::from).to_vec(), records, capacity: None }
+        VariantResult {
+            name: "v".into(),
+            keys: keys.map(String::from).to_vec(),
+            records,
+            capacity: None,
+            years_capacity: Vec::new(),
+        }
     }
 
     #[test]

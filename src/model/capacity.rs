@@ -332,7 +332,16 @@ impl Network {
     /// let berths = sheet.row("port.port.berths.dry").unwrap();
     /// assert!((berths.rho - 2.0 / 3.0).abs() < 1e-9); // λ E[S] / c = (1/6 h) × 12 h / 3
     /// ```
+    ///
+    /// In a planning run the sheet is the last year's (see [`Network::final_year`]).
     pub fn capacity_sheet(&self) -> CapacitySheet {
+        if self.calendar.is_some()
+            && (!self.epochs.is_empty()
+                || self.flows.iter().any(|f| !f.growth.is_empty())
+                || self.arrivals.iter().any(|a| !a.growth.is_empty()))
+        {
+            return self.final_year().capacity_sheet();
+        }
         let net = self;
         let loads = leg_loads(net);
         let units = leg_units(net);

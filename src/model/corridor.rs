@@ -171,7 +171,9 @@ impl Network {
         let mut net = self.epochs.iter().rev().find(|(at, _)| *at < end).map_or(self, |(_, n)| n).clone();
         net.epochs.clear();
         for f in &mut net.flows {
-            f.rate_per_hour *= f.growth.get(k).copied().unwrap_or(1.0);
+            let factor = f.growth.get(k).copied().unwrap_or(1.0);
+            f.rate_per_hour *= factor;
+            f.offered_rate_per_hour *= factor;
             f.growth.clear();
             f.growth_peak = 1.0;
         }

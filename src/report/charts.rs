@@ -483,3 +483,86 @@ pub fn render_line_with_band(
         Ok(())
     })
 }
+
+/// The years of a planning run: tonnes delivered each year by every variant (mean and
+/// 95 % band), demand dashed; each year's point is a filled circle when the year is
+/// stable and a cross when it is not (unstable or saturated).
+///
+/// # Errors
+/// [`ChartError`] when plotters cannot draw the chart.
+pub fn years_chart(result: &ExperimentResult) -> Result<String, ChartError> {
+    let series: Vec<(String, Vec<crate::experiment::YearSummary>)> =
+        result.variants.iter().map(|v| (v.name.clone(), v.year_summaries())).collect();
+    let mt = |s: &Option<crate::stats::Summary>| s.as_ref().map(|s| s.mean / 1e6);
+    let band = |s: &Option<crate::stats::Summary>| {
+        s.as_ref().map(|s| {
+            let [lo, hi] = s.ci95;
+            if lo.is_finite() && hi.is_finite() { (lo / 1e6, hi / 1e6) } else { (s.mean / 1e6, s.mean / 1e6) }
+        })
+    };
+    let years: Vec<i32> = series.iter().flat_map(|(_, ys)| ys.iter().map(|y| y.year)).collect();
+    let (y0, y1) = (years.iter().copied().min().unwrap_or(0), years.iter().copied().max().unwrap_or(1));
+    let top = series
+        .iter()
+        .flat_map(|(_, ys)| ys.iter().flat_map(|y| [mt(&y.demand_tonnes), band(&y.delivered_tonnes).map(|b| b.1)]))
+        .flatten()
+        .fold(0.0, f64::max);
+    render((900, 560), |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption("Cargo delivered each year (mean, 95 % CI); × = not stable", ("sans-serif", 20))
+            .margin(16)
+            .x_label_area_size(50)
+            .y_label_area_size(70)
+            .build_cartesian_2d(f64::from(y0) - 0.4..f64::from(y1) + 0.4, 0.0..top * 1.45 + 1e-9)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("calendar year")
+            .y_desc("Mt per year")
+            .x_labels((y1 - y0 + 1).max(2) as usize)
+            .x_label_formatter(&|x| if (x - x.round()).abs() < 1e-6 { format!("{}", x.round() as i64) } else { String::new() })
+            .y_label_formatter(&|y| format!("{y:.1}"))
+            .draw()
+            .map_err(err)?;
+        if let Some((_, first)) = series.first() {
+            let demand: Vec<(f64, f64)> =
+                first.iter().filter_map(|y| Some((f64::from(y.year), mt(&y.demand_tonnes)?))).collect();
+            chart
+                .draw_series(DashedLineSeries::new(demand, 6, 4, BLACK.stroke_width(2)))
+                .map_err(err)?
+                .label("demand (generated)")
+                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], BLACK.stroke_width(2)));
+        }
+        for (i, (name, ys)) in series.iter().enumerate() {
+            let c = color(i);
+            let pts: Vec<(f64, f64, f64, f64, bool)> = ys
+                .iter()
+                .filter_map(|y| {
+                    let (lo, hi) = band(&y.delivered_tonnes)?;
+                    let stable = matches!(y.verdict, crate::experiment::Verdict::Stable);
+                    Some((f64::from(y.year), mt(&y.delivered_tonnes)?, lo, hi, stable))
+                })
+                .collect();
+            let mut area: Vec<(f64, f64)> = pts.iter().map(|p| (p.0, p.3)).collect();
+            area.extend(pts.iter().rev().map(|p| (p.0, p.2)));
+            chart.draw_series(std::iter::once(Polygon::new(area, c.mix(0.2).filled()))).map_err(err)?;
+            chart
+                .draw_series(LineSeries::new(pts.iter().map(|p| (p.0, p.1)), c.stroke_width(2)))
+                .map_err(err)?
+                .label(format!("{name}: delivered"))
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], c.stroke_width(2)));
+            chart.draw_series(pts.iter().filter(|p| p.4).map(|p| Circle::new((p.0, p.1), 5, c.filled()))).map_err(err)?;
+            chart
+                .draw_series(pts.iter().filter(|p| !p.4).map(|p| Cross::new((p.0, p.1), 7, c.stroke_width(3))))
+                .map_err(err)?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .draw()
+            .map_err(err)?;
+        Ok(())
+    })
+}

@@ -7,6 +7,7 @@ pub mod decision;
 pub mod output;
 pub mod publish;
 pub mod terminal;
+pub mod years;
 
 use crate::experiment::sweep::SweepResult;
 use crate::experiment::{ExperimentResult, VariantResult};
@@ -76,9 +77,12 @@ pub fn to_json(result: &ExperimentResult, comparisons: &[(String, String)]) -> V
                 .into_iter()
                 .map(|(r, s)| json!({"replication": r, "resource": s.resource, "at_hours": s.at_hours, "reason": s.reason}))
                 .collect();
+            let years = v.year_summaries();
             json!({
                 "name": v.name,
                 "stability": stability,
+                "years": years,
+                "first_unstable_year": years.iter().find(|y| matches!(y.verdict, crate::experiment::Verdict::Unstable | crate::experiment::Verdict::Saturated)).map(|y| y.year),
                 "capacity": v.capacity,
                 "kpis": kpis,
                 "bottleneck": {"resource": bottleneck, "share": share, "longest_wait": waits, "longest_wait_share": wait_share},
@@ -418,6 +422,10 @@ pub fn write_run(
     put(out, "replications.csv", &replications_csv(result)?)?;
     for (name, svg) in charts::run_charts(result)? {
         put(out, &name, svg.as_bytes())?;
+    }
+    if result.variants.iter().any(|v| !v.years().is_empty()) {
+        put(out, "years.csv", &years::years_csv(result)?)?;
+        put(out, "years.svg", charts::years_chart(result)?.as_bytes())?;
     }
     if let Some(first) = result.variants.first() {
         let network = Network::compile(&scenario.variant(&first.name)?)?;

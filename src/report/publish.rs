@@ -174,6 +174,8 @@ pub fn run_text(result: &ExperimentResult, base: Option<&str>, all: bool) -> Str
         decision_table(result)
     );
     text += &saturation_text(result);
+    text += &super::years::years_text(result);
+    text += &super::years::costs_text(result);
     text += &precision_text(result);
     if let Some(b) = base {
         text += &headline_comparison(result, b);

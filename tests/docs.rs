@@ -84,6 +84,46 @@ fn the_json_contract_names_every_key_written() {
 }
 
 #[test]
+fn the_json_contract_names_every_planning_and_cost_key() {
+    let out = Command::new(BIN)
+        .args(["run", "scenarios/middle_corridor_2030.toml", "--replications", "2", "--variant", "announced"])
+        .args(["--json", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let contract = section("### JSON contract");
+    let variant = &doc["variants"][0];
+    let mut keys: BTreeSet<String> = keys_of(variant).into_iter().collect();
+    keys.extend(keys_of(&variant["years"][0]));
+    for key in keys {
+        assert!(contract.contains(&format!("`{key}`")), "the JSON contract does not name `{key}`");
+    }
+    let kpis: Vec<&String> = variant["kpis"].as_object().unwrap().keys().collect();
+    for needle in ["year.2025.", ".system.completed", ".route.", "cost_per_tonne", "co2_kg_per_tonne"] {
+        assert!(kpis.iter().any(|k| k.contains(needle)), "no KPI contains {needle}");
+    }
+    for k in kpis {
+        let k = k.strip_prefix("year.").and_then(|r| r.split_once('.')).map_or(k.as_str(), |(_, rest)| rest);
+        let last = k.rsplit('.').find(|p| !["mean", "p95"].contains(p)).unwrap_or(k);
+        if [
+            "cost_per_tonne",
+            "tariff_per_tonne",
+            "time_cost_per_tonne",
+            "co2_kg_per_tonne",
+            "door_to_door_days",
+            "cost_total",
+            "co2_tonnes",
+            "completed",
+        ]
+        .contains(&last)
+        {
+            assert!(contract.contains(last), "the JSON contract lists no KPI like {k}");
+        }
+    }
+}
+
+#[test]
 fn the_synopsis_names_every_subcommand_and_flag() {
     let synopsis = section("## The CLI");
     let help = String::from_utf8(Command::new(BIN).arg("--help").output().unwrap().stdout).unwrap();

@@ -44,12 +44,8 @@ impl VariantResult {
     /// prefix; a replication that did not finish the year is marked saturated in it.
     pub fn year(&self, year: i32) -> Option<VariantResult> {
         let prefix = format!("year.{year}.");
-        let columns: Vec<(usize, String)> = self
-            .keys
-            .iter()
-            .enumerate()
-            .filter_map(|(i, k)| Some((i, k.strip_prefix(&prefix)?.to_string())))
-            .collect();
+        let columns: Vec<(usize, String)> =
+            self.keys.iter().enumerate().filter_map(|(i, k)| Some((i, k.strip_prefix(&prefix)?.to_string()))).collect();
         let completed = self.keys.iter().position(|k| *k == format!("{prefix}system.completed"))?;
         let records = self
             .records

@@ -7,10 +7,10 @@
 //! Streams: `arrivals/<id>/ships` (gaps), `arrivals/<id>/cargo` (cargo per ship).
 
 use super::corridor::{Calendar, Corridor, Event, Network, exp_gap};
-use rand::RngExt;
 use super::network::{CompileError, Dist, Kg, PortDef, kg_from_tonnes, port_of, sampler};
 use crate::engine::{RandomStream, Scheduler, Streams};
 use crate::scenario::ScenarioSpec;
+use rand::RngExt;
 
 /// A stream of ships arriving from outside, compiled.
 #[derive(Debug, Clone)]
@@ -45,9 +45,8 @@ pub(super) fn compile(
             kind: "berth class at that port",
             id: a.class.name().to_string(),
         })?;
-        let growth: Vec<f64> = calendar.map_or_else(Vec::new, |c| {
-            c.years.iter().map(|&y| spec.growth_factor(&a.tags, y)).collect()
-        });
+        let growth: Vec<f64> =
+            calendar.map_or_else(Vec::new, |c| c.years.iter().map(|&y| spec.growth_factor(&a.tags, y)).collect());
         arrivals.push(ArrivalDef {
             growth_peak: growth.iter().copied().fold(1.0, f64::max),
             growth,

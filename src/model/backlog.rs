@@ -114,9 +114,8 @@ impl Backlog {
         self.taken = 0;
         let (start, end) = self.windows[self.window];
         let (start, end) = (start.as_hours(), end.as_hours());
-        for t in std::iter::once(&mut self.system)
-            .chain(self.flows.iter_mut())
-            .chain(self.places.iter_mut().map(|(_, t)| t))
+        for t in
+            std::iter::once(&mut self.system).chain(self.flows.iter_mut()).chain(self.places.iter_mut().map(|(_, t)| t))
         {
             *t = Trend::new(start, end, SAMPLES_PER_WINDOW as usize + 1);
         }

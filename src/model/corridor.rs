@@ -72,12 +72,12 @@ impl Network {
         if !issues.is_empty() {
             return Err(CompileError::Invalid(issues));
         }
-        let timeline = spec.timeline().map_err(|(id, location, message)| {
+        let timeline = spec.timeline().map_err(|p| {
             CompileError::Invalid(vec![crate::scenario::Issue {
-                path: format!("changes.{id}"),
-                message,
+                path: format!("changes.{}", p.change),
+                message: p.message,
                 valid: None,
-                location: Some(location),
+                location: Some(p.location),
             }])
         })?;
         let mut configurations = timeline.into_iter();

@@ -59,8 +59,7 @@ pub(super) fn costed(spec: &ScenarioSpec) -> bool {
 
 /// The cost of `route` for cargo of `flow`.
 pub(super) fn route_cost(spec: &ScenarioSpec, flow: &FlowSpec, route: &[String]) -> RouteCost {
-    let mut cost =
-        RouteCost { value_per_tonne_hour: flow.value_of_time_per_tonne_day / 24.0, ..RouteCost::default() };
+    let mut cost = RouteCost { value_per_tonne_hour: flow.value_of_time_per_tonne_day / 24.0, ..RouteCost::default() };
     let unit = flow.unit.as_deref();
     for pair in route.windows(2) {
         let (from, to) = (&pair[0], &pair[1]);
@@ -113,9 +112,11 @@ fn sail_along(spec: &ScenarioSpec, route: &[String], from: &str, to: &str) -> (f
     for step in 0..route.len() {
         let a = &route[(start + step) % route.len()];
         let b = &route[(start + step + 1) % route.len()];
-        if let Some(link) = spec.sea_links.values().find(|l| {
-            (&l.between[0] == a && &l.between[1] == b) || (&l.between[0] == b && &l.between[1] == a)
-        }) {
+        if let Some(link) = spec
+            .sea_links
+            .values()
+            .find(|l| (&l.between[0] == a && &l.between[1] == b) || (&l.between[0] == b && &l.between[1] == a))
+        {
             km += link.distance_km.unwrap_or(0.0);
             hours += link.sailing_hours.mean();
         }

@@ -8,10 +8,10 @@
 use super::cargo::Consignment;
 use super::corridor::{Calendar, Corridor, Event, Network, exp_gap};
 use super::costs::RouteCost;
-use super::routes::RouteSet;
 use super::network::{
     Carrier, CompileError, Dist, Kg, LegDef, NodeDef, kg_from_tonnes, month_of, monthly, node_of, sampler, tonnes,
 };
+use super::routes::RouteSet;
 use crate::engine::{RandomStream, Scheduler, SimTime, Streams};
 use crate::scenario::{LegCarrier, ScenarioSpec};
 use crate::stats::{OnlineStats, StreamQuantiles};
@@ -179,9 +179,8 @@ pub(super) fn compile(
             let at = node_of(nodes, &route[0], &entity)?;
             returns.push((flows.len(), ret.share, at, legs));
         }
-        let growth: Vec<f64> = calendar.map_or_else(Vec::new, |c| {
-            c.years.iter().map(|&y| spec.growth_factor(&f.tags, y)).collect()
-        });
+        let growth: Vec<f64> =
+            calendar.map_or_else(Vec::new, |c| c.years.iter().map(|&y| spec.growth_factor(&f.tags, y)).collect());
         let rate_per_hour = annual / mean / 8_760.0;
         flows.push(FlowDef {
             id: id.clone(),

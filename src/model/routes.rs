@@ -11,11 +11,12 @@
 //!   per tonne — tariffs and charges plus the value of time × the expected days (the
 //!   route's `expected_days`, or its running times without waits);
 //! - **congestion**: the route with the least cargo waiting for its legs now (all
-//!   flows' cargo); ties go to the least generalised cost, then the first listed.
+//!   flows' cargo); ties go to the least generalised cost, and routes equal in both
+//!   share the tie by a uniform draw (so identical routes split evenly).
 //!
-//! Only the shares rule draws, from `flow/<id>/route`, a stream of its own: the
-//! arrivals and sizes of every flow are the same whatever the rule (common random
-//! numbers survive a change of rule or of routes).
+//! Draws (shares, and ties of the congestion rule) come from `flow/<id>/route`, a
+//! stream of its own: the arrivals and sizes of every flow are the same whatever the
+//! rule (common random numbers survive a change of rule or of routes).
 
 use super::corridor::Corridor;
 use crate::scenario::RouteChoice;
@@ -48,7 +49,8 @@ impl RouteSet {
                 total
             })
             .collect();
-        let cheapest = (0..generalised.len()).fold(0, |best, i| if generalised[i] < generalised[best] { i } else { best });
+        let cheapest =
+            (0..generalised.len()).fold(0, |best, i| if generalised[i] < generalised[best] { i } else { best });
         RouteSet { rule, routes, cumulative, generalised, cheapest }
     }
 
@@ -79,10 +81,18 @@ pub(super) fn choose(w: &mut Corridor<'_>, f: usize) -> usize {
         RouteChoice::Cost => set.cheapest,
         RouteChoice::Congestion => {
             let waiting = |r: usize| -> u64 { net.flows[set.routes[r]].legs.iter().map(|&l| w.cargo.legs[l].kg).sum() };
-            (1..set.routes.len()).fold(0, |best, r| {
-                let (a, b) = (waiting(r), waiting(best));
-                if a < b || (a == b && set.generalised[r] < set.generalised[best]) { r } else { best }
-            })
+            let key = |r: usize| (waiting(r), set.generalised[r]);
+            let best = (1..set.routes.len()).fold(0, |best, r| {
+                let ((a, ca), (b, cb)) = (key(r), key(best));
+                if a < b || (a == b && ca < cb) { r } else { best }
+            });
+            let tied = (0..set.routes.len()).filter(|&r| key(r) == key(best)).count();
+            if tied > 1 {
+                let k = (w.flows.route_rng[f].random::<f64>() * tied as f64) as usize;
+                (0..set.routes.len()).filter(|&r| key(r) == key(best)).nth(k.min(tied - 1)).unwrap_or(best)
+            } else {
+                best
+            }
         }
     };
     set.routes[pick]

@@ -520,7 +520,9 @@ pub fn years_chart(result: &ExperimentResult) -> Result<String, ChartError> {
             .x_desc("calendar year")
             .y_desc("Mt per year")
             .x_labels((y1 - y0 + 1).max(2) as usize)
-            .x_label_formatter(&|x| if (x - x.round()).abs() < 1e-6 { format!("{}", x.round() as i64) } else { String::new() })
+            .x_label_formatter(&|x| {
+                if (x - x.round()).abs() < 1e-6 { format!("{}", x.round() as i64) } else { String::new() }
+            })
             .y_label_formatter(&|y| format!("{y:.1}"))
             .draw()
             .map_err(err)?;
@@ -530,7 +532,7 @@ pub fn years_chart(result: &ExperimentResult) -> Result<String, ChartError> {
             chart
                 .draw_series(DashedLineSeries::new(demand, 6, 4, BLACK.stroke_width(2)))
                 .map_err(err)?
-                .label("demand (generated)")
+                .label("demand (generated; dashed)")
                 .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], BLACK.stroke_width(2)));
         }
         for (i, (name, ys)) in series.iter().enumerate() {
@@ -551,7 +553,9 @@ pub fn years_chart(result: &ExperimentResult) -> Result<String, ChartError> {
                 .map_err(err)?
                 .label(format!("{name}: delivered"))
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], c.stroke_width(2)));
-            chart.draw_series(pts.iter().filter(|p| p.4).map(|p| Circle::new((p.0, p.1), 5, c.filled()))).map_err(err)?;
+            chart
+                .draw_series(pts.iter().filter(|p| p.4).map(|p| Circle::new((p.0, p.1), 5, c.filled())))
+                .map_err(err)?;
             chart
                 .draw_series(pts.iter().filter(|p| !p.4).map(|p| Cross::new((p.0, p.1), 7, c.stroke_width(3))))
                 .map_err(err)?;

@@ -28,10 +28,12 @@ pub fn years_text(result: &ExperimentResult) -> String {
         text += "  year  demand  delivered (95 % CI)   backlog growth t/day  verdict       binding (ρ)\n";
         for y in &years {
             let mt = |s: &Option<crate::stats::Summary>| s.as_ref().map_or(f64::NAN, |s| s.mean / 1e6);
-            let ci = y.delivered_tonnes.as_ref().map(|s| s.ci95).filter(|c| c[0].is_finite()).map_or(
-                String::from("—"),
-                |[lo, hi]| format!("{:.2}–{:.2}", lo / 1e6, hi / 1e6),
-            );
+            let ci = y
+                .delivered_tonnes
+                .as_ref()
+                .map(|s| s.ci95)
+                .filter(|c| c[0].is_finite())
+                .map_or(String::from("—"), |[lo, hi]| format!("{:.2}–{:.2}", lo / 1e6, hi / 1e6));
             let growth = y.backlog_growth_tonnes_per_day.as_ref().map_or(String::from("—"), |s| grouped(s.mean));
             let binding = y.binding.as_ref().map_or(String::from("—"), |(r, rho)| format!("{r} ({rho:.2})"));
             text += &format!(
@@ -113,7 +115,10 @@ pub fn costs_text(result: &ExperimentResult) -> String {
                 if v.years().is_empty() { String::new() } else { ", last year".to_string() }
             );
         }
-        text += &format!("\n{}:\n  {:<44} {:>9} {:>9} {:>9} {:>9} {:>8}\n", v.name, "flow / route", "cost/t", "tariff/t", "time/t", "CO2 kg/t", "days");
+        text += &format!(
+            "\n{}:\n  {:<44} {:>9} {:>9} {:>9} {:>9} {:>8}\n",
+            v.name, "flow / route", "cost/t", "tariff/t", "time/t", "CO2 kg/t", "days"
+        );
         let mean = |key: String| v.summary(&key).map_or(f64::NAN, |s| s.mean);
         for f in flows {
             let k = |name: &str| format!("flow.{f}.{name}");

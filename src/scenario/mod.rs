@@ -30,15 +30,15 @@ mod diagnostics;
 mod dist;
 pub mod limits;
 mod messages;
-mod planning;
 pub mod path;
+mod planning;
 mod schema;
 mod validate;
 mod variants;
 
 pub use diagnostics::{Diagnostic, MAX_DIAGNOSTICS, ScenarioError, Source, locate};
 pub use dist::{DistError, DistSpec, MAX_COEFFICIENT_OF_VARIATION, Sampler};
-pub use planning::{ChangeSpec, DAYS_PER_YEAR, GrowthSpec, PlanningSpec, parse_date};
+pub use planning::{ChangeProblem, ChangeSpec, DAYS_PER_YEAR, GrowthSpec, PlanningSpec, parse_date};
 pub use schema::*;
 pub use validate::{Issue, check};
 pub use variants::{PatchError, PatchField, linearize};

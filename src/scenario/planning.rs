@@ -23,6 +23,17 @@ use super::validate::Issue;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// Why a dated change cannot be applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeProblem {
+    /// The change's id.
+    pub change: String,
+    /// The entry of the change at fault (`changes.<id>.set.<path>` as segments).
+    pub location: Vec<Segment>,
+    /// What is wrong.
+    pub message: String,
+}
+
 /// Days in a planning year.
 pub const DAYS_PER_YEAR: f64 = 365.0;
 
@@ -86,9 +97,7 @@ impl GrowthSpec {
         let base = self.base_year.unwrap_or(start_year);
         match (self.annual_rate, self.reach, self.by_year) {
             (Some(r), _, _) => r,
-            (None, Some(reach), Some(by)) if by != base && reach > 0.0 => {
-                reach.powf(1.0 / f64::from(by - base)) - 1.0
-            }
+            (None, Some(reach), Some(by)) if by != base && reach > 0.0 => reach.powf(1.0 / f64::from(by - base)) - 1.0,
             _ => 0.0,
         }
     }
@@ -177,7 +186,8 @@ pub fn parse_date(text: &str) -> Result<(i32, u32), String> {
 }
 
 /// The tables a dated change may patch.
-const CHANGEABLE: &[&str] = &["ports", "nodes", "sea_links", "rail_links", "ship_services", "train_services", "pipelines"];
+const CHANGEABLE: &[&str] =
+    &["ports", "nodes", "sea_links", "rail_links", "ship_services", "train_services", "pipelines"];
 
 impl ScenarioSpec {
     /// The demand factor of an entity with `tags` in `year`: that of the one tag with a
@@ -204,7 +214,7 @@ impl ScenarioSpec {
     ///
     /// # Errors
     /// The id of the change that cannot be applied, the field of it and why.
-    pub fn timeline(&self) -> Result<Vec<(f64, ScenarioSpec)>, (String, Vec<Segment>, String)> {
+    pub fn timeline(&self) -> Result<Vec<(f64, ScenarioSpec)>, ChangeProblem> {
         let mut base = self.clone();
         base.changes.clear();
         base.variants.clear();
@@ -219,8 +229,11 @@ impl ScenarioSpec {
             .collect();
         dated.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(b.1)));
         let mut out: Vec<(f64, ScenarioSpec)> = vec![(0.0, base.clone())];
-        let mut doc: toml::Table = toml::Table::try_from(&base)
-            .map_err(|e| (String::new(), Vec::new(), format!("cannot represent the scenario: {e}")))?;
+        let mut doc: toml::Table = toml::Table::try_from(&base).map_err(|e| ChangeProblem {
+            change: String::new(),
+            location: Vec::new(),
+            message: format!("cannot represent the scenario: {e}"),
+        })?;
         for (day, id, change) in dated {
             let at = |table: &str, path: &str| {
                 vec![
@@ -231,21 +244,35 @@ impl ScenarioSpec {
                 ]
             };
             for (path, value) in &change.set {
-                check_changeable(path).map_err(|m| (id.clone(), at("set", path), m))?;
-                super::variants::set_path(&mut doc, path, value.to_toml())
-                    .map_err(|p| (id.clone(), at("set", path), p.message))?;
+                check_changeable(path).map_err(|m| ChangeProblem {
+                    change: id.clone(),
+                    location: at("set", path),
+                    message: m,
+                })?;
+                super::variants::set_path(&mut doc, path, value.to_toml()).map_err(|p| ChangeProblem {
+                    change: id.clone(),
+                    location: at("set", path),
+                    message: p.message,
+                })?;
             }
             for (path, factor) in &change.scale {
-                check_changeable(path).map_err(|m| (id.clone(), at("scale", path), m))?;
-                super::variants::scale_path(&mut doc, path, *factor)
-                    .map_err(|p| (id.clone(), at("scale", path), p.message))?;
+                check_changeable(path).map_err(|m| ChangeProblem {
+                    change: id.clone(),
+                    location: at("scale", path),
+                    message: m,
+                })?;
+                super::variants::scale_path(&mut doc, path, *factor).map_err(|p| ChangeProblem {
+                    change: id.clone(),
+                    location: at("scale", path),
+                    message: p.message,
+                })?;
             }
             let spec = super::deserialize(doc.clone()).map_err(|(field, message)| {
                 let entry = change.set.keys().next().map_or_else(
                     || at("scale", change.scale.keys().next().map_or("", String::as_str)),
                     |p| at("set", p),
                 );
-                (id.clone(), entry, format!("{field}: {message}"))
+                ChangeProblem { change: id.clone(), location: entry, message: format!("{field}: {message}") }
             })?;
             let day = day.max(0.0);
             match out.last_mut() {
@@ -282,24 +309,47 @@ pub(super) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
     };
     let Some(planning) = &spec.planning else {
         if !spec.growth.is_empty() {
-            issue("growth".into(), "growth paths need a planning horizon".into(), "a [planning] table with start_year and years", None);
+            issue(
+                "growth".into(),
+                "growth paths need a planning horizon".into(),
+                "a [planning] table with start_year and years",
+                None,
+            );
         }
         if !spec.changes.is_empty() {
-            issue("changes".into(), "dated changes need a planning horizon".into(), "a [planning] table with start_year and years", None);
+            issue(
+                "changes".into(),
+                "dated changes need a planning horizon".into(),
+                "a [planning] table with start_year and years",
+                None,
+            );
         }
         return issues.into_inner();
     };
     if !(1900..=2200).contains(&planning.start_year) {
-        issue("planning.start_year".into(), format!("{} is out of range", planning.start_year), "a year from 1900 to 2200", None);
+        issue(
+            "planning.start_year".into(),
+            format!("{} is out of range", planning.start_year),
+            "a year from 1900 to 2200",
+            None,
+        );
     }
     if planning.years == 0 || planning.years > MAX_PLANNING_YEARS {
-        issue("planning.years".into(), format!("{} is out of range", planning.years), &format!("a whole number from 1 to {MAX_PLANNING_YEARS}"), None);
+        issue(
+            "planning.years".into(),
+            format!("{} is out of range", planning.years),
+            &format!("a whole number from 1 to {MAX_PLANNING_YEARS}"),
+            None,
+        );
     } else {
         let days = f64::from(planning.years) * DAYS_PER_YEAR;
         if spec.scenario.horizon_days != days {
             issue(
                 "scenario.horizon_days".into(),
-                format!("{} days do not make {} planning years of 365 days", spec.scenario.horizon_days, planning.years),
+                format!(
+                    "{} days do not make {} planning years of 365 days",
+                    spec.scenario.horizon_days, planning.years
+                ),
                 &format!("horizon_days = {days}"),
                 None,
             );
@@ -310,23 +360,41 @@ pub(super) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
         let at = |field: &str| format!("growth.{tag}.{field}");
         if !tags.contains(tag.as_str()) {
             let known: Vec<&str> = tags.iter().copied().collect();
-            issue(format!("growth.{tag}"), format!("no flow or arrival stream has the tag {tag:?}"), &format!("one of the tags: {}", known.join(", ")), None);
+            issue(
+                format!("growth.{tag}"),
+                format!("no flow or arrival stream has the tag {tag:?}"),
+                &format!("one of the tags: {}", known.join(", ")),
+                None,
+            );
         }
-        let forms = usize::from(!g.factors.is_empty()) + usize::from(g.annual_rate.is_some()) + usize::from(g.reach.is_some());
+        let forms =
+            usize::from(!g.factors.is_empty()) + usize::from(g.annual_rate.is_some()) + usize::from(g.reach.is_some());
         if forms != 1 {
-            issue(format!("growth.{tag}"), format!("{forms} kinds of growth given"), "exactly one of: factors; annual_rate; reach with by_year", None);
+            issue(
+                format!("growth.{tag}"),
+                format!("{forms} kinds of growth given"),
+                "exactly one of: factors; annual_rate; reach with by_year",
+                None,
+            );
         }
         if let Some(r) = g.annual_rate
             && !(r.is_finite() && r > -1.0 && r <= 10.0)
         {
-            issue(at("annual_rate"), format!("{r} is out of range"), "a rate > -1 and <= 10 (0.2 is +20 % a year)", None);
+            issue(
+                at("annual_rate"),
+                format!("{r} is out of range"),
+                "a rate > -1 and <= 10 (0.2 is +20 % a year)",
+                None,
+            );
         }
         if let Some(reach) = g.reach {
             if !(reach.is_finite() && reach > 0.0 && reach <= 1000.0) {
                 issue(at("reach"), format!("{reach} is out of range"), "a factor > 0 and <= 1000", None);
             }
             match g.by_year {
-                None => issue(at("reach"), "reach needs by_year".into(), "by_year = the year the factor is reached", None),
+                None => {
+                    issue(at("reach"), "reach needs by_year".into(), "by_year = the year the factor is reached", None)
+                }
                 Some(by) if by == g.base_year.unwrap_or(planning.start_year) => issue(
                     at("by_year"),
                     format!("{by} is the base year itself"),
@@ -340,10 +408,20 @@ pub(super) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
         }
         for (year, f) in &g.factors {
             if year.trim().parse::<i32>().map_or(true, |y| !(1900..=2200).contains(&y)) {
-                issue(at("factors"), format!("{year:?} is not a year"), "years from 1900 to 2200 as keys, e.g. \"2027\" = 1.4", None);
+                issue(
+                    at("factors"),
+                    format!("{year:?} is not a year"),
+                    "years from 1900 to 2200 as keys, e.g. \"2027\" = 1.4",
+                    None,
+                );
             }
             if !(f.is_finite() && *f >= 0.0 && *f <= 1000.0) {
-                issue(format!("{}.\"{year}\"", at("factors")), format!("{f} is out of range"), "a factor >= 0 and <= 1000", None);
+                issue(
+                    format!("{}.\"{year}\"", at("factors")),
+                    format!("{f} is out of range"),
+                    "a factor >= 0 and <= 1000",
+                    None,
+                );
             }
         }
     }
@@ -351,13 +429,23 @@ pub(super) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
     for (id, f) in &spec.flows {
         let g = grown(&f.tags);
         if g.len() > 1 {
-            issue(format!("flows.{id}.tags"), format!("tags {} all have growth paths", g.join(", ")), "at most one tag with a growth path per flow", None);
+            issue(
+                format!("flows.{id}.tags"),
+                format!("tags {} all have growth paths", g.join(", ")),
+                "at most one tag with a growth path per flow",
+                None,
+            );
         }
     }
     for (id, a) in &spec.ship_arrivals {
         let g = grown(&a.tags);
         if g.len() > 1 {
-            issue(format!("ship_arrivals.{id}.tags"), format!("tags {} all have growth paths", g.join(", ")), "at most one tag with a growth path", None);
+            issue(
+                format!("ship_arrivals.{id}.tags"),
+                format!("tags {} all have growth paths", g.join(", ")),
+                "at most one tag with a growth path",
+                None,
+            );
         }
     }
     if spec.changes.len() > MAX_CHANGES {
@@ -377,11 +465,27 @@ pub(super) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
     }
     let timeline = match spec.timeline() {
         Ok(t) => t,
-        Err((id, location, message)) => {
-            issue(format!("changes.{id}"), message, "a path to a field of ports, nodes, links, services or pipelines", Some(location));
+        Err(ChangeProblem { change: id, location, message }) => {
+            issue(
+                format!("changes.{id}"),
+                message,
+                "a path to a field of ports, nodes, links, services or pipelines",
+                Some(location),
+            );
             return issues.into_inner();
         }
     };
+    // Changes dated on or before the first day shape the starting configuration.
+    if spec.changes.values().any(|c| c.enabled && spec.day_of(&c.date).is_some_and(|d| d <= 0.0)) {
+        for i in super::validate::check(&timeline[0].1) {
+            issue(
+                "changes".into(),
+                format!("with the changes dated from the start, {}: {}", i.path, i.message),
+                i.valid.as_deref().unwrap_or(""),
+                None,
+            );
+        }
+    }
     for pair in timeline.windows(2) {
         let (before, (day, after)) = (&pair[0].1, (&pair[1].0, &pair[1].1));
         let culprit = spec
@@ -393,10 +497,20 @@ pub(super) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
             .join(", ");
         let path = format!("changes.{}", culprit.split(", ").next().unwrap_or(""));
         for problem in incompatibilities(before, after) {
-            issue(path.clone(), format!("change {culprit}: {problem}"), "changes of capacity that keep the network's shape and do not shrink fleets", None);
+            issue(
+                path.clone(),
+                format!("change {culprit}: {problem}"),
+                "changes of capacity that keep the network's shape and do not shrink fleets",
+                None,
+            );
         }
         for i in super::validate::check(after) {
-            issue(path.clone(), format!("after change {culprit}, {}: {}", i.path, i.message), i.valid.as_deref().unwrap_or(""), None);
+            issue(
+                path.clone(),
+                format!("after change {culprit}, {}: {}", i.path, i.message),
+                i.valid.as_deref().unwrap_or(""),
+                None,
+            );
         }
     }
     issues.into_inner()
@@ -459,7 +573,10 @@ fn incompatibilities(a: &ScenarioSpec, b: &ScenarioSpec) -> Vec<String> {
             out.push(format!("train service {id} starts or stops running (give it trainsets from the start)"));
         }
         if t.trainsets < s.trainsets {
-            out.push(format!("train service {id} loses trainsets ({} → {}); fleets may only grow", s.trainsets, t.trainsets));
+            out.push(format!(
+                "train service {id} loses trainsets ({} → {}); fleets may only grow",
+                s.trainsets, t.trainsets
+            ));
         }
     }
     same_keys("pipelines", a.pipelines.keys().collect(), b.pipelines.keys().collect(), &mut out);
@@ -479,7 +596,8 @@ mod tests {
     fn growth_forms_agree() {
         let g = GrowthSpec::annual(0.2, 2024);
         assert!((g.factor(2026, 2025) - 1.44).abs() < 1e-12);
-        let reach = GrowthSpec { reach: Some(3.0), by_year: Some(2030), base_year: Some(2024), ..GrowthSpec::default() };
+        let reach =
+            GrowthSpec { reach: Some(3.0), by_year: Some(2030), base_year: Some(2024), ..GrowthSpec::default() };
         assert!((reach.factor(2030, 2025) - 3.0).abs() < 1e-12);
         assert!((reach.factor(2024, 2025) - 1.0).abs() < 1e-12);
         let listed = GrowthSpec {

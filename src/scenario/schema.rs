@@ -5,8 +5,8 @@
 //! deterministic.
 
 use super::dist::DistSpec;
-use indexmap::IndexMap;
 use super::planning::{ChangeSpec, GrowthSpec, PlanningSpec};
+use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -567,7 +567,13 @@ fn check_flow(c: &mut Checker<'_>, id: &str, flow: &FlowSpec) {
         c.months(format!("{p}.seasonality"), m);
     }
     if flow.value_of_time_per_tonne_day != 0.0 {
-        c.number(format!("{p}.value_of_time_per_tonne_day"), flow.value_of_time_per_tonne_day, 0.0, MAX_QUANTITY, false);
+        c.number(
+            format!("{p}.value_of_time_per_tonne_day"),
+            flow.value_of_time_per_tonne_day,
+            0.0,
+            MAX_QUANTITY,
+            false,
+        );
     }
     let mean = size.filter(|d| d.check().is_ok()).map(DistSpec::mean);
     if flow.routes.is_empty() {
@@ -575,14 +581,22 @@ fn check_flow(c: &mut Checker<'_>, id: &str, flow: &FlowSpec) {
         return;
     }
     if !flow.route.is_empty() {
-        c.issue(format!("{p}.route"), "both `route` and `routes` given", "either one `route` or named alternative `routes`");
+        c.issue(
+            format!("{p}.route"),
+            "both `route` and `routes` given",
+            "either one `route` or named alternative `routes`",
+        );
     }
     if flow.routes.len() > MAX_ROUTES {
         c.issue(format!("{p}.routes"), format!("{} routes", flow.routes.len()), format!("at most {MAX_ROUTES}"));
         return;
     }
     if c.spec.ship_arrivals.values().any(|a| a.continues_as.as_deref() == Some(id)) {
-        c.issue(format!("{p}.routes"), "cargo landed by ship arrivals continues on one route", "a single `route` for a flow fed by `continues_as`");
+        c.issue(
+            format!("{p}.routes"),
+            "cargo landed by ship arrivals continues on one route",
+            "a single `route` for a flow fed by `continues_as`",
+        );
     }
     let mut shares = 0.0;
     for (name, r) in &flow.routes {
@@ -597,7 +611,11 @@ fn check_flow(c: &mut Checker<'_>, id: &str, flow: &FlowSpec) {
                 shares += x;
             }
             None if flow.choice == RouteChoice::Shares => {
-                c.issue(format!("{rp}.share"), "missing: with choice = \"shares\" every route needs a share", "a share from 0 to 1; a flow's shares sum to 1");
+                c.issue(
+                    format!("{rp}.share"),
+                    "missing: with choice = \"shares\" every route needs a share",
+                    "a share from 0 to 1; a flow's shares sum to 1",
+                );
             }
             None => {}
         }
@@ -626,7 +644,11 @@ fn check_route(c: &mut Checker<'_>, id: &str, flow: &FlowSpec, path: &str, route
             let valid = c.known_nodes();
             c.issue(format!("{path}[{i}]"), format!("unknown node {node:?}"), valid);
         } else if route[..i].contains(node) {
-            c.issue(format!("{path}[{i}]"), format!("node {node:?} appears twice"), "a route that visits each node once");
+            c.issue(
+                format!("{path}[{i}]"),
+                format!("node {node:?} appears twice"),
+                "a route that visits each node once",
+            );
         }
     }
     if !all_known {
@@ -918,7 +940,11 @@ fn check_costs(c: &mut Checker<'_>) {
         match pipe.length_km {
             Some(d) => c.number(format!("{p}.length_km"), d, 0.0, 100_000.0, true),
             None if pipe.co2_g_per_tonne_km > 0.0 => {
-                c.issue(format!("{p}.length_km"), "missing: an emission factor per tonne-km needs the length", "the length in km");
+                c.issue(
+                    format!("{p}.length_km"),
+                    "missing: an emission factor per tonne-km needs the length",
+                    "the length in km",
+                );
             }
             None => {}
         }

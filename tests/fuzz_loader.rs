@@ -6,8 +6,11 @@ use corridor::model::Network;
 use corridor::scenario::Scenario;
 use proptest::prelude::*;
 
-const BASES: [&str; 2] =
-    [include_str!("../scenarios/middle_corridor.toml"), include_str!("../scenarios/mmc_port.toml")];
+const BASES: [&str; 3] = [
+    include_str!("../scenarios/middle_corridor.toml"),
+    include_str!("../scenarios/mmc_port.toml"),
+    include_str!("../scenarios/middle_corridor_2030.toml"),
+];
 
 /// Values that stress parsers and validators.
 const EXTREMES: [&str; 22] = [

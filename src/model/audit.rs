@@ -58,6 +58,10 @@ fn audit_cargo(w: &Corridor<'_>) -> Result<(), String> {
         let c = &w.cargo.consignments.items[i];
         found_kg += c.kg;
         per_flow[c.flow as usize] += c.kg;
+        // A route's cargo is also its flow's (see `routes`).
+        if let Some(parent) = w.net.flows[c.flow as usize].parent {
+            per_flow[parent] += c.kg;
+        }
         Ok(c.kg)
     };
     for (l, q) in w.cargo.legs.iter().enumerate() {

@@ -225,6 +225,14 @@ fn footnotes(result: &ExperimentResult, rows: &[DecisionRow], ports_shown: usize
         ),
         "",
     );
+    if let Some(last) = result.variants.first().and_then(|v| v.years().last().copied()) {
+        para(
+            &format!(
+                "A planning run: the table shows {last}, the last year; each year's verdict follows (YEAR BY YEAR)."
+            ),
+            "",
+        );
+    }
     let flows = focus_flows(result);
     if !flows.is_empty() {
         para(&format!("Transit: p95 door to door of the slowest of {}.", list(&flows, 4)), "");

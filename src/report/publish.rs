@@ -235,9 +235,28 @@ pub fn scenario_summary(scenario: &Scenario) -> String {
     if let Some(sweep) = scenario.sweep() {
         text += &format!("  sweep: {} points\n", sweep.len());
     }
+    if let Some(p) = &b.planning {
+        let enabled = b.changes.values().filter(|c| c.enabled).count();
+        text += &format!(
+            "  planning: {} years from {}; growth paths for {}; {} dated changes ({} on in the base)\n",
+            p.years,
+            p.start_year,
+            if b.growth.is_empty() {
+                "no tag".to_string()
+            } else {
+                b.growth.keys().cloned().collect::<Vec<_>>().join(", ")
+            },
+            b.changes.len(),
+            enabled
+        );
+    }
     if let Ok(network) = crate::model::Network::compile(b) {
         text += "\n";
-        text += &super::capacity::sheet_text("the base scenario", &network.capacity_sheet(), Some(5));
+        let label = match network.years().last() {
+            Some(y) => format!("the base scenario in {y}, its last year"),
+            None => "the base scenario".to_string(),
+        };
+        text += &super::capacity::sheet_text(&label, &network.capacity_sheet(), Some(5));
     }
     text
 }

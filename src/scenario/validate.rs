@@ -841,7 +841,8 @@ fn check_units(c: &mut Checker<'_>, p: &str, flow: &crate::scenario::FlowSpec) {
             return;
         }
     }
-    let reached = flow.route.contains(&route[0]) || flow.routes.values().any(|r| r.route.contains(&route[0]));
+    let Some(first) = route.first() else { return };
+    let reached = flow.route.contains(first) || flow.routes.values().any(|r| r.route.contains(first));
     if ret.route.is_some() && !reached {
         c.issue(
             format!("{p}.empty_return.route[0]"),

@@ -79,3 +79,80 @@ fn random_scenarios_are_unchanged() {
     }
     check("random_scenarios", &format!("[{}]", all.join(",\n")));
 }
+
+/// A planning run with growth, a dated change, route choice and costs: small enough
+/// to keep every year's KPIs in the golden file.
+const PLANNING: &str = r#"
+[scenario]
+name = "planning golden"
+horizon_days = 730
+warmup_days = 20
+
+[planning]
+start_year = 2025
+years = 2
+
+[growth.cargo]
+annual_rate = 0.3
+
+[ports.a]
+yard_capacity_tonnes = 50000
+charge_per_tonne = 2.0
+berths.dry = { count = 1, handling_tonnes_per_hour = 400.0, berthing_hours = 1.0 }
+
+[ports.b]
+yard_capacity_tonnes = 50000
+berths.dry = { count = 1, handling_tonnes_per_hour = 400.0, berthing_hours = 1.0 }
+
+[nodes.c]
+kind = "destination"
+
+[sea_links.ab]
+between = ["a", "b"]
+sailing_hours = { dist = "triangular", min = 10.0, mode = 12.0, max = 16.0 }
+distance_km = 300
+
+[rail_links.bc]
+between = ["b", "c"]
+transit_hours = { dist = "constant", value = 8.0 }
+trains_per_day = 6
+length_km = 200
+
+[ship_services.shuttle]
+class = "dry"
+vessels = 1
+capacity_tonnes = 3000
+route = ["a", "b"]
+max_wait_hours = 24
+tariff_per_tonne = 9.0
+co2_g_per_tonne_km = 20.0
+
+[train_services.trains]
+route = ["b", "c"]
+trainsets = 2
+wagons = 20
+tonnes_per_wagon = 50
+departure = "when_full"
+tariff_per_tonne = 4.0
+co2_g_per_tonne_km = 25.0
+
+[flows.cargo]
+class = "dry"
+annual_tonnes = 400000
+consignment_tonnes = { dist = "lognormal", mean = 500.0, sd = 200.0 }
+value_of_time_per_tonne_day = 1.0
+tags = ["cargo"]
+choice = "congestion"
+routes.by_rail = { route = ["a", "b", "c"] }
+routes.to_port = { route = ["a", "b"] }
+
+[changes.second_ship]
+date = "2026-03-01"
+set = { "ship_services.shuttle.vessels" = 2 }
+"#;
+
+#[test]
+fn a_planning_run_is_unchanged() {
+    let scenario = Scenario::from_str(PLANNING, "planning.toml").unwrap();
+    check("planning", &run(&scenario, 3, 11));
+}

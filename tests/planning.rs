@@ -233,3 +233,26 @@ fn the_bundled_2030_scenario_conserves_cargo_and_the_upgrades_deliver_more() {
     let demand = none.summary("year.2030.system.generated_tonnes").unwrap().mean;
     assert!((10.5e6..11.5e6).contains(&demand), "{demand}");
 }
+
+#[test]
+fn a_run_is_stable_only_if_every_year_is() {
+    // One berth at ρ = 1.3 in 2025; three berths from 2026, which drain the queue.
+    let text = port(
+        "annual_rate = 0.0",
+        r#"[changes.more_berths]
+date = "2026-01-01"
+set = { "ports.port.berths.dry.count" = 3 }"#,
+        1,
+    )
+    .replace("ships_per_year = 1460", "ships_per_year = 949")
+    .replace("years = 3", "years = 2")
+    .replace("horizon_days = 1095", "horizon_days = 730");
+    let v = run(&text, 10);
+    let verdicts: Vec<(i32, Verdict)> = v.year_summaries().iter().map(|y| (y.year, y.verdict)).collect();
+    assert_eq!(verdicts, vec![(2025, Verdict::Unstable), (2026, Verdict::Stable)]);
+    // The last year alone says stable; the run as a whole does not.
+    assert_eq!(v.stability().verdict, Verdict::Stable);
+    let whole = v.stability_over_years();
+    assert_eq!(whole.verdict, Verdict::Unstable);
+    assert!(whole.summary.starts_with("2025: unstable"), "{}", whole.summary);
+}

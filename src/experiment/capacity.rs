@@ -9,7 +9,9 @@
 //! points differ by the factor, not by luck, and the response is close to monotone.
 //!
 //! A point is **feasible** when the stability verdict is `stable` and every
-//! criterion holds on the mean over replications. The largest feasible factor is
+//! criterion holds on the mean over replications. In a planning run the verdict is
+//! every year's: the first year that is not stable decides (criteria read the last
+//! year's KPIs unless they name a year, `year.<Y>.<key>`). The largest feasible factor is
 //! found by bisection on `[0, max_factor]`: the scenario's own demand (`f = 1`)
 //! first, then `max_factor` (if that holds, the answer is "at least `max_factor`"),
 //! then halving the bracket between the largest feasible and the smallest infeasible
@@ -189,7 +191,8 @@ pub struct Evaluation {
 
 impl Evaluation {
     fn of(factor: f64, v: &VariantResult, criteria: &[Criterion]) -> Evaluation {
-        let stability = v.stability();
+        // A planning run must be stable in every year.
+        let stability = v.stability_over_years();
         let values: Vec<CriterionValue> = criteria
             .iter()
             .map(|c| {

@@ -88,6 +88,23 @@ impl VariantResult {
             .collect()
     }
 
+    /// The verdict that must hold for the whole run: for a planning run, that of the
+    /// first year not stable (the last year's when every year is stable), the year
+    /// named in its summary; otherwise [`VariantResult::stability`].
+    pub fn stability_over_years(&self) -> Stability {
+        let mut last = None;
+        for year in self.years() {
+            let Some(v) = self.year(year) else { continue };
+            let mut s = v.stability();
+            if s.verdict != Verdict::Stable {
+                s.summary = format!("{year}: {}", s.summary);
+                return s;
+            }
+            last = Some(s);
+        }
+        last.unwrap_or_else(|| self.stability())
+    }
+
     /// The first year whose verdict is unstable or saturated (`None` if every year is
     /// stable or inconclusive, or the run is not a planning run).
     pub fn first_unstable_year(&self) -> Option<i32> {

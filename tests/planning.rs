@@ -256,3 +256,51 @@ set = { "ports.port.berths.dry.count" = 3 }"#,
     assert_eq!(whole.verdict, Verdict::Unstable);
     assert!(whole.summary.starts_with("2025: unstable"), "{}", whole.summary);
 }
+
+#[test]
+fn each_planning_year_starts_on_the_first_of_january() {
+    // All demand arrives in January (36,500 t); one 500 t ship a day drains it in about
+    // 73 days. A planning year starts on 1 January whatever the warm-up, so a tenth
+    // into the year (day 36) half the cargo still waits, and by nine tenths none.
+    let text = r#"
+[scenario]
+name = "january"
+horizon_days = 365
+warmup_days = 60
+max_consignments_in_system = 1000000
+
+[planning]
+start_year = 2025
+years = 1
+
+[ports.a]
+yard_capacity_tonnes = 1000000
+berths.dry = { count = 1, handling_tonnes_per_hour = 100000.0 }
+
+[ports.b]
+yard_capacity_tonnes = 1000000
+berths.dry = { count = 1, handling_tonnes_per_hour = 100000.0 }
+
+[sea_links.ab]
+between = ["a", "b"]
+sailing_hours = { dist = "constant", value = 12.0 }
+
+[ship_services.ship]
+class = "dry"
+vessels = 1
+capacity_tonnes = 500
+route = ["a", "b"]
+max_wait_hours = 1
+
+[flows.cargo]
+route = ["a", "b"]
+class = "dry"
+annual_tonnes = 36500
+consignment_tonnes = { dist = "constant", value = 50.0 }
+seasonality = [12.0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+"#;
+    let v = run(text, 4);
+    let at = |tenth: &str| v.summary(&format!("year.2025.flow.cargo.backlog_tonnes.{tenth}")).unwrap().mean;
+    assert!(at("t01") > 10_000.0, "a tenth into the year: {} t", at("t01"));
+    assert!(at("t09") < 1_000.0, "nine tenths into the year: {} t", at("t09"));
+}

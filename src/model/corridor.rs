@@ -53,6 +53,10 @@ pub struct Network {
     pub(crate) units: Vec<String>,
     /// The planning calendar, for runs of several years.
     pub(crate) calendar: Option<Calendar>,
+    /// Added to the clock to read the month (seasonality, storms): in a planning run,
+    /// so that each planning year starts on 1 January; otherwise zero (time 0 is
+    /// 1 January).
+    pub(crate) calendar_shift: SimTime,
     /// Later configurations (dated changes), in time order: from when each holds.
     pub(crate) epochs: Vec<(SimTime, Network)>,
     /// Whether any tariff, charge, emission factor or value of time is given: cost
@@ -125,6 +129,13 @@ impl Network {
             transfers,
             pipelines,
             units,
+            calendar_shift: match &calendar {
+                Some(c) => {
+                    let year = c.year.as_millis().max(1);
+                    SimTime::from_millis((year - warmup.as_millis() % year) % year)
+                }
+                None => SimTime::ZERO,
+            },
             calendar,
             epochs: Vec::new(),
             costed: super::costs::costed(spec),

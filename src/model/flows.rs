@@ -387,7 +387,7 @@ pub(super) fn on_arrival(w: &mut Corridor<'_>, f: usize, s: &mut Scheduler<Event
     let net = w.net;
     let def = &net.flows[f];
     let growth = def.growth.get(net.year_index(now)).copied().unwrap_or(1.0);
-    let accept = def.seasonality[month_of(now)] * growth / (def.peak_factor * def.growth_peak);
+    let accept = def.seasonality[month_of(now + net.calendar_shift)] * growth / (def.peak_factor * def.growth_peak);
     let thinned = accept >= 1.0 || w.flows.arrival_rng[f].random::<f64>() < accept;
     w.flows.schedule_next(net, f, s);
     if !thinned {

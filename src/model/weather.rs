@@ -181,7 +181,7 @@ pub(super) fn on_storm(w: &mut Corridor<'_>, area: usize, s: &mut Scheduler<Even
     let now = s.now();
     let net = w.net;
     let def = &net.weather[area];
-    let accept = def.monthly[month_of(now)] / def.peak_factor;
+    let accept = def.monthly[month_of(now + net.calendar_shift)] / def.peak_factor;
     let real = accept >= 1.0 || w.weather.onset_rng[area].random::<f64>() < accept;
     w.weather.schedule_next(net, area, s);
     if !real {

@@ -109,7 +109,7 @@ impl Backlog {
     }
 
     /// Moves to the next window (a planning year): fresh trends over it.
-    pub(crate) fn next_window(&mut self, _net: &Network) {
+    pub(crate) fn next_window(&mut self) {
         self.window = (self.window + 1).min(self.windows.len() - 1);
         self.taken = 0;
         let (start, end) = self.windows[self.window];

@@ -410,7 +410,7 @@ impl<'n> Corridor<'n> {
         self.flows.clear_quantiles();
         self.transfers.clear_quantiles();
         self.trains.next_window(now, self.net);
-        self.backlog.next_window(self.net);
+        self.backlog.next_window();
         self.open_window(now);
     }
 
@@ -429,12 +429,18 @@ impl<'n> Corridor<'n> {
 
     /// The KPIs of the closed window (see [`Corridor::close_window`]).
     pub(crate) fn kpis(&self, end: SimTime, events: u64) -> ReplicationKpis {
+        let mut kpis = self.window_kpis(end, events);
+        kpis.calendar = self.root.years();
+        kpis.years = self.years.clone();
+        kpis
+    }
+
+    /// The KPIs of the current window alone (without the planning years before it).
+    pub(crate) fn window_kpis(&self, end: SimTime, events: u64) -> ReplicationKpis {
         let mut kpis = super::kpis::assemble(self, end, events);
         self.transfers.kpis(self.net, end, &mut kpis);
         self.pipelines.kpis(self.net, end, &mut kpis);
         super::costs::kpis(self, &mut kpis);
-        kpis.calendar = self.root.years();
-        kpis.years = self.years.clone();
         kpis
     }
 

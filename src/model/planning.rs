@@ -15,12 +15,11 @@
 //! opens at the same instant.
 
 use super::corridor::{Corridor, Event};
-use super::fleet_time::VesselState;
-use crate::engine::{Scheduler, SimTime};
+use super::ships::Ships;
+use crate::engine::Scheduler;
 
 /// Dated change `k` takes effect: the corridor runs on its configuration from now.
 pub(super) fn on_change(w: &mut Corridor<'_>, k: usize, s: &mut Scheduler<Event>) {
-    let now = s.now();
     let old = w.net;
     let Some((_, new)) = w.root.epochs.get(k) else {
         return;
@@ -37,16 +36,7 @@ pub(super) fn on_change(w: &mut Corridor<'_>, k: usize, s: &mut Scheduler<Event>
         }
     }
     for (svc, def) in new.ship_services.iter().enumerate() {
-        let before = old.ship_services[svc].vessels;
-        for v in before..def.vessels {
-            let pos = v as usize % def.route.len();
-            let berth = new.ports[def.route[pos]].berth_of(def.class).unwrap_or(0);
-            let ship = w.ships.spawn(Some(svc as u32), pos, def.route[pos], berth);
-            w.ships.services[svc].time[VesselState::EmptySailing as usize].add(now.as_millis(), 1.0);
-            let added = (v - before) as f64;
-            let offset = SimTime::from_hours_clamped(24.0 * added / f64::from((def.vessels - before).max(1)));
-            s.schedule_in(offset, Event::ShipAtPort(ship));
-        }
+        Ships::place_vessels(w, svc, old.ship_services[svc].vessels..def.vessels, s);
     }
     for (t, def) in new.train_services.iter().enumerate() {
         let before = old.train_services[t].trainsets;
@@ -67,10 +57,7 @@ pub(super) fn on_change(w: &mut Corridor<'_>, k: usize, s: &mut Scheduler<Event>
 pub(super) fn end_year(w: &mut Corridor<'_>, s: &mut Scheduler<Event>) {
     let now = s.now();
     w.close_window(now);
-    let mut kpis = w.kpis(now, w.events - w.events_at_window_start);
-    kpis.calendar.clear();
-    kpis.years.clear();
-    let entries = kpis.entries();
+    let entries = w.window_kpis(now, w.events - w.events_at_window_start).entries();
     w.years.push(entries);
     w.reopen_window(now);
 }

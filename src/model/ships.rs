@@ -314,16 +314,29 @@ impl Ships {
 
     /// Places the fleets: vessels spread over each route, arriving over the first day.
     pub(crate) fn place_fleets(w: &mut Corridor<'_>, s: &mut Scheduler<Event>) {
+        for (svc, def) in w.net.ship_services.iter().enumerate() {
+            Ships::place_vessels(w, svc, 0..def.vessels, s);
+        }
+    }
+
+    /// Puts vessels `range` of service `svc` into service now (at the start, or when a
+    /// dated change adds them): spread over the route, arriving over the next day.
+    pub(crate) fn place_vessels(
+        w: &mut Corridor<'_>,
+        svc: usize,
+        range: std::ops::Range<u32>,
+        s: &mut Scheduler<Event>,
+    ) {
         let net = w.net;
-        for (svc, def) in net.ship_services.iter().enumerate() {
-            for v in 0..def.vessels {
-                let pos = v as usize % def.route.len();
-                let berth = net.ports[def.route[pos]].berth_of(def.class).unwrap_or(0);
-                let ship = w.ships.spawn(Some(svc as u32), pos, def.route[pos], berth);
-                w.ships.services[svc].time[VesselState::EmptySailing as usize].add(0, 1.0);
-                let offset = SimTime::from_hours_clamped(24.0 * v as f64 / def.vessels.max(1) as f64);
-                s.schedule_in(offset, Event::ShipAtPort(ship));
-            }
+        let def = &net.ship_services[svc];
+        let count = range.len().max(1) as f64;
+        for v in range.clone() {
+            let pos = v as usize % def.route.len();
+            let berth = net.ports[def.route[pos]].berth_of(def.class).unwrap_or(0);
+            let ship = w.ships.spawn(Some(svc as u32), pos, def.route[pos], berth);
+            w.ships.services[svc].time[VesselState::EmptySailing as usize].add(s.now().as_millis(), 1.0);
+            let offset = SimTime::from_hours_clamped(24.0 * f64::from(v - range.start) / count);
+            s.schedule_in(offset, Event::ShipAtPort(ship));
         }
     }
 

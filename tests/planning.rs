@@ -177,6 +177,12 @@ fn planning_mistakes_are_reported_where_they_are() {
             "after change fewer",
         ),
         (good.replace("[planning]\nstart_year = 2025\nyears = 3\n", ""), "growth paths need a planning horizon"),
+        (
+            // A switched-off change is still checked: a variant may switch it on.
+            good.clone()
+                + "[changes.typo]\ndate = \"2026\"\nenabled = false\nset = { \"ports.prot.berths.dry.count\" = 4 }\n",
+            "changes.typo.set.\"ports.prot.berths.dry.count\"`: `ports.prot` does not exist",
+        ),
     ];
     for (text, expected) in cases {
         let e = Scenario::from_str(&text, "planning.toml").expect_err(expected).to_string();

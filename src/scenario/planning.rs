@@ -460,6 +460,35 @@ pub(super) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
             issue(format!("changes.{id}"), "the change changes nothing".into(), "set or scale entries", None);
         }
     }
+    // Every change's paths, enabled or not, must lead somewhere in this scenario (a
+    // variant may switch a change on): each entry is tried alone on the base.
+    if let Ok(base) = toml::Table::try_from(spec) {
+        for (id, c) in &spec.changes {
+            let at = |table: &str, path: &str| {
+                let segments = ["changes", id.as_str(), table, path].map(|k| Segment::Key(k.to_string())).to_vec();
+                (format!("changes.{id}.{table}.\"{path}\""), Some(segments))
+            };
+            let valid = "a path to a field of ports, nodes, links, services or pipelines";
+            for (path, value) in &c.set {
+                let problem = check_changeable(path).err().or_else(|| {
+                    super::variants::set_path(&mut base.clone(), path, value.to_toml()).err().map(|p| p.message)
+                });
+                if let Some(message) = problem {
+                    let (shown, location) = at("set", path);
+                    issue(shown, message, valid, location);
+                }
+            }
+            for (path, factor) in &c.scale {
+                let problem = check_changeable(path)
+                    .err()
+                    .or_else(|| super::variants::scale_path(&mut base.clone(), path, *factor).err().map(|p| p.message));
+                if let Some(message) = problem {
+                    let (shown, location) = at("scale", path);
+                    issue(shown, message, valid, location);
+                }
+            }
+        }
+    }
     if !issues.borrow().is_empty() {
         return issues.into_inner();
     }

@@ -153,6 +153,15 @@ enum Command {
         /// Scenario file.
         file: PathBuf,
     },
+    /// Write a commented starter scenario (two ports, a ferry, a rail line, one flow)
+    /// that validates and runs as written.
+    New {
+        /// Where to write it.
+        file: PathBuf,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// How the program ends.
@@ -403,6 +412,7 @@ fn run_cli() -> i32 {
         Command::Capacity(args) => capacity(args),
         Command::Merge { shards, out, json } => merge(shards, out, json.as_deref()),
         Command::Validate { file } => load(file).and_then(|s| say(&publish::scenario_summary(&s))),
+        Command::New { file, force } => new_scenario(file, *force),
     };
     let (code, message) = match outcome {
         Ok(()) => return 0,
@@ -412,4 +422,21 @@ fn run_cli() -> i32 {
     };
     note(&message);
     code
+}
+
+/// `corridor new FILE`: the starter scenario, never over an existing file unless
+/// `force`.
+fn new_scenario(file: &std::path::Path, force: bool) -> Result<(), Failure> {
+    if file.exists() && !force {
+        return Err(Failure::Usage(format!(
+            "{} exists; choose another name, or add --force to replace it",
+            file.display()
+        )));
+    }
+    corridor::report::output::write_file(file, corridor::scenario::STARTER.as_bytes())
+        .map_err(|e| Failure::Run(format!("cannot write {}: {e}", file.display())))?;
+    say(&format!(
+        "wrote {}: a starter scenario (two ports, a ferry, a rail line, one flow).\nNext: corridor validate {0}, then corridor run {0}\n",
+        file.display()
+    ))
 }

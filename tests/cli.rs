@@ -312,3 +312,28 @@ fn a_capacity_search_writes_its_answer_and_charts() {
     assert!(factor > 1.0 && factor < 1.2, "M/M/3 at ρ 2/3: the wait reaches 8 h near ×1.1, not {factor}");
     std::fs::remove_dir_all(out).ok();
 }
+
+#[test]
+fn new_writes_a_starter_that_validates_and_runs_and_never_overwrites() {
+    let dir = std::env::temp_dir().join(format!("corridor-new-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("starter.toml");
+    let path = file.to_str().unwrap();
+    let out = corridor(&["new", path]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let validate = corridor(&["validate", path]);
+    assert!(validate.status.success(), "{}", String::from_utf8_lossy(&validate.stderr));
+    let run = corridor(&["run", path, "--replications", "3"]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(text.contains("baseline") && text.contains("busier"), "{text}");
+    // A second `new` on the same file refuses (exit 2) and leaves it alone.
+    std::fs::write(&file, "# mine\n").unwrap();
+    let again = corridor(&["new", path]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "# mine\n");
+    assert!(corridor(&["new", path, "--force"]).status.success());
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), corridor::scenario::STARTER);
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -47,6 +47,15 @@ use path::Segment;
 use std::path::Path;
 use toml::{Table, Value};
 
+/// The commented starter scenario `corridor new` writes: two ports, a ferry, a rail
+/// line inland and one flow, with a baseline and a busier variant.
+///
+/// ```
+/// let scenario = corridor::scenario::Scenario::from_str(corridor::scenario::STARTER, "starter.toml").unwrap();
+/// assert_eq!(scenario.variant_names(), vec!["baseline", "busier"]);
+/// ```
+pub const STARTER: &str = include_str!("starter.toml");
+
 /// The name under which the unmodified base scenario is run.
 pub const BASE: &str = "base";
 

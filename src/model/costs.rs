@@ -74,9 +74,7 @@ pub(super) fn route_cost(spec: &ScenarioSpec, flow: &FlowSpec, route: &[String])
             }
             Some(LegCarrier::Train(id)) => {
                 let svc = &spec.train_services[id];
-                let link = spec.rail_links.values().find(|l| {
-                    (&l.between[0] == from && &l.between[1] == to) || (&l.between[0] == to && &l.between[1] == from)
-                });
+                let link = spec.rail_link_between(from, to).map(|(_, l)| l);
                 let km = link.and_then(|l| l.length_km).unwrap_or(0.0);
                 cost.per_tonne += svc.tariff_per_tonne;
                 cost.per_unit += unit.and_then(|u| svc.tariff_per_unit.get(u)).copied().unwrap_or(0.0);
@@ -112,11 +110,7 @@ fn sail_along(spec: &ScenarioSpec, route: &[String], from: &str, to: &str) -> (f
     for step in 0..route.len() {
         let a = &route[(start + step) % route.len()];
         let b = &route[(start + step + 1) % route.len()];
-        if let Some(link) = spec
-            .sea_links
-            .values()
-            .find(|l| (&l.between[0] == a && &l.between[1] == b) || (&l.between[0] == b && &l.between[1] == a))
-        {
+        if let Some((_, link)) = spec.sea_link_between(a, b) {
             km += link.distance_km.unwrap_or(0.0);
             hours += link.sailing_hours.mean();
         }

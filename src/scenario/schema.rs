@@ -76,6 +76,16 @@ pub enum LegCarrier<'a> {
 }
 
 impl ScenarioSpec {
+    /// The sea link joining ports `a` and `b` (either way round), with its id.
+    pub fn sea_link_between(&self, a: &str, b: &str) -> Option<(&String, &SeaLinkSpec)> {
+        self.sea_links.iter().find(|(_, l)| joins(&l.between, a, b))
+    }
+
+    /// The rail line joining nodes `a` and `b` (either way round), with its id.
+    pub fn rail_link_between(&self, a: &str, b: &str) -> Option<(&String, &RailLinkSpec)> {
+        self.rail_links.iter().find(|(_, l)| joins(&l.between, a, b))
+    }
+
     /// Every tag carried by a flow or an arrival stream: what a demand factor can scale.
     pub fn demand_tags(&self) -> std::collections::BTreeSet<&str> {
         self.flows
@@ -124,6 +134,11 @@ impl ScenarioSpec {
             .map(|(id, _)| vec![LegCarrier::Pipeline(id)])
             .unwrap_or_default()
     }
+}
+
+/// Whether a link with ends `between` joins `a` and `b`, either way round.
+fn joins(between: &[String; 2], a: &str, b: &str) -> bool {
+    (between[0] == a && between[1] == b) || (between[0] == b && between[1] == a)
 }
 
 /// Run settings of a scenario.

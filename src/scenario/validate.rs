@@ -90,17 +90,11 @@ impl Checker<'_> {
     }
 
     fn sea_link(&self, a: &str, b: &str) -> bool {
-        self.spec
-            .sea_links
-            .values()
-            .any(|l| (l.between[0] == a && l.between[1] == b) || (l.between[0] == b && l.between[1] == a))
+        self.spec.sea_link_between(a, b).is_some()
     }
 
     fn rail_link(&self, a: &str, b: &str) -> bool {
-        self.spec
-            .rail_links
-            .values()
-            .any(|l| (l.between[0] == a && l.between[1] == b) || (l.between[0] == b && l.between[1] == a))
+        self.spec.rail_link_between(a, b).is_some()
     }
 
     fn months(&mut self, path: String, values: &[f64]) {
@@ -895,10 +889,7 @@ fn check_costs(c: &mut Checker<'_>) {
         }
         if svc.co2_g_per_tonne_km > 0.0 {
             for (i, pair) in svc.route.iter().zip(svc.route.iter().cycle().skip(1)).enumerate() {
-                let link = spec.sea_links.iter().find(|(_, l)| {
-                    (&l.between[0] == pair.0 && &l.between[1] == pair.1)
-                        || (&l.between[0] == pair.1 && &l.between[1] == pair.0)
-                });
+                let link = spec.sea_link_between(pair.0, pair.1);
                 if let Some((lid, l)) = link
                     && l.distance_km.is_none()
                 {
@@ -919,10 +910,7 @@ fn check_costs(c: &mut Checker<'_>) {
             money(c, format!("{p}.tariff_per_unit.{unit}"), *x);
         }
         if svc.co2_g_per_tonne_km > 0.0 {
-            let link = spec.rail_links.iter().find(|(_, l)| {
-                (l.between[0] == svc.route[0] && l.between[1] == svc.route[1])
-                    || (l.between[0] == svc.route[1] && l.between[1] == svc.route[0])
-            });
+            let link = spec.rail_link_between(&svc.route[0], &svc.route[1]);
             if let Some((lid, l)) = link
                 && l.length_km.is_none()
             {

@@ -46,12 +46,16 @@ pub struct PlanningSpec {
     pub start_year: i32,
     /// Years measured, 365 days each; `scenario.horizon_days` must be 365 × years.
     pub years: u32,
+    /// The yearly rate at which `corridor plan` discounts costs to 1 January of
+    /// `start_year` (default 0: costs are summed as they fall).
+    #[serde(default)]
+    pub discount_rate: f64,
 }
 
 impl PlanningSpec {
     /// A horizon of `years` years from `start_year`.
     pub fn new(start_year: i32, years: u32) -> PlanningSpec {
-        PlanningSpec { start_year, years }
+        PlanningSpec { start_year, years, discount_rate: 0.0 }
     }
 
     /// The calendar years measured, in order.
@@ -137,6 +141,68 @@ pub struct ChangeSpec {
     /// Factors to multiply numbers by, by dotted path (as a variant's `scale`).
     #[serde(default)]
     pub scale: BTreeMap<String, f64>,
+    /// Amounts to add to numbers, by dotted path, e.g. one more berth:
+    /// `"ports.baku.berths.rail_ferry.count" = 1` (whole amounts on whole numbers).
+    #[serde(default)]
+    pub add: BTreeMap<String, f64>,
+}
+
+impl ChangeSpec {
+    /// Whether the change patches nothing.
+    pub fn is_empty(&self) -> bool {
+        self.set.is_empty() && self.scale.is_empty() && self.add.is_empty()
+    }
+
+    /// Applies the change's `set`, then `scale`, then `add` entries (each in key order)
+    /// to a scenario document. `id` names the change in the problem, whose location is
+    /// `<table>.<id>.<set|scale|add>.<path>` with `table` e.g. `changes`.
+    ///
+    /// # Errors
+    /// The first entry that cannot be applied, located.
+    pub(super) fn apply(&self, doc: &mut toml::Table, table: &str, id: &str) -> Result<(), ChangeProblem> {
+        let problem = |kind: &str, path: &str, message: String| ChangeProblem {
+            change: id.to_string(),
+            location: [table, id, kind, path].map(|k| Segment::Key(k.to_string())).to_vec(),
+            message,
+        };
+        for (path, value) in &self.set {
+            check_changeable(path).map_err(|m| problem("set", path, m))?;
+            super::variants::set_path(doc, path, value.to_toml()).map_err(|p| problem("set", path, p.message))?;
+        }
+        for (path, factor) in &self.scale {
+            check_changeable(path).map_err(|m| problem("scale", path, m))?;
+            super::variants::scale_path(doc, path, *factor).map_err(|p| problem("scale", path, p.message))?;
+        }
+        for (path, amount) in &self.add {
+            check_changeable(path).map_err(|m| problem("add", path, m))?;
+            super::variants::add_path(doc, path, *amount).map_err(|p| problem("add", path, p.message))?;
+        }
+        Ok(())
+    }
+
+    /// Every entry that cannot be applied on its own to `base` (a scenario document),
+    /// located as for [`ChangeSpec::apply`].
+    pub(super) fn entry_problems(&self, base: &toml::Table, table: &str, id: &str) -> Vec<ChangeProblem> {
+        let alone = |set: BTreeMap<String, OverrideValue>, scale: BTreeMap<String, f64>, add: BTreeMap<String, f64>| {
+            ChangeSpec { set, scale, add, ..ChangeSpec::default() }.apply(&mut base.clone(), table, id).err()
+        };
+        let set = self.set.iter().map(|(p, v)| alone([(p.clone(), v.clone())].into(), [].into(), [].into()));
+        let scale = self.scale.iter().map(|(p, f)| alone([].into(), [(p.clone(), *f)].into(), [].into()));
+        let add = self.add.iter().map(|(p, a)| alone([].into(), [].into(), [(p.clone(), *a)].into()));
+        set.chain(scale).chain(add).flatten().collect()
+    }
+
+    /// The location of the change's first entry (for problems of the whole patched
+    /// scenario), as for [`ChangeSpec::apply`].
+    pub(super) fn first_entry(&self, table: &str, id: &str) -> Vec<Segment> {
+        let (kind, path) = match (self.set.keys().next(), self.scale.keys().next(), self.add.keys().next()) {
+            (Some(p), _, _) => ("set", p.as_str()),
+            (None, Some(p), _) => ("scale", p.as_str()),
+            (None, None, Some(p)) => ("add", p.as_str()),
+            (None, None, None) => return [table, id].map(|k| Segment::Key(k.to_string())).to_vec(),
+        };
+        [table, id, kind, path].map(|k| Segment::Key(k.to_string())).to_vec()
+    }
 }
 
 fn enabled_by_default() -> bool {
@@ -185,6 +251,14 @@ pub fn parse_date(text: &str) -> Result<(i32, u32), String> {
     Ok((year as i32, MONTH_STARTS[m] + day - 1))
 }
 
+/// The date of day `day` (from 0) of `year`, as `YYYY-MM-DD` (the inverse of
+/// [`parse_date`] in the model's 365-day years; days past the year's end are clamped).
+pub fn date_of(year: i32, day: u32) -> String {
+    let day = day.min(364);
+    let month = MONTH_STARTS.iter().rposition(|&start| start <= day).unwrap_or(0);
+    format!("{year:04}-{:02}-{:02}", month + 1, day - MONTH_STARTS[month] + 1)
+}
+
 /// The tables a dated change may patch.
 const CHANGEABLE: &[&str] =
     &["ports", "nodes", "sea_links", "rail_links", "ship_services", "train_services", "pipelines"];
@@ -218,6 +292,7 @@ impl ScenarioSpec {
         let mut base = self.clone();
         base.changes.clear();
         base.variants.clear();
+        base.candidates.clear();
         base.sweep = None;
         let horizon = self.planning.as_ref().map_or(0.0, |p| f64::from(p.years) * DAYS_PER_YEAR);
         let mut dated: Vec<(f64, &String, &ChangeSpec)> = self
@@ -235,44 +310,11 @@ impl ScenarioSpec {
             message: format!("cannot represent the scenario: {e}"),
         })?;
         for (day, id, change) in dated {
-            let at = |table: &str, path: &str| {
-                vec![
-                    Segment::Key("changes".into()),
-                    Segment::Key(id.clone()),
-                    Segment::Key(table.into()),
-                    Segment::Key(path.into()),
-                ]
-            };
-            for (path, value) in &change.set {
-                check_changeable(path).map_err(|m| ChangeProblem {
-                    change: id.clone(),
-                    location: at("set", path),
-                    message: m,
-                })?;
-                super::variants::set_path(&mut doc, path, value.to_toml()).map_err(|p| ChangeProblem {
-                    change: id.clone(),
-                    location: at("set", path),
-                    message: p.message,
-                })?;
-            }
-            for (path, factor) in &change.scale {
-                check_changeable(path).map_err(|m| ChangeProblem {
-                    change: id.clone(),
-                    location: at("scale", path),
-                    message: m,
-                })?;
-                super::variants::scale_path(&mut doc, path, *factor).map_err(|p| ChangeProblem {
-                    change: id.clone(),
-                    location: at("scale", path),
-                    message: p.message,
-                })?;
-            }
-            let spec = super::deserialize(doc.clone()).map_err(|(field, message)| {
-                let entry = change.set.keys().next().map_or_else(
-                    || at("scale", change.scale.keys().next().map_or("", String::as_str)),
-                    |p| at("set", p),
-                );
-                ChangeProblem { change: id.clone(), location: entry, message: format!("{field}: {message}") }
+            change.apply(&mut doc, "changes", id)?;
+            let spec = super::deserialize(doc.clone()).map_err(|(field, message)| ChangeProblem {
+                change: id.clone(),
+                location: change.first_entry("changes", id),
+                message: format!("{field}: {message}"),
             })?;
             let day = day.max(0.0);
             match out.last_mut() {
@@ -284,13 +326,25 @@ impl ScenarioSpec {
     }
 }
 
+/// What a change's path may lead to, for messages.
+pub(super) const CHANGEABLE_VALID: &str = "a path to a field of ports, nodes, links, services or pipelines";
+
+/// A location as the dotted text shown in messages: `changes.x.set."ports.a.b"`.
+pub(super) fn path_text(location: &[Segment]) -> String {
+    let keys: Vec<String> = location.iter().map(ToString::to_string).collect();
+    match keys.split_last() {
+        Some((last, head)) if keys.len() == 4 => format!("{}.\"{last}\"", head.join(".")),
+        _ => keys.join("."),
+    }
+}
+
 fn check_changeable(path: &str) -> Result<(), String> {
     let table = path.split(['.', '[']).next().unwrap_or("");
     if CHANGEABLE.contains(&table) && path.len() > table.len() + 1 {
         Ok(())
     } else {
         Err(format!(
-            "a dated change cannot change {path:?}: it changes capacity, in {}; demand grows by [growth]",
+            "{path:?} cannot be changed by a dated change or a candidate: they change capacity, in {}; demand grows by [growth]",
             CHANGEABLE.join(", ")
         ))
     }
@@ -331,6 +385,14 @@ pub(super) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
             "planning.start_year".into(),
             format!("{} is out of range", planning.start_year),
             "a year from 1900 to 2200",
+            None,
+        );
+    }
+    if !(planning.discount_rate.is_finite() && (0.0..=1.0).contains(&planning.discount_rate)) {
+        issue(
+            "planning.discount_rate".into(),
+            format!("{} is out of range", planning.discount_rate),
+            "a rate from 0 to 1 (0.04 is 4 % a year)",
             None,
         );
     }
@@ -456,36 +518,16 @@ pub(super) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
         if let Err(m) = parse_date(&c.date) {
             issue(format!("changes.{id}.date"), m, "\"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\"", None);
         }
-        if c.set.is_empty() && c.scale.is_empty() {
-            issue(format!("changes.{id}"), "the change changes nothing".into(), "set or scale entries", None);
+        if c.is_empty() {
+            issue(format!("changes.{id}"), "the change changes nothing".into(), "set, scale or add entries", None);
         }
     }
     // Every change's paths, enabled or not, must lead somewhere in this scenario (a
     // variant may switch a change on): each entry is tried alone on the base.
     if let Ok(base) = toml::Table::try_from(spec) {
         for (id, c) in &spec.changes {
-            let at = |table: &str, path: &str| {
-                let segments = ["changes", id.as_str(), table, path].map(|k| Segment::Key(k.to_string())).to_vec();
-                (format!("changes.{id}.{table}.\"{path}\""), Some(segments))
-            };
-            let valid = "a path to a field of ports, nodes, links, services or pipelines";
-            for (path, value) in &c.set {
-                let problem = check_changeable(path).err().or_else(|| {
-                    super::variants::set_path(&mut base.clone(), path, value.to_toml()).err().map(|p| p.message)
-                });
-                if let Some(message) = problem {
-                    let (shown, location) = at("set", path);
-                    issue(shown, message, valid, location);
-                }
-            }
-            for (path, factor) in &c.scale {
-                let problem = check_changeable(path)
-                    .err()
-                    .or_else(|| super::variants::scale_path(&mut base.clone(), path, *factor).err().map(|p| p.message));
-                if let Some(message) = problem {
-                    let (shown, location) = at("scale", path);
-                    issue(shown, message, valid, location);
-                }
+            for p in c.entry_problems(&base, "changes", id) {
+                issue(path_text(&p.location), p.message, CHANGEABLE_VALID, Some(p.location));
             }
         }
     }

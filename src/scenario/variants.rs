@@ -142,6 +142,29 @@ pub(super) fn scale_path(doc: &mut Table, path: &str, factor: f64) -> Result<(),
     Ok(())
 }
 
+/// Adds `amount` to the number at `path` (an integer stays an integer: the amount must
+/// then be whole), e.g. one more berth: `"ports.baku.berths.rail_ferry.count" = 1`.
+///
+/// # Errors
+/// A malformed path, a path that does not exist, a value that is not a number, or a
+/// fraction added to an integer.
+pub(super) fn add_path(doc: &mut Table, path: &str, amount: f64) -> Result<(), PathProblem> {
+    let segments = parse(path)?;
+    match get_mut(doc, &segments)? {
+        Value::Float(x) => *x += amount,
+        Value::Integer(i) => {
+            if amount.fract() != 0.0 || !amount.is_finite() {
+                return Err(PathProblem::at(format!("`{path}` is a whole number, so {amount} cannot be added to it")));
+            }
+            *i = i.saturating_add(amount.clamp(i64::MIN as f64, i64::MAX as f64) as i64);
+        }
+        other => {
+            return Err(PathProblem::at(format!("`{path}` is {}, not a number", a(other))));
+        }
+    }
+    Ok(())
+}
+
 fn scale_integer(i: i64, factor: f64) -> i64 {
     (i as f64 * factor).round().clamp(i64::MIN as f64, i64::MAX as f64) as i64
 }

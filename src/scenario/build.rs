@@ -51,6 +51,7 @@ impl ScenarioSpec {
             planning: None,
             growth: Default::default(),
             changes: Default::default(),
+            candidates: Default::default(),
         }
     }
 
@@ -81,6 +82,12 @@ impl ScenarioSpec {
         change.date = date.into();
         change.enabled = true;
         change.set.insert(path.into(), value.into());
+        self
+    }
+
+    /// Declares candidate upgrade `id` for `corridor plan`.
+    pub fn candidate(mut self, id: impl Into<String>, candidate: crate::scenario::CandidateSpec) -> Self {
+        self.candidates.insert(id.into(), candidate);
         self
     }
 

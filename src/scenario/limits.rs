@@ -51,5 +51,9 @@ pub const MAX_PLANNING_YEARS: u32 = 50;
 /// Most dated changes in one scenario.
 pub const MAX_CHANGES: usize = 200;
 
+/// Most candidate upgrades in one scenario: `corridor plan` works through every set
+/// of them (2^14 sets, each year).
+pub const MAX_CANDIDATES: usize = 14;
+
 /// Most alternative routes of one flow.
 pub const MAX_ROUTES: usize = 16;

@@ -26,6 +26,7 @@
 //! ```
 
 mod build;
+mod candidates;
 mod diagnostics;
 mod dist;
 pub mod limits;
@@ -36,9 +37,10 @@ mod schema;
 mod validate;
 mod variants;
 
+pub use candidates::CandidateSpec;
 pub use diagnostics::{Diagnostic, MAX_DIAGNOSTICS, ScenarioError, Source, locate};
 pub use dist::{DistError, DistSpec, MAX_COEFFICIENT_OF_VARIATION, Sampler};
-pub use planning::{ChangeProblem, ChangeSpec, DAYS_PER_YEAR, GrowthSpec, PlanningSpec, parse_date};
+pub use planning::{ChangeProblem, ChangeSpec, DAYS_PER_YEAR, GrowthSpec, PlanningSpec, date_of, parse_date};
 pub use schema::*;
 pub use validate::{Issue, check};
 pub use variants::{PatchError, PatchField, linearize};

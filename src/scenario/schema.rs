@@ -4,6 +4,7 @@
 //! maps are ordered (`BTreeMap`) so that everything derived from a scenario is
 //! deterministic.
 
+use super::candidates::CandidateSpec;
 use super::dist::DistSpec;
 use super::planning::{ChangeSpec, GrowthSpec, PlanningSpec};
 use indexmap::IndexMap;
@@ -62,6 +63,9 @@ pub struct ScenarioSpec {
     /// Dated capacity changes (upgrades, new vessels, works), by id.
     #[serde(default)]
     pub changes: BTreeMap<String, ChangeSpec>,
+    /// Upgrades `corridor plan` may choose among, by id.
+    #[serde(default)]
+    pub candidates: IndexMap<String, CandidateSpec>,
 }
 
 /// Who carries one leg of a flow, by id.

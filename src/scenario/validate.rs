@@ -939,4 +939,7 @@ fn check_costs(c: &mut Checker<'_>) {
         }
     }
     c.issues.extend(super::planning::check(spec));
+    if c.issues.is_empty() {
+        c.issues.extend(super::candidates::check(spec));
+    }
 }

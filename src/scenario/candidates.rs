@@ -1,0 +1,391 @@
+//! Candidate upgrades: things a planner could build, each with its cost, the changes it
+//! makes (the same paths as variants and dated changes) and the earliest date it can
+//! be ready. `corridor plan` chooses among them (see `experiment::plan`).
+//!
+//! A candidate may name a dated change whose entries it reuses (`change = "baku_phase2"`),
+//! give its own `set`, `scale` and `add` entries, or both. A plan puts each chosen
+//! candidate into service on a date: in a planning run it becomes a dated change; in a
+//! run without planning it holds from the start.
+
+use super::limits::{MAX_CANDIDATES, MAX_QUANTITY};
+use super::path::Segment;
+use super::planning::{CHANGEABLE_VALID, ChangeProblem, ChangeSpec, DAYS_PER_YEAR, date_of, parse_date, path_text};
+use super::schema::{OverrideValue, ScenarioSpec};
+use super::validate::Issue;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// An upgrade that a plan may include.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct CandidateSpec {
+    /// Display name (default: the id).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Free text: what it is and where its cost comes from.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// What it costs to build, in the scenario's currency, paid when it enters service.
+    pub capital_cost: f64,
+    /// What it costs to run per year in service (default 0).
+    #[serde(default)]
+    pub yearly_cost: f64,
+    /// The earliest date it can enter service: `"2027"`, `"2027-07"` or `"2027-07-01"`
+    /// (default: the date of the change it names, else the first planning day).
+    #[serde(default)]
+    pub earliest: Option<String>,
+    /// A dated change whose `set`, `scale` and `add` entries it makes (its own date and
+    /// `enabled` do not matter to the plan).
+    #[serde(default)]
+    pub change: Option<String>,
+    /// Values to set, by dotted path.
+    #[serde(default)]
+    pub set: BTreeMap<String, OverrideValue>,
+    /// Factors to multiply numbers by, by dotted path.
+    #[serde(default)]
+    pub scale: BTreeMap<String, f64>,
+    /// Amounts to add to numbers, by dotted path (e.g. one more berth).
+    #[serde(default)]
+    pub add: BTreeMap<String, f64>,
+    /// Candidates that cannot be in the same plan.
+    #[serde(default)]
+    pub excludes: Vec<String>,
+    /// Candidates that must be in the plan, in service no later than this one
+    /// (phase 2 before phase 3).
+    #[serde(default)]
+    pub requires: Vec<String>,
+}
+
+impl CandidateSpec {
+    /// A candidate costing `capital_cost`, changing nothing yet.
+    pub fn new(capital_cost: f64) -> CandidateSpec {
+        CandidateSpec { capital_cost, ..CandidateSpec::default() }
+    }
+
+    /// Sets the field at `path` to `value`.
+    pub fn set(mut self, path: impl Into<String>, value: impl Into<OverrideValue>) -> Self {
+        self.set.insert(path.into(), value.into());
+        self
+    }
+
+    /// Multiplies the number at `path` by `factor`.
+    pub fn scale(mut self, path: impl Into<String>, factor: f64) -> Self {
+        self.scale.insert(path.into(), factor);
+        self
+    }
+
+    /// Adds `amount` to the number at `path`.
+    pub fn add(mut self, path: impl Into<String>, amount: f64) -> Self {
+        self.add.insert(path.into(), amount);
+        self
+    }
+
+    /// The yearly operating cost.
+    pub fn yearly_cost(mut self, cost: f64) -> Self {
+        self.yearly_cost = cost;
+        self
+    }
+
+    /// The earliest date it can enter service.
+    pub fn earliest(mut self, date: impl Into<String>) -> Self {
+        self.earliest = Some(date.into());
+        self
+    }
+
+    /// A candidate it cannot be combined with.
+    pub fn excludes(mut self, other: impl Into<String>) -> Self {
+        self.excludes.push(other.into());
+        self
+    }
+
+    /// A candidate that must be in service no later than this one.
+    pub fn requires(mut self, other: impl Into<String>) -> Self {
+        self.requires.push(other.into());
+        self
+    }
+}
+
+/// Where a problem with candidate `id`'s entry lies.
+fn at(id: &str, field: &str) -> Vec<Segment> {
+    ["candidates", id, field].map(|k| Segment::Key(k.to_string())).to_vec()
+}
+
+impl ScenarioSpec {
+    /// The display name of candidate `id`.
+    pub fn candidate_name(&self, id: &str) -> String {
+        self.candidates.get(id).and_then(|c| c.name.clone()).unwrap_or_else(|| id.to_string())
+    }
+
+    /// The patch candidate `id` makes: its change's entries, then its own.
+    fn candidate_patch(&self, id: &str) -> ChangeSpec {
+        let mut patch = ChangeSpec::default();
+        let Some(c) = self.candidates.get(id) else { return patch };
+        if let Some(change) = c.change.as_ref().and_then(|name| self.changes.get(name)) {
+            patch.set.extend(change.set.clone());
+            patch.scale.extend(change.scale.clone());
+            patch.add.extend(change.add.clone());
+        }
+        patch.set.extend(c.set.clone());
+        patch.scale.extend(c.scale.clone());
+        patch.add.extend(c.add.clone());
+        patch
+    }
+
+    /// The earliest day (after the end of the warm-up, 0 at the earliest) candidate `id`
+    /// can enter service: 0 without planning.
+    pub fn candidate_earliest_day(&self, id: &str) -> f64 {
+        let Some(c) = self.candidates.get(id) else { return 0.0 };
+        let date =
+            c.earliest.as_ref().or_else(|| c.change.as_ref().and_then(|n| self.changes.get(n)).map(|ch| &ch.date));
+        date.and_then(|d| self.day_of(d)).map_or(0.0, |d| d.max(0.0))
+    }
+
+    /// The scenario with the candidates of `plan` in service, each from its day (days
+    /// after the end of the warm-up; ignored without planning, where every candidate
+    /// holds from the start). The result has no candidates.
+    ///
+    /// # Errors
+    /// The candidate whose entry cannot be applied, located at `candidates.<id>`.
+    pub fn with_plan(&self, plan: &[(String, f64)]) -> Result<ScenarioSpec, ChangeProblem> {
+        let mut spec = self.clone();
+        spec.candidates.clear();
+        // Candidates entering on the same day apply in an order that puts what one
+        // requires before it, else in the order declared.
+        let mut plan: Vec<&(String, f64)> = plan.iter().collect();
+        plan.sort_by_key(|(id, _)| (self.requirements(id), self.candidates.get_index_of(id)));
+        if self.planning.is_some() {
+            for (k, (id, day)) in plan.iter().enumerate() {
+                let mut change = self.candidate_patch(id);
+                change.date = self.date_at(*day);
+                change.enabled = true;
+                change.description = Some(format!("candidate {}", self.candidate_name(id)));
+                // Ids sort by day, then in this order (the timeline's order of ties).
+                spec.changes.insert(format!("candidate:{k:02}:{id}"), change);
+            }
+            // Checked here so a problem points at the candidate, not its change.
+            spec.timeline().map_err(|p| {
+                let id =
+                    p.change.strip_prefix("candidate:").and_then(|c| c.split_once(':')).map_or(&*p.change, |c| c.1);
+                let id = id.to_string();
+                let mut location = p.location;
+                if let Some(first) = location.get_mut(0)
+                    && self.candidates.contains_key(&id)
+                {
+                    *first = Segment::Key("candidates".into());
+                    location[1] = Segment::Key(id.clone());
+                }
+                ChangeProblem { change: id, location, message: p.message }
+            })?;
+            return Ok(spec);
+        }
+        let mut doc = toml::Table::try_from(&spec).map_err(|e| ChangeProblem {
+            change: String::new(),
+            location: Vec::new(),
+            message: format!("cannot represent the scenario: {e}"),
+        })?;
+        for (id, _) in &plan {
+            let patch = self.candidate_patch(id);
+            patch.apply(&mut doc, "candidates", id)?;
+        }
+        super::deserialize(doc).map_err(|(field, message)| {
+            let id = plan.first().map_or(String::new(), |(id, _)| id.clone());
+            ChangeProblem { change: id.clone(), location: at(&id, "set"), message: format!("{field}: {message}") }
+        })
+    }
+
+    /// How many candidates `id` requires, directly or through others.
+    fn requirements(&self, id: &str) -> usize {
+        let mut seen: Vec<&str> = Vec::new();
+        let mut frontier: Vec<&str> =
+            self.candidates.get(id).map(|c| c.requires.iter().map(String::as_str).collect()).unwrap_or_default();
+        while let Some(next) = frontier.pop() {
+            if !seen.contains(&next) && next != id {
+                seen.push(next);
+                frontier.extend(
+                    self.candidates.get(next).map(|c| c.requires.iter().map(String::as_str)).into_iter().flatten(),
+                );
+            }
+        }
+        seen.len()
+    }
+
+    /// The date `day` days after the end of the warm-up, as `YYYY-MM-DD`.
+    fn date_at(&self, day: f64) -> String {
+        let start = self.planning.as_ref().map_or(2000, |p| p.start_year);
+        let years = (day / DAYS_PER_YEAR).floor();
+        date_of(start + years as i32, (day - years * DAYS_PER_YEAR).round() as u32)
+    }
+}
+
+/// The checks of `[candidates]`.
+pub(super) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
+    let issues = std::cell::RefCell::new(Vec::new());
+    if spec.candidates.is_empty() {
+        return issues.into_inner();
+    }
+    let issue = |path: String, message: String, valid: &str, location: Option<Vec<Segment>>| {
+        issues.borrow_mut().push(Issue {
+            path,
+            message,
+            valid: (!valid.is_empty()).then(|| valid.to_string()),
+            location,
+        });
+    };
+    if spec.candidates.len() > MAX_CANDIDATES {
+        issue(
+            "candidates".into(),
+            format!("{} candidates", spec.candidates.len()),
+            &format!("at most {MAX_CANDIDATES}"),
+            None,
+        );
+        return issues.into_inner();
+    }
+    let horizon_end = spec.planning.as_ref().map(|p| f64::from(p.years) * DAYS_PER_YEAR);
+    for (id, c) in &spec.candidates {
+        let p = format!("candidates.{id}");
+        for (field, value) in [("capital_cost", c.capital_cost), ("yearly_cost", c.yearly_cost)] {
+            if !(value.is_finite() && (0.0..=MAX_QUANTITY).contains(&value)) {
+                issue(format!("{p}.{field}"), format!("{value} is out of range"), "an amount from 0 to 1e12", None);
+            }
+        }
+        if let Some(name) = &c.change
+            && !spec.changes.contains_key(name)
+        {
+            let known: Vec<&str> = spec.changes.keys().map(String::as_str).collect();
+            issue(
+                format!("{p}.change"),
+                format!("there is no dated change {name:?}"),
+                &if known.is_empty() {
+                    "a change declared in [changes]".to_string()
+                } else {
+                    format!("one of: {}", known.join(", "))
+                },
+                None,
+            );
+        } else if spec.candidate_patch(id).is_empty() {
+            issue(
+                p.clone(),
+                "the candidate changes nothing".into(),
+                "set, scale or add entries, or change = \"<id>\"",
+                None,
+            );
+        }
+        match (&c.earliest, horizon_end) {
+            (Some(_), None) => issue(
+                format!("{p}.earliest"),
+                "a date needs a planning horizon".into(),
+                "no earliest (without [planning] every candidate holds from the start), or a [planning] table",
+                None,
+            ),
+            (Some(date), Some(end)) => match parse_date(date) {
+                Err(m) => issue(format!("{p}.earliest"), m, "\"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\"", None),
+                Ok(_) if spec.day_of(date).is_some_and(|d| d >= end) => issue(
+                    format!("{p}.earliest"),
+                    format!("{date} is after the planning horizon"),
+                    "a date before the end of the last planning year",
+                    None,
+                ),
+                Ok(_) => {}
+            },
+            (None, _) => {}
+        }
+        for (field, others) in [("excludes", &c.excludes), ("requires", &c.requires)] {
+            for (i, other) in others.iter().enumerate() {
+                let known: Vec<&str> = spec.candidates.keys().filter(|k| *k != id).map(String::as_str).collect();
+                if other == id || !spec.candidates.contains_key(other) {
+                    issue(
+                        format!("{p}.{field}[{i}]"),
+                        if other == id {
+                            "a candidate cannot name itself".into()
+                        } else {
+                            format!("there is no candidate {other:?}")
+                        },
+                        &format!("one of: {}", known.join(", ")),
+                        None,
+                    );
+                }
+            }
+        }
+        if let Some(both) = c.requires.iter().find(|r| c.excludes.contains(r)) {
+            issue(
+                format!("{p}.requires"),
+                format!("{both:?} is both required and excluded"),
+                "each candidate in at most one of the lists",
+                None,
+            );
+        }
+    }
+    // A cycle of `requires` could never be built.
+    for id in spec.candidates.keys() {
+        let mut seen = vec![id.clone()];
+        let mut frontier = spec.candidates[id].requires.clone();
+        while let Some(next) = frontier.pop() {
+            if next == *id {
+                issue(
+                    format!("candidates.{id}.requires"),
+                    format!("{id} requires itself through {}", seen[1..].join(" → ")),
+                    "requirements without a cycle",
+                    None,
+                );
+                break;
+            }
+            if !seen.contains(&next) {
+                frontier.extend(spec.candidates.get(&next).map(|c| c.requires.clone()).unwrap_or_default());
+                seen.push(next);
+            }
+        }
+    }
+    if !issues.borrow().is_empty() {
+        return issues.into_inner();
+    }
+    // Each entry must lead somewhere, and each candidate alone must leave a valid scenario.
+    let Ok(base) = toml::Table::try_from(spec) else { return issues.into_inner() };
+    for (id, c) in &spec.candidates {
+        let own =
+            ChangeSpec { set: c.set.clone(), scale: c.scale.clone(), add: c.add.clone(), ..ChangeSpec::default() };
+        let problems = own.entry_problems(&base, "candidates", id);
+        for p in &problems {
+            issue(path_text(&p.location), p.message.clone(), CHANGEABLE_VALID, Some(p.location.clone()));
+        }
+        if !problems.is_empty() {
+            continue;
+        }
+        let day = spec.candidate_earliest_day(id);
+        let located = own.first_entry("candidates", id);
+        let located = if own.is_empty() { at(id, "change") } else { located };
+        match spec.with_plan(&[(id.clone(), day)]) {
+            Err(p) => issue(
+                format!("candidates.{id}"),
+                format!("with this candidate, {}", p.message),
+                CHANGEABLE_VALID,
+                Some(located),
+            ),
+            Ok(alone) => {
+                let mut problems = super::validate::check(&alone);
+                problems.truncate(3);
+                for i in problems {
+                    issue(
+                        format!("candidates.{id}"),
+                        format!("with this candidate, {}: {}", i.path, i.message),
+                        i.valid.as_deref().unwrap_or(""),
+                        Some(located.clone()),
+                    );
+                }
+            }
+        }
+    }
+    issues.into_inner()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_round_trip_through_days() {
+        for (y, d) in [(2025, 0), (2026, 59), (2027, 364), (2030, 181)] {
+            assert_eq!(parse_date(&date_of(y, d)), Ok((y, d)));
+        }
+    }
+}

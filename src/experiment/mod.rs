@@ -11,6 +11,8 @@ pub mod capacity;
 pub mod cluster;
 #[cfg(feature = "mpi")]
 pub mod distributed;
+pub mod plan;
+mod plan_space;
 pub mod precision;
 mod result;
 pub mod shard;
@@ -420,6 +422,24 @@ impl Experiment {
             wall_seconds: started.elapsed().as_secs_f64(),
             variants,
             focus: Focus::default(),
+        }
+    }
+
+    /// Runs more replications of already run networks: replications
+    /// `results[i].records.len()..to` are added to each result, so a result extended
+    /// to `to` holds what a run of `to` replications holds (common random numbers: each
+    /// replication's streams depend only on the seed and its index).
+    pub fn extend_networks(&self, networks: &[(String, Network)], results: &mut [VariantResult], to: u64) {
+        let from = results.iter().map(|r| r.records.len() as u64).min().unwrap_or(0);
+        if to <= from {
+            return;
+        }
+        let done = std::sync::atomic::AtomicU64::new(0);
+        let planned = self.owned(from, to);
+        let mut work = || self.run_range(networks, results, (from, to), (&done, planned), None);
+        match rayon::ThreadPoolBuilder::new().num_threads(self.threads.unwrap_or(0)).build() {
+            Ok(pool) => pool.install(work),
+            Err(_) => work(),
         }
     }
 

@@ -60,6 +60,31 @@ pub fn student_t_quantile(level: f64, dof: u64) -> f64 {
     }
 }
 
+/// The probability that the true mean lies at or below `threshold`, given a sample of
+/// `n` observations with this `mean` and standard error `se` (Student's t with `n - 1`
+/// degrees of freedom; the normal beyond 100,000). A sample
+/// without spread gives 1 or 0. NaN for fewer than two observations.
+///
+/// ```
+/// use corridor::stats::probability_mean_at_most;
+/// assert!((probability_mean_at_most(10.0, 1.0, 10.0, 20) - 0.5).abs() < 1e-12);
+/// assert!(probability_mean_at_most(10.0, 1.0, 12.093, 20) > 0.97);
+/// assert_eq!(probability_mean_at_most(3.0, 0.0, 4.0, 5), 1.0);
+/// ```
+pub fn probability_mean_at_most(mean: f64, se: f64, threshold: f64, n: u64) -> f64 {
+    if n < 2 || !mean.is_finite() {
+        return f64::NAN;
+    }
+    if se <= 0.0 || !se.is_finite() {
+        return if mean <= threshold { 1.0 } else { 0.0 };
+    }
+    let z = (threshold - mean) / se;
+    if n - 1 > NORMAL_APPROXIMATION_DOF {
+        return Normal::standard().cdf(z);
+    }
+    StudentsT::new(0.0, 1.0, (n - 1) as f64).map_or(f64::NAN, |t| t.cdf(z))
+}
+
 /// Student-t confidence interval for the mean of independent observations.
 /// With fewer than two observations the half-width is NaN (no interval is possible).
 ///

@@ -12,7 +12,7 @@ mod summary;
 mod time_weighted;
 mod trend;
 
-pub use interval::{BatchMeans, ConfidenceInterval, student_t_interval, student_t_quantile};
+pub use interval::{BatchMeans, ConfidenceInterval, probability_mean_at_most, student_t_interval, student_t_quantile};
 pub use online::OnlineStats;
 pub use quantiles::{StreamQuantiles, quantile_sorted};
 pub use summary::Summary;

@@ -1,0 +1,296 @@
+//! The space of upgrade plans, and its enumeration in ascending order of cost.
+//!
+//! With `n` candidates and `Y` planning years, a plan is a chain of candidate sets
+//! (bit masks), one per year, each containing the one before: the set in service in
+//! that year. A candidate's cost depends on the year it enters the chain. Which sets
+//! are allowed in a year (rules, earliest dates, the capacity sheet) is given.
+//!
+//! Plans come out cheapest first by A* over the years with an exact heuristic: the
+//! cheapest cost of completing a chain from each set in each year is worked out
+//! backwards first (over every set and its supersets: 3^n steps a year), so each plan
+//! costs about `Y` heap operations per set it could grow into, and sets that cannot be
+//! completed are never visited. Each chain is produced exactly once.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+/// Most partial plans held while enumerating, beyond which the enumeration stops.
+const MAX_PARTIAL_PLANS: usize = 30_000_000;
+
+/// Candidates, years, costs and allowed sets, with the cheapest completion of each set.
+pub(super) struct Space {
+    n: usize,
+    /// `cost[c][k]`: candidate `c` entering service in year `k` (infinite if it cannot).
+    cost: Vec<Vec<f64>>,
+    /// `allowed[k][mask]`: whether the set may be in service in year `k`.
+    allowed: Vec<Vec<bool>>,
+    /// `rest[k][mask]`: the cheapest cost of the years after `k` given `mask` in year
+    /// `k` (infinite when no allowed chain follows).
+    rest: Vec<Vec<f64>>,
+}
+
+/// Every subset of `of`, `of` itself first and the empty set last.
+fn subsets(of: u32) -> impl Iterator<Item = u32> {
+    let mut next = Some(of);
+    std::iter::from_fn(move || {
+        let sub = next?;
+        next = (sub != 0).then(|| (sub - 1) & of);
+        Some(sub)
+    })
+}
+
+impl Space {
+    /// A space of `cost.len()` candidates over `allowed.len()` years.
+    /// A set holding a candidate that cannot have entered by a year (infinite cost in
+    /// that year, hence in every earlier one) is not allowed in it.
+    pub(super) fn new(cost: Vec<Vec<f64>>, mut allowed: Vec<Vec<bool>>) -> Space {
+        let n = cost.len();
+        let years = allowed.len();
+        for (k, sets) in allowed.iter_mut().enumerate() {
+            for (mask, ok) in sets.iter_mut().enumerate() {
+                *ok &= (0..n).filter(|c| mask & (1 << c) != 0).all(|c| cost[c][k].is_finite());
+            }
+        }
+        let mut space = Space { n, cost, allowed, rest: vec![vec![f64::INFINITY; 1 << n]; years] };
+        if years == 0 {
+            return space;
+        }
+        for mask in 0..1u32 << n {
+            if space.allowed[years - 1][mask as usize] {
+                space.rest[years - 1][mask as usize] = 0.0;
+            }
+        }
+        for k in (0..years - 1).rev() {
+            for mask in 0..1u32 << n {
+                if space.allowed[k][mask as usize] {
+                    space.rest[k][mask as usize] = space.cheapest_step(k + 1, mask).map_or(f64::INFINITY, |(c, _)| c);
+                }
+            }
+        }
+        space
+    }
+
+    fn full(&self) -> u32 {
+        ((1u64 << self.n) - 1) as u32
+    }
+
+    /// The cost of `added` entering service in year `k`.
+    fn added_cost(&self, added: u32, k: usize) -> f64 {
+        (0..self.n).filter(|c| added & (1 << c) != 0).map(|c| self.cost[c][k]).sum()
+    }
+
+    /// The cheapest step from `mask` (in year `k - 1`) into year `k` and on to the end.
+    fn cheapest_step(&self, k: usize, mask: u32) -> Option<(f64, u32)> {
+        subsets(self.full() & !mask)
+            .filter(|sub| self.allowed[k][(mask | sub) as usize])
+            .map(|sub| (self.added_cost(sub, k) + self.rest[k][(mask | sub) as usize], sub))
+            .filter(|(c, _)| c.is_finite())
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+    }
+
+    /// How many allowed chains there are (as a float: it can be large).
+    pub(super) fn count(&self) -> f64 {
+        let years = self.allowed.len();
+        if years == 0 {
+            return 0.0;
+        }
+        let size = 1usize << self.n;
+        let mut count: Vec<f64> = (0..size).map(|m| f64::from(u8::from(self.allowed[years - 1][m]))).collect();
+        for k in (0..years - 1).rev() {
+            count = (0..size as u32)
+                .map(|m| {
+                    if !self.allowed[k][m as usize] {
+                        return 0.0;
+                    }
+                    subsets(self.full() & !m)
+                        .filter(|sub| self.allowed[k + 1][(m | sub) as usize])
+                        .map(|sub| count[(m | sub) as usize])
+                        .sum()
+                })
+                .collect();
+        }
+        (0..size).filter(|&m| self.allowed[0][m]).map(|m| count[m]).sum::<f64>() + 0.0
+    }
+
+    /// The cost of `mask` in the first year and the cheapest way on.
+    fn entry(&self, mask: u32) -> (f64, f64) {
+        if !self.allowed[0][mask as usize] {
+            return (f64::INFINITY, f64::INFINITY);
+        }
+        let g = self.added_cost(mask, 0);
+        (g, g + self.rest[0][mask as usize])
+    }
+}
+
+/// A partial plan on the heap.
+struct Entry {
+    /// Cost so far plus the cheapest completion.
+    bound: f64,
+    /// Cost so far.
+    cost: f64,
+    /// The year of its last set.
+    year: usize,
+    /// Its last set's index in the arena.
+    node: u32,
+}
+
+impl PartialEq for Entry {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Entry {}
+
+impl Ord for Entry {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // A min-heap on the bound; ties: the earlier created first (deterministic).
+        other.bound.total_cmp(&self.bound).then_with(|| other.node.cmp(&self.node))
+    }
+}
+
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Every allowed chain, cheapest first: `(cost, set in service each year)`.
+pub(super) struct ChainOrder<'a> {
+    space: &'a Space,
+    heap: BinaryHeap<Entry>,
+    /// `(set, parent)` of every partial plan created.
+    arena: Vec<(u32, u32)>,
+    /// Set when the enumeration stopped at [`MAX_PARTIAL_PLANS`].
+    pub(super) truncated: bool,
+}
+
+impl<'a> ChainOrder<'a> {
+    pub(super) fn new(space: &'a Space) -> ChainOrder<'a> {
+        let mut order = ChainOrder { space, heap: BinaryHeap::new(), arena: Vec::new(), truncated: false };
+        if space.allowed.is_empty() {
+            return order;
+        }
+        for mask in 0..1u32 << space.n {
+            let (cost, bound) = space.entry(mask);
+            if bound.is_finite() {
+                order.push(mask, u32::MAX, cost, bound, 0);
+            }
+        }
+        order
+    }
+
+    fn push(&mut self, mask: u32, parent: u32, cost: f64, bound: f64, year: usize) {
+        self.arena.push((mask, parent));
+        self.heap.push(Entry { bound, cost, year, node: (self.arena.len() - 1) as u32 });
+    }
+
+    fn chain_of(&self, mut node: u32) -> Vec<u32> {
+        let mut chain = Vec::new();
+        while node != u32::MAX {
+            let (mask, parent) = self.arena[node as usize];
+            chain.push(mask);
+            node = parent;
+        }
+        chain.reverse();
+        chain
+    }
+}
+
+impl Iterator for ChainOrder<'_> {
+    type Item = (f64, Vec<u32>);
+
+    fn next(&mut self) -> Option<(f64, Vec<u32>)> {
+        let years = self.space.allowed.len();
+        loop {
+            if self.arena.len() > MAX_PARTIAL_PLANS {
+                self.truncated = true;
+                return None;
+            }
+            let entry = self.heap.pop()?;
+            if entry.year + 1 == years {
+                return Some((entry.cost, self.chain_of(entry.node)));
+            }
+            let k = entry.year + 1;
+            let mask = self.arena[entry.node as usize].0;
+            for sub in subsets(self.space.full() & !mask) {
+                let next = mask | sub;
+                if !self.space.allowed[k][next as usize] {
+                    continue;
+                }
+                let cost = entry.cost + self.space.added_cost(sub, k);
+                let bound = cost + self.space.rest[k][next as usize];
+                if bound.is_finite() {
+                    self.push(next, entry.node, cost, bound, k);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every chain by brute force, with its cost.
+    fn brute(cost: &[Vec<f64>], allowed: &[Vec<bool>]) -> Vec<(f64, Vec<u32>)> {
+        let n = cost.len();
+        let years = allowed.len();
+        // Entry year per candidate: 0..years, or `years` for never.
+        let mut out = Vec::new();
+        let combos = (years + 1).pow(n as u32);
+        for code in 0..combos {
+            let entry: Vec<usize> = (0..n).map(|c| code / (years + 1).pow(c as u32) % (years + 1)).collect();
+            let chain: Vec<u32> =
+                (0..years).map(|k| (0..n).filter(|&c| entry[c] <= k).fold(0, |m, c| m | (1 << c))).collect();
+            if chain.iter().enumerate().all(|(k, &m)| allowed[k][m as usize]) {
+                let total: f64 = (0..n).filter(|&c| entry[c] < years).map(|c| cost[c][entry[c]]).sum();
+                if total.is_finite() {
+                    out.push((total, chain));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn chains_come_cheapest_first_each_once_as_brute_force_finds_them() {
+        // Three candidates, three years; discounted costs; c2 not before year 1; a
+        // rule: c1 needs c0; the "sheet" needs at least one candidate from year 1 on
+        // and two in year 2.
+        let cost = vec![vec![10.0, 9.0, 8.0], vec![6.0, 5.5, 5.0], vec![f64::INFINITY, 3.0, 2.9]];
+        let count = |m: usize| m.count_ones();
+        let allowed: Vec<Vec<bool>> =
+            (0..3).map(|k| (0..8).map(|m| (m & 2 == 0 || m & 1 != 0) && count(m) >= [0, 1, 2][k]).collect()).collect();
+        let space = Space::new(cost.clone(), allowed.clone());
+        let got: Vec<(f64, Vec<u32>)> = ChainOrder::new(&space).collect();
+        let mut want = brute(&cost, &allowed);
+        assert_eq!(got.len(), want.len(), "{got:?}");
+        assert_eq!(space.count(), want.len() as f64);
+        assert!(got.windows(2).all(|w| w[0].0 <= w[1].0 + 1e-12), "{got:?}");
+        let mut chains: Vec<Vec<u32>> = got.iter().map(|g| g.1.clone()).collect();
+        chains.sort();
+        chains.dedup();
+        assert_eq!(chains.len(), got.len());
+        want.sort_by(|a, b| a.0.total_cmp(&b.0));
+        assert!((got[0].0 - want[0].0).abs() < 1e-12);
+        for (cost, chain) in &got {
+            let same = want.iter().find(|w| w.1 == *chain).expect("a chain brute force does not know");
+            assert!((same.0 - cost).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn nothing_allowed_is_an_empty_space() {
+        let space = Space::new(vec![vec![1.0]], vec![vec![false, false]]);
+        assert_eq!(space.count(), 0.0);
+        assert_eq!(ChainOrder::new(&space).count(), 0);
+    }
+
+    #[test]
+    fn subsets_are_all_listed_once() {
+        let mut s: Vec<u32> = subsets(0b1011).collect();
+        s.sort_unstable();
+        assert_eq!(s, vec![0, 1, 2, 3, 8, 9, 10, 11]);
+    }
+}

@@ -8,6 +8,7 @@
 use clap::{Parser, Subcommand};
 use corridor::experiment::capacity::{CapacityError, CapacitySearch, Criterion};
 use corridor::experiment::cluster::Cluster;
+use corridor::experiment::plan::{PlanError, PlanSearch};
 use corridor::experiment::shard::{self, ShardResult};
 use corridor::experiment::sweep::run_sweep;
 use corridor::experiment::{Experiment, ExperimentError, MAX_THREADS, PrecisionTarget, Shard, default_variants};
@@ -116,6 +117,44 @@ struct CapacityArgs {
     json: Option<String>,
 }
 
+#[derive(clap::Args)]
+struct PlanArgs {
+    /// Scenario file (TOML) with [candidates.<id>] tables.
+    file: PathBuf,
+    /// The variant the plans build on (`base` is the unmodified scenario). Default: the first declared variant.
+    #[arg(long)]
+    variant: Option<String>,
+    /// A condition on a KPI's mean that must hold in every planning year (or in the year it names, `year.2030.KEY`), e.g. 'port.baku.ship_wait_hours.p95 <= 24' (repeatable). Stability in every year is always required.
+    #[arg(long = "criterion")]
+    criteria: Vec<String>,
+    /// Criteria that name no year must hold from this planning year on (default: every year).
+    #[arg(long, value_name = "YEAR")]
+    criteria_from: Option<i32>,
+    /// Leave out plans costing more than this (present value, in the scenario's currency).
+    #[arg(long)]
+    budget: Option<f64>,
+    /// Replications of the first look at each plan.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(2..=MAX_REPLICATIONS))]
+    screen: u64,
+    /// Replications of every plan judged feasible (default: the scenario's `replications`).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(2..=MAX_REPLICATIONS))]
+    replications: Option<u64>,
+    /// How many feasible plans to report, cheapest first.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=100))]
+    best: u64,
+    /// The most plans to simulate before stopping.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    max_simulated: u64,
+    #[command(flatten)]
+    sampling: Sampling,
+    /// Write plan.json, plans.csv and plan.txt to this folder, replacing it as a whole.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Write the JSON document to this file, or `-` for standard output.
+    #[arg(long)]
+    json: Option<String>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the variants; print headline KPIs with 95 % confidence intervals.
@@ -136,6 +175,9 @@ enum Command {
     /// The capacity sheet (--static), or the largest demand factor on tagged flows that
     /// keeps the corridor stable and every --criterion true.
     Capacity(CapacityArgs),
+    /// The cheapest set of candidate upgrades, with dates, that keeps every year stable
+    /// and every --criterion true.
+    Plan(PlanArgs),
     /// Combine shard results (from `run --shard`) into the output of a single run.
     Merge {
         /// Folders (or shard.json files) written by `corridor run --shard K/N --out DIR`.
@@ -392,6 +434,53 @@ fn capacity(args: &CapacityArgs) -> Outcome {
     publish(published, &to, || corridor::report::capacity::answers_text(&search, &answers, exp.seed))
 }
 
+fn plan(args: &PlanArgs) -> Outcome {
+    let scenario = load(&args.file)?;
+    let variant = args.variant.clone().unwrap_or_else(|| default_variants(&scenario).remove(0));
+    scenario.check_variant_name(&variant).map_err(|e| Failure::Usage(format!("--variant: {e}")))?;
+    let to = Destinations { out: args.out.clone(), json: args.json.clone() };
+    to.check().map_err(|e| Failure::Usage(e.to_string()))?;
+    let criteria = args
+        .criteria
+        .iter()
+        .map(|c| Criterion::parse(c))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Failure::Usage(format!("--criterion: {e}")))?;
+    let mut exp = Experiment::for_scenario(&scenario);
+    args.sampling.apply(&mut exp);
+    let mut search = PlanSearch::new(criteria);
+    search.budget = args.budget;
+    search.criteria_from = args.criteria_from;
+    search.confirm_replications = args.replications.unwrap_or(exp.replications).max(args.screen);
+    search.screen_replications = args.screen;
+    search.best = args.best as usize;
+    search.max_simulated = args.max_simulated as usize;
+    let started = std::time::Instant::now();
+    let report = |e: &corridor::experiment::plan::PlanEvaluation| {
+        let verdict = if e.feasible {
+            "feasible".to_string()
+        } else {
+            format!("fails: {}", e.failures.first().map_or("", String::as_str))
+        };
+        note(&format!(
+            "plan: [{:.0} s] #{} {} — {} — {} ({})",
+            started.elapsed().as_secs_f64(),
+            e.considered,
+            corridor::report::plan::money(e.plan.cost, &scenario.base().scenario.currency),
+            e.plan.describe(),
+            verdict,
+            e.decided
+        ));
+    };
+    let answer =
+        corridor::experiment::plan::search(&scenario, &variant, &search, &exp, Some(&report)).map_err(|e| match e {
+            PlanError::Criterion(_) | PlanError::Settings(_) => Failure::Usage(e.to_string()),
+            e => Failure::Run(e.to_string()),
+        })?;
+    let published = to.publish_plan(&answer).map_err(run_failure)?;
+    publish(published, &to, || corridor::report::plan::plan_text(&answer))
+}
+
 fn main() {
     let code = run_cli();
     std::process::exit(code);
@@ -410,6 +499,7 @@ fn run_cli() -> i32 {
         _ if !cluster.is_root() => Ok(()),
         Command::Sweep { run: args } => sweep(args),
         Command::Capacity(args) => capacity(args),
+        Command::Plan(args) => plan(args),
         Command::Merge { shards, out, json } => merge(shards, out, json.as_deref()),
         Command::Validate { file } => load(file).and_then(|s| say(&publish::scenario_summary(&s))),
         Command::New { file, force } => new_scenario(file, *force),

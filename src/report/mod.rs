@@ -5,6 +5,7 @@ pub mod capacity;
 pub mod charts;
 pub mod decision;
 pub mod output;
+pub mod plan;
 pub mod publish;
 pub mod terminal;
 pub mod years;

@@ -104,6 +104,24 @@ impl Destinations {
         self.finish(json, files)
     }
 
+    /// Publishes a plan search (`corridor plan`): `plan.json` and `plans.csv`.
+    ///
+    /// # Errors
+    /// A file cannot be formed or written.
+    pub fn publish_plan(&self, answer: &crate::experiment::plan::PlanAnswer) -> Result<Published, ReportError> {
+        let json = serde_json::to_string_pretty(&serde_json::json!({ "plan": answer }))?;
+        let mut files = Vec::new();
+        if let Some(dir) = &self.out {
+            let mut set = OutputDir::create(dir)?;
+            set.write("plan.json", json.as_bytes())?;
+            set.write("plans.csv", &super::plan::plans_csv(answer)?)?;
+            set.write("plan.txt", super::plan::plan_text(answer).as_bytes())?;
+            files.extend(["plan.json", "plans.csv", "plan.txt"].map(String::from));
+            set.commit(&run_id(answer.seed))?;
+        }
+        self.finish(json, files)
+    }
+
     /// Publishes capacity sheets (`corridor capacity --static`): `capacity_sheet.json`.
     ///
     /// # Errors

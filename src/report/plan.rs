@@ -1,0 +1,184 @@
+//! The cheapest upgrade plan as text, JSON and CSV (`corridor plan`).
+
+use crate::experiment::plan::{ConstraintValue, PlanAnswer, PlanEvaluation, RankedPlan};
+use std::fmt::Write;
+
+/// An amount of money for reading: `412.0 M USD`, `9.5 k USD`.
+pub fn money(amount: f64, currency: &str) -> String {
+    let (value, unit) = match amount.abs() {
+        a if a >= 1e9 => (amount / 1e9, " bn"),
+        a if a >= 1e6 => (amount / 1e6, " M"),
+        a if a >= 1e3 => (amount / 1e3, " k"),
+        _ => (amount, ""),
+    };
+    format!("{value:.1}{unit} {currency}").trim_end().to_string()
+}
+
+/// The worst year's value of each criterion of a plan, as `criterion: mean (CI, worst year)`.
+fn criteria_lines(evaluation: &PlanEvaluation, criteria: &[String]) -> Vec<String> {
+    criteria
+        .iter()
+        .enumerate()
+        .filter_map(|(i, given)| {
+            let margin = |c: &&ConstraintValue| if given.contains(">=") { c.mean - c.limit } else { c.limit - c.mean };
+            let worst = evaluation
+                .constraints
+                .iter()
+                .filter(|c| c.criterion == Some(i))
+                .min_by(|a, b| margin(a).total_cmp(&margin(b)))?;
+            let year = worst.year.map_or(String::new(), |y| format!(", worst year {y}"));
+            Some(format!("{given}: {:.3} (95 % CI {:.3}–{:.3}{year})", worst.mean, worst.ci95[0], worst.ci95[1]))
+        })
+        .collect()
+}
+
+/// A headline KPI in a planner's units: `delivered 10.95 Mt (95 % CI 10.87–11.03)`.
+fn kpi_line(key: &str, s: &crate::stats::Summary) -> String {
+    let (label, scale, unit, digits) = match key {
+        "system.delivered_tonnes" => ("delivered", 1e-6, " Mt", 2),
+        "system.delivered_share" => ("delivered share", 100.0, " %", 1),
+        "system.backlog_growth_tonnes_per_day" => ("backlog growth", 1.0, " t/day", 0),
+        other => (other, 1.0, "", 3),
+    };
+    let f = |x: f64| format!("{:.*}", digits, x * scale);
+    format!("{label}: {}{unit} (95 % CI {} to {})", f(s.mean), f(s.ci95[0]), f(s.ci95[1]))
+}
+
+fn plan_block(out: &mut String, rank: usize, ranked: &RankedPlan, answer: &PlanAnswer) {
+    let e = &ranked.evaluation;
+    let _ = writeln!(
+        out,
+        "{rank}. {}  —  P(meets every constraint) ≥ {:.2}, {} replications",
+        money(e.plan.cost, &answer.currency),
+        e.probability,
+        e.replications
+    );
+    if e.plan.upgrades.is_empty() {
+        let _ = writeln!(out, "     build nothing: the corridor already meets the criteria");
+    }
+    for u in &e.plan.upgrades {
+        let _ = writeln!(
+            out,
+            "     {:<11} {:<44} {:>14}",
+            u.date.as_deref().unwrap_or("from start"),
+            u.name,
+            money(u.cost, &answer.currency)
+        );
+    }
+    for line in criteria_lines(e, &answer.criteria) {
+        let _ = writeln!(out, "     {line}");
+    }
+    let year = ranked.kpis_year.map_or(String::new(), |y| format!("in {y}, "));
+    for (key, s) in &ranked.kpis {
+        let _ = writeln!(out, "     {year}{}", kpi_line(key, s));
+    }
+    if let Some((resource, rho)) = &ranked.binding {
+        let _ = writeln!(out, "     {year}binds first: {resource} (ρ {rho:.2})");
+    }
+}
+
+/// The answer as text: the cheapest plans, then how the search went.
+pub fn plan_text(answer: &PlanAnswer) -> String {
+    let mut out = String::new();
+    let criteria = match (answer.criteria.is_empty(), answer.criteria_from) {
+        (true, _) => "stable in every year".to_string(),
+        (false, Some(from)) => format!("stable in every year; from {from} on, {}", answer.criteria.join("; ")),
+        (false, None) => format!("stable; {}", answer.criteria.join("; ")),
+    };
+    let _ = writeln!(out, "CHEAPEST UPGRADE PLANS — variant {}", answer.variant);
+    let _ = writeln!(out, "criteria: {criteria}");
+    let mut terms = format!("costs in {}", answer.currency);
+    if answer.discount_rate > 0.0 {
+        let _ = write!(terms, ", present value at {:.1} % a year", answer.discount_rate * 100.0);
+    }
+    if let Some(b) = answer.budget {
+        let _ = write!(terms, ", budget {}", money(b, &answer.currency));
+    }
+    let _ = writeln!(out, "{terms}\n");
+    if answer.best.is_empty() {
+        let _ = writeln!(out, "NO FEASIBLE PLAN FOUND.");
+        if let Some(last) = answer.evaluated.last() {
+            let _ = writeln!(
+                out,
+                "The dearest plan simulated ({}) still fails: {}.",
+                last.plan.describe(),
+                last.failures.join("; ")
+            );
+        }
+    }
+    for (i, ranked) in answer.best.iter().enumerate() {
+        plan_block(&mut out, i + 1, ranked, answer);
+        out.push('\n');
+    }
+    if let Some(p) = answer.probability_correct_selection {
+        let _ = writeln!(
+            out,
+            "Estimated probability that plan 1 is the cheapest feasible plan: {p:.2} (it meets the constraints, and every cheaper plan simulated fails them)."
+        );
+    }
+    let _ = writeln!(
+        out,
+        "Searched {:.0} plans: {:.0} keep requires/excludes/earliest dates and pass the capacity sheet in every year (ρ < 1; {} sheets worked out). In cost order, {} of these were considered: {} set aside by a cheaper failed plan with as much capacity, {} simulated ({} replications to screen, {} to confirm; {} in all, common random numbers), seed {}, {:.1} s.",
+        answer.plans_in_all,
+        answer.plans_passing_sheet,
+        answer.sheets_worked_out,
+        answer.considered,
+        answer.ruled_out_by_failure,
+        answer.evaluated.len(),
+        answer.screen_replications,
+        answer.confirm_replications,
+        answer.replications_run,
+        answer.seed,
+        answer.seconds
+    );
+    if let Some(why) = &answer.stopped {
+        let _ = writeln!(out, "The search stopped: {why}.");
+    }
+    out
+}
+
+/// Every simulated plan, one row each: `plans.csv`.
+///
+/// # Errors
+/// A row cannot be written.
+pub fn plans_csv(answer: &PlanAnswer) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "considered",
+        "plan",
+        "cost",
+        "replications",
+        "feasible",
+        "probability",
+        "failing_year",
+        "decided",
+        "failures",
+    ])?;
+    for e in &answer.evaluated {
+        w.write_record([
+            e.considered.to_string(),
+            e.plan.describe(),
+            format!("{:.2}", e.plan.cost),
+            e.replications.to_string(),
+            e.feasible.to_string(),
+            format!("{:.4}", e.probability),
+            e.failing_year.map_or(String::new(), |y| y.to_string()),
+            e.decided.clone(),
+            e.failures.join("; "),
+        ])?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_reads_at_a_glance() {
+        assert_eq!(money(412_000_000.0, "USD"), "412.0 M USD");
+        assert_eq!(money(2.5e9, "AZN"), "2.5 bn AZN");
+        assert_eq!(money(950.0, "USD"), "950.0 USD");
+        assert_eq!(money(0.0, ""), "0.0");
+    }
+}

@@ -219,7 +219,12 @@ impl Scenario {
 
     /// Checks the base, then every variant and sweep point one at a time.
     fn validate(&self) -> Result<(), ScenarioError> {
-        let issues = check(&self.base);
+        let mut issues = check(&self.base);
+        // Candidates are checked once, against the base: each costs a patched
+        // configuration. A variant that makes a plan invalid is reported by the search.
+        if issues.is_empty() {
+            issues = candidates::check(&self.base);
+        }
         if !issues.is_empty() {
             return Err(ScenarioError::many(self.issue_diagnostics(issues)));
         }

@@ -115,7 +115,8 @@ fn id_ok(id: &str) -> bool {
     !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
-/// Checks `spec`; an empty list means it is valid.
+/// Checks `spec`; an empty list means it is valid. Candidate upgrades are checked
+/// when a [`crate::scenario::Scenario`] is loaded, once, against its base.
 pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
     let mut c = Checker { spec, issues: Vec::new() };
     let s = &spec.scenario;
@@ -939,7 +940,4 @@ fn check_costs(c: &mut Checker<'_>) {
         }
     }
     c.issues.extend(super::planning::check(spec));
-    if c.issues.is_empty() {
-        c.issues.extend(super::candidates::check(spec));
-    }
 }

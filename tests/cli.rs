@@ -337,3 +337,40 @@ fn new_writes_a_starter_that_validates_and_runs_and_never_overwrites() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), corridor::scenario::STARTER);
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn plan_answers_shows_progress_and_refuses_mistakes_clearly() {
+    const TWO: &str = "tests/common/plan_two_ports.toml";
+    let dir = tmp("plan").join("out");
+    let o = corridor(&[
+        "plan",
+        TWO,
+        "--criterion",
+        "port.a.ship_wait_hours.mean <= 6",
+        "--criterion",
+        "port.b.ship_wait_hours.mean <= 4",
+        "--best",
+        "2",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.starts_with("CHEAPEST UPGRADE PLANS"), "{text}");
+    assert!(text.contains("1. 23.0 M USD") && text.contains("a_two_berths") && text.contains("b_cranes"), "{text}");
+    assert!(text.contains("Estimated probability that plan 1 is the cheapest feasible plan"), "{text}");
+    // One progress line per plan simulated, on standard error.
+    assert!(stderr(&o).lines().filter(|l| l.starts_with("plan: [")).count() >= 2, "{}", stderr(&o));
+    for file in ["plan.json", "plans.csv", "plan.txt"] {
+        assert!(dir.join(file).exists(), "{file} missing");
+    }
+    // Mistakes: a mistyped KPI and a bad year are usage (2); no candidates is a failed run (1).
+    let o = corridor(&["plan", TWO, "--criterion", "port.a.ship_wait_hour.mean <= 6"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(first_message(&o).starts_with("error:") && stderr(&o).contains("nearest"), "{}", stderr(&o));
+    let o = corridor(&["plan", TWO, "--screen", "1"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = corridor(&["plan", MMC]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("declares no candidate upgrades"), "{}", stderr(&o));
+}

@@ -245,3 +245,35 @@ fn every_timing_claim_names_its_command() {
         }
     }
 }
+
+#[test]
+fn the_json_contract_names_every_plan_key() {
+    let out = Command::new(BIN)
+        .args(["plan", "tests/common/plan_two_ports.toml", "--best", "1", "--json", "-"])
+        .args(["--criterion", "port.a.ship_wait_hours.mean <= 6"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let plan = &doc["plan"];
+    let best = &plan["best"][0];
+    let evaluation = &best["evaluation"];
+    let mut keys: BTreeSet<String> = keys_of(&doc).into_iter().collect();
+    for value in [
+        plan,
+        best,
+        evaluation,
+        &evaluation["plan"],
+        &evaluation["plan"]["upgrades"][0],
+        &evaluation["constraints"][0],
+        &plan["evaluated"][0],
+    ] {
+        let found = keys_of(value);
+        assert!(!found.is_empty(), "nothing at a level of {doc}");
+        keys.extend(found);
+    }
+    let contract = section("### JSON contract");
+    for key in keys {
+        assert!(contract.contains(&format!("\"{key}\"")), "the JSON contract does not name plan key {key:?}");
+    }
+}

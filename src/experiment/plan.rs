@@ -16,8 +16,8 @@
 //! # The search
 //!
 //! Costs are known without simulating, so plans are taken **in ascending order of
-//! cost** (lazily, with a heap over the sorted options of each candidate), and the
-//! cheapest plan judged feasible is the answer; the search goes on to find the next
+//! cost** (lazily, by A* over the years: see `plan_space`), and the cheapest plan
+//! judged feasible is the answer; the search goes on to find the next
 //! [`PlanSearch::best`] − 1 feasible plans. A plan is set aside without simulating when:
 //!
 //! - **the capacity sheet rules it out**: some resource's ρ reaches 1 in some year even
@@ -68,7 +68,7 @@ use super::stability::Verdict;
 use super::{Experiment, VariantResult, years};
 use crate::model::{Network, kpi_keys};
 use crate::scenario::limits::MAX_CANDIDATES;
-use crate::scenario::{DAYS_PER_YEAR, Scenario, ScenarioSpec, date_of};
+use crate::scenario::{DAYS_PER_YEAR, Scenario, ScenarioSpec};
 use crate::stats::{Summary, probability_mean_at_most};
 use serde::{Deserialize, Serialize};
 
@@ -360,10 +360,7 @@ impl Searcher<'_> {
             .zip(days)
             .filter_map(|(id, day)| {
                 let day = (*day)?;
-                let date = self.spec.planning.as_ref().map(|p| {
-                    let year = (day / DAYS_PER_YEAR).floor();
-                    date_of(p.start_year + year as i32, (day - year * DAYS_PER_YEAR).round() as u32)
-                });
+                let date = self.spec.planning.as_ref().map(|_| self.spec.date_at(day));
                 let upgrade = PlannedUpgrade {
                     id: id.clone(),
                     name: self.spec.candidate_name(id),
@@ -441,12 +438,15 @@ impl Searcher<'_> {
         Ok((passes, worked_out))
     }
 
-    /// Why no plan passes the capacity sheet: what binds with every candidate that the
-    /// rules allow together in service.
+    /// Why no plan passes the capacity sheet: what binds with every candidate in
+    /// service (skipping, in file order, any that another one already in excludes).
     fn why_nothing_passes(&self) -> Result<String, PlanError> {
         let all = (0..self.ids.len()).fold(0u32, |m, c| {
-            let with = m | (1 << c);
-            if self.keeps_rules(with) || !self.keeps_rules(m) { with } else { m }
+            let clashes = self.members(m).any(|other| {
+                let excludes = |a: usize, b: usize| self.spec.candidates[&self.ids[a]].excludes.contains(&self.ids[b]);
+                excludes(other, c) || excludes(c, other)
+            });
+            if clashes { m } else { m | (1 << c) }
         });
         let sheet = self.sheet(all)?;
         let year = |k: usize| self.years.get(k).map_or(String::new(), |y| format!("in {y}, "));
@@ -546,14 +546,10 @@ impl Searcher<'_> {
             };
             let se = standard_error(summary.as_ref());
             let n = summary.as_ref().map_or(0, |s| s.n);
-            let at_most = probability_mean_at_most(mean, se, c.threshold, n);
             let probability = match c.comparison {
-                super::capacity::Comparison::AtMost => at_most,
-                // P(mean ≥ t) = 1 − P(mean ≤ t) for a continuous estimate.
-                super::capacity::Comparison::AtLeast => {
-                    1.0 - at_most
-                        + if se > 0.0 || !mean.is_finite() { 0.0 } else { f64::from(u8::from(mean == c.threshold)) }
-                }
+                super::capacity::Comparison::AtMost => probability_mean_at_most(mean, se, c.threshold, n),
+                // P(mean ≥ t) is P(−mean ≤ −t).
+                super::capacity::Comparison::AtLeast => probability_mean_at_most(-mean, se, -c.threshold, n),
             };
             out.push(ConstraintValue {
                 constraint: value.criterion,

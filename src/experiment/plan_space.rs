@@ -14,8 +14,9 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-/// Most partial plans held while enumerating, beyond which the enumeration stops.
-const MAX_PARTIAL_PLANS: usize = 30_000_000;
+/// Most partial plans held while enumerating, beyond which the enumeration stops
+/// (about 40 bytes each: 200 MB at most).
+const MAX_PARTIAL_PLANS: usize = 5_000_000;
 
 /// Candidates, years, costs and allowed sets, with the cheapest completion of each set.
 pub(super) struct Space {

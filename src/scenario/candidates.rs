@@ -169,10 +169,8 @@ impl ScenarioSpec {
                     p.change.strip_prefix("candidate:").and_then(|c| c.split_once(':')).map_or(&*p.change, |c| c.1);
                 let id = id.to_string();
                 let mut location = p.location;
-                if let Some(first) = location.get_mut(0)
-                    && self.candidates.contains_key(&id)
-                {
-                    *first = Segment::Key("candidates".into());
+                if location.len() >= 2 && self.candidates.contains_key(&id) {
+                    location[0] = Segment::Key("candidates".into());
                     location[1] = Segment::Key(id.clone());
                 }
                 ChangeProblem { change: id, location, message: p.message }
@@ -190,7 +188,8 @@ impl ScenarioSpec {
         }
         super::deserialize(doc).map_err(|(field, message)| {
             let id = plan.first().map_or(String::new(), |(id, _)| id.clone());
-            ChangeProblem { change: id.clone(), location: at(&id, "set"), message: format!("{field}: {message}") }
+            let location = self.candidate_patch(&id).first_entry("candidates", &id);
+            ChangeProblem { change: id, location, message: format!("{field}: {message}") }
         })
     }
 
@@ -210,8 +209,9 @@ impl ScenarioSpec {
         seen.len()
     }
 
-    /// The date `day` days after the end of the warm-up, as `YYYY-MM-DD`.
-    fn date_at(&self, day: f64) -> String {
+    /// The date `day` days after the end of the warm-up, as `YYYY-MM-DD` (in the
+    /// model's 365-day planning years).
+    pub fn date_at(&self, day: f64) -> String {
         let start = self.planning.as_ref().map_or(2000, |p| p.start_year);
         let years = (day / DAYS_PER_YEAR).floor();
         date_of(start + years as i32, (day - years * DAYS_PER_YEAR).round() as u32)

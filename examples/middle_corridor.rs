@@ -130,7 +130,7 @@ fn main() {
                 println!("    {}  {}", u.date.as_deref().unwrap_or("from start"), u.name);
             }
             println!(
-                "  {} plans simulated of {:.0} that pass the capacity sheet; {:.0} s",
+                "  plans simulated: {} of {:.0} that pass the capacity sheet; {:.0} s",
                 answer.evaluated.len(),
                 answer.plans_passing_sheet,
                 answer.seconds

@@ -122,40 +122,84 @@ pub fn grouped_bars(
     })
 }
 
-/// A KPI against the swept parameter, with its 95 % CI as a band.
+/// A tick value for reading: thousands separated, decimals only where they tell
+/// something (`12,500`, `37.5`, `0.84`).
+fn human(x: f64) -> String {
+    let a = x.abs();
+    if a >= 1000.0 || x == x.round() && a >= 1.0 {
+        let digits = format!("{:.0}", a);
+        let mut grouped = String::new();
+        for (i, ch) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(ch);
+        }
+        format!("{}{grouped}", if x < 0.0 { "-" } else { "" })
+    } else if a >= 10.0 {
+        format!("{x:.1}")
+    } else if a == 0.0 {
+        "0".into()
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+/// A KPI against the swept parameter, with its 95 % CI as a band. Whole-number
+/// parameters get whole-number ticks; the legend sits above the plot, clear of the
+/// data; the x range is padded so the end points show whole.
 ///
 /// # Errors
 /// [`ChartError`] when plotters cannot draw the chart.
 pub fn sweep_chart(points: &[(f64, f64, f64, f64)], parameter: &str, kpi: &str) -> Result<String, ChartError> {
-    render((900, 520), |root| {
+    render((900, 560), |root| {
         let xs = points.iter().map(|p| p.0);
         let (x0, x1) = xs.clone().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
         let (x0, x1) = if x0.is_finite() && x1 > x0 { (x0, x1) } else { (x0.min(0.0), x0.max(0.0) + 1.0) };
-        let y_max = points.iter().map(|p| p.3).fold(0.0, f64::max) * 1.15 + 1e-9;
+        let pad = (x1 - x0) * 0.05;
+        let whole = points.iter().all(|p| p.0 == p.0.round());
+        let y_max = points.iter().map(|p| p.3).fold(0.0, f64::max) * 1.1 + 1e-9;
         let y_min = points.iter().map(|p| p.2).fold(f64::INFINITY, f64::min).min(0.0);
-        let mut chart = ChartBuilder::on(root)
-            .caption(format!("{kpi} against {parameter}"), ("sans-serif", 20))
+        let c = color(0);
+        // The legend, in a strip of its own under the title.
+        let (legend, plot) = root.split_vertically(60);
+        legend.draw(&Text::new(format!("{kpi} against {parameter}"), (12, 8), ("sans-serif", 20))).map_err(err)?;
+        legend.draw(&Rectangle::new([(100, 40), (114, 50)], c.mix(0.25).filled())).map_err(err)?;
+        legend.draw(&Text::new("95 % confidence band", (120, 38), ("sans-serif", 14))).map_err(err)?;
+        legend.draw(&PathElement::new(vec![(300, 45), (316, 45)], c.stroke_width(2))).map_err(err)?;
+        legend.draw(&Circle::new((308, 45), 4, c.filled())).map_err(err)?;
+        legend.draw(&Text::new("mean over replications", (322, 38), ("sans-serif", 14))).map_err(err)?;
+        let mut chart = ChartBuilder::on(&plot)
             .margin(12)
             .x_label_area_size(50)
             .y_label_area_size(80)
-            .build_cartesian_2d(x0..x1, y_min..y_max)
+            .build_cartesian_2d((x0 - pad)..(x1 + pad), y_min..y_max)
             .map_err(err)?;
-        chart.configure_mesh().x_desc(parameter).y_desc(kpi).draw().map_err(err)?;
-        let c = color(0);
+        let span = (x1 - x0).round() as usize + 1;
+        let x_ticks = if whole { span.clamp(2, 12) } else { 10 };
+        let x_format = |x: &f64| {
+            if !whole {
+                human(*x)
+            } else if (x - x.round()).abs() < 1e-9 {
+                format!("{}", x.round() as i64)
+            } else {
+                String::new()
+            }
+        };
+        chart
+            .configure_mesh()
+            .x_labels(x_ticks)
+            .x_label_formatter(&x_format)
+            .y_label_formatter(&|y| human(*y))
+            .x_desc(parameter)
+            .y_desc(kpi)
+            .draw()
+            .map_err(err)?;
         let mut band: Vec<(f64, f64)> = points.iter().map(|p| (p.0, p.3)).collect();
         band.extend(points.iter().rev().map(|p| (p.0, p.2)));
-        chart
-            .draw_series(std::iter::once(Polygon::new(band, c.mix(0.25).filled())))
-            .map_err(err)?
-            .label("95 % confidence band")
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], c.mix(0.25).filled()));
-        chart
-            .draw_series(LineSeries::new(points.iter().map(|p| (p.0, p.1)), c.stroke_width(2)))
-            .map_err(err)?
-            .label("mean")
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], c.stroke_width(2)));
+        chart.draw_series(std::iter::once(Polygon::new(band, c.mix(0.25).filled()))).map_err(err)?;
+        chart.draw_series(LineSeries::new(points.iter().map(|p| (p.0, p.1)), c.stroke_width(2))).map_err(err)?;
         chart.draw_series(points.iter().map(|p| Circle::new((p.0, p.1), 4, c.filled()))).map_err(err)?;
-        chart.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(err)?;
         Ok(())
     })
 }
@@ -569,4 +613,41 @@ pub fn years_chart(result: &ExperimentResult) -> Result<String, ChartError> {
             .map_err(err)?;
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_read_as_a_person_writes_them() {
+        assert_eq!(human(50_000.0), "50,000");
+        assert_eq!(human(1_234_567.0), "1,234,567");
+        assert_eq!(human(-2500.0), "-2,500");
+        assert_eq!(human(12.0), "12");
+        assert_eq!(human(37.5), "37.5");
+        assert_eq!(human(0.84), "0.84");
+        assert_eq!(human(0.0), "0");
+    }
+
+    #[test]
+    fn a_whole_number_sweep_has_whole_number_ticks_and_its_last_point_inside() {
+        let points = [(2.0, 9.7, 6.2, 13.1), (3.0, 3.5, 0.6, 6.4), (4.0, 2.2, 0.1, 4.8)];
+        let svg = sweep_chart(&points, "berths", "wait h").unwrap();
+        let labels: Vec<&str> =
+            svg.split("<text").skip(1).filter_map(|t| t.split('>').nth(1)?.split('<').next()).map(str::trim).collect();
+        for tick in ["2", "3", "4"] {
+            assert!(labels.contains(&tick), "no tick {tick}: {labels:?}");
+        }
+        // Every tick is a whole number (the y ticks of this range are too).
+        let ticks: Vec<f64> = labels.iter().filter_map(|l| l.replace(',', "").parse().ok()).collect();
+        assert!(ticks.len() >= 6 && ticks.iter().all(|t| t.fract() == 0.0), "{labels:?}");
+        // The last point's circle lies inside the plot, not on its edge.
+        let last_cx: Vec<f64> = svg
+            .split("<circle")
+            .skip(1)
+            .filter_map(|c| c.split("cx=\"").nth(1)?.split('"').next()?.parse().ok())
+            .collect();
+        assert!(last_cx.iter().all(|x| *x < 880.0), "{last_cx:?}");
+    }
 }

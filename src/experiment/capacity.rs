@@ -172,6 +172,22 @@ pub struct CriterionValue {
     pub surely_fails: bool,
 }
 
+impl CriterionValue {
+    /// The criterion's value from the summary of its KPI (`None`: no replication
+    /// finished, so it fails).
+    pub(crate) fn of(c: &Criterion, summary: Option<&crate::stats::Summary>) -> CriterionValue {
+        let (mean, ci95) = summary.map_or((f64::NAN, [f64::NAN; 2]), |s| (s.mean, s.ci95));
+        CriterionValue {
+            criterion: c.to_string(),
+            mean,
+            ci95,
+            holds: mean.is_finite() && c.holds(mean),
+            surely_holds: ci95.iter().all(|x| x.is_finite() && c.holds(*x)),
+            surely_fails: !mean.is_finite() || ci95.iter().all(|x| !c.holds(*x)),
+        }
+    }
+}
+
 /// One evaluated demand factor.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evaluation {
@@ -193,21 +209,8 @@ impl Evaluation {
     fn of(factor: f64, v: &VariantResult, criteria: &[Criterion]) -> Evaluation {
         // A planning run must be stable in every year.
         let stability = v.stability_over_years();
-        let values: Vec<CriterionValue> = criteria
-            .iter()
-            .map(|c| {
-                let summary = v.summary(&c.key);
-                let (mean, ci95) = summary.map_or((f64::NAN, [f64::NAN; 2]), |s| (s.mean, s.ci95));
-                CriterionValue {
-                    criterion: c.to_string(),
-                    mean,
-                    ci95,
-                    holds: mean.is_finite() && c.holds(mean),
-                    surely_holds: ci95.iter().all(|x| x.is_finite() && c.holds(*x)),
-                    surely_fails: !mean.is_finite() || ci95.iter().all(|x| !c.holds(*x)),
-                }
-            })
-            .collect();
+        let values: Vec<CriterionValue> =
+            criteria.iter().map(|c| CriterionValue::of(c, v.summary(&c.key).as_ref())).collect();
         let growth_hi = stability.growth.ci95.map_or(f64::INFINITY, |c| c[1]);
         let flows_ok = stability.flows.iter().all(|f| !f.unstable);
         let surely_stable =

@@ -535,15 +535,8 @@ impl Searcher<'_> {
         for (source, c) in &self.criteria {
             let year = c.key.strip_prefix("year.").and_then(|k| k.split('.').next()?.parse::<i32>().ok());
             let summary = v.summary(&c.key);
-            let (mean, ci95) = summary.as_ref().map_or((f64::NAN, [f64::NAN; 2]), |s| (s.mean, s.ci95));
-            let value = CriterionValue {
-                criterion: c.to_string(),
-                mean,
-                ci95,
-                holds: mean.is_finite() && c.holds(mean),
-                surely_holds: ci95.iter().all(|x| x.is_finite() && c.holds(*x)),
-                surely_fails: !mean.is_finite() || ci95.iter().all(|x| !c.holds(*x)),
-            };
+            let value = CriterionValue::of(c, summary.as_ref());
+            let (mean, ci95) = (value.mean, value.ci95);
             let se = standard_error(summary.as_ref());
             let n = summary.as_ref().map_or(0, |s| s.n);
             let probability = match c.comparison {

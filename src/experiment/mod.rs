@@ -403,13 +403,7 @@ impl Experiment {
         progress: Option<Progress<'_>>,
     ) -> ExperimentResult {
         let started = std::time::Instant::now();
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(self.threads.unwrap_or(0)).build();
-        let work = || self.replicate(&networks, progress);
-        let (variants, threads) = match pool {
-            Ok(pool) => (pool.install(work), pool.current_num_threads()),
-            Err(_) => (work(), rayon::current_num_threads()),
-        };
-        let (variants, precision) = variants;
+        let ((variants, precision), threads) = self.on_threads(|| self.replicate(&networks, progress));
         let replications = variants.first().map_or(0, |v| v.records.len() as u64);
         let interrupted = self.interrupt.as_ref().is_some_and(|i| i.load(Ordering::Relaxed));
         ExperimentResult {
@@ -436,10 +430,15 @@ impl Experiment {
         }
         let done = std::sync::atomic::AtomicU64::new(0);
         let planned = self.owned(from, to);
-        let mut work = || self.run_range(networks, results, (from, to), (&done, planned), None);
+        self.on_threads(|| self.run_range(networks, results, (from, to), (&done, planned), None));
+    }
+
+    /// Runs `work` on a pool of this experiment's threads (rayon's global pool if one
+    /// cannot be built), and says how many threads it had.
+    pub(crate) fn on_threads<R: Send>(&self, work: impl FnOnce() -> R + Send) -> (R, usize) {
         match rayon::ThreadPoolBuilder::new().num_threads(self.threads.unwrap_or(0)).build() {
-            Ok(pool) => pool.install(work),
-            Err(_) => work(),
+            Ok(pool) => (pool.install(work), pool.current_num_threads()),
+            Err(_) => (work(), rayon::current_num_threads()),
         }
     }
 

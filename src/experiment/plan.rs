@@ -403,11 +403,16 @@ impl Searcher<'_> {
     /// its own sheet when the set less one candidate passes (more capacity never raises
     /// a ρ). Sets that break the rules are never worked out.
     fn sheet_table(&self) -> Result<(Vec<Vec<bool>>, u64), PlanError> {
+        self.experiment.on_threads(|| self.sheets_by_size()).0
+    }
+
+    /// [`Searcher::sheet_table`], on the current thread pool.
+    fn sheets_by_size(&self) -> Result<(Vec<Vec<bool>>, u64), PlanError> {
+        use rayon::prelude::*;
         let n = self.ids.len();
         let layers = self.layers();
         let mut passes = vec![vec![false; 1 << n]; layers];
         let mut worked_out = 0;
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(self.experiment.threads.unwrap_or(0)).build();
         for size in 0..=n as u32 {
             let mut todo = Vec::new();
             for mask in (0..1u32 << n).filter(|m| m.count_ones() == size) {
@@ -420,14 +425,7 @@ impl Searcher<'_> {
                     todo.push(mask);
                 }
             }
-            let work = || {
-                use rayon::prelude::*;
-                todo.par_iter().map(|&m| self.sheet(m)).collect::<Vec<_>>()
-            };
-            let sheets = match &pool {
-                Ok(pool) => pool.install(work),
-                Err(_) => work(),
-            };
+            let sheets: Vec<_> = todo.par_iter().map(|&m| self.sheet(m)).collect();
             for (mask, sheet) in todo.iter().zip(sheets) {
                 worked_out += 1;
                 for (k, (rho, _)) in sheet?.iter().enumerate().take(layers) {

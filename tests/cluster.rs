@@ -93,6 +93,7 @@ fn shards_merge_into_exactly_the_single_run() {
         "replications.csv",
         "ship_wait.svg",
         "berth_occupancy.svg",
+        "binding.svg",
         "yard_stock.svg",
         "transit_times.svg",
     ] {

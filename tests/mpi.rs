@@ -41,6 +41,7 @@ fn two_ranks_reproduce_a_single_run() {
         "replications.csv",
         "ship_wait.svg",
         "berth_occupancy.svg",
+        "binding.svg",
         "yard_stock.svg",
         "transit_times.svg",
     ] {

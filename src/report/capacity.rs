@@ -226,7 +226,7 @@ pub fn answer_charts(search: &CapacitySearch, answers: &[CapacityAnswer]) -> Res
                 render_line_with_band(
                     &points,
                     &title,
-                    &c.key,
+                    &super::charts::kpi_axis_label(&c.key),
                     c.threshold,
                     &format!("threshold ({c})"),
                     (a.factor, a.ci95),

@@ -400,9 +400,44 @@ pub fn json_text(result: &ExperimentResult, comparisons: &[(String, String)]) ->
     Ok(serde_json::to_string_pretty(&to_json(result, comparisons))?)
 }
 
+/// A port's display name (its `name`, or else its id).
+pub fn port_display_name(scenario: &Scenario, id: &str) -> String {
+    scenario.base().ports.get(id).and_then(|p| p.name.clone()).unwrap_or_else(|| id.to_string())
+}
+
+/// The charts drawn from traced replications: yard stock over the whole run for
+/// replication 0 of every variant, and the transit-time curves of the first variant's.
+///
+/// # Errors
+/// A variant cannot be compiled, or a chart drawn.
+pub fn traced_charts(
+    scenario: &Scenario,
+    result: &ExperimentResult,
+) -> Result<(Option<String>, Option<String>), ReportError> {
+    let mut panels = Vec::new();
+    for v in &result.variants {
+        let spec = scenario.variant(&v.name)?;
+        let network = Network::compile(&spec)?;
+        let (_, trace) = run_traced(&network, result.seed, 0, crate::engine::SimTime::from_whole_hours(24));
+        let capacity = spec.ports.iter().map(|(id, p)| (id.clone(), p.yard_capacity_tonnes)).collect();
+        panels.push(charts::YardPanel {
+            title: format!("{}{}", v.name, decision::verdict_mark(v.stability().verdict)),
+            trace,
+            capacity,
+        });
+    }
+    let Some(first) = panels.first() else { return Ok((None, None)) };
+    let loaded: Vec<String> = scenario.base().flows.keys().cloned().collect();
+    let transit = charts::transit_distribution(&first.trace, &first.title, &loaded)?;
+    let port_name = |id: &str| port_display_name(scenario, id);
+    let warmup = scenario.base().scenario.warmup_days;
+    Ok((Some(charts::yard_stock(&panels, &port_name, warmup)?), Some(transit)))
+}
+
 /// Writes a run's files into `out`: `summary.json`, `summary.csv`, `replications.csv`
-/// and the charts (`ship_wait.svg`, `berth_occupancy.svg`, and for replication 0 of
-/// the first variant `yard_stock.svg` and `transit_times.svg`). Returns their names.
+/// and the charts (`ship_wait.svg`, `berth_occupancy.svg`, `binding.svg`, one
+/// `time_split_*.svg` per variant, `yard_stock.svg` over every variant's replication
+/// 0 and the first variant's `transit_times.svg`). Returns their names.
 ///
 /// # Errors
 /// A file cannot be formed or written.
@@ -421,19 +456,20 @@ pub fn write_run(
     put(out, "summary.json", json_text(result, comparisons)?.as_bytes())?;
     put(out, "summary.csv", &summary_csv(result)?)?;
     put(out, "replications.csv", &replications_csv(result)?)?;
-    for (name, svg) in charts::run_charts(result)? {
+    let port_name = |id: &str| port_display_name(scenario, id);
+    for (name, svg) in charts::run_charts(result, &port_name)? {
         put(out, &name, svg.as_bytes())?;
     }
     if result.variants.iter().any(|v| !v.years().is_empty()) {
         put(out, "years.csv", &years::years_csv(result)?)?;
         put(out, "years.svg", charts::years_chart(result)?.as_bytes())?;
     }
-    if let Some(first) = result.variants.first() {
-        let network = Network::compile(&scenario.variant(&first.name)?)?;
-        let (_, trace) = run_traced(&network, result.seed, 0, crate::engine::SimTime::from_whole_hours(24));
-        let label = format!("{}{}", first.name, decision::verdict_mark(first.stability().verdict));
-        put(out, "yard_stock.svg", charts::yard_stock(&trace, &label)?.as_bytes())?;
-        put(out, "transit_times.svg", charts::transit_distribution(&trace, &label)?.as_bytes())?;
+    let (yard, transit) = traced_charts(scenario, result)?;
+    if let Some(svg) = yard {
+        put(out, "yard_stock.svg", svg.as_bytes())?;
+    }
+    if let Some(svg) = transit {
+        put(out, "transit_times.svg", svg.as_bytes())?;
     }
     Ok(names)
 }

@@ -355,7 +355,7 @@ fn sweep(args: &RunArgs) -> Outcome {
     let exp = experiment(&scenario, args, vec![BASE.into()], false)?;
     let result = run_sweep(&scenario, &exp, Some(&progress)).map_err(run_failure)?;
     let to = destinations(args);
-    publish(to.publish_sweep(&result).map_err(run_failure)?, &to, || publish::sweep_text(&result))?;
+    publish(to.publish_sweep(&scenario, &result).map_err(run_failure)?, &to, || publish::sweep_text(&result))?;
     interrupted(result.result.interrupted, format!("{} points", result.result.variants.len()))
 }
 
@@ -430,7 +430,7 @@ fn capacity(args: &CapacityArgs) -> Outcome {
         answers.push(answer);
     }
     note(&format!("capacity search: {:.1} s", started.elapsed().as_secs_f64()));
-    let published = to.publish_capacity(&search, &answers, exp.seed).map_err(run_failure)?;
+    let published = to.publish_capacity(&scenario, &search, &answers, exp.seed).map_err(run_failure)?;
     publish(published, &to, || corridor::report::capacity::answers_text(&search, &answers, exp.seed))
 }
 
@@ -477,7 +477,7 @@ fn plan(args: &PlanArgs) -> Outcome {
             PlanError::Criterion(_) | PlanError::Settings(_) => Failure::Usage(e.to_string()),
             e => Failure::Run(e.to_string()),
         })?;
-    let published = to.publish_plan(&answer).map_err(run_failure)?;
+    let published = to.publish_plan(&scenario, &answer).map_err(run_failure)?;
     publish(published, &to, || corridor::report::plan::plan_text(&answer))
 }
 

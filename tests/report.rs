@@ -22,7 +22,16 @@ fn outputs() -> &'static Vec<(&'static str, PathBuf)> {
             ("run", &["run", "scenarios/middle_corridor.toml", "--replications", "3"]),
             (
                 "compare",
-                &["compare", "scenarios/middle_corridor.toml", "--replications", "2", "--variant", "transit_surge"],
+                &[
+                    "compare",
+                    "scenarios/middle_corridor.toml",
+                    "--replications",
+                    "2",
+                    "--base",
+                    "baseline",
+                    "--variant",
+                    "transit_surge",
+                ],
             ),
             ("sweep", &["sweep", "scenarios/middle_corridor.toml", "--replications", "2"]),
             (
@@ -91,4 +100,162 @@ fn every_chart_has_a_title_axis_units_and_stays_on_its_canvas() {
     // run: ship wait, berth time, binding, 13 time splits, yard stock, transit;
     // sweep: 1; capacity: 2; planning: those of one variant and the years; plan: none.
     assert!(checked >= 30, "only {checked} charts were written");
+}
+
+fn report(what: &str) -> (PathBuf, String) {
+    let dir = &outputs().iter().find(|(w, _)| *w == what).unwrap().1;
+    let path = dir.join("report.html");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{what}: no report.html: {e}"));
+    (path, text)
+}
+
+/// Every `src=`, `href=` and CSS `url(` target in `html`.
+fn references(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for marker in ["src=\"", "href=\"", "url("] {
+        for part in html.split(marker).skip(1) {
+            found.push(part.chars().take_while(|c| !matches!(c, '"' | ')')).collect());
+        }
+    }
+    found
+}
+
+#[test]
+fn every_command_writes_a_self_contained_report_with_its_provenance() {
+    for what in ["run", "compare", "sweep", "capacity", "planning", "plan"] {
+        let (_, html) = report(what);
+        assert!(html.starts_with("<!DOCTYPE html>"), "{what}");
+        assert!(html.contains("id=\"decision-table\""), "{what}: no decision table");
+        // Nothing is fetched: links stay inside the page, and the policy forbids the rest.
+        let outside: Vec<String> = references(&html).into_iter().filter(|r| !r.starts_with('#')).collect();
+        assert!(outside.is_empty(), "{what} refers outside itself: {outside:?}");
+        assert!(html.contains("default-src 'none'"), "{what}: no Content-Security-Policy");
+        assert!(!html.contains("<script"), "{what} has a script");
+        // Provenance: the file's hash, the seed, the version, the command line and the date.
+        let file = match what {
+            "capacity" => "scenarios/mmc_port.toml",
+            "planning" => "scenarios/middle_corridor_2030.toml",
+            "plan" => "tests/common/plan_two_ports.toml",
+            _ => "scenarios/middle_corridor.toml",
+        };
+        let hash = blake3::hash(&std::fs::read(file).unwrap()).to_hex().to_string();
+        assert!(html.contains(&hash), "{what}: the scenario's hash is missing");
+        assert!(html.contains(&format!("corridor {}", env!("CARGO_PKG_VERSION"))), "{what}: no version");
+        let text = html.replace("&#x2f;", "/").replace("&#x27;", "'").replace("&quot;", "\"").replace("&amp;", "&");
+        let dir = &outputs().iter().find(|(w, _)| *w == what).unwrap().1;
+        assert!(
+            text.contains(&format!("{file} ")) && text.contains(&format!("--out {}", dir.display())),
+            "{what}: no command line"
+        );
+        assert!(html.contains("<dt>Written</dt><dd>20"), "{what}: no date");
+    }
+    // The decision comes first: the table precedes every chart.
+    let (_, html) = report("run");
+    assert!(html.find("decision-table").unwrap() < html.find("<svg").unwrap());
+    for section in ["id=\"binding\"", "id=\"ports\"", "id=\"flows\"", "id=\"services\"", "id=\"provenance\""] {
+        assert!(html.contains(section), "run report lacks {section}");
+    }
+    assert!(html.contains("Port of Baku (Alat) (baku)"), "one panel per port, by name");
+    assert!(report("planning").1.contains("id=\"years\""));
+    assert!(report("compare").1.contains("id=\"comparison\""));
+}
+
+/// A Chromium-family browser: `CORRIDOR_BROWSER`, or one on the PATH.
+fn browser() -> Option<PathBuf> {
+    if let Some(b) = std::env::var_os("CORRIDOR_BROWSER") {
+        return Some(PathBuf::from(b));
+    }
+    let path = std::env::var_os("PATH")?;
+    ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
+        .iter()
+        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
+        .find(|p| p.is_file())
+}
+
+fn headless(browser: &Path, args: &[&str], page: &Path) -> std::process::Output {
+    Command::new(browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1366,768"])
+        .args(args)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("the browser starts")
+}
+
+/// A script run before anything else in the page: it records console errors, failed
+/// loads and policy violations, and at load writes what the test checks into the DOM.
+const PROBE: &str = r#"<script>
+window.__errors = [];
+const __error = console.error.bind(console);
+console.error = (...a) => { window.__errors.push(a.join(' ')); __error(...a); };
+window.addEventListener('error', e => window.__errors.push('error: ' + (e.message || (e.target && (e.target.src || e.target.href)) || 'resource')), true);
+document.addEventListener('securitypolicyviolation', e => window.__errors.push('blocked: ' + e.blockedURI + ' by ' + e.violatedDirective));
+window.addEventListener('load', () => {
+  const table = document.getElementById('decision-table');
+  const r = table ? table.getBoundingClientRect() : null;
+  const first = table ? table.querySelector('tbody tr').getBoundingClientRect() : null;
+  const out = document.createElement('pre');
+  out.id = 'corridor-probe';
+  out.textContent = JSON.stringify({
+    innerWidth: window.innerWidth, innerHeight: window.innerHeight,
+    scrollWidth: document.documentElement.scrollWidth,
+    tableTop: r ? r.top : null, firstRowBottom: first ? first.bottom : null,
+    svgs: document.querySelectorAll('svg').length, errors: window.__errors
+  });
+  document.body.appendChild(out);
+});
+</script>"#;
+
+#[test]
+fn the_bundled_scenarios_report_reads_in_a_real_browser() {
+    let Some(browser) = browser() else {
+        assert!(
+            std::env::var_os("CORRIDOR_REQUIRE_BROWSER").is_none(),
+            "CORRIDOR_REQUIRE_BROWSER is set, but no Chromium was found (Debian: apt-get install chromium)"
+        );
+        eprintln!(
+            "SKIPPED the browser test: no headless Chromium on this machine (Debian: apt-get install chromium; \
+             or set CORRIDOR_BROWSER). CI installs it and never skips."
+        );
+        return;
+    };
+    let (page, html) = report("run");
+    // The probe needs inline scripts, which the report's policy (rightly) forbids.
+    let probe_page = page.with_file_name("report-probe.html");
+    let probed = html.replacen("default-src 'none';", "default-src 'none'; script-src 'unsafe-inline';", 1).replacen(
+        "<head>",
+        &format!("<head>{PROBE}"),
+        1,
+    );
+    std::fs::write(&probe_page, probed).unwrap();
+    let out = headless(&browser, &["--virtual-time-budget=10000", "--dump-dom"], &probe_page);
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let json = dom
+        .split("<pre id=\"corridor-probe\">")
+        .nth(1)
+        .and_then(|s| s.split("</pre>").next())
+        .unwrap_or_else(|| panic!("the probe did not report; stderr: {}", String::from_utf8_lossy(&out.stderr)));
+    let probe: serde_json::Value = serde_json::from_str(&json.replace("&quot;", "\"").replace("&amp;", "&")).unwrap();
+    let number = |k: &str| probe[k].as_f64().unwrap_or_else(|| panic!("{k} missing: {probe}"));
+    assert_eq!(number("innerWidth"), 1366.0, "the page was not laid out at 1,366 px: {probe}");
+    assert!(number("scrollWidth") <= number("innerWidth"), "the page scrolls sideways at 1,366 px: {probe}");
+    // The first screen: the viewport of a 1,366 × 768 window.
+    let screen = number("innerHeight");
+    assert!(number("tableTop") < screen, "the decision table starts below the first screen: {probe}");
+    assert!(number("firstRowBottom") <= screen, "the decision table's first row is not in the first screen: {probe}");
+    assert!(number("svgs") >= 10.0, "charts are missing: {probe}");
+    assert_eq!(probe["errors"], serde_json::json!([]), "console errors: {probe}");
+    // The picture a planner sees first, kept as a CI artefact, and the page printed to PDF.
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap().join("report-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let shot = shots.join("report-first-screen.png");
+    let _ = std::fs::remove_file(&shot);
+    headless(&browser, &[&format!("--screenshot={}", shot.display())], &page);
+    let png = std::fs::read(&shot).expect("a screenshot was taken");
+    assert!(png.starts_with(b"\x89PNG") && png.len() > 20_000, "the screenshot is empty");
+    let pdf = shots.join("report.pdf");
+    let _ = std::fs::remove_file(&pdf);
+    headless(&browser, &["--no-pdf-header-footer", &format!("--print-to-pdf={}", pdf.display())], &page);
+    let bytes = std::fs::read(&pdf).expect("the report prints to PDF");
+    assert!(bytes.starts_with(b"%PDF") && bytes.len() > 50_000, "the PDF is empty");
+    eprintln!("browser test: screenshot {} and {} ({} kB)", shot.display(), pdf.display(), bytes.len() / 1024);
 }

@@ -238,12 +238,14 @@ pub fn answer_charts(search: &CapacitySearch, answers: &[CapacityAnswer]) -> Res
     Ok(charts)
 }
 
-/// Writes `capacity.json`, `capacity.csv` and the charts into `out`; returns their names.
+/// Writes `capacity.json`, `capacity.csv`, the charts and `report.html` into `out`;
+/// returns their names.
 ///
 /// # Errors
 /// A file cannot be formed or written.
 pub fn write_capacity(
     out: &mut OutputDir,
+    scenario: &crate::scenario::Scenario,
     search: &CapacitySearch,
     answers: &[CapacityAnswer],
     seed: u64,
@@ -251,9 +253,13 @@ pub fn write_capacity(
     let mut names = vec!["capacity.json".to_string(), "capacity.csv".to_string()];
     out.write("capacity.json", serde_json::to_string_pretty(&answers_json(search, answers, seed))?.as_bytes())?;
     out.write("capacity.csv", &answers_csv(search, answers)?)?;
-    for (name, svg) in answer_charts(search, answers)? {
-        out.write(&name, svg.as_bytes())?;
-        names.push(name);
+    let charts = answer_charts(search, answers)?;
+    for (name, svg) in &charts {
+        out.write(name, svg.as_bytes())?;
+        names.push(name.clone());
     }
+    let page = super::html::capacity_report(scenario, search, answers, seed, &charts, &names)?;
+    out.write("report.html", page.as_bytes())?;
+    names.push("report.html".into());
     Ok(names)
 }

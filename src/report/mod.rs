@@ -4,6 +4,7 @@
 pub mod capacity;
 pub mod charts;
 pub mod decision;
+pub mod html;
 pub mod output;
 pub mod plan;
 pub mod publish;
@@ -375,6 +376,9 @@ pub enum ReportError {
     /// The JSON document could not be formed.
     #[error("cannot write JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// The HTML report could not be rendered (a bug in its template).
+    #[error("cannot write report.html: {0}")]
+    Html(String),
     /// The traced replication for the time-series charts could not be set up.
     #[error("cannot draw the time-series charts: {0}")]
     Variant(String),
@@ -437,7 +441,8 @@ pub fn traced_charts(
 /// Writes a run's files into `out`: `summary.json`, `summary.csv`, `replications.csv`
 /// and the charts (`ship_wait.svg`, `berth_occupancy.svg`, `binding.svg`, one
 /// `time_split_*.svg` per variant, `yard_stock.svg` over every variant's replication
-/// 0 and the first variant's `transit_times.svg`). Returns their names.
+/// 0 and the first variant's `transit_times.svg`), and `report.html`, which holds
+/// them all. Returns their names.
 ///
 /// # Errors
 /// A file cannot be formed or written.
@@ -457,20 +462,21 @@ pub fn write_run(
     put(out, "summary.csv", &summary_csv(result)?)?;
     put(out, "replications.csv", &replications_csv(result)?)?;
     let port_name = |id: &str| port_display_name(scenario, id);
-    for (name, svg) in charts::run_charts(result, &port_name)? {
-        put(out, &name, svg.as_bytes())?;
-    }
+    let mut charts = charts::run_charts(result, &port_name)?;
     if result.variants.iter().any(|v| !v.years().is_empty()) {
         put(out, "years.csv", &years::years_csv(result)?)?;
-        put(out, "years.svg", charts::years_chart(result)?.as_bytes())?;
+        charts.push(("years.svg".into(), charts::years_chart(result)?));
     }
     let (yard, transit) = traced_charts(scenario, result)?;
-    if let Some(svg) = yard {
-        put(out, "yard_stock.svg", svg.as_bytes())?;
+    charts.extend(yard.map(|svg| ("yard_stock.svg".to_string(), svg)));
+    charts.extend(transit.map(|svg| ("transit_times.svg".to_string(), svg)));
+    for (name, svg) in &charts {
+        put(out, name, svg.as_bytes())?;
     }
-    if let Some(svg) = transit {
-        put(out, "transit_times.svg", svg.as_bytes())?;
-    }
+    let base = comparisons.first().map(|(b, _)| b.as_str());
+    let page = html::run_report(scenario, result, base, &charts, &names)?;
+    out.write("report.html", page.as_bytes())?;
+    names.push("report.html".into());
     Ok(names)
 }
 
@@ -498,11 +504,12 @@ pub fn sweep_csv(sweep: &SweepResult) -> Result<Vec<u8>, csv::Error> {
 }
 
 /// Writes a sweep's files into `out`: the run's files (see [`write_run`], without the
-/// time-series charts), `sweep.csv`, and for a one-axis sweep `sweep.svg`.
+/// time-series charts), `sweep.csv`, for a one-axis sweep `sweep.svg`, and
+/// `report.html`.
 ///
 /// # Errors
 /// A file cannot be formed or written.
-pub fn write_sweep(out: &mut OutputDir, sweep: &SweepResult) -> Result<Vec<String>, ReportError> {
+pub fn write_sweep(out: &mut OutputDir, scenario: &Scenario, sweep: &SweepResult) -> Result<Vec<String>, ReportError> {
     let result = &sweep.result;
     let mut names =
         vec!["summary.json".to_string(), "summary.csv".into(), "replications.csv".into(), "sweep.csv".into()];
@@ -510,11 +517,15 @@ pub fn write_sweep(out: &mut OutputDir, sweep: &SweepResult) -> Result<Vec<Strin
     out.write("summary.csv", &summary_csv(result)?)?;
     out.write("replications.csv", &replications_csv(result)?)?;
     out.write("sweep.csv", &sweep_csv(sweep)?)?;
+    let mut charts = Vec::new();
     if sweep.parameters.len() == 1 {
         let points: Vec<(f64, f64, f64, f64)> =
             sweep.curve().into_iter().filter_map(|(_, p)| p.map(|p| (p.x, p.mean, p.lo, p.hi))).collect();
-        out.write("sweep.svg", charts::sweep_chart(&points, &sweep.parameters[0], &sweep.kpi)?.as_bytes())?;
+        charts.push(("sweep.svg".to_string(), charts::sweep_chart(&points, &sweep.parameters[0], &sweep.kpi)?));
+        out.write("sweep.svg", charts[0].1.as_bytes())?;
         names.push("sweep.svg".into());
     }
+    out.write("report.html", html::sweep_report(scenario, sweep, &charts, &names)?.as_bytes())?;
+    names.push("report.html".into());
     Ok(names)
 }

@@ -84,12 +84,14 @@ impl Destinations {
         self.finish(json_text(result, &comparisons)?, files)
     }
 
-    /// Publishes a capacity search: `capacity.json`, `capacity.csv` and the charts.
+    /// Publishes a capacity search: `capacity.json`, `capacity.csv`, the charts and
+    /// `report.html`.
     ///
     /// # Errors
     /// A file cannot be formed or written.
     pub fn publish_capacity(
         &self,
+        scenario: &Scenario,
         search: &CapacitySearch,
         answers: &[CapacityAnswer],
         seed: u64,
@@ -97,18 +99,23 @@ impl Destinations {
         let mut files = Vec::new();
         if let Some(dir) = &self.out {
             let mut set = OutputDir::create(dir)?;
-            files = super::capacity::write_capacity(&mut set, search, answers, seed)?;
+            files = super::capacity::write_capacity(&mut set, scenario, search, answers, seed)?;
             set.commit(&run_id(seed))?;
         }
         let json = serde_json::to_string_pretty(&super::capacity::answers_json(search, answers, seed))?;
         self.finish(json, files)
     }
 
-    /// Publishes a plan search (`corridor plan`): `plan.json` and `plans.csv`.
+    /// Publishes a plan search (`corridor plan`): `plan.json`, `plans.csv`, `plan.txt`
+    /// and `report.html`.
     ///
     /// # Errors
     /// A file cannot be formed or written.
-    pub fn publish_plan(&self, answer: &crate::experiment::plan::PlanAnswer) -> Result<Published, ReportError> {
+    pub fn publish_plan(
+        &self,
+        scenario: &Scenario,
+        answer: &crate::experiment::plan::PlanAnswer,
+    ) -> Result<Published, ReportError> {
         let json = serde_json::to_string_pretty(&serde_json::json!({ "plan": answer }))?;
         let mut files = Vec::new();
         if let Some(dir) = &self.out {
@@ -117,6 +124,8 @@ impl Destinations {
             set.write("plans.csv", &super::plan::plans_csv(answer)?)?;
             set.write("plan.txt", super::plan::plan_text(answer).as_bytes())?;
             files.extend(["plan.json", "plans.csv", "plan.txt"].map(String::from));
+            set.write("report.html", super::html::plan_report(scenario, answer, &files)?.as_bytes())?;
+            files.push("report.html".into());
             set.commit(&run_id(answer.seed))?;
         }
         self.finish(json, files)
@@ -144,11 +153,11 @@ impl Destinations {
     ///
     /// # Errors
     /// A file cannot be formed or written.
-    pub fn publish_sweep(&self, sweep: &SweepResult) -> Result<Published, ReportError> {
+    pub fn publish_sweep(&self, scenario: &Scenario, sweep: &SweepResult) -> Result<Published, ReportError> {
         let mut files = Vec::new();
         if let Some(dir) = &self.out {
             let mut set = OutputDir::create(dir)?;
-            files = write_sweep(&mut set, sweep)?;
+            files = write_sweep(&mut set, scenario, sweep)?;
             set.commit(&run_id(sweep.result.seed))?;
         }
         self.finish(json_text(&sweep.result, &[])?, files)

@@ -234,20 +234,26 @@ fn render(size: (u32, u32), draw: impl FnOnce(&Root<'_>) -> Result<(), ChartErro
     Ok(svg)
 }
 
+/// A non-negative number rounded to a whole one, its thousands separated by commas
+/// (`1,234,567`).
+pub(crate) fn thousands(a: f64) -> String {
+    let digits = format!("{a:.0}");
+    let mut grouped = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    grouped
+}
+
 /// A tick value for reading: thousands separated, decimals only where they tell
 /// something (`12,500`, `37.5`, `0.84`).
 fn human(x: f64) -> String {
     let a = x.abs();
     if a >= 1000.0 || x == x.round() && a >= 1.0 {
-        let digits = format!("{:.0}", a);
-        let mut grouped = String::new();
-        for (i, ch) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                grouped.push(',');
-            }
-            grouped.push(ch);
-        }
-        format!("{}{grouped}", if x < 0.0 { "-" } else { "" })
+        format!("{}{}", if x < 0.0 { "-" } else { "" }, thousands(a))
     } else if a >= 10.0 {
         format!("{x:.1}")
     } else if a == 0.0 {
@@ -534,8 +540,8 @@ pub fn ship_wait(result: &ExperimentResult, port_name: PortName<'_>) -> Result<S
         ],
         reference: None,
         percent: false,
-        columns: 4,
-        panel_width: 260,
+        columns: 2,
+        panel_width: 300,
     }
     .render()
 }

@@ -1,0 +1,874 @@
+//! `report.html`: one self-contained file a planner can mail — styles and charts
+//! inline, no scripts, no network (a Content-Security-Policy forbids any). The
+//! decision comes first (the decision table and the verdicts, or the capacity or plan
+//! answer), then a panel per port, flow and service, then the assumptions and the
+//! provenance (scenario file and hash, seed, replications, program version, command
+//! line, date). Laid out for 1,366 px screens without horizontal scrolling and for
+//! printing to PDF. The page is a minijinja template, `report.html.j2`.
+
+use super::ReportError;
+use super::decision::{decision_rows, focus_flows, focus_ports, headline_comparison, short_resource};
+use crate::experiment::capacity::{CapacityAnswer, CapacitySearch};
+use crate::experiment::plan::PlanAnswer;
+use crate::experiment::sweep::SweepResult;
+use crate::experiment::{ExperimentResult, VariantResult, Verdict};
+use crate::scenario::Scenario;
+use serde::Serialize;
+
+const TEMPLATE: &str = include_str!("report.html.j2");
+
+/// Where a report's figures came from: enough to run it again and get the same numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Provenance {
+    /// The scenario file, as given.
+    pub scenario_file: String,
+    /// The scenario's name.
+    pub scenario_name: String,
+    /// BLAKE3 hash of the scenario file's text, hex.
+    pub scenario_hash: String,
+    /// The master seed.
+    pub seed: u64,
+    /// Replications, in words (per variant, per point or per plan).
+    pub replications: String,
+    /// This program's version.
+    pub version: String,
+    /// The command line that wrote the report.
+    pub command_line: String,
+    /// When it was written (UTC, RFC 3339).
+    pub date: String,
+}
+
+impl Provenance {
+    /// The provenance of results from `scenario` now, with this process's command line.
+    pub fn new(scenario: &Scenario, seed: u64, replications: String) -> Provenance {
+        let command_line = std::env::args().map(|a| quote(&a)).collect::<Vec<_>>().join(" ");
+        Provenance {
+            scenario_file: scenario.file().to_string(),
+            scenario_name: scenario.base().scenario.name.clone(),
+            scenario_hash: blake3::hash(scenario.text().as_bytes()).to_hex().to_string(),
+            seed,
+            replications,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            command_line,
+            date: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+        }
+    }
+}
+
+/// `n` and a noun: `one` after 1 (`1 variant is`), `many` otherwise (`13 variants are`).
+fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+}
+
+/// An argument as a shell would need it written.
+fn quote(arg: &str) -> String {
+    let plain = arg.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
+    if plain && !arg.is_empty() { arg.to_string() } else { format!("'{}'", arg.replace('\'', "'\\''")) }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+struct Cell {
+    text: String,
+    sub: Option<String>,
+    class: &'static str,
+}
+
+impl Cell {
+    fn text(text: impl Into<String>) -> Cell {
+        Cell { text: text.into(), ..Cell::default() }
+    }
+
+    fn num(text: impl Into<String>) -> Cell {
+        Cell { text: text.into(), class: "num", ..Cell::default() }
+    }
+
+    fn sub(mut self, sub: impl Into<String>) -> Cell {
+        self.sub = Some(sub.into());
+        self
+    }
+
+    fn verdict(verdict: Verdict) -> Cell {
+        Cell { text: verdict.name().to_string(), class: verdict_class(verdict), ..Cell::default() }
+    }
+}
+
+fn verdict_class(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Stable => "verdict stable",
+        Verdict::Inconclusive => "verdict inconclusive",
+        Verdict::Unstable => "verdict unstable",
+        Verdict::Saturated => "verdict saturated",
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+struct Table {
+    id: Option<String>,
+    caption: Option<String>,
+    head: Vec<Cell>,
+    rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    fn new(head: &[(&str, &str)]) -> Table {
+        let head =
+            head.iter().map(|(t, s)| if s.is_empty() { Cell::text(*t) } else { Cell::text(*t).sub(*s) }).collect();
+        Table { head, ..Table::default() }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Chart {
+    svg: String,
+    caption: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+struct Panel {
+    title: String,
+    intro: Vec<String>,
+    tables: Vec<Table>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct VerdictLine {
+    variant: String,
+    verdict: String,
+    class: &'static str,
+    text: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+struct Section {
+    id: &'static str,
+    title: String,
+    intro: Vec<String>,
+    tables: Vec<Table>,
+    verdicts: Vec<VerdictLine>,
+    /// Paragraphs after the tables and verdicts.
+    notes: Vec<String>,
+    texts: Vec<String>,
+    charts: Vec<Chart>,
+    grid: bool,
+    panels: Vec<Panel>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Alert {
+    text: String,
+    class: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Page {
+    title: String,
+    subtitle: String,
+    alerts: Vec<Alert>,
+    sections: Vec<Section>,
+    assumptions: Vec<String>,
+    provenance: Provenance,
+    files: Vec<String>,
+}
+
+fn render(page: &Page) -> Result<String, ReportError> {
+    let mut env = minijinja::Environment::new();
+    env.add_template("report.html", TEMPLATE).map_err(|e| ReportError::Html(e.to_string()))?;
+    let template = env.get_template("report.html").map_err(|e| ReportError::Html(e.to_string()))?;
+    template.render(minijinja::value::Serde(page)).map_err(|e| ReportError::Html(e.to_string()))
+}
+
+/// The SVG of `name` among `charts`, ready to inline (without an XML declaration).
+fn chart(charts: &[(String, String)], name: &str, caption: &str) -> Option<Chart> {
+    let (_, svg) = charts.iter().find(|(n, _)| n == name)?;
+    let svg = svg.trim_start_matches(|c| c != '<').to_string();
+    let svg =
+        if svg.starts_with("<?xml") { svg.split_once("?>").map_or(svg.clone(), |(_, s)| s.to_string()) } else { svg };
+    Some(Chart { svg, caption: caption.to_string() })
+}
+
+/// A number with `decimals` places; whole numbers of 10,000 and more get thousands
+/// separators.
+fn fixed(x: f64, decimals: usize) -> String {
+    if !x.is_finite() {
+        return "—".into();
+    }
+    if decimals == 0 && x.abs() >= 10_000.0 {
+        return format!("{}{}", if x < 0.0 { "−" } else { "" }, super::charts::thousands(x.abs()));
+    }
+    format!("{x:.decimals$}")
+}
+
+/// A KPI's mean and 95 % CI as a cell, scaled.
+fn kpi_cell(v: &VariantResult, key: &str, scale: f64, decimals: usize) -> Cell {
+    match v.summary(key) {
+        Some(s) => Cell::num(fixed(s.mean * scale, decimals)).sub(format!(
+            "{} – {}",
+            fixed(s.ci95[0] * scale, decimals),
+            fixed(s.ci95[1] * scale, decimals)
+        )),
+        None => Cell::num("—"),
+    }
+}
+
+fn assumptions(scenario: &Scenario) -> Vec<String> {
+    let b = scenario.base();
+    let mut out = vec![
+        format!(
+            "Every figure comes from the scenario file {} (\"{}\"): capacities, handling rates, demand and \
+             distributions marked ASSUMPTION there are the modeller's, not measured.",
+            scenario.file(),
+            b.scenario.name
+        ),
+        format!(
+            "Each replication runs {} days after {} days of warm-up, which are not measured.",
+            b.scenario.horizon_days, b.scenario.warmup_days
+        ),
+        "A variant is stable when the cargo in the corridor does not grow beyond tolerance over the measured \
+         window; waits, queues and stocks of a variant that is not stable grow with the run and describe this run \
+         only."
+            .into(),
+        "Utilisation counts productive time only (loaded sailing or running, berthing, handling); time waiting for \
+         cargo, a berth or the weather is not busy."
+            .into(),
+        "ρ is offered load ÷ capacity, the higher of the capacity sheet's (worked out from the scenario) and the \
+         simulated."
+            .into(),
+    ];
+    if let Some(p) = &b.planning {
+        out.push(format!(
+            "A planning run over {} years from {}: demand grows by the growth paths, dated changes enter on their dates.",
+            p.years, p.start_year
+        ));
+    }
+    out
+}
+
+fn decision_section(result: &ExperimentResult) -> Section {
+    let rows = decision_rows(result);
+    let ports = focus_ports(result);
+    let mut head: Vec<(String, String)> = vec![
+        ("variant".into(), String::new()),
+        ("demand".into(), "Mt/yr".into()),
+        ("delivered".into(), "Mt/yr".into()),
+        ("backlog at the end".into(), "kt".into()),
+        ("verdict".into(), String::new()),
+        ("binding resource".into(), "ρ".into()),
+    ];
+    for p in &ports {
+        head.push((format!("{p} ship wait"), "mean / p95, h".into()));
+    }
+    let with_transit = rows.iter().any(|r| r.transit_p95_days.is_some());
+    if with_transit {
+        head.push(("slowest focus flow".into(), "p95 transit, days".into()));
+    }
+    let head_refs: Vec<(&str, &str)> = head.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let mut table = Table::new(&head_refs);
+    table.id = Some("decision-table".into());
+    for r in &rows {
+        let binding = r.stability.binding.as_ref();
+        let mut cells = vec![
+            Cell::text(&r.variant),
+            Cell::num(fixed(r.demand_mt_per_year, 2)),
+            Cell::num(fixed(r.delivered_mt_per_year, 2)),
+            Cell::num(fixed(r.backlog_kt, 0)),
+            Cell::verdict(r.stability.verdict),
+            Cell::text(binding.map_or("—".into(), |b| short_resource(&b.resource)))
+                .sub(binding.map_or(String::new(), |b| format!("ρ {:.2}", b.rho()))),
+        ];
+        for (_, mean, p95) in &r.waits {
+            cells.push(Cell::num(format!("{} / {}", fixed(*mean, 1), fixed(*p95, 1))));
+        }
+        if with_transit {
+            cells.push(match &r.transit_p95_days {
+                Some((flow, days)) => Cell::num(fixed(*days, 1)).sub(flow.clone()),
+                None => Cell::num("—"),
+            });
+        }
+        table.rows.push(cells);
+    }
+    let days = result.variants.first().and_then(|v| v.summary("system.measured_days")).map_or(0.0, |s| s.mean);
+    table.caption = Some(format!(
+        "Means over replications; demand and delivered scaled to a year from the {days:.0}-day measured window; \
+         backlog: cargo still in the corridor at the end.{}",
+        result
+            .variants
+            .first()
+            .and_then(|v| v.years().last().copied())
+            .map_or(String::new(), |y| format!(" A planning run: the table shows {y}, the last year."))
+    ));
+    let verdicts = result
+        .variants
+        .iter()
+        .map(|v| {
+            let s = v.stability();
+            let mut text = s.summary.clone();
+            for c in &s.caveats {
+                text += &format!(" Note: {c}");
+            }
+            VerdictLine {
+                variant: v.name.clone(),
+                verdict: s.verdict.name().to_string(),
+                class: verdict_class(s.verdict),
+                text,
+            }
+        })
+        .collect();
+    let mut intro = Vec::new();
+    let sat = super::saturation_text(result);
+    if !sat.is_empty() {
+        intro.push(sat);
+    }
+    let precision = super::precision_text(result);
+    let mut texts = Vec::new();
+    if !precision.is_empty() {
+        texts.push(precision.trim().to_string());
+    }
+    intro.push(super::conservation_line(result).trim().replace('\n', " "));
+    Section {
+        id: "decision",
+        title: "Decision table and stability verdicts".into(),
+        notes: intro,
+        tables: vec![table],
+        verdicts,
+        texts,
+        ..Section::default()
+    }
+}
+
+fn alerts(result: &ExperimentResult) -> Vec<Alert> {
+    let unsteady: Vec<&str> =
+        result.variants.iter().filter(|v| !v.stability().verdict.is_steady()).map(|v| v.name.as_str()).collect();
+    let mut out = Vec::new();
+    if unsteady.is_empty() {
+        out.push(Alert { text: "Every variant reaches a steady state (stable).".into(), class: "ok" });
+    } else {
+        out.push(Alert {
+            text: format!(
+                "{} of {} NOT in a steady state — the backlog grows or the verdict is inconclusive: {}. \
+                 Their waits and stocks describe this run only.",
+                unsteady.len(),
+                count(result.variants.len(), "variant is", "variants are"),
+                unsteady.join(", ")
+            ),
+            class: "bad",
+        });
+    }
+    for v in &result.variants {
+        if v.summary("system.delivered_tonnes").is_some_and(|s| s.mean <= 0.0) {
+            out.push(Alert {
+                text: format!("{}: NOTHING was delivered in the measured window.", v.name),
+                class: "bad",
+            });
+        }
+    }
+    if result.interrupted {
+        out.push(Alert { text: "The run was interrupted: fewer replications than asked for.".into(), class: "bad" });
+    }
+    out
+}
+
+fn ports_section(scenario: &Scenario, result: &ExperimentResult, charts: &[(String, String)]) -> Section {
+    let Some(first) = result.variants.first() else { return Section::default() };
+    let days = first.summary("system.measured_days").map_or(365.0, |s| s.mean.max(1e-9));
+    let per_year = 365.0 / days / 1e6;
+    let mut ports: Vec<String> = focus_ports(result);
+    for k in &first.keys {
+        if let Some(p) = k.strip_prefix("port.").and_then(|k| k.strip_suffix(".throughput_tonnes"))
+            && !ports.iter().any(|x| x == p)
+        {
+            ports.push(p.to_string());
+        }
+    }
+    let panels = ports
+        .iter()
+        .map(|port| {
+            let head = [
+                ("variant", ""),
+                ("throughput", "Mt/yr"),
+                ("ship wait", "mean, h"),
+                ("ship wait", "p95, h"),
+                ("ships at anchor", "mean"),
+                ("yard stock", "mean, t"),
+                ("yard stock", "max, t"),
+                ("yard full", "hours"),
+            ];
+            let mut table = Table::new(&head);
+            for v in &result.variants {
+                let k = |s: &str| format!("port.{port}.{s}");
+                let row = vec![
+                    Cell::text(&v.name),
+                    kpi_cell(v, &k("throughput_tonnes"), per_year, 2),
+                    kpi_cell(v, &k("ship_wait_hours.mean"), 1.0, 1),
+                    kpi_cell(v, &k("ship_wait_hours.p95"), 1.0, 1),
+                    kpi_cell(v, &k("ships_at_anchor.mean"), 1.0, 2),
+                    kpi_cell(v, &k("yard_stock_tonnes.mean"), 1.0, 0),
+                    kpi_cell(v, &k("yard_stock_tonnes.max"), 1.0, 0),
+                    kpi_cell(v, &k("yard_blocked_hours"), 1.0, 0),
+                ];
+                table.rows.push(row);
+            }
+            table.caption = Some(
+                "Mean, with the 95 % confidence interval below; berth occupancy by class is in the chart above.".into(),
+            );
+            Panel {
+                title: format!("{} ({port})", super::port_display_name(scenario, port)),
+                intro: Vec::new(),
+                tables: vec![table],
+            }
+        })
+        .collect();
+    let charts = [
+        ("ship_wait.svg", "Ship wait for a berth by port: bar = mean, whisker = its 95 % CI, diamond = p95."),
+        (
+            "berth_occupancy.svg",
+            "Berth time by berth group: handling is productive; occupied-not-handling is a ship alongside \
+             waiting for cargo, weather or departure; the rest is idle.",
+        ),
+        (
+            "yard_stock.svg",
+            "Yard stock in one replication of each variant over the whole run; warm-up shaded, yard capacity dotted.",
+        ),
+    ]
+    .iter()
+    .filter_map(|(n, c)| chart(charts, n, c))
+    .collect();
+    Section { id: "ports", title: "Ports".into(), charts, panels, ..Section::default() }
+}
+
+fn flows_section(result: &ExperimentResult, charts: &[(String, String)]) -> Section {
+    let Some(first) = result.variants.first() else { return Section::default() };
+    let days = first.summary("system.measured_days").map_or(365.0, |s| s.mean.max(1e-9));
+    let per_year = 365.0 / days / 1e6;
+    let focus = focus_flows(result);
+    let mut flows = focus.clone();
+    for k in &first.keys {
+        if let Some(f) = k.strip_prefix("flow.").and_then(|k| k.strip_suffix(".delivered_share"))
+            && !flows.iter().any(|x| x == f)
+            && !f.ends_with("_empties")
+        {
+            flows.push(f.to_string());
+        }
+    }
+    let panels = flows
+        .iter()
+        .map(|flow| {
+            let mut table = Table::new(&[
+                ("variant", ""),
+                ("demand", "Mt/yr"),
+                ("delivered", "Mt/yr"),
+                ("delivered share", "of generated"),
+                ("backlog growth", "t/day"),
+                ("transit", "mean, days"),
+                ("transit", "p95, days"),
+            ]);
+            for v in &result.variants {
+                let k = |s: &str| format!("flow.{flow}.{s}");
+                table.rows.push(vec![
+                    Cell::text(&v.name),
+                    kpi_cell(v, &k("generated_tonnes"), per_year, 3),
+                    kpi_cell(v, &k("delivered_tonnes"), per_year, 3),
+                    kpi_cell(v, &k("delivered_share"), 1.0, 3),
+                    kpi_cell(v, &k("backlog_growth_tonnes_per_day"), 1.0, 0),
+                    kpi_cell(v, &k("transit_hours.mean"), 1.0 / 24.0, 2),
+                    kpi_cell(v, &k("transit_hours.p95"), 1.0 / 24.0, 2),
+                ]);
+            }
+            let focus_note = if focus.contains(flow) { " (focus flow)" } else { "" };
+            Panel { title: format!("{flow}{focus_note}"), intro: Vec::new(), tables: vec![table] }
+        })
+        .collect();
+    let charts = chart(
+        charts,
+        "transit_times.svg",
+        "Share of consignments delivered within a given time, door to door, in one replication of the first variant.",
+    )
+    .into_iter()
+    .collect();
+    Section { id: "flows", title: "Flows".into(), charts, panels, ..Section::default() }
+}
+
+fn services_section(result: &ExperimentResult, charts: &[(String, String)]) -> Section {
+    let Some(first) = result.variants.first() else { return Section::default() };
+    let services: Vec<&str> =
+        first.keys.iter().filter_map(|k| k.strip_prefix("service.")?.strip_suffix(".utilisation")).collect();
+    let panels = services
+        .iter()
+        .map(|service| {
+            let mut table = Table::new(&[
+                ("variant", ""),
+                ("utilisation", "productive share"),
+                ("ρ", "offered ÷ capacity"),
+                ("waiting for cargo", "share of time"),
+                ("waiting for a berth or path", "share of time"),
+                ("load factor", "tonnes ÷ capacity"),
+                ("trips", "in the window"),
+            ]);
+            for v in &result.variants {
+                let k = |s: &str| format!("service.{service}.{s}");
+                let berth = if v.keys.contains(&k("time.waiting_for_path")) {
+                    "time.waiting_for_path"
+                } else {
+                    "time.waiting_for_berth"
+                };
+                table.rows.push(vec![
+                    Cell::text(&v.name),
+                    kpi_cell(v, &k("utilisation"), 1.0, 2),
+                    kpi_cell(v, &k("rho"), 1.0, 2),
+                    kpi_cell(v, &k("time.waiting_for_cargo"), 1.0, 2),
+                    kpi_cell(v, &k(berth), 1.0, 2),
+                    kpi_cell(v, &k("load_factor"), 1.0, 2),
+                    kpi_cell(v, &k("trips"), 1.0, 0),
+                ]);
+            }
+            Panel { title: (*service).to_string(), intro: Vec::new(), tables: vec![table] }
+        })
+        .collect();
+    let charts = result
+        .variants
+        .iter()
+        .filter_map(|v| {
+            chart(
+                charts,
+                &format!("time_split_{}.svg", v.name),
+                &format!("{}: where the time of every fleet and berth group goes.", v.name),
+            )
+        })
+        .collect();
+    Section {
+        id: "services",
+        title: "Services and where the time goes".into(),
+        charts,
+        grid: true,
+        panels,
+        ..Section::default()
+    }
+}
+
+fn binding_section(scenario: &Scenario, result: &ExperimentResult, charts: &[(String, String)]) -> Section {
+    let mut tables = Vec::new();
+    if let Some(first) = result.variants.first()
+        && let Some(sheet) = &first.capacity
+    {
+        let mut table = Table::new(&[
+            ("resource", ""),
+            ("kind", ""),
+            ("offered", "Mt/yr"),
+            ("capacity", "Mt/yr"),
+            ("ρ", ""),
+            ("how it was worked out", ""),
+        ]);
+        for row in sheet.rows.iter().take(8) {
+            table.rows.push(vec![
+                Cell::text(short_resource(&row.resource)),
+                Cell::text(row.kind.name()),
+                Cell::num(fixed(row.offered_tonnes_per_year / 1e6, 3)),
+                Cell::num(row.capacity_tonnes_per_year.map_or("—".into(), |c| fixed(c / 1e6, 3))),
+                Cell::num(fixed(row.rho, 2)),
+                Cell::text(&row.basis),
+            ]);
+        }
+        table.caption = Some(format!(
+            "Capacity sheet of {} ({}), the eight busiest resources; demand {:.2} Mt/yr.",
+            first.name,
+            scenario.base().scenario.name,
+            sheet.demand_tonnes_per_year / 1e6
+        ));
+        tables.push(table);
+    }
+    Section {
+        id: "binding",
+        title: "What binds".into(),
+        intro: vec![
+            "The resource with the highest ρ binds first: above ρ = 1 it cannot keep up and queues grow without bound."
+                .into(),
+        ],
+        tables,
+        charts: chart(charts, "binding.svg", "The binding resource of every variant and its ρ.").into_iter().collect(),
+        ..Section::default()
+    }
+}
+
+/// The report of a run or a comparison (`base` names the variant compared against).
+/// `charts` are the charts written beside it, by file name; `files` every file.
+///
+/// # Errors
+/// The template cannot be rendered (a bug).
+pub fn run_report(
+    scenario: &Scenario,
+    result: &ExperimentResult,
+    base: Option<&str>,
+    charts: &[(String, String)],
+    files: &[String],
+) -> Result<String, ReportError> {
+    let mut sections = vec![decision_section(result)];
+    if let Some(b) = base {
+        sections.push(Section {
+            id: "comparison",
+            title: format!("Differences against {b}"),
+            intro: vec![
+                "Paired over common random numbers: each variant's replication i against the base's replication i."
+                    .into(),
+            ],
+            texts: vec![headline_comparison(result, b).trim().to_string()],
+            ..Section::default()
+        });
+    }
+    if result.variants.iter().any(|v| !v.years().is_empty()) {
+        let mut texts = vec![super::years::years_text(result).trim().to_string()];
+        let costs = super::years::costs_text(result);
+        if !costs.trim().is_empty() {
+            texts.push(costs.trim().to_string());
+        }
+        sections.push(Section {
+            id: "years",
+            title: "Year by year".into(),
+            texts,
+            charts: chart(
+                charts,
+                "years.svg",
+                "Cargo delivered each year against demand; × marks a year that is not stable.",
+            )
+            .into_iter()
+            .collect(),
+            ..Section::default()
+        });
+    }
+    sections.push(binding_section(scenario, result, charts));
+    sections.push(ports_section(scenario, result, charts));
+    sections.push(flows_section(result, charts));
+    sections.push(services_section(result, charts));
+    let what = if base.is_some() { "comparison" } else { "run" };
+    let page = Page {
+        title: format!("{} — {what}", scenario.base().scenario.name),
+        subtitle: format!(
+            "{} × {}, seed {}, {:.1} s on {} threads",
+            count(result.variants.len(), "variant", "variants"),
+            count(result.replications as usize, "replication", "replications"),
+            result.seed,
+            result.wall_seconds,
+            result.threads
+        ),
+        alerts: alerts(result),
+        sections,
+        assumptions: assumptions(scenario),
+        provenance: Provenance::new(scenario, result.seed, format!("{} per variant", result.replications)),
+        files: files.to_vec(),
+    };
+    render(&page)
+}
+
+/// The report of a sweep: the KPI at every point, the chart of a one-axis sweep and
+/// the verdict of every point.
+///
+/// # Errors
+/// The template cannot be rendered (a bug).
+pub fn sweep_report(
+    scenario: &Scenario,
+    sweep: &SweepResult,
+    charts: &[(String, String)],
+    files: &[String],
+) -> Result<String, ReportError> {
+    let mut decision = decision_section(&sweep.result);
+    decision.title = "Every point of the sweep".into();
+    let section = Section {
+        id: "sweep",
+        title: format!("{} across the sweep", sweep.kpi),
+        texts: vec![super::publish::sweep_text(sweep).trim().to_string()],
+        charts: chart(charts, "sweep.svg", "The KPI's mean and 95 % band at every point.").into_iter().collect(),
+        ..Section::default()
+    };
+    let page = Page {
+        title: format!("{} — sweep", scenario.base().scenario.name),
+        subtitle: format!(
+            "{} points × {} replications, seed {}",
+            sweep.result.variants.len(),
+            sweep.result.replications,
+            sweep.result.seed
+        ),
+        alerts: alerts(&sweep.result),
+        sections: vec![decision, section],
+        assumptions: assumptions(scenario),
+        provenance: Provenance::new(scenario, sweep.result.seed, format!("{} per point", sweep.result.replications)),
+        files: files.to_vec(),
+    };
+    render(&page)
+}
+
+/// The report of a capacity search: the answer table first, then the charts of every
+/// variant and criterion and the search's full text.
+///
+/// # Errors
+/// The template cannot be rendered (a bug).
+pub fn capacity_report(
+    scenario: &Scenario,
+    search: &CapacitySearch,
+    answers: &[CapacityAnswer],
+    seed: u64,
+    charts: &[(String, String)],
+    files: &[String],
+) -> Result<String, ReportError> {
+    let mut table = Table::new(&[
+        ("variant", ""),
+        ("largest demand factor", "×1 = today's demand"),
+        ("95 % CI", ""),
+        ("surge it takes", "%"),
+        ("what fails first above it", ""),
+        ("binding resource there", "ρ"),
+    ]);
+    table.id = Some("decision-table".into());
+    for a in answers {
+        let factor = if a.at_least { format!("≥ ×{:.3}", a.factor) } else { format!("×{:.3}", a.factor) };
+        table.rows.push(vec![
+            Cell::text(&a.variant),
+            Cell::num(factor),
+            Cell::num(format!("×{:.3} – ×{:.3}", a.ci95[0], a.ci95[1])),
+            Cell::num(format!("{:+.1}", (a.factor - 1.0) * 100.0)),
+            Cell::text(a.binding_criterion.clone().unwrap_or_else(|| "—".into()))
+                .sub(a.breaking_factor.map_or(String::new(), |f| format!("at ×{f:.3}"))),
+            Cell::text(a.binding_resource.as_ref().map_or("—".into(), |b| short_resource(&b.resource)))
+                .sub(a.binding_resource.as_ref().map_or(String::new(), |b| format!("ρ {:.2}", b.rho()))),
+        ]);
+    }
+    let mut criteria: Vec<String> = search.criteria.iter().map(ToString::to_string).collect();
+    criteria.push("a stable verdict".into());
+    table.caption = Some(format!("The largest demand factor with {} (95 % confidence).", criteria.join("; ")));
+    let chart_list: Vec<Chart> = charts
+        .iter()
+        .filter(|(n, _)| n.ends_with(".svg"))
+        .filter_map(|(n, _)| {
+            chart(charts, n, "The KPI against the demand factor, the threshold dashed and the answer shaded.")
+        })
+        .collect();
+    let sections = vec![
+        Section {
+            id: "decision",
+            title: "How much demand the corridor takes".into(),
+            tables: vec![table],
+            ..Section::default()
+        },
+        Section {
+            id: "search",
+            title: "The search".into(),
+            texts: vec![super::capacity::answers_text(search, answers, seed).trim().to_string()],
+            charts: chart_list,
+            grid: true,
+            ..Section::default()
+        },
+    ];
+    let replications = answers.first().map_or(0, |a| a.replications);
+    let page = Page {
+        title: format!("{} — capacity search", scenario.base().scenario.name),
+        subtitle: format!(
+            "{}, {} a point, seed {seed}",
+            count(answers.len(), "variant", "variants"),
+            count(replications as usize, "replication", "replications")
+        ),
+        alerts: Vec::new(),
+        sections,
+        assumptions: assumptions(scenario),
+        provenance: Provenance::new(scenario, seed, format!("{replications} per evaluated point")),
+        files: files.to_vec(),
+    };
+    render(&page)
+}
+
+/// The report of a plan search: the cheapest plans first, then the search's record.
+///
+/// # Errors
+/// The template cannot be rendered (a bug).
+pub fn plan_report(scenario: &Scenario, answer: &PlanAnswer, files: &[String]) -> Result<String, ReportError> {
+    let mut table = Table::new(&[
+        ("rank", ""),
+        ("cost", "present value"),
+        ("P(meets every constraint)", "lower bound"),
+        ("upgrades", "enters service"),
+        ("binds next", "ρ"),
+    ]);
+    table.id = Some("decision-table".into());
+    for (i, ranked) in answer.best.iter().enumerate() {
+        let plan = &ranked.evaluation.plan;
+        let upgrades = if plan.upgrades.is_empty() {
+            "none — the scenario as it is".to_string()
+        } else {
+            plan.upgrades
+                .iter()
+                .map(|u| format!("{} ({})", u.name, u.date.clone().unwrap_or_else(|| "from the start".into())))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        table.rows.push(vec![
+            Cell::num(format!("{}", i + 1)),
+            Cell::num(super::plan::money(plan.cost, &answer.currency)),
+            Cell::num(format!("≥ {:.2}", ranked.evaluation.probability)),
+            Cell::text(upgrades),
+            Cell::text(ranked.binding.as_ref().map_or("—".into(), |(r, _)| short_resource(r)))
+                .sub(ranked.binding.as_ref().map_or(String::new(), |(_, rho)| format!("ρ {rho:.2}"))),
+        ]);
+    }
+    table.caption = Some(format!(
+        "The cheapest plans that keep every year stable and meet {}, costs discounted at {:.1} %/yr.",
+        if answer.criteria.is_empty() { "no further criterion".to_string() } else { answer.criteria.join("; ") },
+        answer.discount_rate * 100.0
+    ));
+    let mut alerts = Vec::new();
+    if answer.best.is_empty() {
+        alerts.push(Alert {
+            text: "No feasible plan was found: see the search below for what fails.".into(),
+            class: "bad",
+        });
+    }
+    if let Some(p) = answer.probability_correct_selection {
+        alerts.push(Alert {
+            text: format!("Estimated probability that plan 1 is the cheapest feasible plan: {p:.2}."),
+            class: if p >= 0.9 { "ok" } else { "bad" },
+        });
+    }
+    let sections = vec![
+        Section {
+            id: "decision",
+            title: "The cheapest upgrade plans".into(),
+            tables: vec![table],
+            ..Section::default()
+        },
+        Section {
+            id: "search",
+            title: "The plans in full and the search".into(),
+            texts: vec![super::plan::plan_text(answer).trim().to_string()],
+            ..Section::default()
+        },
+    ];
+    let page = Page {
+        title: format!("{} — cheapest upgrade plan", scenario.base().scenario.name),
+        subtitle: format!(
+            "variant {}, {} plans simulated, {} replications in all, seed {}, {:.0} s",
+            answer.variant,
+            answer.evaluated.len(),
+            answer.replications_run,
+            answer.seed,
+            answer.seconds
+        ),
+        alerts,
+        sections,
+        assumptions: assumptions(scenario),
+        provenance: Provenance::new(
+            scenario,
+            answer.seed,
+            format!("{} to screen, {} to confirm a plan", answer.screen_replications, answer.confirm_replications),
+        ),
+        files: files.to_vec(),
+    };
+    render(&page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arguments_are_quoted_as_a_shell_needs() {
+        assert_eq!(quote("--out"), "--out");
+        assert_eq!(quote("port.a.ship_wait_hours.mean <= 6"), "'port.a.ship_wait_hours.mean <= 6'");
+        assert_eq!(quote("it's"), "'it'\\''s'");
+        assert_eq!(quote(""), "''");
+    }
+}

@@ -228,7 +228,9 @@ fn reference(dir: &Path, seed: &str) -> PathBuf {
     out
 }
 
-/// The files of an output folder, with summary.json stripped of machine-dependent fields.
+/// The files of an output folder, with summary.json stripped of machine-dependent fields
+/// and report.html of the lines that say when, how fast and by which command line it was
+/// written.
 fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
         .unwrap()
@@ -238,6 +240,11 @@ fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
             let name = p.file_name().unwrap().to_string_lossy().to_string();
             let bytes = if name == "summary.json" {
                 serde_json::to_vec(&results_json(dir)).unwrap()
+            } else if name == "report.html" {
+                let text = std::fs::read_to_string(&p).unwrap();
+                let when_and_how = ["<dt>Command line</dt>", "<dt>Written</dt>", " threads</p>"];
+                let kept: Vec<&str> = text.lines().filter(|l| !when_and_how.iter().any(|w| l.contains(w))).collect();
+                kept.join("\n").into_bytes()
             } else {
                 std::fs::read(&p).unwrap()
             };

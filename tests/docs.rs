@@ -277,3 +277,89 @@ fn the_json_contract_names_every_plan_key() {
         assert!(contract.contains(&format!("\"{key}\"")), "the JSON contract does not name plan key {key:?}");
     }
 }
+
+/// Merges `fragment` into `base`: tables merge key by key, other values (and
+/// distributions, tables with a `dist`) replace.
+fn merge(base: &mut toml::Table, fragment: toml::Table) {
+    for (key, value) in fragment {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(f)) if !f.contains_key("dist") => merge(b, f),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+/// The fenced TOML examples of a Markdown document, with the line each starts on.
+fn toml_examples(markdown: &str) -> Vec<(usize, String)> {
+    let mut examples = Vec::new();
+    let mut current: Option<(usize, String)> = None;
+    for (i, line) in markdown.lines().enumerate() {
+        match (&mut current, line.trim_end()) {
+            (None, "```toml") => current = Some((i + 2, String::new())),
+            (Some(_), "```") => examples.extend(current.take()),
+            (Some((_, text)), _) => {
+                text.push_str(line);
+                text.push('\n');
+            }
+            (None, _) => {}
+        }
+    }
+    examples
+}
+
+#[test]
+fn every_example_in_the_scenario_reference_validates() {
+    let doc = std::fs::read_to_string("docs/scenarios.md").unwrap();
+    let examples = toml_examples(&doc);
+    assert!(examples.len() >= 15, "only {} TOML examples in docs/scenarios.md", examples.len());
+    let dir = std::env::temp_dir().join(format!("corridor-docs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut failures = Vec::new();
+    for (line, example) in &examples {
+        let text = if example.starts_with("# complete scenario") {
+            example.clone()
+        } else {
+            let mut base: toml::Table = corridor::scenario::STARTER.parse().unwrap();
+            let fragment: toml::Table =
+                example.parse().unwrap_or_else(|e| panic!("docs/scenarios.md:{line}: not TOML: {e}"));
+            merge(&mut base, fragment);
+            toml::to_string(&base).unwrap()
+        };
+        let file = dir.join(format!("example-{line}.toml"));
+        std::fs::write(&file, text).unwrap();
+        let out = Command::new(BIN).arg("validate").arg(&file).output().unwrap();
+        if !out.status.success() {
+            failures.push(format!("docs/scenarios.md:{line}:\n{}", String::from_utf8_lossy(&out.stderr)));
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(failures.is_empty(), "{} of {} examples fail:\n{}", failures.len(), examples.len(), failures.join("\n"));
+}
+
+#[test]
+fn the_scenario_reference_names_every_field_the_loader_accepts() {
+    // Every field of every table, as the loader's own messages list them for a typo.
+    let doc = std::fs::read_to_string("docs/scenarios.md").unwrap();
+    let schema = std::fs::read_to_string("src/scenario/schema.rs").unwrap()
+        + &std::fs::read_to_string("src/scenario/planning.rs").unwrap()
+        + &std::fs::read_to_string("src/scenario/candidates.rs").unwrap()
+        + &std::fs::read_to_string("src/scenario/dist.rs").unwrap();
+    let mut missing = BTreeSet::new();
+    let mut in_spec = false;
+    for line in schema.lines() {
+        let t = line.trim();
+        if t.starts_with("pub struct ") && t.contains("Spec") || t == "pub struct Settings {" {
+            in_spec = true;
+        } else if t == "}" {
+            in_spec = false;
+        } else if in_spec && let Some(field) = t.strip_prefix("pub ").and_then(|f| f.split(':').next()) {
+            let named = [format!("`{field}`"), format!("`{field}."), format!("`[{field}]"), format!("`[{field}.")];
+            if !named.iter().any(|n| doc.contains(n.as_str())) {
+                missing.insert(field.to_string());
+            }
+        }
+    }
+    assert!(missing.is_empty(), "docs/scenarios.md does not describe: {missing:?}");
+}

@@ -69,6 +69,8 @@ fn quote(arg: &str) -> String {
 #[derive(Debug, Clone, Default, Serialize)]
 struct Cell {
     text: String,
+    /// Lines shown one under another after `text`.
+    lines: Vec<String>,
     sub: Option<String>,
     class: &'static str,
 }
@@ -788,19 +790,20 @@ pub fn plan_report(scenario: &Scenario, answer: &PlanAnswer, files: &[String]) -
     for (i, ranked) in answer.best.iter().enumerate() {
         let plan = &ranked.evaluation.plan;
         let upgrades = if plan.upgrades.is_empty() {
-            "none — the scenario as it is".to_string()
+            Cell::text("none — the scenario as it is")
         } else {
-            plan.upgrades
+            let lines = plan
+                .upgrades
                 .iter()
-                .map(|u| format!("{} ({})", u.name, u.date.clone().unwrap_or_else(|| "from the start".into())))
-                .collect::<Vec<_>>()
-                .join("; ")
+                .map(|u| format!("{} — {}", u.date.clone().unwrap_or_else(|| "from the start".into()), u.name))
+                .collect();
+            Cell { lines, ..Cell::default() }
         };
         table.rows.push(vec![
             Cell::num(format!("{}", i + 1)),
             Cell::num(super::plan::money(plan.cost, &answer.currency)),
             Cell::num(format!("≥ {:.2}", ranked.evaluation.probability)),
-            Cell::text(upgrades),
+            upgrades,
             Cell::text(ranked.binding.as_ref().map_or("—".into(), |(r, _)| short_resource(r)))
                 .sub(ranked.binding.as_ref().map_or(String::new(), |(_, rho)| format!("ρ {rho:.2}"))),
         ]);
@@ -814,6 +817,17 @@ pub fn plan_report(scenario: &Scenario, answer: &PlanAnswer, files: &[String]) -
     if answer.best.is_empty() {
         alerts.push(Alert {
             text: "No feasible plan was found: see the search below for what fails.".into(),
+            class: "bad",
+        });
+    }
+    if let [first, second, ..] = answer.best.as_slice()
+        && (first.evaluation.plan.cost - second.evaluation.plan.cost).abs()
+            <= 1e-6 * first.evaluation.plan.cost.abs().max(1.0)
+    {
+        alerts.push(Alert {
+            text: "Plans 1 and 2 cost the same: the order between them is the search's, not a preference; choose on \
+                   what the table does not show."
+                .into(),
             class: "bad",
         });
     }

@@ -147,7 +147,8 @@ fn clip(text: &str, width: usize) -> String {
     }
 }
 
-fn fixed(x: f64, decimals: usize) -> String {
+/// `x` with `decimals` places, or a dash when it is not finite.
+pub(crate) fn fixed(x: f64, decimals: usize) -> String {
     if x.is_finite() { format!("{x:.decimals$}") } else { "—".to_string() }
 }
 

@@ -188,16 +188,19 @@ fn chart(charts: &[(String, String)], name: &str, caption: &str) -> Option<Chart
     Some(Chart { svg, caption: caption.to_string() })
 }
 
-/// A number with `decimals` places; whole numbers of 10,000 and more get thousands
-/// separators.
+/// A number with `decimals` places (as the decision table writes it); whole numbers
+/// of 10,000 and more get thousands separators.
 fn fixed(x: f64, decimals: usize) -> String {
-    if !x.is_finite() {
-        return "—".into();
-    }
-    if decimals == 0 && x.abs() >= 10_000.0 {
+    if decimals == 0 && x.is_finite() && x.abs() >= 10_000.0 {
         return format!("{}{}", if x < 0.0 { "−" } else { "" }, super::charts::thousands(x.abs()));
     }
-    format!("{x:.decimals$}")
+    super::decision::fixed(x, decimals)
+}
+
+/// The factor that turns tonnes over `v`'s measured window into Mt a year.
+fn mt_per_year(v: &VariantResult) -> f64 {
+    let days = v.summary("system.measured_days").map_or(365.0, |s| s.mean.max(1e-9));
+    365.0 / days / 1e6
 }
 
 /// A KPI's mean and 95 % CI as a cell, scaled.
@@ -371,8 +374,7 @@ fn alerts(result: &ExperimentResult) -> Vec<Alert> {
 
 fn ports_section(scenario: &Scenario, result: &ExperimentResult, charts: &[(String, String)]) -> Section {
     let Some(first) = result.variants.first() else { return Section::default() };
-    let days = first.summary("system.measured_days").map_or(365.0, |s| s.mean.max(1e-9));
-    let per_year = 365.0 / days / 1e6;
+    let per_year = mt_per_year(first);
     let mut ports: Vec<String> = focus_ports(result);
     for k in &first.keys {
         if let Some(p) = k.strip_prefix("port.").and_then(|k| k.strip_suffix(".throughput_tonnes"))
@@ -439,8 +441,7 @@ fn ports_section(scenario: &Scenario, result: &ExperimentResult, charts: &[(Stri
 
 fn flows_section(result: &ExperimentResult, charts: &[(String, String)]) -> Section {
     let Some(first) = result.variants.first() else { return Section::default() };
-    let days = first.summary("system.measured_days").map_or(365.0, |s| s.mean.max(1e-9));
-    let per_year = 365.0 / days / 1e6;
+    let per_year = mt_per_year(first);
     let focus = focus_flows(result);
     let mut flows = focus.clone();
     for k in &first.keys {
@@ -877,6 +878,40 @@ pub fn plan_report(scenario: &Scenario, answer: &PlanAnswer, files: &[String]) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn page(title: &str) -> Page {
+        Page {
+            title: title.into(),
+            subtitle: String::new(),
+            alerts: Vec::new(),
+            sections: vec![Section {
+                id: "decision",
+                title: "T".into(),
+                charts: vec![Chart { svg: "<svg width=\"1\" height=\"1\"></svg>".into(), caption: "c".into() }],
+                ..Section::default()
+            }],
+            assumptions: Vec::new(),
+            provenance: Provenance {
+                scenario_file: "f.toml".into(),
+                scenario_name: title.into(),
+                scenario_hash: "0".into(),
+                seed: 1,
+                replications: "2".into(),
+                version: "0".into(),
+                command_line: "corridor run f.toml".into(),
+                date: "2026-01-01T00:00:00Z".into(),
+            },
+            files: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn text_from_the_scenario_is_escaped_and_charts_are_not() {
+        let html = render(&page("<script>alert(1)</script> & co")).unwrap();
+        assert!(!html.contains("<script>"), "a scenario's name ran as a script");
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt; &amp; co"));
+        assert!(html.contains("<svg width=\"1\" height=\"1\"></svg>"), "the chart was escaped");
+    }
 
     #[test]
     fn arguments_are_quoted_as_a_shell_needs() {

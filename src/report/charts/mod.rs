@@ -114,6 +114,9 @@ const LEGEND_FONT: u32 = 15;
 /// The titles' font size, pixels before plotters' scaling.
 const TITLE_FONT: u32 = 20;
 
+/// The height of the title strip, pixels.
+const TITLE_HEIGHT: u32 = 40;
+
 /// The narrowest canvas that shows `title` whole, at least `width`.
 fn fit_title(width: u32, title: &str) -> u32 {
     width.max(text_width(title, TITLE_FONT) + 40)
@@ -339,12 +342,8 @@ fn line_chart(series: &[(String, Vec<(f64, f64)>)], layout: LineLayout<'_>) -> R
     let width = fit_title(900, layout.title);
     let legend: Vec<(Swatch, String)> =
         series.iter().enumerate().map(|(i, (name, _))| (Swatch::Line(color(i), dash(i)), name.clone())).collect();
-    let legend_h = legend_height(&legend, width - 24, LEGEND_FONT);
-    render((width, 480 + legend_h), |root| {
-        let (head, plot) = root.split_vertically(40 + legend_h);
-        let (title, key) = head.split_vertically(40);
-        title.draw(&Text::new(layout.title.to_string(), (12, 10), ("sans-serif", TITLE_FONT))).map_err(err)?;
-        draw_legend(&key.margin(0, 0, 12, 12), &legend, LEGEND_FONT)?;
+    render((width, 440 + head_height(&legend, width)), |root| {
+        let plot = head(root, layout.title, &legend)?;
         let points = || series.iter().flat_map(|(_, p)| p.iter());
         let x_min = points().map(|p| p.0).fold(f64::INFINITY, f64::min);
         let x_max = points().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
@@ -407,7 +406,6 @@ pub fn yard_stock(
         ports.iter().enumerate().map(|(i, id)| (Swatch::Line(color(i), dash(i)), port_name(id))).collect();
     legend.push((Swatch::Line(RGBColor(90, 90, 90), Dash::Dotted), "yard capacity (dotted, port's colour)".into()));
     legend.push((Swatch::Fill(RGBColor(225, 225, 225)), "warm-up (not measured)".into()));
-    let legend_h = legend_height(&legend, width - 24, LEGEND_FONT);
     let lines = panels.len().div_ceil(columns).max(1) as u32;
     let top = panels
         .iter()
@@ -419,11 +417,8 @@ pub fn yard_stock(
         * 1.08
         + 1.0;
     let end = panels.iter().flat_map(|p| p.trace.days.last().copied()).fold(1.0, f64::max);
-    render((width, 40 + legend_h + lines * panel_h), |root| {
-        let (head, body) = root.split_vertically(40 + legend_h);
-        let (title_area, key) = head.split_vertically(40);
-        title_area.draw(&Text::new(title, (12, 10), ("sans-serif", TITLE_FONT))).map_err(err)?;
-        draw_legend(&key.margin(0, 0, 12, 12), &legend, LEGEND_FONT)?;
+    render((width, head_height(&legend, width) + lines * panel_h), |root| {
+        let body = head(root, title, &legend)?;
         for (i, panel) in panels.iter().enumerate() {
             let (line, column) = ((i / columns) as u32, (i % columns) as u32);
             let area = body.clone().shrink(((column * panel_w) as i32, (line * panel_h) as i32), (panel_w, panel_h));
@@ -776,13 +771,16 @@ pub fn time_split(v: &VariantResult) -> Result<String, ChartError> {
     })
 }
 
+/// The height of a chart's title and legend strip on a canvas `width` wide.
+fn head_height(legend: &[(Swatch, String)], width: u32) -> u32 {
+    TITLE_HEIGHT + legend_height(legend, width.saturating_sub(24), LEGEND_FONT)
+}
+
 /// Draws a chart's title and its legend strip at the top of `root` and returns the
 /// area left for the plot.
 fn head<'a>(root: &Root<'a>, title: &str, legend: &[(Swatch, String)]) -> Result<Root<'a>, ChartError> {
-    let width = root.dim_in_pixel().0;
-    let legend_h = legend_height(legend, width.saturating_sub(24), LEGEND_FONT);
-    let (top, plot) = root.split_vertically(40 + legend_h);
-    let (title_area, key) = top.split_vertically(40);
+    let (top, plot) = root.split_vertically(head_height(legend, root.dim_in_pixel().0));
+    let (title_area, key) = top.split_vertically(TITLE_HEIGHT);
     title_area.draw(&Text::new(title.to_string(), (12, 10), ("sans-serif", TITLE_FONT))).map_err(err)?;
     draw_legend(&key.margin(0, 0, 12, 12), legend, LEGEND_FONT)?;
     Ok(plot)

@@ -2,9 +2,7 @@
 //! every panel with the same rows so they line up, the row labels once at the left,
 //! the legend in a strip of its own above the panels.
 
-use super::{
-    ChartError, LEGEND_FONT, LIGHT_GRID, Root, Swatch, draw_legend, err, human, legend_height, render, text_width,
-};
+use super::{ChartError, LIGHT_GRID, Root, Swatch, err, head, head_height, human, render, text_width};
 use plotters::prelude::*;
 
 /// One bar: stacked parts from zero, an optional 95 % CI whisker on the end of the
@@ -60,8 +58,9 @@ pub struct Trellis<'a> {
 
 const ROW_HEIGHT: u32 = 22;
 const PANEL_EXTRA: u32 = 86;
-const TITLE_HEIGHT: u32 = 40;
 const FONT: u32 = 15;
+/// Room right of each panel's plot, for its last tick label.
+const PANEL_GAP: u32 = 38;
 
 impl Trellis<'_> {
     /// Draws the panels and returns the SVG.
@@ -72,10 +71,9 @@ impl Trellis<'_> {
         let columns = self.columns.clamp(1, self.panels.len().max(1));
         let lines = self.panels.len().div_ceil(columns).max(1);
         let label_width = (self.rows.iter().map(|r| text_width(r, FONT)).max().unwrap_or(60) + 24).clamp(80, 480);
-        let width = super::fit_title(label_width + columns as u32 * (self.panel_width + 24) + 16, self.title);
-        let legend = legend_height(&self.legend, width - 24, LEGEND_FONT);
+        let width = super::fit_title(label_width + columns as u32 * (self.panel_width + PANEL_GAP) + 16, self.title);
         let panel_height = PANEL_EXTRA + ROW_HEIGHT * self.rows.len().max(1) as u32;
-        let height = TITLE_HEIGHT + legend + lines as u32 * panel_height + 8;
+        let height = head_height(&self.legend, width) + lines as u32 * panel_height + 8;
         let x_range = self.x_range.unwrap_or_else(|| {
             let longest =
                 self.panels.iter().flat_map(|(_, bars)| bars.iter().flatten().map(Bar::end)).fold(0.0, f64::max);
@@ -83,10 +81,7 @@ impl Trellis<'_> {
             (0.0, longest.max(reference) * 1.12 + 1e-9)
         });
         render((width, height), |root| {
-            let (head, body) = root.split_vertically(TITLE_HEIGHT + legend);
-            let (title, key) = head.split_vertically(TITLE_HEIGHT);
-            title.draw(&Text::new(self.title.to_string(), (12, 10), ("sans-serif", super::TITLE_FONT))).map_err(err)?;
-            draw_legend(&key.margin(0, 0, 12, 12), &self.legend, LEGEND_FONT)?;
+            let body = head(root, self.title, &self.legend)?;
             for line in 0..lines {
                 let top = (line as u32 * panel_height) as i32;
                 let strip = body.clone().shrink((0, top), (width, panel_height));
@@ -95,7 +90,8 @@ impl Trellis<'_> {
                     let index = line * columns + column;
                     let Some((panel_title, bars)) = self.panels.get(index) else { break };
                     let labels = column == 0;
-                    let w = if labels { label_width + self.panel_width + 24 } else { self.panel_width + 24 };
+                    let w =
+                        if labels { label_width + self.panel_width + PANEL_GAP } else { self.panel_width + PANEL_GAP };
                     let area = strip.clone().shrink((x as i32, 0), (w, panel_height));
                     x += w;
                     self.panel(&area, panel_title, bars, labels.then_some(label_width), x_range)?;
@@ -117,7 +113,7 @@ impl Trellis<'_> {
         let mut chart = ChartBuilder::on(area)
             .caption(title, ("sans-serif", 15))
             .margin_top(6)
-            .margin_right(16)
+            .margin_right(30)
             .x_label_area_size(44)
             .y_label_area_size(labels.unwrap_or(4))
             .build_cartesian_2d(x0..x1, 0f64..rows as f64)
@@ -140,6 +136,8 @@ impl Trellis<'_> {
             .y_label_style(("sans-serif", FONT))
             .x_labels(5)
             .x_label_formatter(&tick)
+            .x_label_style(("sans-serif", FONT - 2))
+            .axis_desc_style(("sans-serif", FONT))
             .x_desc(self.x_label)
             .draw()
             .map_err(err)?;

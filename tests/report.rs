@@ -259,3 +259,16 @@ fn the_bundled_scenarios_report_reads_in_a_real_browser() {
     assert!(bytes.starts_with(b"%PDF") && bytes.len() > 50_000, "the PDF is empty");
     eprintln!("browser test: screenshot {} and {} ({} kB)", shot.display(), pdf.display(), bytes.len() / 1024);
 }
+
+#[test]
+fn a_tie_in_cost_between_the_first_two_plans_is_said() {
+    let dir = &outputs().iter().find(|(w, _)| *w == "plan").unwrap().1;
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("plan.json")).unwrap()).unwrap();
+    let mut answer: corridor::experiment::plan::PlanAnswer = serde_json::from_value(json["plan"].clone()).unwrap();
+    assert!(answer.best.len() >= 2);
+    let tie = "Plans 1 and 2 cost the same";
+    // The bundled small case has no tie (23.0 against 23.5 M): nothing is said.
+    assert!(!corridor::report::plan::plan_text(&answer).contains(tie));
+    answer.best[1].evaluation.plan.cost = answer.best[0].evaluation.plan.cost;
+    assert!(corridor::report::plan::plan_text(&answer).contains(tie));
+}

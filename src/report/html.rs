@@ -821,16 +821,8 @@ pub fn plan_report(scenario: &Scenario, answer: &PlanAnswer, files: &[String]) -
             class: "bad",
         });
     }
-    if let [first, second, ..] = answer.best.as_slice()
-        && (first.evaluation.plan.cost - second.evaluation.plan.cost).abs()
-            <= 1e-6 * first.evaluation.plan.cost.abs().max(1.0)
-    {
-        alerts.push(Alert {
-            text: "Plans 1 and 2 cost the same: the order between them is the search's, not a preference; choose on \
-                   what the table does not show."
-                .into(),
-            class: "bad",
-        });
+    if let Some(text) = super::plan::tie_note(answer) {
+        alerts.push(Alert { text, class: "bad" });
     }
     if let Some(p) = answer.probability_correct_selection {
         alerts.push(Alert {

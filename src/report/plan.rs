@@ -110,6 +110,9 @@ pub fn plan_text(answer: &PlanAnswer) -> String {
         plan_block(&mut out, i + 1, ranked, answer);
         out.push('\n');
     }
+    if let Some(tie) = tie_note(answer) {
+        let _ = writeln!(out, "{tie}");
+    }
     if let Some(p) = answer.probability_correct_selection {
         let _ = writeln!(
             out,
@@ -135,6 +138,18 @@ pub fn plan_text(answer: &PlanAnswer) -> String {
         let _ = writeln!(out, "The search stopped: {why}.");
     }
     out
+}
+
+/// A warning when plan 1 costs the same as plan 2 (to a millionth): the search's order
+/// between them is not a preference.
+pub fn tie_note(answer: &PlanAnswer) -> Option<String> {
+    let [first, second, ..] = answer.best.as_slice() else { return None };
+    let (a, b) = (first.evaluation.plan.cost, second.evaluation.plan.cost);
+    ((a - b).abs() <= 1e-6 * a.abs().max(1.0)).then(|| {
+        "Plans 1 and 2 cost the same: the order between them is the search's, not a preference; choose on what \
+         the figures above do not show."
+            .to_string()
+    })
 }
 
 /// Every simulated plan, one row each: `plans.csv`.

@@ -179,13 +179,10 @@ fn render(page: &Page) -> Result<String, ReportError> {
     template.render(minijinja::value::Serde(page)).map_err(|e| ReportError::Html(e.to_string()))
 }
 
-/// The SVG of `name` among `charts`, ready to inline (without an XML declaration).
+/// The SVG of `name` among `charts`, to inline as it is (plotters writes no XML declaration).
 fn chart(charts: &[(String, String)], name: &str, caption: &str) -> Option<Chart> {
     let (_, svg) = charts.iter().find(|(n, _)| n == name)?;
-    let svg = svg.trim_start_matches(|c| c != '<').to_string();
-    let svg =
-        if svg.starts_with("<?xml") { svg.split_once("?>").map_or(svg.clone(), |(_, s)| s.to_string()) } else { svg };
-    Some(Chart { svg, caption: caption.to_string() })
+    Some(Chart { svg: svg.clone(), caption: caption.to_string() })
 }
 
 /// A number with `decimals` places (as the decision table writes it); whole numbers
@@ -735,13 +732,9 @@ pub fn capacity_report(
     let mut criteria: Vec<String> = search.criteria.iter().map(ToString::to_string).collect();
     criteria.push("a stable verdict".into());
     table.caption = Some(format!("The largest demand factor with {} (95 % confidence).", criteria.join("; ")));
-    let chart_list: Vec<Chart> = charts
-        .iter()
-        .filter(|(n, _)| n.ends_with(".svg"))
-        .filter_map(|(n, _)| {
-            chart(charts, n, "The KPI against the demand factor, the threshold dashed and the answer shaded.")
-        })
-        .collect();
+    let caption = "The KPI against the demand factor, the threshold dashed and the answer shaded.";
+    let chart_list: Vec<Chart> =
+        charts.iter().map(|(_, svg)| Chart { svg: svg.clone(), caption: caption.to_string() }).collect();
     let sections = vec![
         Section {
             id: "decision",

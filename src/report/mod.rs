@@ -409,15 +409,13 @@ pub fn port_display_name(scenario: &Scenario, id: &str) -> String {
     scenario.base().ports.get(id).and_then(|p| p.name.clone()).unwrap_or_else(|| id.to_string())
 }
 
-/// The charts drawn from traced replications: yard stock over the whole run for
-/// replication 0 of every variant, and the transit-time curves of the first variant's.
+/// The charts drawn from traced replications, as `(file name, SVG)`: `yard_stock.svg`
+/// over the whole run for replication 0 of every variant, and `transit_times.svg`,
+/// the transit-time curves of the first variant's (none without variants).
 ///
 /// # Errors
 /// A variant cannot be compiled, or a chart drawn.
-pub fn traced_charts(
-    scenario: &Scenario,
-    result: &ExperimentResult,
-) -> Result<(Option<String>, Option<String>), ReportError> {
+pub fn traced_charts(scenario: &Scenario, result: &ExperimentResult) -> Result<Vec<(String, String)>, ReportError> {
     let mut panels = Vec::new();
     for v in &result.variants {
         let spec = scenario.variant(&v.name)?;
@@ -430,12 +428,12 @@ pub fn traced_charts(
             capacity,
         });
     }
-    let Some(first) = panels.first() else { return Ok((None, None)) };
+    let Some(first) = panels.first() else { return Ok(Vec::new()) };
     let loaded: Vec<String> = scenario.base().flows.keys().cloned().collect();
     let transit = charts::transit_distribution(&first.trace, &first.title, &loaded)?;
     let port_name = |id: &str| port_display_name(scenario, id);
-    let warmup = scenario.base().scenario.warmup_days;
-    Ok((Some(charts::yard_stock(&panels, &port_name, warmup)?), Some(transit)))
+    let yard = charts::yard_stock(&panels, &port_name, scenario.base().scenario.warmup_days)?;
+    Ok(vec![("yard_stock.svg".into(), yard), ("transit_times.svg".into(), transit)])
 }
 
 /// Writes a run's files into `out`: `summary.json`, `summary.csv`, `replications.csv`
@@ -467,9 +465,7 @@ pub fn write_run(
         put(out, "years.csv", &years::years_csv(result)?)?;
         charts.push(("years.svg".into(), charts::years_chart(result)?));
     }
-    let (yard, transit) = traced_charts(scenario, result)?;
-    charts.extend(yard.map(|svg| ("yard_stock.svg".to_string(), svg)));
-    charts.extend(transit.map(|svg| ("transit_times.svg".to_string(), svg)));
+    charts.extend(traced_charts(scenario, result)?);
     for (name, svg) in &charts {
         put(out, name, svg.as_bytes())?;
     }

@@ -183,10 +183,12 @@ add = { "ports.p.berths.dry.count" = 1 }
 
 [candidates.faster_cranes]
 capital_cost = 14e6
+life_years = 8
 scale = { "ports.p.berths.dry.service_hours.mean" = 0.7 }
 
 [candidates.late_berth]
 capital_cost = 1e6
+yearly_cost = 2e6
 earliest = "2028-01-01"
 add = { "ports.p.berths.dry.count" = 1 }
 "#,
@@ -198,9 +200,13 @@ add = { "ports.p.berths.dry.count" = 1 }
     let answer = search(&scenario, "base", &settings, &exp, None).unwrap();
     let first = &answer.best[0].evaluation.plan;
     assert_eq!(first.describe(), "third_berth 2027-01-01");
-    assert!((first.cost - 10e6 / 1.05f64.powi(2)).abs() < 1.0, "{}", first.cost);
+    // Built on 1 Jan 2027, paid then; at the horizon (end of 2028) 23 of its 25
+    // years of life are left: that share of its capital is credited back.
+    let residual = 10e6 * (1.0 - 2.0 / 25.0) / 1.05f64.powi(4);
+    assert!((first.cost - (10e6 / 1.05f64.powi(2) - residual)).abs() < 1.0, "{}", first.cost);
     assert!(answer.best[0].evaluation.constraints.iter().all(|c| c.holds));
-    // Next dearest: the same berth a year earlier (10/1.05 M), before the cranes.
+    // Next dearest: the same berth a year earlier, before the cranes (whose shorter
+    // life leaves less to credit back).
     assert_eq!(answer.best[1].evaluation.plan.describe(), "third_berth 2026-01-01");
     // Nothing dated after the need, and nothing without the berth or cranes by 2027,
     // was simulated: the capacity sheet rules those out.

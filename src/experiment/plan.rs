@@ -285,21 +285,26 @@ pub type PlanProgress<'a> = &'a dyn Fn(&PlanEvaluation);
 /// The candidates' days in a plan (`None`: not built), in candidate order.
 type Days = Vec<Option<f64>>;
 
-/// The present value of candidate `c` entering service on `day`.
+/// The present value of candidate `id` entering service on `day` (days from 1
+/// January of the first planning year): its capital, paid on the day; its running
+/// cost, paid evenly from then to the end of the horizon; less the capital not yet
+/// written off at the horizon (straight line over its life), all discounted
+/// continuously to 1 January of the first year at `[planning] discount_rate`.
+/// Without planning: its capital plus one year's running cost.
 fn present_cost(spec: &ScenarioSpec, id: &str, day: f64) -> f64 {
     let c = &spec.candidates[id];
     let Some(planning) = &spec.planning else {
         return c.capital_cost + c.yearly_cost;
     };
-    let r = planning.discount_rate;
-    let discount = |years: f64| (1.0 + r).powf(-years);
-    let mut cost = c.capital_cost * discount(day / DAYS_PER_YEAR);
-    for k in 0..planning.years {
-        let (start, end) = (f64::from(k) * DAYS_PER_YEAR, f64::from(k + 1) * DAYS_PER_YEAR);
-        let share = ((end - day.max(start)) / DAYS_PER_YEAR).clamp(0.0, 1.0);
-        cost += c.yearly_cost * share * discount(f64::from(k));
-    }
-    cost
+    let rate = planning.discount_rate;
+    let discount = |years: f64| (1.0 + rate).powf(-years);
+    let (enters, horizon) = (day / DAYS_PER_YEAR, f64::from(planning.years));
+    let in_service = (horizon - enters).max(0.0);
+    // ∫ from `enters` to `horizon` of (1 + r)^−t dt.
+    let annuity = if rate > 0.0 { (discount(enters) - discount(horizon)) / (1.0 + rate).ln() } else { in_service };
+    let life = c.life_years.unwrap_or(crate::scenario::DEFAULT_LIFE_YEARS);
+    let residual = c.capital_cost * (1.0 - in_service / life).max(0.0) * discount(horizon);
+    c.capital_cost * discount(enters) + c.yearly_cost * annuity - residual
 }
 
 /// The day candidate `id` enters service if it enters in planning year `k` (from 0):
@@ -472,7 +477,25 @@ impl Searcher<'_> {
         let allowed = (0..layers)
             .map(|k| (0..1u32 << self.ids.len()).map(|m| passes[k][m as usize] && self.keeps_rules(m)).collect())
             .collect();
-        Space::new(cost, allowed)
+        // `requires` holds by the day: a candidate enters in the same year as one it
+        // requires only if that one enters no later in the year.
+        let later = (0..layers)
+            .map(|k| {
+                (0..self.ids.len())
+                    .map(|c| {
+                        let day = |id: &str| entry_day(self.spec, id, k);
+                        let own = day(&self.ids[c]);
+                        self.spec.candidates[&self.ids[c]]
+                            .requires
+                            .iter()
+                            .filter_map(|r| self.ids.iter().position(|i| i == r))
+                            .filter(|&r| matches!((day(&self.ids[r]), own), (Some(a), Some(b)) if a > b))
+                            .fold(0u32, |m, r| m | (1 << r))
+                    })
+                    .collect()
+            })
+            .collect();
+        Space::new(cost, allowed, later)
     }
 
     /// Whether a failed plan had at least as much capacity up to the end of its failing
@@ -804,17 +827,26 @@ mod tests {
     use crate::scenario::CandidateSpec;
 
     #[test]
-    fn cost_is_discounted_from_the_first_january() {
+    fn cost_is_discounted_continuously_from_the_first_january_less_the_residual_value() {
         let mut spec = ScenarioSpec::new("t", 1.0)
             .planning(2025, 3)
-            .candidate("a", CandidateSpec::new(100.0).yearly_cost(10.0).add("x", 1.0));
+            .candidate("a", CandidateSpec::new(100.0).yearly_cost(10.0).life_years(4.0).add("x", 1.0));
         spec.planning.as_mut().unwrap().discount_rate = 0.1;
-        // Built on 1 Jan 2026: 100/1.1 + 10/1.1 + 10/1.21.
+        let v = |t: f64| 1.1f64.powf(-t);
+        // Built on 1 January 2026: capital at t = 1; running paid evenly over t in
+        // [1, 3]; at t = 3 two of its four years of life are left, half its capital.
+        let running = 10.0 * (v(1.0) - v(3.0)) / 1.1f64.ln();
         let cost = present_cost(&spec, "a", DAYS_PER_YEAR);
-        assert!((cost - (100.0 / 1.1 + 10.0 / 1.1 + 10.0 / 1.21)).abs() < 1e-9, "{cost}");
-        // Half a year in 2025 costs half a year's running.
+        assert!((cost - (100.0 * v(1.0) + running - 50.0 * v(3.0))).abs() < 1e-9, "{cost}");
+        // Capital and running cost are discounted alike: a day later costs a day's
+        // discount on both, and the running cost of half a year is half a year's
+        // payments at their dates.
         let half = present_cost(&spec, "a", DAYS_PER_YEAR / 2.0);
-        assert!((half - (100.0 / 1.1f64.sqrt() + 5.0 + 10.0 / 1.1 + 10.0 / 1.21)).abs() < 1e-9, "{half}");
+        let running = 10.0 * (v(0.5) - v(3.0)) / 1.1f64.ln();
+        assert!((half - (100.0 * v(0.5) + running - 100.0 * 0.375 * v(3.0))).abs() < 1e-9, "{half}");
+        // Without discounting: capital, running cost, residual as they fall.
+        spec.planning.as_mut().unwrap().discount_rate = 0.0;
+        assert!((present_cost(&spec, "a", 0.0) - (100.0 + 30.0 - 25.0)).abs() < 1e-9);
         spec.planning = None;
         assert_eq!(present_cost(&spec, "a", 0.0), 110.0);
     }

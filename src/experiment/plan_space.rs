@@ -28,6 +28,9 @@ pub(super) struct Space {
     /// `rest[k][mask]`: the cheapest cost of the years after `k` given `mask` in year
     /// `k` (infinite when no allowed chain follows).
     rest: Vec<Vec<f64>>,
+    /// `later[k][c]`: the candidates `c` requires that, entering in year `k`, would
+    /// enter after `c` does: `c` may enter in year `k` with none of them.
+    later: Vec<Vec<u32>>,
 }
 
 /// Every subset of `of`, `of` itself first and the empty set last.
@@ -41,10 +44,12 @@ fn subsets(of: u32) -> impl Iterator<Item = u32> {
 }
 
 impl Space {
-    /// A space of `cost.len()` candidates over `allowed.len()` years.
+    /// A space of `cost.len()` candidates over `allowed.len()` years, in which
+    /// candidate `c` may enter in year `k` together with none of `later[k][c]` (empty
+    /// `later`: no such rule).
     /// A set holding a candidate that cannot have entered by a year (infinite cost in
     /// that year, hence in every earlier one) is not allowed in it.
-    pub(super) fn new(cost: Vec<Vec<f64>>, mut allowed: Vec<Vec<bool>>) -> Space {
+    pub(super) fn new(cost: Vec<Vec<f64>>, mut allowed: Vec<Vec<bool>>, later: Vec<Vec<u32>>) -> Space {
         let n = cost.len();
         let years = allowed.len();
         for (k, sets) in allowed.iter_mut().enumerate() {
@@ -52,7 +57,8 @@ impl Space {
                 *ok &= (0..n).filter(|c| mask & (1 << c) != 0).all(|c| cost[c][k].is_finite());
             }
         }
-        let mut space = Space { n, cost, allowed, rest: vec![vec![f64::INFINITY; 1 << n]; years] };
+        let later = if later.is_empty() { vec![vec![0; n]; years] } else { later };
+        let mut space = Space { n, cost, allowed, rest: vec![vec![f64::INFINITY; 1 << n]; years], later };
         if years == 0 {
             return space;
         }
@@ -75,6 +81,11 @@ impl Space {
         ((1u64 << self.n) - 1) as u32
     }
 
+    /// Whether the candidates of `added` may enter service together in year `k`.
+    fn may_enter(&self, k: usize, added: u32) -> bool {
+        (0..self.n).filter(|c| added & (1 << c) != 0).all(|c| self.later[k][c] & added == 0)
+    }
+
     /// The cost of `added` entering service in year `k`.
     fn added_cost(&self, added: u32, k: usize) -> f64 {
         (0..self.n).filter(|c| added & (1 << c) != 0).map(|c| self.cost[c][k]).sum()
@@ -83,7 +94,7 @@ impl Space {
     /// The cheapest step from `mask` (in year `k - 1`) into year `k` and on to the end.
     fn cheapest_step(&self, k: usize, mask: u32) -> Option<(f64, u32)> {
         subsets(self.full() & !mask)
-            .filter(|sub| self.allowed[k][(mask | sub) as usize])
+            .filter(|&sub| self.allowed[k][(mask | sub) as usize] && self.may_enter(k, sub))
             .map(|sub| (self.added_cost(sub, k) + self.rest[k][(mask | sub) as usize], sub))
             .filter(|(c, _)| c.is_finite())
             .min_by(|a, b| a.0.total_cmp(&b.0))
@@ -104,18 +115,18 @@ impl Space {
                         return 0.0;
                     }
                     subsets(self.full() & !m)
-                        .filter(|sub| self.allowed[k + 1][(m | sub) as usize])
+                        .filter(|&sub| self.allowed[k + 1][(m | sub) as usize] && self.may_enter(k + 1, sub))
                         .map(|sub| count[(m | sub) as usize])
                         .sum()
                 })
                 .collect();
         }
-        (0..size).filter(|&m| self.allowed[0][m]).map(|m| count[m]).sum::<f64>() + 0.0
+        (0..size).filter(|&m| self.allowed[0][m] && self.may_enter(0, m as u32)).map(|m| count[m]).sum::<f64>() + 0.0
     }
 
     /// The cost of `mask` in the first year and the cheapest way on.
     fn entry(&self, mask: u32) -> (f64, f64) {
-        if !self.allowed[0][mask as usize] {
+        if !self.allowed[0][mask as usize] || !self.may_enter(0, mask) {
             return (f64::INFINITY, f64::INFINITY);
         }
         let g = self.added_cost(mask, 0);
@@ -216,7 +227,7 @@ impl Iterator for ChainOrder<'_> {
             let mask = self.arena[entry.node as usize].0;
             for sub in subsets(self.space.full() & !mask) {
                 let next = mask | sub;
-                if !self.space.allowed[k][next as usize] {
+                if !self.space.allowed[k][next as usize] || !self.space.may_enter(k, sub) {
                     continue;
                 }
                 let cost = entry.cost + self.space.added_cost(sub, k);
@@ -235,6 +246,11 @@ mod tests {
 
     /// Every chain by brute force, with its cost.
     fn brute(cost: &[Vec<f64>], allowed: &[Vec<bool>]) -> Vec<(f64, Vec<u32>)> {
+        brute_with(cost, allowed, &[])
+    }
+
+    /// Every chain by brute force, with its cost, keeping `later` (see [`Space::new`]).
+    fn brute_with(cost: &[Vec<f64>], allowed: &[Vec<bool>], later: &[Vec<u32>]) -> Vec<(f64, Vec<u32>)> {
         let n = cost.len();
         let years = allowed.len();
         // Entry year per candidate: 0..years, or `years` for never.
@@ -244,7 +260,10 @@ mod tests {
             let entry: Vec<usize> = (0..n).map(|c| code / (years + 1).pow(c as u32) % (years + 1)).collect();
             let chain: Vec<u32> =
                 (0..years).map(|k| (0..n).filter(|&c| entry[c] <= k).fold(0, |m, c| m | (1 << c))).collect();
-            if chain.iter().enumerate().all(|(k, &m)| allowed[k][m as usize]) {
+            let together = |c: usize| {
+                later.get(entry[c]).is_some_and(|l| (0..n).any(|r| l[c] & (1 << r) != 0 && entry[r] == entry[c]))
+            };
+            if chain.iter().enumerate().all(|(k, &m)| allowed[k][m as usize]) && !(0..n).any(together) {
                 let total: f64 = (0..n).filter(|&c| entry[c] < years).map(|c| cost[c][entry[c]]).sum();
                 if total.is_finite() {
                     out.push((total, chain));
@@ -263,7 +282,7 @@ mod tests {
         let count = |m: usize| m.count_ones();
         let allowed: Vec<Vec<bool>> =
             (0..3).map(|k| (0..8).map(|m| (m & 2 == 0 || m & 1 != 0) && count(m) >= [0, 1, 2][k]).collect()).collect();
-        let space = Space::new(cost.clone(), allowed.clone());
+        let space = Space::new(cost.clone(), allowed.clone(), Vec::new());
         let got: Vec<(f64, Vec<u32>)> = ChainOrder::new(&space).collect();
         let mut want = brute(&cost, &allowed);
         assert_eq!(got.len(), want.len(), "{got:?}");
@@ -282,8 +301,30 @@ mod tests {
     }
 
     #[test]
+    fn a_requirement_entering_later_in_the_year_holds_its_dependant_back() {
+        // c1 requires c0 (every set with c1 holds c0); in years 0 and 1, c0 would enter
+        // after c1 in the same year, so c1 may not enter with it then.
+        let cost = vec![vec![4.0, 3.0, 2.0], vec![1.0, 1.0, 1.0]];
+        let allowed: Vec<Vec<bool>> = (0..3).map(|_| (0..4).map(|m| m & 2 == 0 || m & 1 != 0).collect()).collect();
+        let later = vec![vec![0, 1], vec![0, 1], vec![0, 0]];
+        let space = Space::new(cost.clone(), allowed.clone(), later.clone());
+        let got: Vec<(f64, Vec<u32>)> = ChainOrder::new(&space).collect();
+        let want = brute_with(&cost, &allowed, &later);
+        assert_eq!(got.len(), want.len(), "{got:?}");
+        assert_eq!(space.count(), want.len() as f64);
+        assert!(got.iter().all(|(_, chain)| chain[0] != 3 && !(chain[0] == 0 && chain[1] == 3)), "{got:?}");
+        for (cost, chain) in &got {
+            let same = want.iter().find(|w| w.1 == *chain).expect("a chain brute force does not know");
+            assert!((same.0 - cost).abs() < 1e-12);
+        }
+        // Without the rule, c0 and c1 may enter together in year 0.
+        let free: Vec<(f64, Vec<u32>)> = ChainOrder::new(&Space::new(cost, allowed, Vec::new())).collect();
+        assert!(free.iter().any(|(_, chain)| chain[0] == 3));
+    }
+
+    #[test]
     fn nothing_allowed_is_an_empty_space() {
-        let space = Space::new(vec![vec![1.0]], vec![vec![false, false]]);
+        let space = Space::new(vec![vec![1.0]], vec![vec![false, false]], Vec::new());
         assert_eq!(space.count(), 0.0);
         assert_eq!(ChainOrder::new(&space).count(), 0);
     }

@@ -9,11 +9,20 @@
 
 use super::limits::{MAX_CANDIDATES, MAX_QUANTITY};
 use super::path::Segment;
-use super::planning::{CHANGEABLE_VALID, ChangeProblem, ChangeSpec, DAYS_PER_YEAR, date_of, parse_date, path_text};
+use super::planning::{
+    CANDIDATE_CHANGE, CHANGEABLE_VALID, ChangeProblem, ChangeSpec, DAYS_PER_YEAR, date_of, parse_date, path_text,
+};
 use super::schema::{OverrideValue, ScenarioSpec};
 use super::validate::Issue;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// The life of a candidate's asset when it states none, in years: a typical ship's
+/// (ports and track last longer; give them `life_years`).
+pub const DEFAULT_LIFE_YEARS: f64 = 25.0;
+
+/// The longest asset life accepted, in years.
+pub const MAX_LIFE_YEARS: f64 = 200.0;
 
 /// An upgrade that a plan may include.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -31,6 +40,11 @@ pub struct CandidateSpec {
     /// What it costs to run per year in service (default 0).
     #[serde(default)]
     pub yearly_cost: f64,
+    /// The asset's life in years (default [`DEFAULT_LIFE_YEARS`]): at the end of the
+    /// planning horizon a plan is credited the capital cost not yet written off,
+    /// straight line over this life.
+    #[serde(default)]
+    pub life_years: Option<f64>,
     /// The earliest date it can enter service: `"2027"`, `"2027-07"` or `"2027-07-01"`
     /// (default: the date of the change it names, else the first planning day).
     #[serde(default)]
@@ -87,6 +101,12 @@ impl CandidateSpec {
         self
     }
 
+    /// The asset's life in years, over which its capital is written off.
+    pub fn life_years(mut self, years: f64) -> Self {
+        self.life_years = Some(years);
+        self
+    }
+
     /// The earliest date it can enter service.
     pub fn earliest(mut self, date: impl Into<String>) -> Self {
         self.earliest = Some(date.into());
@@ -126,10 +146,17 @@ impl ScenarioSpec {
             patch.scale.extend(change.scale.clone());
             patch.add.extend(change.add.clone());
         }
-        patch.set.extend(c.set.clone());
-        patch.scale.extend(c.scale.clone());
-        patch.add.extend(c.add.clone());
+        let own = self.candidate_own_patch(id);
+        patch.set.extend(own.set);
+        patch.scale.extend(own.scale);
+        patch.add.extend(own.add);
         patch
+    }
+
+    /// The entries candidate `id` gives itself (without those of the change it names).
+    fn candidate_own_patch(&self, id: &str) -> ChangeSpec {
+        let Some(c) = self.candidates.get(id) else { return ChangeSpec::default() };
+        ChangeSpec { set: c.set.clone(), scale: c.scale.clone(), add: c.add.clone(), ..ChangeSpec::default() }
     }
 
     /// The earliest day (after the end of the warm-up, 0 at the earliest) candidate `id`
@@ -157,16 +184,33 @@ impl ScenarioSpec {
         if self.planning.is_some() {
             for (k, (id, day)) in plan.iter().enumerate() {
                 let mut change = self.candidate_patch(id);
+                // A candidate's change is made once. When the change is enabled it
+                // happens anyway on its own date: a plan can only bring it forward.
+                if let Some(name) = self.candidates.get(id).and_then(|c| c.change.as_ref())
+                    && let Some(scheduled) = self.changes.get(name)
+                {
+                    let own_day = scheduled.enabled.then(|| self.day_of(&scheduled.date)).flatten();
+                    match own_day {
+                        Some(d) if d <= *day => change = self.candidate_own_patch(id),
+                        _ => {
+                            spec.changes.remove(name);
+                        }
+                    }
+                }
+                if change.is_empty() {
+                    continue;
+                }
                 change.date = self.date_at(*day);
                 change.enabled = true;
+                change.from_plan = true;
                 change.description = Some(format!("candidate {}", self.candidate_name(id)));
                 // Ids sort by day, then in this order (the timeline's order of ties).
-                spec.changes.insert(format!("candidate:{k:02}:{id}"), change);
+                spec.changes.insert(format!("{CANDIDATE_CHANGE}{k:02}:{id}"), change);
             }
             // Checked here so a problem points at the candidate, not its change.
             spec.timeline().map_err(|p| {
                 let id =
-                    p.change.strip_prefix("candidate:").and_then(|c| c.split_once(':')).map_or(&*p.change, |c| c.1);
+                    p.change.strip_prefix(CANDIDATE_CHANGE).and_then(|c| c.split_once(':')).map_or(&*p.change, |c| c.1);
                 let id = id.to_string();
                 let mut location = p.location;
                 if location.len() >= 2 && self.candidates.contains_key(&id) {
@@ -248,6 +292,16 @@ pub(super) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
             if !(value.is_finite() && (0.0..=MAX_QUANTITY).contains(&value)) {
                 issue(format!("{p}.{field}"), format!("{value} is out of range"), "an amount from 0 to 1e12", None);
             }
+        }
+        if let Some(life) = c.life_years
+            && !(life.is_finite() && life > 0.0 && life <= MAX_LIFE_YEARS)
+        {
+            issue(
+                format!("{p}.life_years"),
+                format!("{life} is out of range"),
+                &format!("a number of years > 0 and <= {MAX_LIFE_YEARS}"),
+                None,
+            );
         }
         if let Some(name) = &c.change
             && !spec.changes.contains_key(name)
@@ -381,6 +435,60 @@ pub(super) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::{BerthClass, BerthSpec, DistSpec, PortSpec, ShipArrivalSpec};
+
+    /// A port with two berths over 2025-2028, change `x` adding a berth on `date`
+    /// (enabled or not), and candidate `c` naming it.
+    fn one_port(date: &str, enabled: bool) -> ScenarioSpec {
+        let mut spec = ScenarioSpec::new("t", 1.0)
+            .planning(2025, 4)
+            .port("a", PortSpec::new(0.0).berths(BerthClass::Dry, BerthSpec::service(2, DistSpec::exponential(10.0))))
+            .ship_arrivals("s", ShipArrivalSpec::new("a", BerthClass::Dry, 100.0, DistSpec::constant(10.0)));
+        let change = ChangeSpec {
+            date: date.into(),
+            enabled,
+            add: [("ports.a.berths.dry.count".to_string(), 1.0)].into(),
+            ..ChangeSpec::default()
+        };
+        spec.changes.insert("x".into(), change);
+        spec.candidates.insert("c".into(), CandidateSpec { change: Some("x".into()), ..CandidateSpec::new(1.0) });
+        spec
+    }
+
+    /// Berths in each planning year (the configuration in force on 1 July).
+    fn berths_by_year(spec: &ScenarioSpec) -> Vec<u32> {
+        let timeline = spec.timeline().unwrap();
+        (0..4)
+            .map(|k| {
+                let mid = k as f64 * DAYS_PER_YEAR + 181.0;
+                let (_, config) = timeline.iter().rev().find(|(day, _)| *day <= mid).unwrap();
+                config.ports["a"].berths[&BerthClass::Dry].count
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_candidate_makes_its_change_once_whatever_the_change_says() {
+        // Disabled: only the plan makes it, on the plan's date.
+        let off = one_port("2027", false);
+        assert_eq!(berths_by_year(&off.with_plan(&[("c".into(), DAYS_PER_YEAR)]).unwrap()), [2, 3, 3, 3]);
+        // Enabled for 2027, planned for 2026: brought forward, made once.
+        let on = one_port("2027", true);
+        assert_eq!(berths_by_year(&on.with_plan(&[("c".into(), DAYS_PER_YEAR)]).unwrap()), [2, 3, 3, 3]);
+        // Enabled for 2026, planned for 2028: it happens in 2026 anyway, and once.
+        let early = one_port("2026", true);
+        assert_eq!(berths_by_year(&early.with_plan(&[("c".into(), 3.0 * DAYS_PER_YEAR)]).unwrap()), [2, 3, 3, 3]);
+        assert_eq!(berths_by_year(&early.with_plan(&[]).unwrap()), [2, 3, 3, 3]);
+    }
+
+    #[test]
+    fn a_candidate_entering_with_a_scenario_change_comes_after_it() {
+        // The scenario sets 4 berths on 1 January 2026; a candidate adding one that day
+        // must not be erased by it.
+        let mut spec = one_port("2026", false).change("fleet", "2026-01-01", "ports.a.berths.dry.count", 4u32);
+        spec.candidates.insert("more".into(), CandidateSpec::new(1.0).add("ports.a.berths.dry.count", 1.0));
+        assert_eq!(berths_by_year(&spec.with_plan(&[("more".into(), DAYS_PER_YEAR)]).unwrap()), [2, 5, 5, 5]);
+    }
 
     #[test]
     fn dates_round_trip_through_days() {

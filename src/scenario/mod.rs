@@ -37,7 +37,7 @@ mod schema;
 mod validate;
 mod variants;
 
-pub use candidates::CandidateSpec;
+pub use candidates::{CandidateSpec, DEFAULT_LIFE_YEARS, MAX_LIFE_YEARS};
 pub use diagnostics::{Diagnostic, MAX_DIAGNOSTICS, ScenarioError, Source, locate};
 pub use dist::{DistError, DistSpec, MAX_COEFFICIENT_OF_VARIATION, Sampler};
 pub use planning::{ChangeProblem, ChangeSpec, DAYS_PER_YEAR, GrowthSpec, PlanningSpec, date_of, parse_date};

@@ -37,6 +37,10 @@ pub struct ChangeProblem {
 /// Days in a planning year.
 pub const DAYS_PER_YEAR: f64 = 365.0;
 
+/// The prefix of the ids a plan's candidates take as dated changes
+/// (`candidate:<k>:<id>`; scenario ids cannot contain `:`).
+pub(super) const CANDIDATE_CHANGE: &str = "candidate:";
+
 /// A planning horizon of consecutive calendar years.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -145,6 +149,10 @@ pub struct ChangeSpec {
     /// `"ports.baku.berths.rail_ferry.count" = 1` (whole amounts on whole numbers).
     #[serde(default)]
     pub add: BTreeMap<String, f64>,
+    /// Set on the changes a plan's candidates become (never read from a file): on the
+    /// same day they come after the scenario's own.
+    #[serde(skip)]
+    pub(crate) from_plan: bool,
 }
 
 impl ChangeSpec {
@@ -302,7 +310,11 @@ impl ScenarioSpec {
             .filter_map(|(id, c)| Some((self.day_of(&c.date)?, id, c)))
             .filter(|(day, _, _)| *day < horizon)
             .collect();
-        dated.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+        // Ties: the scenario's own changes before a plan's candidates (so that a
+        // candidate's `add` is never erased by a `set` of the same day), each in id order.
+        dated.sort_by(|a, b| {
+            a.0.total_cmp(&b.0).then_with(|| a.2.from_plan.cmp(&b.2.from_plan)).then_with(|| a.1.cmp(b.1))
+        });
         let mut out: Vec<(f64, ScenarioSpec)> = vec![(0.0, base.clone())];
         let mut doc: toml::Table = toml::Table::try_from(&base).map_err(|e| ChangeProblem {
             change: String::new(),

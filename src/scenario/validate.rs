@@ -152,6 +152,8 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
         ("flows", spec.flows.keys().collect()),
         ("weather", spec.weather.keys().collect()),
         ("variants", spec.variants.keys().collect()),
+        ("changes", spec.changes.iter().filter(|(_, c)| !c.from_plan).map(|(id, _)| id).collect()),
+        ("candidates", spec.candidates.keys().collect()),
     ] {
         for id in ids {
             if !id_ok(id) {

@@ -281,6 +281,23 @@ fn candidate_mistakes_point_at_the_line() {
             "with this candidate",
         ),
         ("[candidates.x]\ncapital_cost = 1\nset = { \"flows.f.annual_tonnes\" = 1 }\n", "candidates.x.set", "capacity"),
+        // Candidates may only add capacity: the search takes more candidates to mean
+        // at least as much of it.
+        (
+            "[candidates.x]\ncapital_cost = 1\nscale = { \"ports.p.berths.dry.service_hours.mean\" = 3 }\n",
+            "candidates.x",
+            "would lower capacity: `ports.p.berths.dry.service_hours` has a longer mean (12 h → 36 h)",
+        ),
+        (
+            "[candidates.x]\ncapital_cost = 1\nset = { \"ports.p.berths.dry.count\" = 1 }\n",
+            "candidates.x",
+            "would lower capacity: `ports.p.berths.dry.count` is lower (2 → 1)",
+        ),
+        (
+            "[candidates.x]\ncapital_cost = 1\nset = { \"ports.p.berths.dry.count\" = 3 }\n[candidates.y]\ncapital_cost = 1\nadd = { \"ports.p.berths.dry.count\" = 2 }\n",
+            "candidates.x.set",
+            "below the 4 candidate y makes of it",
+        ),
         (
             "[candidates.x]\ncapital_cost = 1\nrequires = [\"y\"]\nadd = { \"ports.p.berths.dry.count\" = 1 }\n[candidates.y]\ncapital_cost = 1\nrequires = [\"x\"]\nadd = { \"ports.p.berths.dry.count\" = 1 }\n",
             "requires",

@@ -262,6 +262,181 @@ impl ScenarioSpec {
     }
 }
 
+/// How a field of the tables candidates may change bears on capacity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bearing {
+    /// More is more capacity (counts, rates, sizes).
+    More,
+    /// Less is more capacity (times, or a distribution of times by its mean).
+    Less,
+    /// No bearing on capacity (names, tariffs, emissions, distances).
+    Neutral,
+    /// `handling_in_storms`: `continue` is more capacity than `pause`.
+    StormHandling,
+    /// A rule of operation that may raise or lower capacity (fill thresholds, waits,
+    /// departure policies, loading order).
+    Either,
+}
+
+/// The bearing of a field by its name (`None`: a table whose entries have their own,
+/// such as a berth class or a port).
+fn bearing(field: &str) -> Option<Bearing> {
+    Some(match field {
+        "count"
+        | "handling_tonnes_per_hour"
+        | "yard_capacity_tonnes"
+        | "servers"
+        | "trains_per_day"
+        | "trainsets"
+        | "wagons"
+        | "tonnes_per_wagon"
+        | "vessels"
+        | "capacity_tonnes"
+        | "slots"
+        | "max_units"
+        | "tonnes_per_hour" => Bearing::More,
+        "berthing_hours" | "loading_hours" | "unloading_hours" | "timetable_hours" | "service_hours"
+        | "dwell_hours" | "sailing_hours" | "transit_hours" => Bearing::Less,
+        "name" | "description" | "charge_per_tonne" | "co2_kg_per_tonne" | "co2_g_per_tonne_km" | "distance_km"
+        | "length_km" | "tariff_per_tonne" | "tariff_per_unit" | "kind" | "between" | "route" | "class" => {
+            Bearing::Neutral
+        }
+        "handling_in_storms" => Bearing::StormHandling,
+        "fill_threshold" | "max_wait_hours" | "max_wait_from" | "departure" | "wait_for_cargo_at" | "loading_order"
+        | "deck" => Bearing::Either,
+        _ => return None,
+    })
+}
+
+/// The value at a dotted `path` of a scenario document, if it exists.
+fn value_at<'a>(doc: &'a toml::Table, path: &str) -> Option<&'a toml::Value> {
+    let segments = super::path::parse(path).ok()?;
+    let (Segment::Key(first), rest) = segments.split_first()? else { return None };
+    let mut value = doc.get(first.as_str())?;
+    for segment in rest {
+        value = match (segment, value) {
+            (Segment::Key(k), toml::Value::Table(t)) => t.get(k.as_str())?,
+            (Segment::Index(i), toml::Value::Array(a)) => a.get(*i)?,
+            _ => return None,
+        };
+    }
+    Some(value)
+}
+
+fn number(value: &toml::Value) -> Option<f64> {
+    match value {
+        toml::Value::Float(x) => Some(*x),
+        toml::Value::Integer(i) => Some(*i as f64),
+        _ => None,
+    }
+}
+
+/// Where capacity falls from `before` to `after` under `path` (whose field has
+/// `inherited` bearing, if known), in words.
+fn capacity_falls(path: &str, before: &toml::Value, after: &toml::Value, inherited: Option<Bearing>) -> Vec<String> {
+    let field = path.rsplit('.').next().unwrap_or(path);
+    let bear = bearing(field).or(inherited);
+    match (before, after, bear) {
+        (_, _, Some(Bearing::Neutral)) => Vec::new(),
+        (toml::Value::Table(a), toml::Value::Table(b), Some(Bearing::Less)) if a.contains_key("dist") => {
+            let mean = |t: &toml::Table| {
+                toml::Value::Table(t.clone()).try_into::<super::DistSpec>().ok().map(|d: super::DistSpec| d.mean())
+            };
+            match (mean(a), mean(b)) {
+                (Some(x), Some(y)) if y > x * (1.0 + 1e-12) => {
+                    vec![format!("`{path}` has a longer mean ({} h → {} h)", round(x), round(y))]
+                }
+                _ => Vec::new(),
+            }
+        }
+        (toml::Value::Table(a), toml::Value::Table(b), _) => {
+            let mut out = Vec::new();
+            for (key, x) in a {
+                match b.get(key) {
+                    Some(y) => out.extend(capacity_falls(&format!("{path}.{key}"), x, y, bear)),
+                    None if bear == Some(Bearing::More) => {
+                        out.push(format!("`{path}.{key}` is removed"));
+                    }
+                    None => {}
+                }
+            }
+            out
+        }
+        (_, _, Some(Bearing::Either)) if before != after => vec![format!(
+            "`{path}` changes a rule of operation ({before} → {after}), which may raise or lower capacity"
+        )],
+        (_, _, Some(Bearing::StormHandling))
+            if before.as_str() == Some("continue") && after.as_str() == Some("pause") =>
+        {
+            vec![format!("`{path}` stops handling in storms (continue → pause)")]
+        }
+        (x, y, Some(b @ (Bearing::More | Bearing::Less))) => match (number(x), number(y)) {
+            (Some(x), Some(y)) if (b == Bearing::More && y < x) || (b == Bearing::Less && y > x) => {
+                let what = if b == Bearing::More { "lower" } else { "longer" };
+                vec![format!("`{path}` is {what} ({} → {})", round(x), round(y))]
+            }
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// A number for messages: up to 6 significant digits.
+fn round(x: f64) -> String {
+    let text = format!("{x:.6}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text.len() > 12 { format!("{x:e}") } else { text.to_string() }
+}
+
+impl ScenarioSpec {
+    /// The configuration in force on `day` (days after the end of the warm-up), as a
+    /// document: that of the last entry of `timeline` dated on or before it.
+    fn document_on(timeline: &[(f64, ScenarioSpec)], day: f64) -> Option<toml::Table> {
+        let (_, spec) = timeline.iter().rev().find(|(d, _)| *d <= day).or(timeline.first())?;
+        toml::Table::try_from(spec).ok()
+    }
+
+    /// The paths candidate `id` patches (its change's and its own).
+    fn candidate_paths(&self, id: &str) -> Vec<String> {
+        let patch = self.candidate_patch(id);
+        patch.set.keys().chain(patch.scale.keys()).chain(patch.add.keys()).cloned().collect()
+    }
+
+    /// Where candidate `id` would lower capacity, entering on any day it may (its
+    /// earliest, or 1 January of any later planning year): each path, with the values
+    /// before and after it enters.
+    fn lowers_capacity(&self, id: &str) -> Vec<String> {
+        let earliest = self.candidate_earliest_day(id);
+        let mut days = vec![earliest];
+        if let Some(p) = &self.planning {
+            days.extend((0..p.years).map(|k| f64::from(k) * DAYS_PER_YEAR).filter(|d| *d > earliest));
+        }
+        let Ok(without) = self.with_plan(&[]).and_then(|s| s.timeline()) else { return Vec::new() };
+        let mut out: Vec<String> = Vec::new();
+        for day in days {
+            let Ok(with) = self.with_plan(&[(id.to_string(), day)]).and_then(|s| s.timeline()) else { continue };
+            let (Some(before), Some(after)) = (Self::document_on(&without, day), Self::document_on(&with, day)) else {
+                continue;
+            };
+            for path in self.candidate_paths(id) {
+                // Compare the whole field the path reaches into (a distribution by its
+                // mean, a table of slots entry by entry).
+                let segments: Vec<&str> = path.split('.').collect();
+                let cut = segments.iter().rposition(|k| bearing(k).is_some()).map_or(segments.len(), |i| i + 1);
+                let field = segments[..cut].join(".");
+                if let (Some(x), Some(y)) = (value_at(&before, &field), value_at(&after, &field)) {
+                    for problem in capacity_falls(&field, x, y, None) {
+                        if !out.contains(&problem) {
+                            out.push(problem);
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
 /// The checks of `[candidates]`.
 pub(super) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
     let issues = std::cell::RefCell::new(Vec::new());
@@ -418,6 +593,7 @@ pub(super) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
             Ok(alone) => {
                 let mut problems = super::validate::check(&alone);
                 problems.truncate(3);
+                let valid = problems.is_empty();
                 for i in problems {
                     issue(
                         format!("candidates.{id}"),
@@ -426,11 +602,65 @@ pub(super) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
                         Some(located.clone()),
                     );
                 }
+                // The plan search takes a plan with more candidates to have at least
+                // as much capacity: a candidate must never lower it.
+                let lowered = if valid { spec.lowers_capacity(id) } else { Vec::new() };
+                if !lowered.is_empty() {
+                    issue(
+                        format!("candidates.{id}"),
+                        format!("the candidate would lower capacity: {}", lowered.join("; ")),
+                        LOWERS_VALID,
+                        Some(located.clone()),
+                    );
+                }
+            }
+        }
+    }
+    // Two candidates that may be in one plan must not undo each other: a `set` below
+    // what another candidate makes of the same field would lower capacity if it
+    // entered after it.
+    for (a, ca) in &spec.candidates {
+        for (path, value) in &ca.set {
+            let Some(x) = number(&value.to_toml()) else { continue };
+            for (b, cb) in spec.candidates.iter().filter(|(b, _)| *b != a) {
+                if ca.excludes.contains(b) || cb.excludes.contains(a) || !spec.candidate_paths(b).contains(path) {
+                    continue;
+                }
+                let Ok(after_b) = spec.with_plan(&[(b.clone(), spec.candidate_earliest_day(b))]) else { continue };
+                let Some(timeline) = after_b.timeline().ok() else { continue };
+                let Some(doc) = timeline.last().and_then(|(_, s)| toml::Table::try_from(s).ok()) else { continue };
+                let field = path.rsplit('.').next().unwrap_or(path);
+                let reached = value_at(&doc, path).and_then(number);
+                let lower = match bearing(field) {
+                    Some(Bearing::More) => reached.is_some_and(|y| x < y),
+                    Some(Bearing::Less) => reached.is_some_and(|y| x > y),
+                    _ => false,
+                };
+                if lower {
+                    issue(
+                        format!("candidates.{a}.set"),
+                        format!(
+                            "sets `{path}` to {}, below the {} candidate {b} makes of it: entering after {b} it would lower capacity",
+                            round(x),
+                            round(reached.unwrap_or(0.0))
+                        ),
+                        "`add` instead of `set`, or `excludes` between the two",
+                        Some(vec![
+                            Segment::Key("candidates".into()),
+                            Segment::Key(a.clone()),
+                            Segment::Key("set".into()),
+                            Segment::Key(path.clone()),
+                        ]),
+                    );
+                }
             }
         }
     }
     issues.into_inner()
 }
+
+/// What a candidate may change, for messages.
+const LOWERS_VALID: &str = "a candidate that only adds capacity (more berths, vessels, trains, faster handling or shorter times); model other changes as a variant or a dated change";
 
 #[cfg(test)]
 mod tests {

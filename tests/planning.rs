@@ -59,6 +59,29 @@ tags = ["ships"]
 }
 
 #[test]
+fn a_year_reads_the_capacity_in_force_during_it() {
+    // Offered load a = 2 berths' worth (a ship every 6 h, 12 h calls). A fourth berth
+    // from 1 January 2026, the instant 2025 closes: 2025 had three. A fifth from
+    // 1 July 2026 (day 181): 2026 had (181 × 4 + 184 × 5) / 365 on average.
+    let text = port(
+        r#"factors = { "2025" = 1.0 }"#,
+        r#"[changes.fourth_berth]
+date = "2026-01-01"
+set = { "ports.port.berths.dry.count" = 4 }
+
+[changes.fifth_berth]
+date = "2026-07-01"
+set = { "ports.port.berths.dry.count" = 5 }"#,
+        3,
+    );
+    let v = run(&text, 20);
+    let key = |y: i32| format!("year.{y}.utilisation.port.port.berths.dry");
+    agrees(&v, &key(2025), 2.0 / 3.0);
+    agrees(&v, &key(2026), 2.0 / ((181.0 * 4.0 + 184.0 * 5.0) / 365.0));
+    agrees(&v, &key(2027), 2.0 / 5.0);
+}
+
+#[test]
 fn each_year_matches_erlang_c_under_growth_and_a_dated_berth() {
     // 2025: λ = 1/6 h, c = 3 (a = 2); from 2026-01-01 c = 4; 2027: demand × 1.5 (a = 3).
     let text = port(

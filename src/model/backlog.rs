@@ -121,6 +121,12 @@ impl Backlog {
         }
     }
 
+    /// Whether the current window is a planning year that closes at `now` and has not
+    /// yet taken its closing sample.
+    pub(crate) fn closes_year_at(&self, now: SimTime) -> bool {
+        self.window + 1 < self.windows.len() && self.windows[self.window].1 <= now && self.taken <= SAMPLES_PER_WINDOW
+    }
+
     /// The growth of `trend`, tonnes per day (see the module documentation).
     pub(crate) fn growth(&self, trend: &Trend) -> f64 {
         if self.seasonal { trend.deseasonalised_slope_per_day() } else { trend.slope_per_day() }

@@ -11,6 +11,7 @@ use super::flows::{FlowDef, Flows};
 use super::kpis::ReplicationKpis;
 use super::network::{CompileError, LegDef, NodeDef, PortDef, compile_nodes};
 use super::pipelines::{PipelineDef, Pipelines};
+use super::planning::CapacityClock;
 use super::ships::{SeaLinkDef, ShipServiceDef, Ships};
 use super::trace::{Trace, Tracer};
 use super::trains::{RailLinkDef, TrainServiceDef, Trains};
@@ -309,6 +310,8 @@ pub(crate) struct Corridor<'n> {
     pub(crate) transfers: Transfers,
     pub(crate) pipelines: Pipelines,
     pub(crate) backlog: Backlog,
+    /// Capacity over the measured window (for windows with a change in them).
+    pub(crate) capacity: CapacityClock,
     pub(crate) tracer: Option<Tracer>,
     /// Whether the measured window is open (the warm-up is over).
     pub(crate) measuring: bool,
@@ -346,6 +349,7 @@ impl<'n> Corridor<'n> {
             transfers: Transfers::new(net, &streams),
             pipelines: Pipelines::new(net, &streams),
             backlog: Backlog::new(net),
+            capacity: CapacityClock::new(net),
             tracer: None,
             measuring: net.warmup == SimTime::ZERO,
             window_start: net.warmup,
@@ -401,6 +405,7 @@ impl<'n> Corridor<'n> {
         self.weather.reset(now);
         self.transfers.reset(now);
         self.pipelines.reset(now);
+        self.capacity.reset(now);
     }
 
     /// Opens the next planning year's window at `now`, right after the last one
@@ -438,7 +443,8 @@ impl<'n> Corridor<'n> {
     /// The KPIs of the current window alone (without the planning years before it).
     pub(crate) fn window_kpis(&self, end: SimTime, events: u64) -> ReplicationKpis {
         let mut kpis = super::kpis::assemble(self, end, events);
-        self.transfers.kpis(self.net, end, &mut kpis);
+        let held = self.capacity.held(self.net, self.window_start, end);
+        self.transfers.kpis(self.net, &held, end, &mut kpis);
         self.pipelines.kpis(self.net, end, &mut kpis);
         super::costs::kpis(self, &mut kpis);
         kpis

@@ -367,27 +367,31 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
     let net = w.net;
     let t = end.as_millis();
     let measured_hours = (end.saturating_sub(w.window_start)).as_hours();
+    // Capacity over the window: the configuration in force, or its mean over a
+    // window with a change in it.
+    let held = w.capacity.held(net, w.window_start, end);
     let mut resources: Vec<(String, f64, f64)> = Vec::new();
     let mut ports = Vec::new();
     for (p, def) in net.ports.iter().enumerate() {
         let (berths, yard, closure) = (&w.berths.ports[p], &w.yards.ports[p], &w.weather.ports[p]);
-        let per_berth = |count: u32, level: f64| if count == 0 { 0.0 } else { finite(level / count as f64) };
+        let per_berth = |count: f64, level: f64| if count <= 0.0 { 0.0 } else { finite(level / count) };
         let mut berth_occupancy = Vec::new();
         let mut berth_handling = Vec::new();
         let mut berth_hours_by_class = Vec::new();
         let mut ship_calls_by_class = Vec::new();
-        for (b, g) in def.berths.iter().zip(&berths.groups) {
+        for (i, (b, g)) in def.berths.iter().zip(&berths.groups).enumerate() {
             let class = b.class.name().to_string();
             berth_hours_by_class.push((class.clone(), finite(g.at_berth.mean())));
             ship_calls_by_class.push((class.clone(), g.at_berth.count() as f64));
-            let handling = per_berth(b.count, g.working.mean(t));
-            berth_occupancy.push((class.clone(), per_berth(b.count, g.occupancy.mean(t))));
+            let count = held.berths(p, i);
+            let handling = per_berth(count, g.working.mean(t));
+            berth_occupancy.push((class.clone(), per_berth(count, g.occupancy.mean(t))));
             berth_handling.push((class.clone(), handling));
             resources.push((format!("port.{}.berths.{class}", def.id), handling, handling));
         }
         let yard_mean = yard.stock.mean(t);
         if def.yard_capacity > 0 {
-            let filled = finite(yard_mean / tonnes(def.yard_capacity));
+            let filled = finite(yard_mean / held.yard_tonnes(p));
             resources.push((format!("port.{}.yard", def.id), filled, filled));
         }
         ports.push(PortKpis {
@@ -410,18 +414,18 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
         });
     }
     let mut services = Vec::new();
-    for (def, st) in net.ship_services.iter().zip(&w.ships.services) {
+    for (i, (def, st)) in net.ship_services.iter().zip(&w.ships.services).enumerate() {
         let states = VesselState::ALL
             .iter()
             .map(|&s| (s.name(), st.time[s as usize].mean(t) * measured_hours, s.productive(), s.own_work()));
-        let fleet_hours = def.vessels as f64 * measured_hours;
+        let fleet_hours = held.vessels(i) * measured_hours;
         let kpis = fleet_kpis(&def.id, st.trips, st.load_factor.mean(), fleet_hours, states);
         resources.push((format!("service.{}", def.id), kpis.utilisation, kpis.rho));
         services.push(kpis);
     }
-    for (def, st) in net.train_services.iter().zip(&w.trains.services) {
+    for (i, (def, st)) in net.train_services.iter().zip(&w.trains.services).enumerate() {
         let states = TrainState::ALL.iter().map(|&s| (s.name(), st.hours[s as usize], s.productive(), s.own_work()));
-        let fleet_hours = def.trainsets as f64 * measured_hours;
+        let fleet_hours = held.trainsets(i) * measured_hours;
         let kpis = fleet_kpis(&def.id, st.trips, st.load_factor.mean(), fleet_hours, states);
         resources.push((format!("service.{}", def.id), kpis.utilisation, kpis.rho));
         services.push(kpis);
@@ -432,7 +436,7 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
         // line's utilisation is that of its busier direction: trains counted against
         // the most paths a window of this length can hold.
         let window = (end.saturating_sub(w.window_start)).as_millis();
-        let paths = window.div_ceil(link.headway.as_millis().max(1)).max(1) as f64;
+        let paths = held.paths(i).unwrap_or_else(|| window.div_ceil(link.headway.as_millis().max(1)) as f64).max(1.0);
         let [forward, reverse] = w.trains.line_trains[i];
         let per_day = |n: u64| {
             if measured_hours > 0.0 { n as f64 / (measured_hours / 24.0) } else { 0.0 }

@@ -14,16 +14,170 @@
 //! subsystem's window is closed, the year's KPIs are kept, and the next year's window
 //! opens at the same instant.
 
-use super::corridor::{Corridor, Event};
+use super::corridor::{Corridor, Event, Network};
+use super::network::tonnes;
 use super::ships::Ships;
-use crate::engine::Scheduler;
+use crate::engine::{Scheduler, SimTime};
+
+/// The capacity of every resource integrated over the measured window, so that a
+/// window with a change in it divides what was used by what was there: berth-hours,
+/// vessel-hours, trainset-hours, train paths, yard tonne-hours and server-hours.
+#[derive(Debug)]
+pub(crate) struct CapacityClock {
+    /// Since when the configuration in force has held (the window's start or the last
+    /// change).
+    since: SimTime,
+    /// Whether a change fell inside the window (otherwise the figures in force are
+    /// exact and the integrals are not read).
+    changed: bool,
+    berths: Vec<Vec<f64>>,
+    vessels: Vec<f64>,
+    trainsets: Vec<f64>,
+    paths: Vec<f64>,
+    yards: Vec<f64>,
+    servers: Vec<f64>,
+}
+
+/// What a resource had over a window: the figure in force, or its mean over time.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Held<'c> {
+    clock: &'c CapacityClock,
+    net: &'c Network,
+    /// The window's length, hours, and its end.
+    hours: f64,
+    end: SimTime,
+}
+
+impl CapacityClock {
+    pub(crate) fn new(net: &Network) -> CapacityClock {
+        CapacityClock {
+            since: SimTime::ZERO,
+            changed: false,
+            berths: net.ports.iter().map(|p| vec![0.0; p.berths.len()]).collect(),
+            vessels: vec![0.0; net.ship_services.len()],
+            trainsets: vec![0.0; net.train_services.len()],
+            paths: vec![0.0; net.rail_links.len()],
+            yards: vec![0.0; net.ports.len()],
+            servers: vec![0.0; net.transfers.len()],
+        }
+    }
+
+    /// A window opens at `now`.
+    pub(crate) fn reset(&mut self, now: SimTime) {
+        self.since = now;
+        self.changed = false;
+        for x in self.berths.iter_mut().flatten().chain(&mut self.vessels).chain(&mut self.trainsets) {
+            *x = 0.0;
+        }
+        for x in self.paths.iter_mut().chain(&mut self.yards).chain(&mut self.servers) {
+            *x = 0.0;
+        }
+    }
+
+    /// Adds what `net` offered from the last change (or the window's start) to `now`.
+    fn accumulate(&mut self, net: &Network, now: SimTime) {
+        let h = now.saturating_sub(self.since).as_hours();
+        for (acc, port) in self.berths.iter_mut().zip(&net.ports) {
+            for (a, group) in acc.iter_mut().zip(&port.berths) {
+                *a += f64::from(group.count) * h;
+            }
+        }
+        for (a, def) in self.vessels.iter_mut().zip(&net.ship_services) {
+            *a += f64::from(def.vessels) * h;
+        }
+        for (a, def) in self.trainsets.iter_mut().zip(&net.train_services) {
+            *a += f64::from(def.trainsets) * h;
+        }
+        for (a, link) in self.paths.iter_mut().zip(&net.rail_links) {
+            *a += h / link.headway.as_hours().max(1e-9);
+        }
+        for (a, port) in self.yards.iter_mut().zip(&net.ports) {
+            *a += tonnes(port.yard_capacity) * h;
+        }
+        for (a, def) in self.servers.iter_mut().zip(&net.transfers) {
+            *a += f64::from(def.servers) * h;
+        }
+        self.since = now;
+    }
+
+    /// A change at `now` replaces `old`.
+    fn change(&mut self, old: &Network, now: SimTime) {
+        self.accumulate(old, now);
+        self.changed = true;
+    }
+
+    /// What the resources of `net` (the configuration in force at `end`) had over the
+    /// window `[start, end]`.
+    pub(crate) fn held<'c>(&'c self, net: &'c Network, start: SimTime, end: SimTime) -> Held<'c> {
+        Held { clock: self, net, hours: end.saturating_sub(start).as_hours(), end }
+    }
+}
+
+impl Held<'_> {
+    /// The time-weighted mean of `current` given the integral `acc` up to the last
+    /// change: `current` itself when nothing changed in the window.
+    fn mean(&self, acc: f64, current: f64) -> f64 {
+        if !self.clock.changed || self.hours <= 0.0 {
+            return current;
+        }
+        let rest = self.end.saturating_sub(self.clock.since).as_hours();
+        (acc + current * rest) / self.hours
+    }
+
+    /// Berths of group `b` at port `p`, on average.
+    pub(crate) fn berths(&self, p: usize, b: usize) -> f64 {
+        self.mean(self.clock.berths[p][b], f64::from(self.net.ports[p].berths[b].count))
+    }
+
+    /// Vessels of ship service `s`, on average.
+    pub(crate) fn vessels(&self, s: usize) -> f64 {
+        self.mean(self.clock.vessels[s], f64::from(self.net.ship_services[s].vessels))
+    }
+
+    /// Trainsets of train service `t`, on average.
+    pub(crate) fn trainsets(&self, t: usize) -> f64 {
+        self.mean(self.clock.trainsets[t], f64::from(self.net.train_services[t].trainsets))
+    }
+
+    /// Train paths rail link `l` offered in the window, per direction (`None`: no
+    /// change in the window; the caller counts the paths a window of this length holds).
+    pub(crate) fn paths(&self, l: usize) -> Option<f64> {
+        if !self.clock.changed {
+            return None;
+        }
+        let rest = self.end.saturating_sub(self.clock.since).as_hours();
+        Some(self.clock.paths[l] + rest / self.net.rail_links[l].headway.as_hours().max(1e-9))
+    }
+
+    /// Yard capacity of port `p`, tonnes, on average.
+    pub(crate) fn yard_tonnes(&self, p: usize) -> f64 {
+        self.mean(self.clock.yards[p], tonnes(self.net.ports[p].yard_capacity))
+    }
+
+    /// Servers of transfer point `x`, on average.
+    pub(crate) fn servers(&self, x: usize) -> f64 {
+        self.mean(self.clock.servers[x], f64::from(self.net.transfers[x].servers))
+    }
+}
 
 /// Dated change `k` takes effect: the corridor runs on its configuration from now.
+/// At the end of a planning year it waits for the year to close first, so that the
+/// closing year is measured on the configuration in force during it.
 pub(super) fn on_change(w: &mut Corridor<'_>, k: usize, s: &mut Scheduler<Event>) {
     let old = w.net;
     let Some((_, new)) = w.root.epochs.get(k) else {
         return;
     };
+    let now = s.now();
+    if w.backlog.closes_year_at(now) {
+        // The year's closing sample is due now and was scheduled after this change:
+        // come back after it.
+        let _ = s.schedule_at(now, Event::Change(k as u32));
+        return;
+    }
+    if w.measuring {
+        w.capacity.change(old, now);
+    }
     w.net = new;
     for (p, port) in new.ports.iter().enumerate() {
         for (b, group) in port.berths.iter().enumerate() {

@@ -13,6 +13,7 @@ use super::cargo::Slab;
 use super::corridor::{Corridor, Event, Network};
 use super::kpis::ReplicationKpis;
 use super::network::{CompileError, Dist, Kg, NodeDef, node_of, sampler};
+use super::planning::Held;
 use crate::engine::{RandomStream, Scheduler, SimTime, Streams};
 use crate::scenario::{NodeKind, ScenarioSpec};
 use crate::stats::{OnlineStats, StreamQuantiles, TimeWeighted};
@@ -152,10 +153,10 @@ impl Transfers {
     }
 
     /// Adds the KPIs of every point to `kpis`.
-    pub(crate) fn kpis(&self, net: &Network, end: SimTime, kpis: &mut ReplicationKpis) {
+    pub(crate) fn kpis(&self, net: &Network, held: &Held<'_>, end: SimTime, kpis: &mut ReplicationKpis) {
         let t = end.as_millis();
-        for (def, p) in net.transfers.iter().zip(&self.points) {
-            let utilisation = p.busy_over_time.mean(t) / def.servers.max(1) as f64;
+        for (x, (def, p)) in net.transfers.iter().zip(&self.points).enumerate() {
+            let utilisation = p.busy_over_time.mean(t) / held.servers(x).max(1.0);
             let utilisation = if utilisation.is_finite() { utilisation } else { 0.0 };
             let key = |name: &str| format!("transfer.{}.{name}", def.id);
             kpis.extra.extend([

@@ -27,7 +27,7 @@ fn main() {
     for seed in 1..=seeds {
         let experiment = Experiment::for_scenario(&scenario).replications(20).seed(seed);
         let answer = search(&scenario, "base", &capacity, &experiment, None).expect("search runs");
-        let [lo, hi] = answer.ci95;
+        let [lo, hi] = answer.ci95.expect("the wait rises with demand: an interval");
         let inside = lo <= f_star && f_star <= hi;
         covered += u64::from(inside);
         println!(

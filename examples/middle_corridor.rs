@@ -59,12 +59,11 @@ fn main() {
             .binding_resource
             .as_ref()
             .map_or("—".to_string(), |b| format!("{} (ρ {:.2})", short_resource(&b.resource), b.rho()));
-        println!(
-            "  {label}: {:+.1} % (95 % CI {:+.1} % to {:+.1} %), then {binds} binds",
-            (a.factor - 1.0) * 100.0,
-            (a.ci95[0] - 1.0) * 100.0,
-            (a.ci95[1] - 1.0) * 100.0,
-        );
+        let ci = match a.ci95 {
+            Some([lo, hi]) => format!("95 % CI {:+.1} % to {:+.1} %", (lo - 1.0) * 100.0, (hi - 1.0) * 100.0),
+            None => "not monotone in demand: no interval".to_string(),
+        };
+        println!("  {label}: {:+.1} % ({ci}), then {binds} binds", (a.factor - 1.0) * 100.0);
         if let (Some(what), Some(f)) = (&a.binding_criterion, a.breaking_factor) {
             println!("    first to fail, at {:+.1} %: {what}", (f - 1.0) * 100.0);
             let options = textwrap::Options::new(96).initial_indent("      ").subsequent_indent("      ");

@@ -27,7 +27,7 @@ fn on_an_mmc_port_the_interval_contains_the_erlang_c_answer() {
         s.max_factor = 1.45; // ρ = 0.97 at the top: still a queue that settles.
         s.resolution = 0.005;
         let answer = search(&scenario, "base", &s, &experiment(&scenario, 20), None).unwrap();
-        let [lo, hi] = answer.ci95;
+        let [lo, hi] = answer.ci95.expect("the wait rises with demand: an interval");
         eprintln!(
             "W = {w} h: analytic ×{f_star:.4}; search ×{:.4} (95 % CI {lo:.4}–{hi:.4}) after {} points",
             answer.factor,
@@ -105,4 +105,70 @@ fn a_sweep_can_vary_the_demand_factor_of_tagged_arrivals() {
     let bad = text.replace("tags = [\"ships\"]\nvalues", "tags = [\"trucks\"]\nvalues");
     let e = Scenario::from_str(&bad, "sweep.toml").unwrap_err().to_string();
     assert!(e.contains("sweep.axes[0].tags[0]") && e.contains("one of: ships"), "{e}");
+}
+
+/// Ships that sail only when full (or after 400 h): at low demand cargo waits long
+/// for a ship to fill, so transit times fall as demand rises, until the two ships
+/// cannot keep up (about ×27).
+const FILL_TO_SAIL: &str = r#"
+[scenario]
+name = "ships that wait to fill"
+horizon_days = 730
+warmup_days = 60
+
+[ports.a]
+yard_capacity_tonnes = 1000000
+berths.dry = { count = 1, handling_tonnes_per_hour = 1000.0, berthing_hours = 1.0 }
+
+[ports.b]
+yard_capacity_tonnes = 1000000
+berths.dry = { count = 1, handling_tonnes_per_hour = 1000.0, berthing_hours = 1.0 }
+
+[sea_links.ab]
+between = ["a", "b"]
+sailing_hours = { dist = "constant", value = 10.0 }
+
+[ship_services.shuttle]
+class = "dry"
+vessels = 2
+capacity_tonnes = 5000
+route = ["a", "b"]
+fill_threshold = 1.0
+max_wait_hours = 400
+wait_for_cargo_at = ["a"]
+
+[flows.cargo]
+route = ["a", "b"]
+class = "dry"
+annual_tonnes = 100000
+consignment_tonnes = { dist = "constant", value = 100.0 }
+tags = ["cargo"]
+"#;
+
+#[test]
+fn a_criterion_that_holds_again_at_higher_demand_is_reported_without_an_interval() {
+    // Transit ≤ 100 h fails at ×1 (cargo waits ~200 h for a ship to fill) and below,
+    // holds from about ×4 (a ship fills in under 110 h) to the fleet's limit.
+    let scenario = Scenario::from_str(FILL_TO_SAIL, "fill.toml").unwrap();
+    let criterion = Criterion::parse("flow.cargo.transit_hours.mean <= 100").unwrap();
+    let mut s = CapacitySearch::new(vec!["cargo".into()], vec![criterion]);
+    s.max_factor = 20.0;
+    let answer = search(&scenario, "base", &s, &experiment(&scenario, 10), None).unwrap();
+    assert!(answer.factor < 1.0, "{}", answer.factor);
+    assert!(answer.ci95.is_none(), "a confident interval on a non-monotone response: {:?}", answer.ci95);
+    assert!(answer.non_monotone.iter().any(|f| (5.0..=20.0).contains(f)), "holds again at {:?}", answer.non_monotone);
+    let text = corridor::report::capacity::answers_text(&s, std::slice::from_ref(&answer), 7);
+    assert!(text.contains("NOT MONOTONE") && text.contains("not monotone"), "{text}");
+}
+
+#[test]
+fn out_of_range_settings_are_refused_before_any_simulation() {
+    let scenario = Scenario::from_str(MMC, "mmc.toml").unwrap();
+    for (max, resolution, flag) in [(3.0, 1e-16, "--resolution"), (1e308, 0.01, "--max-factor")] {
+        let mut s = CapacitySearch::new(vec![], vec![]);
+        s.max_factor = max;
+        s.resolution = resolution;
+        let e = search(&scenario, "base", &s, &experiment(&scenario, 2), None).unwrap_err();
+        assert!(matches!(e, CapacityError::Settings(_)) && e.to_string().contains(flag), "{e}");
+    }
 }

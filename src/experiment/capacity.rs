@@ -30,6 +30,20 @@
 //! about 95 % confidence (each end is a one-sided 97.5 % test at a point; the
 //! response's monotonicity in the factor makes the ends bracket the answer).
 //!
+//! # Monotonicity
+//!
+//! Bisection assumes that a factor above one that fails fails too. Stability is
+//! monotone (more demand is more load everywhere); a criterion need not be: transit
+//! times can be long at low demand, when ships wait to fill. With criteria, the search
+//! probes up to [`MONOTONICITY_PROBES`] factors spread above the interval's upper end
+//! (until one is not stable); if any holds, the answer reports them as
+//! `non_monotone` and gives no interval.
+//!
+//! # Bounds
+//!
+//! The largest factor is at most [`MAX_SEARCH_FACTOR`] and the resolution at least
+//! [`MIN_RESOLUTION`], so a search takes a bounded number of points.
+//!
 //! The criterion that binds is the one violated at the smallest infeasible factor
 //! above the answer (by the largest margin relative to its threshold, if several);
 //! the resource that binds is that point's binding resource (highest ρ).
@@ -205,17 +219,26 @@ pub struct Evaluation {
     pub surely_infeasible: bool,
 }
 
+/// Whether a verdict is stable at 95 %: stable, every flow too, and the backlog
+/// growth's whole interval within the tolerance.
+fn surely_stable(s: &Stability) -> bool {
+    let growth_hi = s.growth.ci95.map_or(f64::INFINITY, |c| c[1]);
+    s.verdict == Verdict::Stable && s.flows.iter().all(|f| !f.unstable) && growth_hi <= s.tolerance_tonnes_per_day
+}
+
 impl Evaluation {
     fn of(factor: f64, v: &VariantResult, criteria: &[Criterion]) -> Evaluation {
-        // A planning run must be stable in every year.
+        // A planning run must be stable in every year: the first year not stable is
+        // reported, and "surely" holds only when it holds in every year.
         let stability = v.stability_over_years();
         let values: Vec<CriterionValue> =
             criteria.iter().map(|c| CriterionValue::of(c, v.summary(&c.key).as_ref())).collect();
-        let growth_hi = stability.growth.ci95.map_or(f64::INFINITY, |c| c[1]);
-        let flows_ok = stability.flows.iter().all(|f| !f.unstable);
-        let surely_stable =
-            stability.verdict == Verdict::Stable && flows_ok && growth_hi <= stability.tolerance_tonnes_per_day;
-        let surely_unstable = matches!(stability.verdict, Verdict::Unstable | Verdict::Saturated);
+        let every_year: Vec<Stability> = match v.years().as_slice() {
+            [] => vec![stability.clone()],
+            years => years.iter().filter_map(|y| v.year(*y)).map(|year| year.stability()).collect(),
+        };
+        let surely_stable = every_year.iter().all(surely_stable);
+        let surely_unstable = every_year.iter().any(|s| matches!(s.verdict, Verdict::Unstable | Verdict::Saturated));
         Evaluation {
             factor,
             feasible: stability.verdict == Verdict::Stable && values.iter().all(|c| c.holds),
@@ -266,7 +289,39 @@ impl CapacitySearch {
     pub fn new(tags: Vec<String>, criteria: Vec<Criterion>) -> CapacitySearch {
         CapacitySearch { tags, criteria, max_factor: 3.0, resolution: 0.01 }
     }
+
+    /// Checks the settings: a largest factor above 0 and at most
+    /// [`MAX_SEARCH_FACTOR`], a resolution from [`MIN_RESOLUTION`] to that factor.
+    ///
+    /// # Errors
+    /// [`CapacityError::Settings`], naming the setting, its value and the range.
+    pub fn check(&self) -> Result<(), CapacityError> {
+        if !(self.max_factor.is_finite() && self.max_factor > 0.0 && self.max_factor <= MAX_SEARCH_FACTOR) {
+            return Err(CapacityError::Settings(format!(
+                "--max-factor: {} is out of range (valid: a factor > 0 and <= {MAX_SEARCH_FACTOR})",
+                self.max_factor
+            )));
+        }
+        if !(self.resolution.is_finite() && self.resolution >= MIN_RESOLUTION && self.resolution <= self.max_factor) {
+            return Err(CapacityError::Settings(format!(
+                "--resolution: {} is out of range (valid: from {MIN_RESOLUTION} to the largest factor, {})",
+                self.resolution, self.max_factor
+            )));
+        }
+        Ok(())
+    }
 }
+
+/// The largest demand factor a capacity search may try (as growth factors are capped).
+pub const MAX_SEARCH_FACTOR: f64 = 1000.0;
+
+/// The finest resolution of a capacity search: below this the factor is noise, and
+/// the bisection's steps (at most log2(1000 / 0.0001) ≈ 24) stay few.
+pub const MIN_RESOLUTION: f64 = 1e-4;
+
+/// Points probed above the answer to check that the criteria do not hold again at a
+/// higher demand (the bisection assumes they do not), at most.
+pub const MONOTONICITY_PROBES: usize = 8;
 
 /// The answer for one variant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -275,8 +330,14 @@ pub struct CapacityAnswer {
     pub variant: String,
     /// The largest feasible factor found (0 when not even the smallest is).
     pub factor: f64,
-    /// Its 95 % interval (see the module documentation).
-    pub ci95: [f64; 2],
+    /// Its 95 % interval (see the module documentation); `None` when the criteria
+    /// are not monotone in the factor (see [`CapacityAnswer::non_monotone`]), where no
+    /// interval can be trusted.
+    pub ci95: Option<[f64; 2]>,
+    /// Factors above the answer, past one that surely fails, at which every criterion
+    /// holds again: the response is not monotone in the factor, and the bisection's
+    /// answer is only the edge of the lowest feasible range.
+    pub non_monotone: Vec<f64>,
     /// Whether `max_factor` itself was feasible (the answer is then "at least").
     pub at_least: bool,
     /// What fails first above the answer: `stability` or a criterion.
@@ -325,12 +386,7 @@ pub fn search(
     experiment: &Experiment,
     progress: Option<PointProgress<'_>>,
 ) -> Result<CapacityAnswer, CapacityError> {
-    if !(search.max_factor.is_finite() && search.max_factor > 0.0) {
-        return Err(CapacityError::Settings(format!("the largest factor must be above 0, not {}", search.max_factor)));
-    }
-    if !(search.resolution.is_finite() && search.resolution > 0.0) {
-        return Err(CapacityError::Settings(format!("the resolution must be above 0, not {}", search.resolution)));
-    }
+    search.check()?;
     let known = scenario.base().demand_tags();
     if let Some(t) = search.tags.iter().find(|t| !known.contains(t.as_str())) {
         return Err(CapacityError::Settings(format!(
@@ -419,6 +475,27 @@ pub fn search(
         }
         evaluate((c + d) / 2.0, &mut evaluations)?;
     };
+    // The bisection assumes a point above one that fails fails too. That holds for
+    // stability (more demand is more load on every resource), not for every criterion
+    // (transit times are long at low demand when ships wait to fill). With criteria,
+    // probe above the interval's upper end, going up until a point is not stable: a
+    // point that holds there means the criteria are not monotone in the factor, and
+    // no interval is given.
+    let fails_surely = upper.min(search.max_factor);
+    let mut non_monotone = Vec::new();
+    if !search.criteria.is_empty() {
+        for i in 1..=MONOTONICITY_PROBES {
+            let f = fails_surely + (search.max_factor - fails_surely) * i as f64 / MONOTONICITY_PROBES as f64;
+            if f <= fails_surely + search.resolution {
+                continue;
+            }
+            if evaluate(f, &mut evaluations)? {
+                non_monotone.push(f);
+            } else if evaluations.iter().any(|e| e.factor == f && e.stability.verdict != Verdict::Stable) {
+                break;
+            }
+        }
+    }
     evaluations.sort_by(|a, b| a.factor.total_cmp(&b.factor));
     let breaking = evaluations.iter().find(|e| e.factor > answer && !e.feasible);
     let binding_criterion = breaking.and_then(|e| {
@@ -428,7 +505,8 @@ pub fn search(
     Ok(CapacityAnswer {
         variant: variant.to_string(),
         factor: answer,
-        ci95: [lower.min(answer), upper.max(answer)],
+        ci95: non_monotone.is_empty().then_some([lower.min(answer), upper.max(answer)]),
+        non_monotone,
         at_least,
         binding_criterion,
         binding_resource,
@@ -442,6 +520,73 @@ pub fn search(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::experiment::Record;
+
+    /// A two-year planning result: one flow of 1,000 t a day over 365 days a year,
+    /// whose backlog grows by `growth[year][replication]` t/day.
+    fn two_years(growth: [&[f64]; 2]) -> VariantResult {
+        let names = [
+            "flow.f.generated_tonnes",
+            "flow.f.delivered_share",
+            "flow.f.backlog_growth_tonnes_per_day",
+            "system.generated_tonnes",
+            "system.delivered_tonnes",
+            "system.delivered_share",
+            "system.backlog_growth_tonnes_per_day",
+            "system.measured_days",
+            "system.completed",
+        ];
+        let keys: Vec<String> =
+            [2025, 2026].iter().flat_map(|y| names.iter().map(move |k| format!("year.{y}.{k}"))).collect();
+        let records = (0..growth[0].len())
+            .map(|r| Record {
+                replication: r as u64,
+                values: (0..2)
+                    .flat_map(|y| {
+                        let g = growth[y][r];
+                        [365_000.0, 1.0, g, 365_000.0, 365_000.0, 1.0, g, 365.0, 1.0]
+                    })
+                    .collect(),
+                bottleneck: String::new(),
+                longest_wait: String::new(),
+                saturation: None,
+            })
+            .collect();
+        VariantResult { name: "v".into(), keys, records, capacity: None, years_capacity: Vec::new() }
+    }
+
+    #[test]
+    fn surely_feasible_needs_every_year_surely_stable() {
+        // Tolerance 10 t/day. 2025: stable on the mean, but the interval reaches past
+        // the tolerance; 2026: surely stable.
+        let v = two_years([&[-20.0, 25.0, 0.0, 20.0, -5.0], &[0.0, 1.0, -1.0, 0.5, 0.0]]);
+        let e = Evaluation::of(1.0, &v, &[]);
+        assert!(e.feasible && !e.surely_feasible && !e.surely_infeasible, "{e:?}");
+        let sure = two_years([&[0.0, 1.0, -1.0, 0.5, 0.0], &[0.0, 1.0, -1.0, 0.5, 0.0]]);
+        assert!(Evaluation::of(1.0, &sure, &[]).surely_feasible);
+        // A year significantly unstable makes the point surely infeasible, whichever.
+        let early = two_years([&[30.0, 32.0, 29.0, 31.0, 33.0], &[0.0, 1.0, -1.0, 0.5, 0.0]]);
+        assert!(Evaluation::of(1.0, &early, &[]).surely_infeasible);
+    }
+
+    #[test]
+    fn settings_are_bounded_and_named() {
+        let mut s = CapacitySearch::new(Vec::new(), Vec::new());
+        assert!(s.check().is_ok());
+        for (max, resolution, words) in [
+            (3.0, 1e-16, "--resolution: 0.0000000000000001 is out of range"),
+            (3.0, 1e-300, "--resolution"),
+            (3.0, 4.0, "--resolution: 4 is out of range (valid: from 0.0001 to the largest factor, 3)"),
+            (1e308, 0.01, "--max-factor"),
+            (-1.0, 0.01, "--max-factor: -1 is out of range (valid: a factor > 0 and <= 1000)"),
+            (f64::NAN, 0.01, "--max-factor"),
+        ] {
+            s.max_factor = max;
+            s.resolution = resolution;
+            let e = s.check().unwrap_err().to_string();
+            assert!(e.contains(words), "{max} {resolution}: {e}");
+        }
+    }
 
     #[test]
     fn criteria_read_both_ways_and_reject_nonsense() {

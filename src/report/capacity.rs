@@ -56,7 +56,11 @@ fn factor_text(a: &CapacityAnswer) -> (String, String, String) {
     if a.at_least {
         (format!("≥ {:.3}", a.factor), "—".into(), format!("≥ {}", surge(a.factor)))
     } else {
-        (format!("{:.3}", a.factor), format!("{:.3}–{:.3}", a.ci95[0], a.ci95[1]), surge(a.factor))
+        let ci = match a.ci95 {
+            Some([lo, hi]) => format!("{lo:.3}–{hi:.3}"),
+            None => "not monotone".to_string(),
+        };
+        (format!("{:.3}", a.factor), ci, surge(a.factor))
     }
 }
 
@@ -129,6 +133,10 @@ pub fn answers_text(search: &CapacitySearch, answers: &[CapacityAnswer], seed: u
             out += &line;
             out.push('\n');
         }
+        if !a.non_monotone.is_empty() {
+            out += &non_monotone_text(a);
+            out.push('\n');
+        }
         if a.factor == 0.0 {
             out += &format!(
                 "  {}: not even ×{} holds — the criteria or the untagged flows already fail\n",
@@ -137,6 +145,17 @@ pub fn answers_text(search: &CapacitySearch, answers: &[CapacityAnswer], seed: u
         }
     }
     out
+}
+
+/// The warning for a search whose criteria are not monotone in the factor.
+pub fn non_monotone_text(a: &CapacityAnswer) -> String {
+    let at: Vec<String> = a.non_monotone.iter().map(|f| format!("×{f:.3}")).collect();
+    format!(
+        "  {}: NOT MONOTONE — every criterion holds again at {}, above factors where they fail: ×{:.3} is only the top of the lowest range that holds, and no interval is given. A criterion may worsen as demand falls (e.g. ships waiting longer to fill).",
+        a.variant,
+        at.join(", "),
+        a.factor
+    )
 }
 
 /// The JSON document of a capacity search.

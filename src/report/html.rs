@@ -721,7 +721,10 @@ pub fn capacity_report(
         table.rows.push(vec![
             Cell::text(&a.variant),
             Cell::num(factor),
-            Cell::num(format!("×{:.3} – ×{:.3}", a.ci95[0], a.ci95[1])),
+            Cell::num(match a.ci95 {
+                Some([lo, hi]) => format!("×{lo:.3} – ×{hi:.3}"),
+                None => "not monotone: none".to_string(),
+            }),
             Cell::num(format!("{:+.1}", (a.factor - 1.0) * 100.0)),
             Cell::text(a.binding_criterion.clone().unwrap_or_else(|| "—".into()))
                 .sub(a.breaking_factor.map_or(String::new(), |f| format!("at ×{f:.3}"))),
@@ -731,7 +734,11 @@ pub fn capacity_report(
     }
     let mut criteria: Vec<String> = search.criteria.iter().map(ToString::to_string).collect();
     criteria.push("a stable verdict".into());
-    table.caption = Some(format!("The largest demand factor with {} (95 % confidence).", criteria.join("; ")));
+    let mut caption = format!("The largest demand factor with {} (95 % confidence).", criteria.join("; "));
+    for a in answers.iter().filter(|a| !a.non_monotone.is_empty()) {
+        caption += &super::capacity::non_monotone_text(a);
+    }
+    table.caption = Some(caption);
     let caption = "The KPI against the demand factor, the threshold dashed and the answer shaded.";
     let chart_list: Vec<Chart> =
         charts.iter().map(|(_, svg)| Chart { svg: svg.clone(), caption: caption.to_string() }).collect();

@@ -239,7 +239,7 @@ pub fn render_line_with_band(
     y_label: &str,
     threshold: f64,
     threshold_label: &str,
-    (answer, ci95): (f64, [f64; 2]),
+    (answer, ci95): (f64, Option<[f64; 2]>),
     unsteady: &[f64],
 ) -> Result<String, ChartError> {
     let mut points = points.to_vec();
@@ -249,7 +249,13 @@ pub fn render_line_with_band(
     let blue = RGBColor(0, 114, 178);
     let marked: Vec<(f64, f64)> = points.iter().filter(|p| unsteady.contains(&p.0)).map(|p| (p.0, p.1)).collect();
     let mut legend = vec![
-        (Swatch::Fill(grey), format!("answer ×{answer:.2}, 95 % CI ×{:.2}–×{:.2}", ci95[0], ci95[1])),
+        (
+            Swatch::Fill(grey),
+            match ci95 {
+                Some([lo, hi]) => format!("answer ×{answer:.2}, 95 % CI ×{lo:.2}–×{hi:.2}"),
+                None => format!("answer ×{answer:.2}: not monotone, no interval"),
+            },
+        ),
         (Swatch::Line(red, Dash::Dashed), threshold_label.to_string()),
         (Swatch::Line(blue, Dash::Solid), "mean over replications, 95 % CI".to_string()),
     ];
@@ -279,12 +285,14 @@ pub fn render_line_with_band(
             .y_label_formatter(&|y| human(*y))
             .draw()
             .map_err(err)?;
-        chart
-            .draw_series(std::iter::once(Rectangle::new(
-                [(ci95[0], y_lo - pad), (ci95[1].max(ci95[0] + x_max * 0.002), y_hi + pad)],
-                grey.mix(0.5).filled(),
-            )))
-            .map_err(err)?;
+        if let Some(ci95) = ci95 {
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(ci95[0], y_lo - pad), (ci95[1].max(ci95[0] + x_max * 0.002), y_hi + pad)],
+                    grey.mix(0.5).filled(),
+                )))
+                .map_err(err)?;
+        }
         chart
             .draw_series(std::iter::once(PathElement::new(
                 vec![(answer, y_lo - pad), (answer, y_hi + pad)],

@@ -117,5 +117,14 @@ impl VariantResult {
 
 /// The capacity sheet of every planning year of `network` (empty without planning).
 pub fn capacity_by_year(network: &crate::model::Network) -> Vec<(i32, CapacitySheet)> {
-    network.years().into_iter().enumerate().map(|(k, y)| (y, network.for_year(k).capacity_sheet())).collect()
+    network
+        .years()
+        .into_iter()
+        .enumerate()
+        .map(|(k, y)| {
+            let mut sheet = network.for_year(k).capacity_sheet();
+            sheet.bound = Some(network.rho_bound_of_year(k));
+            (y, sheet)
+        })
+        .collect()
 }

@@ -35,12 +35,13 @@
 //! Capacity in tonnes a year is the offered tonnes ÷ ρ (the tonnes at which the
 //! resource would be fully used, with the same mix of cargo).
 
+use super::bound::RhoBound;
 use super::corridor::Network;
 use super::network::{Carrier, Handling, Kg, tonnes};
 use crate::scenario::DeparturePolicy;
 use serde::{Deserialize, Serialize};
 
-const HOURS_PER_YEAR: f64 = 8_760.0;
+pub(super) const HOURS_PER_YEAR: f64 = 8_760.0;
 
 /// What kind of resource a capacity-sheet row is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,6 +107,11 @@ pub struct CapacitySheet {
     /// Whether demand or storms vary by month (a backlog may then rise and fall with
     /// the seasons).
     pub seasonal: bool,
+    /// The lower bound on the highest ρ, whatever the split of shared and chosen
+    /// cargo (the rows above are estimates; decisions use this): see [`RhoBound`].
+    /// In a planning year, over every configuration in force during it.
+    #[serde(default)]
+    pub bound: Option<RhoBound>,
 }
 
 impl CapacitySheet {
@@ -129,7 +135,7 @@ pub(crate) fn seasonal(net: &Network) -> bool {
 
 /// Flow `f`'s tonnes and consignments a year: its own, plus the cargo of ships
 /// arriving that continues as it (in parcels, or whole when it lands at the end).
-fn flow_annual(net: &Network, f: usize) -> (f64, f64) {
+pub(super) fn flow_annual(net: &Network, f: usize) -> (f64, f64) {
     let def = &net.flows[f];
     let (mut tonnes, mut consignments) =
         (def.offered_rate_per_hour * def.size.mean * HOURS_PER_YEAR, def.offered_rate_per_hour * HOURS_PER_YEAR);
@@ -204,7 +210,7 @@ fn leg_share(net: &Network, l: usize, s: usize) -> f64 {
 /// `exp(−Σ λ_m·q·E[duration])` over their areas, where `q` is the chance a storm
 /// touches them (1, or a sheltered port's `close_probability`; for several sheltered
 /// ports of one area, the chance it closes at least one, taken as independent).
-fn open_share(net: &Network, ports: &[usize], links: &[usize]) -> f64 {
+pub(super) fn open_share(net: &Network, ports: &[usize], links: &[usize]) -> f64 {
     let mut open = 0.0;
     for month in 0..12 {
         let exposure: f64 = net
@@ -242,7 +248,7 @@ fn row(resource: String, kind: ResourceKind, offered: f64, rho: f64, basis: Stri
 
 /// Mean berth time a call at berth group `b` of port `p` takes besides the tonnes
 /// moved (berthing, or the whole sampled call), and the hours per tonne moved.
-fn call_time(net: &Network, p: usize, b: usize) -> (f64, f64) {
+pub(super) fn call_time(net: &Network, p: usize, b: usize) -> (f64, f64) {
     match &net.ports[p].berths[b].handling {
         Handling::Rate { kg_per_hour, berthing } => (berthing.as_hours(), 1000.0 / kg_per_hour.max(1e-9)),
         Handling::Service(d) => (d.mean, 0.0),
@@ -340,7 +346,9 @@ impl Network {
                 || self.flows.iter().any(|f| !f.growth.is_empty())
                 || self.arrivals.iter().any(|a| !a.growth.is_empty()))
         {
-            return self.final_year().capacity_sheet();
+            let mut sheet = self.final_year().capacity_sheet();
+            sheet.bound = Some(self.rho_bound_of_year(self.years().len().saturating_sub(1)));
+            return sheet;
         }
         let net = self;
         let loads = leg_loads(net);
@@ -559,6 +567,11 @@ impl Network {
         rows.sort_by(|a, b| b.rho.total_cmp(&a.rho).then_with(|| a.resource.cmp(&b.resource)));
         let demand = net.flows.iter().map(|f| f.rate_per_hour * f.size.mean * HOURS_PER_YEAR).sum::<f64>()
             + net.arrivals.iter().map(|a| a.rate_per_hour * HOURS_PER_YEAR * a.cargo.mean).sum::<f64>();
-        CapacitySheet { rows, demand_tonnes_per_year: demand, seasonal: seasonal(net) }
+        CapacitySheet {
+            rows,
+            demand_tonnes_per_year: demand,
+            seasonal: seasonal(net),
+            bound: Some(super::bound::of(net)),
+        }
     }
 }

@@ -173,6 +173,34 @@ impl Network {
         self.calendar.as_ref().map(|c| c.years.clone()).unwrap_or_default()
     }
 
+    /// This configuration alone (without the later ones).
+    fn alone(&self) -> Network {
+        Network {
+            name: self.name.clone(),
+            warmup: self.warmup,
+            end: self.end,
+            max_consignments: self.max_consignments,
+            max_events: self.max_events,
+            nodes: self.nodes.clone(),
+            ports: self.ports.clone(),
+            sea_links: self.sea_links.clone(),
+            rail_links: self.rail_links.clone(),
+            ship_services: self.ship_services.clone(),
+            train_services: self.train_services.clone(),
+            arrivals: self.arrivals.clone(),
+            legs: self.legs.clone(),
+            flows: self.flows.clone(),
+            weather: self.weather.clone(),
+            transfers: self.transfers.clone(),
+            pipelines: self.pipelines.clone(),
+            units: self.units.clone(),
+            calendar: self.calendar.clone(),
+            calendar_shift: self.calendar_shift,
+            epochs: Vec::new(),
+            costed: self.costed,
+        }
+    }
+
     /// The configuration in force at the end of planning year `k` (or of the run),
     /// with demand at that year's level: what the capacity sheet of that year reads.
     pub fn for_year(&self, k: usize) -> Network {
@@ -180,8 +208,12 @@ impl Network {
             Some(&(_, end)) => end,
             None => self.end,
         };
-        let mut net = self.epochs.iter().rev().find(|(at, _)| *at < end).map_or(self, |(_, n)| n).clone();
-        net.epochs.clear();
+        self.epochs.iter().rev().find(|(at, _)| *at < end).map_or(self, |(_, n)| n).with_demand_of_year(k)
+    }
+
+    /// This configuration alone, with the demand of planning year `k`.
+    fn with_demand_of_year(&self, k: usize) -> Network {
+        let mut net = self.alone();
         for f in &mut net.flows {
             let factor = f.growth.get(k).copied().unwrap_or(1.0);
             f.rate_per_hour *= factor;
@@ -195,6 +227,39 @@ impl Network {
             a.growth_peak = 1.0;
         }
         net
+    }
+
+    /// The configurations in force during planning year `k` (or the whole run), each
+    /// with the share of the period it holds and that year's demand.
+    fn configurations_of_year(&self, k: usize) -> Vec<(f64, Network)> {
+        let (start, end) = self.windows().get(k).copied().unwrap_or((self.warmup, self.end));
+        let period = end.saturating_sub(start).as_millis().max(1) as f64;
+        let segments: Vec<(SimTime, &Network)> =
+            std::iter::once((SimTime::ZERO, self)).chain(self.epochs.iter().map(|(at, n)| (*at, n))).collect();
+        let mut out = Vec::new();
+        for (i, &(from, net)) in segments.iter().enumerate() {
+            let to = segments.get(i + 1).map_or(SimTime::MAX, |s| s.0);
+            let held = to.min(end).saturating_sub(from.max(start)).as_millis();
+            if held > 0 {
+                out.push((held as f64 / period, net.with_demand_of_year(k)));
+            }
+        }
+        if out.is_empty() {
+            out.push((1.0, self.for_year(k)));
+        }
+        out
+    }
+
+    /// The lower bound on the highest ρ in planning year `k` (or over the run, without
+    /// planning), over every configuration in force during it (see
+    /// [`RhoBound`](super::RhoBound)).
+    pub fn rho_bound_of_year(&self, k: usize) -> super::RhoBound {
+        if self.calendar.is_none() {
+            return super::bound::of(self);
+        }
+        let configurations = self.configurations_of_year(k);
+        let refs: Vec<(f64, &Network)> = configurations.iter().map(|(w, n)| (*w, n)).collect();
+        super::bound::over(&refs)
     }
 
     /// The last planning year's network (see [`Network::for_year`]), or this one.

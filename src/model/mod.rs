@@ -29,6 +29,7 @@ mod arrivals;
 mod audit;
 mod backlog;
 mod berths;
+mod bound;
 mod capacity;
 mod cargo;
 mod corridor;
@@ -48,6 +49,7 @@ mod transfer;
 mod weather;
 mod yards;
 
+pub use bound::RhoBound;
 pub use capacity::{CapacityRow, CapacitySheet, ResourceKind};
 pub use corridor::{Network, Saturation};
 pub use kpis::{

@@ -163,7 +163,7 @@ pub enum CompileError {
 /// The sampler of `d`, or an error naming `entity`.
 pub(super) fn sampler(entity: impl Fn() -> String, d: &DistSpec) -> Result<Dist, CompileError> {
     let sampler = d.sampler().map_err(|source| CompileError::Distribution { entity: entity(), source })?;
-    Ok(Dist { sampler, mean: d.mean() })
+    Ok(Dist { sampler, mean: d.mean(), variance: d.variance() })
 }
 
 /// A compiled distribution: what draws from it, and its mean (for the capacity sheet).
@@ -172,6 +172,8 @@ pub(crate) struct Dist {
     sampler: Sampler,
     /// The distribution's mean.
     pub(crate) mean: f64,
+    /// Its variance.
+    pub(crate) variance: f64,
 }
 
 impl Dist {

@@ -27,7 +27,7 @@ pub fn sheet_text(variant: &str, sheet: &CapacitySheet, limit: Option<usize>) ->
     out += "\n";
     let shown = limit.unwrap_or(sheet.rows.len()).min(sheet.rows.len());
     for row in &sheet.rows[..shown] {
-        let flag = if row.rho > 1.0 { "  > 1: cannot keep up" } else { "" };
+        let flag = if row.rho > 1.0 { "  > 1 (estimate)" } else { "" };
         out += &format!(
             "{:<36} {:<12} {:>8} {:>9} {:>6.2}{flag}\n",
             row.resource,
@@ -39,6 +39,20 @@ pub fn sheet_text(variant: &str, sheet: &CapacitySheet, limit: Option<usize>) ->
     }
     if shown < sheet.rows.len() {
         out += &format!("… and {} more rows (corridor capacity FILE --static)\n", sheet.rows.len() - shown);
+    }
+    out +=
+        "Each ρ is an estimate: shared legs split by what each fleet can take, chosen routes by their\nstated shares. ";
+    if let Some(bound) = &sheet.bound {
+        out += &match &bound.note {
+            Some(note) => format!("The bound on the highest ρ could not be worked out ({note}).\n"),
+            None => format!(
+                "Whatever the split, the highest ρ is at least {}{}.\n",
+                bound.describe(),
+                if bound.overloaded() { ": a backlog that grows whatever the randomness" } else { "" }
+            ),
+        };
+    } else {
+        out.push('\n');
     }
     out += "How the top rows were worked out:\n";
     for row in sheet.rows.iter().take(shown.min(5)) {

@@ -172,3 +172,29 @@ fn out_of_range_settings_are_refused_before_any_simulation() {
         assert!(matches!(e, CapacityError::Settings(_)) && e.to_string().contains(flag), "{e}");
     }
 }
+
+#[test]
+fn above_one_over_rho_the_search_never_answers_stable() {
+    // M/M/2 at ρ 0.8: stability binds at ×1.25. Whatever the noise of five
+    // replications, no seed may answer above 1.25 by more than the resolution, and
+    // no interval may lie wholly above it. Over ten years a backlog at ρ 1.01 grows
+    // by less than 1 % of a day's demand a day: the simulation alone cannot tell.
+    let text = MMC.replace("count = 3", "count = 2").replace("ships_per_year = 1460", "ships_per_year = 1168");
+    let scenario = Scenario::from_str(&text, "mm2.toml").unwrap();
+    let mut s = CapacitySearch::new(vec!["ships".into()], Vec::new());
+    s.max_factor = 2.0;
+    s.resolution = 0.01;
+    let (mut above, mut intervals_above) = (0, 0);
+    let seeds = 40;
+    for seed in 1..=seeds {
+        let exp = Experiment::for_scenario(&scenario).replications(5).seed(seed).threads(2);
+        let answer = search(&scenario, "base", &s, &exp, None).unwrap();
+        above += u32::from(answer.factor > 1.25 + s.resolution);
+        intervals_above += u32::from(answer.ci95.is_some_and(|[lo, _]| lo > 1.25));
+    }
+    assert_eq!(
+        (above, intervals_above),
+        (0, 0),
+        "answers above 1/ρ: {above} of {seeds}; intervals above: {intervals_above}"
+    );
+}

@@ -62,7 +62,12 @@ fn an_mm1_port_is_stable_at_095_and_unstable_at_105() {
     let binding = above.binding.unwrap();
     assert_eq!(binding.resource, "port.port.berths.dry");
     assert!((binding.rho_static.unwrap() - 1.05).abs() < 1e-6, "{binding:?}");
-    assert!(above.summary.starts_with("unstable") && above.summary.contains("t/day"), "{}", above.summary);
+    assert!(above.summary.starts_with("unstable") && above.summary.contains("ρ ≥ 1.050"), "{}", above.summary);
+    assert!(
+        above.reasons.iter().any(|r| r.starts_with("the backlog grows") && r.contains("t/day")),
+        "{:?}",
+        above.reasons
+    );
 }
 
 fn verdict_of(c: &Shape) -> corridor::experiment::Stability {
@@ -148,4 +153,94 @@ fn the_bundled_baseline_is_stable_and_the_surge_is_not() {
     assert!(binding.rho_static.unwrap() > 1.0, "{binding:?}");
     assert!(surge.accumulating[0].place.starts_with("turkmenbashi."), "{:?}", surge.accumulating);
     assert!(surge.summary.contains("turkmenbashi"), "{}", surge.summary);
+}
+
+/// Rare, large lots at a very low load: four 50,000 t consignments a year on a ship
+/// of 60,000 t (ρ about 0.01 anywhere). Lots coming and going are not a growing
+/// backlog.
+const LUMPY: &str = r#"
+[scenario]
+name = "rare large lots"
+horizon_days = 365
+warmup_days = 30
+
+[ports.a]
+yard_capacity_tonnes = 1000000
+berths.dry = { count = 1, handling_tonnes_per_hour = 2000.0, berthing_hours = 2.0 }
+
+[ports.b]
+yard_capacity_tonnes = 1000000
+berths.dry = { count = 1, handling_tonnes_per_hour = 2000.0, berthing_hours = 2.0 }
+
+[sea_links.ab]
+between = ["a", "b"]
+sailing_hours = { dist = "triangular", min = 20.0, mode = 24.0, max = 40.0 }
+
+[ship_services.ship]
+class = "dry"
+vessels = 1
+capacity_tonnes = 60000
+route = ["a", "b"]
+fill_threshold = 0.5
+max_wait_hours = 120
+
+[flows.lots]
+route = ["a", "b"]
+class = "dry"
+annual_tonnes = 200000
+consignment_tonnes = { dist = "exponential", mean = 50000.0 }
+"#;
+
+#[test]
+fn light_lumpy_traffic_is_stable_and_so_is_each_replication() {
+    for replications in [5, 20] {
+        let result = run(LUMPY, &["base"], replications);
+        let v = &result.variants[0];
+        let s = v.stability();
+        assert_eq!(s.verdict, Verdict::Stable, "{replications} replications: {}", s.summary);
+        assert!(s.summary.contains("a large lot over half the window"), "{}", s.summary);
+        assert!(v.replication_verdicts().iter().all(|r| *r == Verdict::Stable), "{:?}", s.replications);
+    }
+}
+
+#[test]
+fn a_year_of_works_that_leaves_a_backlog_is_not_stable() {
+    // Two berths at ρ 0.9, one of them out of service in the first quarter of 2025:
+    // the year's offered load is 1.8 berths against (1 × 90 + 2 × 275) / 365 = 1.75.
+    let text = r#"
+[scenario]
+name = "works"
+horizon_days = 730
+warmup_days = 200
+
+[planning]
+start_year = 2025
+years = 2
+
+[ports.port]
+yard_capacity_tonnes = 0
+berths.dry = { count = 2, service_hours = { dist = "exponential", mean = 12.0 } }
+
+[ship_arrivals.ships]
+port = "port"
+class = "dry"
+ships_per_year = 1314
+cargo_tonnes = { dist = "constant", value = 1000.0 }
+
+[changes.works]
+date = "2025-01-01"
+set = { "ports.port.berths.dry.count" = 1 }
+
+[changes.reopened]
+date = "2025-04-01"
+set = { "ports.port.berths.dry.count" = 2 }
+"#;
+    let result = run(text, &["base"], 10);
+    let v = &result.variants[0];
+    let works = v.year(2025).unwrap().stability();
+    assert_eq!(works.verdict, Verdict::Unstable, "{}", works.summary);
+    assert!(works.summary.contains("ρ ≥ 1.02"), "{}", works.summary);
+    let wait = v.summary("year.2025.port.port.ship_wait_hours.mean").unwrap().mean;
+    assert!(wait > 100.0, "ships waited {wait} h on average in 2025");
+    assert_eq!(v.first_unstable_year(), Some(2025));
 }

@@ -10,17 +10,31 @@
 //! [`GROWTH_TOLERANCE`] of the daily demand: a backlog may wander, but one growing
 //! by more than 1 % of a day's demand every day is not a steady state.
 //!
+//! The tolerance has a floor: a backlog that grows by less than one of the largest
+//! lots cargo comes in (the sheet's `lump_tonnes`) over half the window cannot be
+//! told from single lots coming and going, so light, lumpy traffic is not flagged.
+//!
+//! The slope of the second half cannot see a backlog built in the first half that
+//! never drains. So the net growth over the whole window, `(level at its end − level
+//! at its start) / days`, is tested the same way (where demand is seasonal and the
+//! window spans a year the growth is already fitted over the whole window).
+//!
 //! - **saturated** — a replication hit a cap (events or consignments) and stopped
 //!   early: its figures are not a year's, and the corridor is overloaded.
-//! - **unstable** — the interval's lower bound exceeds the tolerance (growth
-//!   beyond tolerance at one-sided 97.5 % confidence), or the same holds for one
-//!   flow against 1 % of that flow's demand, or a flow delivered less than
-//!   [`DELIVERED_SHARE_FLOOR`] of what it generated: a run in which a flow
-//!   delivers nothing, or a small part of its demand, is never stable.
-//! - **inconclusive** — the mean growth exceeds the tolerance but the interval
-//!   reaches below it: more replications or a longer horizon will tell.
-//! - **stable** — the mean growth is within the tolerance (its interval is given,
-//!   so the reader sees how much growth the data still allow).
+//! - **unstable** — the capacity sheet's bound says some resource has ρ ≥ 1 whatever
+//!   the split of the cargo (offered load beyond capacity: a backlog that grows
+//!   whatever the randomness, however slowly); or the growth interval's lower bound
+//!   exceeds the tolerance (growth beyond tolerance at one-sided 97.5 % confidence),
+//!   or the net growth's does, or the same holds for one flow against 1 % of that
+//!   flow's demand, or a flow delivered less than [`DELIVERED_SHARE_FLOOR`] of what it
+//!   generated: a run in which a flow delivers nothing, or a small part of its
+//!   demand, is never stable.
+//! - **inconclusive** — the mean growth (or the mean net growth) exceeds the
+//!   tolerance but its interval reaches below it: more replications or a longer
+//!   horizon will tell.
+//! - **stable** — the mean growth and the mean net growth are within the tolerance
+//!   (the growth's interval is given, so the reader sees how much growth the data
+//!   still allow).
 //!
 //! Each replication also gets a verdict from its own figures (growth against the
 //! tolerance, delivered shares, the cap); one replication's slope is noisy, so
@@ -224,6 +238,37 @@ impl VariantResult {
         self.values(key).unwrap_or_default()
     }
 
+    /// The mean of `key` over the replications that finished (0 with none).
+    fn finished_mean(&self, key: &str) -> f64 {
+        let v = self.finished(key);
+        if v.is_empty() { 0.0 } else { v.iter().sum::<f64>() / v.len() as f64 }
+    }
+
+    /// Growth tolerated for a demand of `tonnes_per_day`: [`GROWTH_TOLERANCE`] of it,
+    /// or one of the largest lots over half the window, whichever is more.
+    fn tolerance_for(&self, tonnes_per_day: f64) -> f64 {
+        let days = self.finished_mean("system.measured_days");
+        let lump = self.capacity.as_ref().map_or(0.0, |c| c.lump_tonnes);
+        let floor = if days > 0.0 { lump / (days / 2.0) } else { 0.0 };
+        (GROWTH_TOLERANCE * tonnes_per_day).max(floor)
+    }
+
+    /// Per replication: the net growth over the whole window, t/day (the level at its
+    /// end less the level at its start, over its days); `None` where it is not
+    /// measured (the growth is then fitted over the whole window already).
+    fn net_growth(&self) -> Option<Vec<f64>> {
+        if self.capacity.as_ref().is_some_and(|c| c.seasonal) {
+            return None;
+        }
+        let last = format!("system.backlog_tonnes.t{:02}", crate::stats::TREND_SAMPLES - 1);
+        let (start, end, days) =
+            (self.finished("system.backlog_tonnes.t00"), self.finished(&last), self.finished("system.measured_days"));
+        if start.is_empty() || start.len() != end.len() || end.len() != days.len() {
+            return None;
+        }
+        Some(start.iter().zip(&end).zip(&days).map(|((a, b), d)| if *d > 0.0 { (b - a) / d } else { 0.0 }).collect())
+    }
+
     /// The stability verdict and its evidence (see [`crate::experiment::stability`]).
     pub fn stability(&self) -> Stability {
         let mean = |key: &str| {
@@ -232,8 +277,9 @@ impl VariantResult {
         };
         let days = mean("system.measured_days").max(1e-9);
         let demand = mean("system.generated_tonnes") / days;
-        let tolerance = GROWTH_TOLERANCE * demand;
+        let tolerance = self.tolerance_for(demand);
         let growth = Growth::of(&self.finished("system.backlog_growth_tonnes_per_day"));
+        let net = self.net_growth().map(|v| Growth::of(&v));
         let delivered_share = mean("system.delivered_share");
         let mut reasons = Vec::new();
 
@@ -254,7 +300,7 @@ impl VariantResult {
                 unstable = true;
                 reasons.push(format!("flow {id} delivered only {:.0} % of what it generated", 100.0 * share));
             }
-            if demand > 0.0 && growth.ci95.is_some() && growth.lo() > GROWTH_TOLERANCE * demand {
+            if demand > 0.0 && growth.ci95.is_some() && growth.lo() > self.tolerance_for(demand) {
                 unstable = true;
                 reasons.push(format!("flow {id}'s cargo in the system grows {}", growth_text(&growth)));
             }
@@ -287,16 +333,35 @@ impl VariantResult {
         let binding = self.binding();
         let replications = self.replication_counts();
         let saturated = self.saturated();
-        let system_grows =
-            growth.ci95.is_some() && growth.lo() > tolerance || growth.ci95.is_none() && growth.mean > tolerance;
-        if system_grows {
+        let grows = |g: &Growth| g.ci95.is_some() && g.lo() > tolerance || g.ci95.is_none() && g.mean > tolerance;
+        if let Some(net) = net.as_ref().filter(|n| grows(n) && !grows(&growth)) {
+            reasons.insert(
+                0,
+                format!(
+                    "cargo piled up over the window and did not drain: net growth {} (the second half's slope is {})",
+                    growth_text(net),
+                    growth_text(&growth)
+                ),
+            );
+        }
+        if grows(&growth) {
             reasons.insert(0, format!("the backlog grows {}", growth_text(&growth)));
         }
+        if let Some(bound) = self.capacity.as_ref().and_then(|c| c.bound.as_ref()).filter(|b| b.overloaded()) {
+            reasons.insert(
+                0,
+                format!(
+                    "the offered load exceeds capacity: whatever the split of the cargo, {} (a backlog that grows whatever the randomness)",
+                    bound.describe()
+                ),
+            );
+        }
+        let net_above = net.as_ref().is_some_and(|n| n.mean > tolerance);
         let verdict = if !saturated.is_empty() {
             Verdict::Saturated
         } else if !reasons.is_empty() {
             Verdict::Unstable
-        } else if growth.mean > tolerance {
+        } else if growth.mean > tolerance || net_above {
             Verdict::Inconclusive
         } else {
             Verdict::Stable
@@ -316,13 +381,18 @@ impl VariantResult {
             Verdict::Unstable => format!("unstable: {}{}", reasons[0], place.unwrap_or_default()),
             Verdict::Inconclusive => format!(
                 "inconclusive: the backlog grows {} against a tolerance of {} t/day — run more replications or a longer horizon",
-                growth_text(&growth),
+                growth_text(if growth.mean > tolerance { &growth } else { net.as_ref().unwrap_or(&growth) }),
                 grouped(tolerance)
             ),
             Verdict::Stable => format!(
-                "stable: backlog growth {} is within the tolerance of {} t/day (1 % of demand)",
+                "stable: backlog growth {} is within the tolerance of {} t/day ({})",
                 growth_text(&growth),
-                grouped(tolerance)
+                grouped(tolerance),
+                if tolerance > GROWTH_TOLERANCE * demand * (1.0 + 1e-9) {
+                    "a large lot over half the window"
+                } else {
+                    "1 % of demand"
+                }
             ),
         };
         let mut caveats = Vec::new();
@@ -382,13 +452,12 @@ impl VariantResult {
         candidates.into_iter().max_by(|a, b| a.rho().total_cmp(&b.rho()).then_with(|| b.resource.cmp(&a.resource)))
     }
 
-    /// Growth tolerated, tonnes a day: [`GROWTH_TOLERANCE`] of the mean daily demand.
+    /// Growth tolerated, tonnes a day: [`GROWTH_TOLERANCE`] of the mean daily demand,
+    /// or one of the largest lots over half the window, whichever is more.
     pub fn growth_tolerance(&self) -> f64 {
-        let mean = |key: &str| {
-            let v = self.finished(key);
-            if v.is_empty() { 0.0 } else { v.iter().sum::<f64>() / v.len() as f64 }
-        };
-        GROWTH_TOLERANCE * mean("system.generated_tonnes") / mean("system.measured_days").max(1e-9)
+        self.tolerance_for(
+            self.finished_mean("system.generated_tonnes") / self.finished_mean("system.measured_days").max(1e-9),
+        )
     }
 
     /// Each replication's own verdict (stable, unstable or saturated; see the module
@@ -484,6 +553,50 @@ mod tests {
         assert_eq!(starved.verdict, Verdict::Unstable, "{}", starved.summary);
         assert!(starved.reasons[0].contains("flow f delivered only 10 %"), "{:?}", starved.reasons);
         assert_eq!(starved.replications.unstable, 5);
+    }
+
+    /// [`variant`] with the system's level at the window's start and end: `start` and
+    /// `end` tonnes in every replication (100 days).
+    fn with_levels(growth: &[f64], start: f64, end: f64) -> VariantResult {
+        let mut v = variant(growth, 1.0);
+        v.keys.push("system.backlog_tonnes.t00".into());
+        v.keys.push("system.backlog_tonnes.t10".into());
+        for r in &mut v.records {
+            r.values.push(start);
+            r.values.push(end);
+        }
+        v
+    }
+
+    #[test]
+    fn a_backlog_built_early_that_never_drains_is_not_stable() {
+        // The second half is flat, but 30 days of demand piled up in the first and
+        // stayed: 300 t/day net over the window against a tolerance of 10.
+        let flat = [-1.0, 0.5, 0.0, 1.0, -0.5];
+        let piled = with_levels(&flat, 0.0, 30_000.0).stability();
+        assert_eq!(piled.verdict, Verdict::Unstable, "{}", piled.summary);
+        assert!(piled.summary.contains("did not drain"), "{}", piled.summary);
+        // The same slope with the level back where it started is stable.
+        let drained = with_levels(&flat, 5_000.0, 5_100.0).stability();
+        assert_eq!(drained.verdict, Verdict::Stable, "{}", drained.summary);
+    }
+
+    #[test]
+    fn a_capacity_bound_at_or_above_one_is_never_stable() {
+        let mut v = variant(&[-3.0, 2.0, 1.0, -1.0, 0.5], 1.0);
+        let bound = |rho: f64| crate::model::RhoBound { rho, binding: vec!["port.p.berths.dry".into()], note: None };
+        v.capacity = Some(crate::model::CapacitySheet {
+            rows: Vec::new(),
+            demand_tonnes_per_year: 365_000.0,
+            seasonal: false,
+            bound: Some(bound(1.004)),
+            lump_tonnes: 0.0,
+        });
+        let s = v.stability();
+        assert_eq!(s.verdict, Verdict::Unstable, "{}", s.summary);
+        assert!(s.summary.contains("ρ ≥ 1.004 at port.p.berths.dry"), "{}", s.summary);
+        v.capacity.as_mut().unwrap().bound = Some(bound(0.996));
+        assert_eq!(v.stability().verdict, Verdict::Stable);
     }
 
     #[test]

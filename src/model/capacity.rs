@@ -112,6 +112,11 @@ pub struct CapacitySheet {
     /// In a planning year, over every configuration in force during it.
     #[serde(default)]
     pub bound: Option<RhoBound>,
+    /// The mean size of the largest lots cargo comes in (a flow's consignments, or a
+    /// ship's cargo), tonnes: a backlog that grows by less than one of these over half
+    /// the window cannot be told from the coming and going of single lots.
+    #[serde(default)]
+    pub lump_tonnes: f64,
 }
 
 impl CapacitySheet {
@@ -567,11 +572,19 @@ impl Network {
         rows.sort_by(|a, b| b.rho.total_cmp(&a.rho).then_with(|| a.resource.cmp(&b.resource)));
         let demand = net.flows.iter().map(|f| f.rate_per_hour * f.size.mean * HOURS_PER_YEAR).sum::<f64>()
             + net.arrivals.iter().map(|a| a.rate_per_hour * HOURS_PER_YEAR * a.cargo.mean).sum::<f64>();
+        let lump = net
+            .flows
+            .iter()
+            .filter(|f| f.rate_per_hour > 0.0)
+            .map(|f| f.size.mean)
+            .chain(net.arrivals.iter().filter(|a| a.rate_per_hour > 0.0).map(|a| a.cargo.mean))
+            .fold(0.0, f64::max);
         CapacitySheet {
             rows,
             demand_tonnes_per_year: demand,
             seasonal: seasonal(net),
             bound: Some(super::bound::of(net)),
+            lump_tonnes: lump,
         }
     }
 }

@@ -112,6 +112,7 @@ fn main() {
     settings.criteria_from = Some(2027);
     settings.best = 1;
     settings.confirm_replications = replications.max(settings.screen_replications);
+    settings.max_replications = settings.max_replications.max(settings.confirm_replications);
     let experiment_2030 = Experiment::for_scenario(&scenario_2030);
     let answer =
         plan::search(&scenario_2030, "no_upgrades", &settings, &experiment_2030, None).unwrap_or_else(|e| fail(e));
@@ -120,16 +121,19 @@ fn main() {
         Some(best) => {
             let e = &best.evaluation;
             println!(
-                "  {} in present value at {:.0} % a year; P(meets every constraint) ≥ {:.2}",
+                "  {} in present value at {:.0} % a year; {}",
                 money(e.plan.cost, &answer.currency),
                 answer.discount_rate * 100.0,
-                e.probability
+                corridor::report::plan::call_words(e, &answer)
             );
             for u in &e.plan.upgrades {
                 println!("    {}  {}", u.date.as_deref().unwrap_or("from start"), u.name);
             }
+            if let Some(s) = &answer.selection {
+                println!("  P(it is the cheapest feasible plan) ≈ {:.2}", s.probability);
+            }
             println!(
-                "  plans simulated: {} of {:.0} that pass the capacity sheet; {:.0} s",
+                "  plans simulated: {} of {:.0} that pass the capacity bound; {:.0} s",
                 answer.evaluated.len(),
                 answer.plans_passing_sheet,
                 answer.seconds

@@ -139,6 +139,15 @@ struct PlanArgs {
     /// Replications of every plan judged feasible (default: the scenario's `replications`).
     #[arg(long, value_parser = clap::value_parser!(u64).range(2..=MAX_REPLICATIONS))]
     replications: Option<u64>,
+    /// The most replications any plan gets (the last look of the feasibility call).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(2..=MAX_REPLICATIONS))]
+    max_replications: Option<u64>,
+    /// The indifference zone of each criterion, as a share of its limit: a plan every KPI of which is this far inside its limits is called feasible, and one this far outside infeasible, each with probability at least 1 − α.
+    #[arg(long, default_value_t = 0.02, allow_negative_numbers = true)]
+    tolerance: f64,
+    /// The error of each plan's feasibility call (see --tolerance).
+    #[arg(long, default_value_t = 0.05, allow_negative_numbers = true)]
+    alpha: f64,
     /// How many feasible plans to report, cheapest first.
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=100))]
     best: u64,
@@ -453,6 +462,8 @@ fn plan(args: &PlanArgs) -> Outcome {
     search.criteria_from = args.criteria_from;
     search.confirm_replications = args.replications.unwrap_or(exp.replications).max(args.screen);
     search.screen_replications = args.screen;
+    search.max_replications = args.max_replications.unwrap_or(search.max_replications).max(search.confirm_replications);
+    search.guarantee = corridor::experiment::feasibility::Guarantee { tolerance: args.tolerance, alpha: args.alpha };
     search.best = args.best as usize;
     search.max_simulated = args.max_simulated as usize;
     let started = std::time::Instant::now();

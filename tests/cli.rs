@@ -358,7 +358,7 @@ fn plan_answers_shows_progress_and_refuses_mistakes_clearly() {
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.starts_with("CHEAPEST UPGRADE PLANS"), "{text}");
     assert!(text.contains("1. 23.0 M USD") && text.contains("a_two_berths") && text.contains("b_cranes"), "{text}");
-    assert!(text.contains("Estimated probability that plan 1 is the cheapest feasible plan"), "{text}");
+    assert!(text.contains("Plan 1 is the cheapest feasible plan with estimated probability"), "{text}");
     // One progress line per plan simulated, on standard error.
     assert!(stderr(&o).lines().filter(|l| l.starts_with("plan: [")).count() >= 2, "{}", stderr(&o));
     for file in ["plan.json", "plans.csv", "plan.txt"] {

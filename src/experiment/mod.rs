@@ -11,10 +11,12 @@ pub mod capacity;
 pub mod cluster;
 #[cfg(feature = "mpi")]
 pub mod distributed;
+pub mod feasibility;
 pub mod plan;
 mod plan_space;
 pub mod precision;
 mod result;
+pub mod selection;
 pub mod shard;
 pub mod stability;
 pub mod sweep;

@@ -32,44 +32,52 @@
 //! r has the same demand and weather in every plan), so plans differ by what they
 //! build, not by luck.
 //!
+//! Before a plan is simulated its own capacity bound is worked out for every year (the
+//! candidates on their real dates, among the scenario's own changes): a plan whose
+//! bound reaches 1 in some year is infeasible whatever the randomness, and is ruled
+//! out without simulating.
+//!
+//! The sets of candidates are screened first by the same bound, each set in service
+//! all year: a set whose bound reaches 1 in a year is not allowed in that year. That is
+//! only valid when the set's candidates touch nothing the scenario's own enabled
+//! changes touch (otherwise the order of a `set` and an `add` matters); such sets are
+//! allowed here and their plans checked one by one.
+//!
 //! # Deciding whether a plan is feasible
 //!
-//! The constraints are: every year stable, and every criterion in every year (a
-//! criterion that names no year, `year.<Y>.`, must hold in each planning year). A
-//! sequential check with an indifference zone, after Andradóttir & Kim (2010),
-//! "Fully sequential procedures for comparing constrained systems via simulation":
+//! The constraints are: every year stable (its backlog's growth, and its net growth
+//! over the year, within the tolerance; no replication at a cap), and every criterion
+//! in every year (a criterion that names no year, `year.<Y>.`, must hold in each
+//! planning year). Each plan is checked by the sequential procedure of
+//! [`super::feasibility`]: looks of [`PlanSearch::screen_replications`], doubling up to
+//! [`PlanSearch::max_replications`], each constraint tested at `α / (constraints ×
+//! looks)`, with an indifference zone of [`Guarantee::tolerance`] of each limit. A plan
+//! is infeasible as soon as one constraint fails, feasible once every constraint holds
+//! with at least [`PlanSearch::confirm_replications`]; one undecided at the last look
+//! lies inside the indifference zone and is called on its means, and said to be.
 //!
-//! 1. **screen** with [`PlanSearch::screen_replications`]. If some constraint fails at
-//!    95 % (its interval wholly on the wrong side, a significantly growing backlog, or
-//!    a replication stopped at a cap), the plan is infeasible.
-//! 2. Otherwise the replications double, up to [`PlanSearch::confirm_replications`],
-//!    and the check repeats on all of them.
-//! 3. At the most replications, a plan is feasible when every constraint holds on the
-//!    mean. A constraint whose interval still straddles its limit then lies within the
-//!    indifference zone (the interval's width about the limit), where either answer is
-//!    acceptable; the note on the decision says so.
+//! # Failed plans rule out weaker ones
 //!
-//! Screening rejects clearly infeasible plans cheaply; every plan judged feasible has
-//! run the most replications, so the plans reported have their KPIs and intervals
-//! from the full number.
+//! Only a failure that is significant (or certain) rules out other plans, and only up
+//! to the year it is significant in.
 //!
 //! # The stated confidence
 //!
-//! For each plan, the probability that it meets the constraints is estimated as a
-//! Bonferroni lower bound, 1 − Σ P(constraint fails), each term from Student's t on the
-//! constraint's mean and standard error. The probability that the selection is right
-//! is the chosen plan's probability times, for every cheaper plan simulated and judged
-//! infeasible, the probability that it is indeed infeasible; plans set aside by the
-//! sheet or by a failed plan count as surely infeasible.
+//! The probability that the answer is the cheapest feasible plan is estimated by
+//! resampling every simulated plan's replications jointly (see [`super::selection`]):
+//! it covers the plans simulated and those their failures rule out; the plans the
+//! capacity bound rules out are infeasible whatever the randomness.
 
-use super::capacity::{Criterion, CriterionError, CriterionValue};
+use super::capacity::{Comparison, Criterion, CriterionError};
+use super::feasibility::{Call, Guarantee, call, looks};
 use super::plan_space::{ChainOrder, Space};
-use super::stability::Verdict;
-use super::{Experiment, VariantResult, years};
+use super::selection::{Earlier, Sampled, SimulatedPlan};
+use super::{Experiment, VariantResult};
+use crate::engine::SimTime;
 use crate::model::{Network, kpi_keys};
 use crate::scenario::limits::MAX_CANDIDATES;
 use crate::scenario::{DAYS_PER_YEAR, Scenario, ScenarioSpec};
-use crate::stats::{Summary, probability_mean_at_most};
+use crate::stats::Summary;
 use serde::{Deserialize, Serialize};
 
 /// How to search.
@@ -84,8 +92,12 @@ pub struct PlanSearch {
     pub budget: Option<f64>,
     /// Replications of the first look at a plan.
     pub screen_replications: u64,
-    /// Replications of a plan reported, and the most any plan gets.
+    /// The fewest replications of a plan called feasible (its KPIs are reported).
     pub confirm_replications: u64,
+    /// The most replications any plan gets: the last look.
+    pub max_replications: u64,
+    /// The indifference zone and the error of each plan's feasibility call.
+    pub guarantee: Guarantee,
     /// How many feasible plans to find and report (the cheapest first).
     pub best: usize,
     /// The most plans simulated before the search stops.
@@ -93,8 +105,9 @@ pub struct PlanSearch {
 }
 
 impl PlanSearch {
-    /// A search with these criteria: screening with 5 replications, confirming with 20,
-    /// reporting the 5 cheapest feasible plans.
+    /// A search with these criteria: looks of 5, 10, 20, 40 and 80 replications, a
+    /// feasible plan confirmed with at least 20, δ = 2 % and α = 5 %, reporting the 5
+    /// cheapest feasible plans.
     pub fn new(criteria: Vec<Criterion>) -> PlanSearch {
         PlanSearch {
             criteria,
@@ -102,9 +115,31 @@ impl PlanSearch {
             budget: None,
             screen_replications: 5,
             confirm_replications: 20,
+            max_replications: 80,
+            guarantee: Guarantee::default(),
             best: 5,
             max_simulated: 200,
         }
+    }
+
+    /// Checks the settings.
+    ///
+    /// # Errors
+    /// [`PlanError::Settings`], naming the flag.
+    pub fn check(&self) -> Result<(), PlanError> {
+        let (screen, confirm, most) = (self.screen_replications, self.confirm_replications, self.max_replications);
+        if screen < 2 || confirm < screen || most < confirm {
+            return Err(PlanError::Settings(format!(
+                "--screen, --replications, --max-replications: screening takes at least 2 replications, confirming at least as many as screening, and the most at least as many as confirming (not {screen}, {confirm} and {most})"
+            )));
+        }
+        self.guarantee.check().map_err(PlanError::Settings)?;
+        if let Some(b) = self.budget
+            && !(b.is_finite() && b >= 0.0)
+        {
+            return Err(PlanError::Settings(format!("--budget: {b} is out of range (valid: an amount from 0 up)")));
+        }
+        Ok(())
     }
 }
 
@@ -152,27 +187,25 @@ impl Plan {
 /// One constraint of a plan, as measured.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConstraintValue {
-    /// `stable in 2027`, or a criterion as text (`year.2027.port.baku... <= 24`).
+    /// `stable in 2027` (the backlog's growth), `drains in 2027` (its net growth over
+    /// the year), or a criterion as text (`year.2027.port.baku... <= 24`).
     pub constraint: String,
     /// The year it concerns (`None` for a run without planning).
     pub year: Option<i32>,
     /// The criterion given (its index in [`PlanAnswer::criteria`]) that this checks;
     /// `None` for stability.
     pub criterion: Option<usize>,
-    /// The mean (backlog growth in tonnes a day, for stability).
+    /// The mean (tonnes a day, for stability).
     pub mean: f64,
     /// Its 95 % interval.
     pub ci95: [f64; 2],
     /// The limit: the growth tolerance, or the criterion's threshold.
     pub limit: f64,
-    /// Whether it holds on the mean (for stability: the verdict is `stable`).
+    /// Whether the mean is on the allowed side.
     pub holds: bool,
-    /// Whether it holds at 95 %.
-    pub surely_holds: bool,
-    /// Whether it fails at 95 %.
-    pub surely_fails: bool,
-    /// The estimated probability that it holds.
-    pub probability: f64,
+    /// The call of the feasibility procedure at the last look: `holds` or `fails`
+    /// with the stated guarantee, or `undecided` (inside the indifference zone).
+    pub call: Call,
 }
 
 /// A simulated plan and the decision on it.
@@ -188,12 +221,15 @@ pub struct PlanEvaluation {
     pub feasible: bool,
     /// How it was decided, in words.
     pub decided: String,
-    /// The first year something fails (`None` if feasible, or without planning).
+    /// The first year in which something fails significantly or for certain: the
+    /// year up to which plans with no more capacity are ruled out (`None` if feasible,
+    /// inside the zone, or without planning).
     pub failing_year: Option<i32>,
     /// What fails (stability or criteria), in words; empty if feasible.
     pub failures: Vec<String>,
-    /// Estimated probability that it meets every constraint (a lower bound).
-    pub probability: f64,
+    /// Whether some constraint was still undecided at the last look: the call is then
+    /// on the means, inside the indifference zone, without the guarantee.
+    pub within_zone: bool,
     /// Every constraint.
     pub constraints: Vec<ConstraintValue>,
 }
@@ -226,6 +262,8 @@ pub struct PlanAnswer {
     pub discount_rate: f64,
     /// The budget, if one was given.
     pub budget: Option<f64>,
+    /// The indifference zone and overall error of each plan's call.
+    pub guarantee: Guarantee,
     /// The feasible plans found, cheapest first (at most `best`).
     pub best: Vec<RankedPlan>,
     /// Every plan simulated, in the order simulated.
@@ -241,23 +279,47 @@ pub struct PlanAnswer {
     /// Plans taken in cost order from those passing the sheet.
     pub considered: u64,
     /// Of those, plans set aside because a cheaper plan with at least as much capacity
-    /// failed.
+    /// failed (significantly or for certain).
     pub ruled_out_by_failure: u64,
+    /// Of those, plans ruled out by their own capacity bound (ρ ≥ 1 in some year with
+    /// their candidates on their dates), without simulating.
+    pub ruled_out_by_bound: u64,
     /// Replications run in all.
     pub replications_run: u64,
-    /// Screening replications.
+    /// Runs of plans up to a year only, to learn how large a failure is.
+    pub learning_runs: u64,
+    /// Replication-years simulated: for plans, and to learn failures.
+    pub replication_years: [f64; 2],
+    /// Replications of the first look.
     pub screen_replications: u64,
-    /// Confirming replications.
+    /// The fewest replications of a plan called feasible.
     pub confirm_replications: u64,
-    /// Estimated probability that the cheapest plan reported is the cheapest feasible
-    /// plan (see the module documentation).
-    pub probability_correct_selection: Option<f64>,
+    /// The most replications a plan gets.
+    pub max_replications: u64,
+    /// How sure the search is that plan 1 is the cheapest feasible plan (`None` when
+    /// no plan was found).
+    pub selection: Option<Selection>,
     /// Why the search stopped before finding `best` plans, if it did.
     pub stopped: Option<String>,
     /// The master seed.
     pub seed: u64,
     /// Wall-clock seconds.
     pub seconds: f64,
+}
+
+/// How sure the search is that plan 1 is the cheapest feasible plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Selection {
+    /// The estimated probability, by resampling the replications of the plans
+    /// simulated jointly (see [`super::selection`]).
+    pub probability: f64,
+    /// Plans simulated before plan 1 in cost order (all cheaper), which it covers.
+    pub simulated: usize,
+    /// Plans before plan 1 ruled out by the failure of a simulated plan with as much
+    /// capacity, which it covers through that plan.
+    pub ruled_out_by_failure: u64,
+    /// Resamples drawn.
+    pub resamples: usize,
 }
 
 /// Why a search could not run.
@@ -319,6 +381,15 @@ fn entry_day(spec: &ScenarioSpec, id: &str, k: usize) -> Option<f64> {
     (earliest < end).then(|| earliest.max(start))
 }
 
+/// A failed plan: its days, the end of the year up to which it failed (significantly
+/// or for certain), and which simulated plan it is (`None`: ruled out by its bound).
+struct Failed {
+    days: Days,
+    until: f64,
+    year: Option<i32>,
+    by: Option<usize>,
+}
+
 /// The searcher's state.
 struct Searcher<'a> {
     spec: &'a ScenarioSpec,
@@ -328,9 +399,15 @@ struct Searcher<'a> {
     years: Vec<i32>,
     /// The criteria per year, with the index of the criterion given.
     criteria: Vec<(usize, Criterion)>,
-    /// Failed plans: their days and the end of the year that failed.
-    failures: Vec<(Days, f64)>,
+    /// Candidates whose paths the scenario's own enabled changes also touch.
+    interacting: u32,
+    failures: Vec<Failed>,
     replications_run: u64,
+    /// Runs of plans up to a year only, to learn failures.
+    prefix_runs: u64,
+    /// Replication-years simulated for plans, and for learning failures.
+    full_years: f64,
+    prefix_years: f64,
 }
 
 impl Searcher<'_> {
@@ -341,6 +418,14 @@ impl Searcher<'_> {
     /// Planning years (1 without planning).
     fn layers(&self) -> usize {
         self.years.len().max(1)
+    }
+
+    /// The end of the year `year` fails in, in days (the horizon without planning).
+    fn until(&self, year: Option<i32>) -> f64 {
+        match (year, self.years.first()) {
+            (Some(y), Some(first)) => (f64::from(y - first + 1) * DAYS_PER_YEAR).min(self.horizon_end()),
+            _ => self.horizon_end(),
+        }
     }
 
     /// The candidates in a set.
@@ -380,7 +465,7 @@ impl Searcher<'_> {
         Plan { upgrades: upgrades.into_iter().map(|(_, u)| u).collect(), cost }
     }
 
-    /// Whether a set keeps `requires` (by the year) and `excludes`.
+    /// Whether a set keeps `requires` and `excludes`.
     fn keeps_rules(&self, mask: u32) -> bool {
         let bit = |other: &String| self.ids.iter().position(|i| i == other).map(|j| 1u32 << j);
         self.members(mask).all(|c| {
@@ -390,23 +475,19 @@ impl Searcher<'_> {
         })
     }
 
-    /// The highest ρ on the capacity sheet in each year, and what has it, with the
-    /// candidates of `mask` in service from the start.
-    fn sheet(&self, mask: u32) -> Result<Vec<(f64, String)>, PlanError> {
+    /// The capacity bound of each year with the candidates of `mask` in service all
+    /// year, applied after the scenario's own changes (valid for sets that touch
+    /// nothing those touch: see the module documentation).
+    fn sheet(&self, mask: u32) -> Result<Vec<crate::model::RhoBound>, PlanError> {
         let plan: Vec<(String, f64)> = self.members(mask).map(|c| (self.ids[c].clone(), 0.0)).collect();
-        let network = self.compile(&plan)?;
-        let sheets = if network.years().is_empty() {
-            vec![network.capacity_sheet()]
-        } else {
-            years::capacity_by_year(&network).into_iter().map(|(_, s)| s).collect()
-        };
-        Ok(sheets.iter().map(|s| s.binding().map_or((0.0, String::new()), |b| (b.rho, b.resource.clone()))).collect())
+        Ok(bounds(&self.compile(&plan)?))
     }
 
-    /// Which sets pass the capacity sheet (every ρ below 1) in each year, and how many
-    /// sheets were worked out. Sets are taken by size; a set passes in a year without
-    /// its own sheet when the set less one candidate passes (more capacity never raises
-    /// a ρ). Sets that break the rules are never worked out.
+    /// Which sets pass the capacity bound in each year, and how many sets' bounds
+    /// were worked out. Sets are taken by size; a set passes in a year without its own
+    /// bound when the set less one candidate passes (more capacity never raises it),
+    /// and a set with a candidate that interacts with the scenario's own changes passes
+    /// (its plans are checked one by one). Sets that break the rules are never worked out.
     fn sheet_table(&self) -> Result<(Vec<Vec<bool>>, u64), PlanError> {
         self.experiment.on_threads(|| self.sheets_by_size()).0
     }
@@ -421,8 +502,10 @@ impl Searcher<'_> {
         for size in 0..=n as u32 {
             let mut todo = Vec::new();
             for mask in (0..1u32 << n).filter(|m| m.count_ones() == size) {
-                let inferred: Vec<bool> =
-                    (0..layers).map(|k| self.members(mask).any(|c| passes[k][(mask & !(1 << c)) as usize])).collect();
+                let unknown = mask & self.interacting != 0;
+                let inferred: Vec<bool> = (0..layers)
+                    .map(|k| unknown || self.members(mask).any(|c| passes[k][(mask & !(1 << c)) as usize]))
+                    .collect();
                 for (k, p) in inferred.iter().enumerate() {
                     passes[k][mask as usize] = *p;
                 }
@@ -433,15 +516,15 @@ impl Searcher<'_> {
             let sheets: Vec<_> = todo.par_iter().map(|&m| self.sheet(m)).collect();
             for (mask, sheet) in todo.iter().zip(sheets) {
                 worked_out += 1;
-                for (k, (rho, _)) in sheet?.iter().enumerate().take(layers) {
-                    passes[k][*mask as usize] |= *rho < 1.0;
+                for (k, bound) in sheet?.iter().enumerate().take(layers) {
+                    passes[k][*mask as usize] |= !bound.overloaded();
                 }
             }
         }
         Ok((passes, worked_out))
     }
 
-    /// Why no plan passes the capacity sheet: what binds with every candidate in
+    /// Why no plan passes the capacity bound: what binds with every candidate in
     /// service (skipping, in file order, any that another one already in excludes).
     fn why_nothing_passes(&self) -> Result<String, PlanError> {
         let all = (0..self.ids.len()).fold(0u32, |m, c| {
@@ -453,12 +536,13 @@ impl Searcher<'_> {
         });
         let sheet = self.sheet(all)?;
         let year = |k: usize| self.years.get(k).map_or(String::new(), |y| format!("in {y}, "));
-        Ok(match sheet.iter().enumerate().find(|(_, (rho, _))| *rho >= 1.0) {
-            Some((k, (rho, resource))) => format!(
-                "no plan passes the capacity sheet: even with every candidate in service from the start, {}{resource} has ρ {rho:.2}; add a candidate that relieves it",
-                year(k)
+        Ok(match sheet.iter().enumerate().find(|(_, b)| b.overloaded()) {
+            Some((k, b)) => format!(
+                "no plan passes the capacity bound: even with every candidate in service from the start, {}{} whatever the split of the cargo; add a candidate that relieves it",
+                year(k),
+                b.describe()
             ),
-            None => "no plan passes the capacity sheet in time: candidates come into service too late (see their earliest dates)".to_string(),
+            None => "no plan passes the capacity bound in time: candidates come into service too late (see their earliest dates)".to_string(),
         })
     }
 
@@ -498,14 +582,16 @@ impl Searcher<'_> {
         Space::new(cost, allowed, later)
     }
 
-    /// Whether a failed plan had at least as much capacity up to the end of its failing
-    /// year.
-    fn ruled_out_by_failure(&self, days: &Days) -> bool {
-        self.failures.iter().any(|(failed, until)| {
-            days.iter().zip(failed).all(|(d, f)| match d {
-                Some(d) if d < until => f.is_some_and(|f| f <= *d),
-                _ => true,
-            })
+    /// The failure that rules out a plan whose candidates enter on `days` (`None`:
+    /// not built) up to day `known` (the rest is not decided yet): one that had at
+    /// least as much capacity up to the end of its failing year, no later than `known`.
+    fn ruled_out_by_failure(&self, days: &Days, known: f64) -> Option<usize> {
+        self.failures.iter().position(|failed| {
+            failed.until <= known
+                && days.iter().zip(&failed.days).all(|(d, f)| match d {
+                    Some(d) if *d < failed.until => f.is_some_and(|f| f <= *d),
+                    _ => true,
+                })
         })
     }
 
@@ -517,133 +603,387 @@ impl Searcher<'_> {
         Network::compile(&spec).map_err(|e| PlanError::Scenario(format!("plan {plan:?}: {e}")))
     }
 
-    /// Every constraint of a simulated plan.
-    fn constraints(&self, v: &VariantResult) -> Vec<ConstraintValue> {
+    /// The constraints of a simulated plan, each with its values per replication, and
+    /// the first year a replication hit a cap in (a certain failure).
+    fn samples(&self, v: &VariantResult, up_to: Option<i32>) -> (Vec<(ConstraintText, Sampled)>, Option<Option<i32>>) {
         let mut out = Vec::new();
+        let mut capped: Option<Option<i32>> = None;
+        let within = |y: &i32| up_to.is_none_or(|last| *y <= last);
         let years: Vec<(Option<i32>, VariantResult)> = if self.years.is_empty() {
             vec![(None, v.clone())]
         } else {
-            self.years.iter().filter_map(|y| Some((Some(*y), v.year(*y)?))).collect()
+            self.years.iter().filter(|y| within(y)).filter_map(|y| Some((Some(*y), v.year(*y)?))).collect()
         };
         for (year, result) in &years {
-            let s = result.stability();
-            let growth = result.summary("system.backlog_growth_tonnes_per_day");
-            let tolerance = s.tolerance_tonnes_per_day;
-            let (mean, ci95, n) = growth.as_ref().map_or((f64::NAN, [f64::NAN; 2], 0), |g| (g.mean, g.ci95, g.n));
-            let flows_ok = s.flows.iter().all(|f| !f.unstable);
-            let probability = if s.verdict == Verdict::Saturated {
-                0.0
-            } else {
-                let se = standard_error(growth.as_ref());
-                probability_mean_at_most(mean, se, tolerance, n)
-            };
-            out.push(ConstraintValue {
-                constraint: match year {
-                    Some(y) => format!("stable in {y}"),
-                    None => "stable".into(),
-                },
-                year: *year,
-                criterion: None,
-                mean,
-                ci95,
-                limit: tolerance,
-                holds: s.verdict == Verdict::Stable,
-                surely_holds: s.verdict == Verdict::Stable && flows_ok && ci95[1] <= tolerance,
-                surely_fails: matches!(s.verdict, Verdict::Unstable | Verdict::Saturated),
-                probability: if probability.is_nan() { 0.0 } else { probability },
-            });
+            if capped.is_none() && result.records.iter().any(|r| r.saturation.is_some()) {
+                capped = Some(*year);
+            }
+            let tolerance = result.growth_tolerance();
+            let name = |what: &str| year.map_or(what.to_string(), |y| format!("{what} in {y}"));
+            let growth = result.values("system.backlog_growth_tonnes_per_day").unwrap_or_default();
+            out.push((
+                ConstraintText { text: name("stable"), criterion: None },
+                Sampled { values: growth, limit: tolerance, at_most: true, zone: STABILITY_ZONE, year: *year },
+            ));
+            if let Some(net) = result.net_growth() {
+                out.push((
+                    ConstraintText { text: name("drains"), criterion: None },
+                    Sampled { values: net, limit: tolerance, at_most: true, zone: STABILITY_ZONE, year: *year },
+                ));
+            }
         }
         for (source, c) in &self.criteria {
             let year = c.key.strip_prefix("year.").and_then(|k| k.split('.').next()?.parse::<i32>().ok());
-            let summary = v.summary(&c.key);
-            let value = CriterionValue::of(c, summary.as_ref());
-            let (mean, ci95) = (value.mean, value.ci95);
-            let se = standard_error(summary.as_ref());
-            let n = summary.as_ref().map_or(0, |s| s.n);
-            let probability = match c.comparison {
-                super::capacity::Comparison::AtMost => probability_mean_at_most(mean, se, c.threshold, n),
-                // P(mean ≥ t) is P(−mean ≤ −t).
-                super::capacity::Comparison::AtLeast => probability_mean_at_most(-mean, se, -c.threshold, n),
-            };
-            out.push(ConstraintValue {
-                constraint: value.criterion,
-                year,
-                criterion: Some(*source),
-                mean,
-                ci95,
-                limit: c.threshold,
-                holds: value.holds,
-                surely_holds: value.surely_holds,
-                surely_fails: value.surely_fails,
-                probability: if probability.is_nan() { 0.0 } else { probability.clamp(0.0, 1.0) },
-            });
+            if year.is_some_and(|y| !within(&y)) {
+                continue;
+            }
+            out.push((
+                ConstraintText { text: c.to_string(), criterion: Some(*source) },
+                Sampled {
+                    values: v.values(&c.key).unwrap_or_default(),
+                    limit: c.threshold,
+                    at_most: c.comparison == Comparison::AtMost,
+                    zone: self.search.guarantee.tolerance,
+                    year,
+                },
+            ));
         }
-        out
+        (out, capped)
     }
 
-    /// Simulates a plan by the sequential check of the module documentation.
-    fn evaluate(&mut self, considered: u64, days: &Days) -> Result<(PlanEvaluation, VariantResult), PlanError> {
-        let plan = self.plan_of(days);
-        let entries: Vec<(String, f64)> =
-            self.ids.iter().zip(days).filter_map(|(id, d)| Some((id.clone(), (*d)?))).collect();
-        let network = self.compile(&entries)?;
-        let label = plan.describe();
-        let networks = vec![(label.clone(), network)];
-        let mut n = self.search.screen_replications.min(self.search.confirm_replications);
-        let mut runs = self.experiment.clone().replications(n).run_networks(&label, networks.clone(), None).variants;
+    /// Runs the sequential procedure of the module documentation on `network`, over
+    /// every year or only up to planning year `up_to` (the run then stops at that
+    /// year's end: the years before are exactly those of the whole run, by common
+    /// random numbers). Stops as soon as a constraint fails, or every constraint holds
+    /// with at least `confirm` replications, or at the last look. A run up to a year,
+    /// which only asks whether something fails, also stops when nothing fails on its
+    /// mean, and at `confirm` replications.
+    fn check(&mut self, label: &str, mut network: Network, up_to: Option<usize>, confirm: u64) -> Checked {
+        if let Some(k) = up_to {
+            network.end = network.warmup + SimTime::from_whole_days((k as u64 + 1) * DAYS_PER_YEAR as u64);
+        }
+        let last_year = up_to.and_then(|k| self.years.get(k).copied());
+        let networks = vec![(label.to_string(), network)];
+        let search = self.search;
+        let looks = looks(search.screen_replications, search.max_replications);
+        // The looks are fixed in advance (the error is spread over all of them) even
+        // when a run up to a year stops before the last.
+        let stop_at = if up_to.is_some() { confirm.min(search.max_replications) } else { search.max_replications };
+        let mut n = looks[0];
+        let mut runs = self.experiment.clone().replications(n).run_networks(label, networks.clone(), None).variants;
         self.replications_run += n;
+        let years = up_to.map_or(self.layers(), |k| k + 1) as f64;
+        if up_to.is_some() {
+            self.prefix_years += n as f64 * years;
+        } else {
+            self.full_years += n as f64 * years;
+        }
         loop {
-            let constraints = self.constraints(&runs[0]);
-            let decision = if constraints.iter().any(|c| c.surely_fails) {
-                Some((false, format!("fails at 95 % with {n} replications")))
-            } else if n >= self.search.confirm_replications {
-                let feasible = constraints.iter().all(|c| c.holds);
-                let how = if constraints.iter().all(|c| c.surely_holds) {
-                    "holds at 95 %"
-                } else if feasible {
-                    "holds on the means (indifference zone)"
-                } else {
-                    "fails on the means (indifference zone)"
-                };
-                Some((feasible, format!("{how} with {n} replications")))
-            } else {
-                None
-            };
-            if let Some((feasible, decided)) = decision {
-                let failures: Vec<&ConstraintValue> = constraints.iter().filter(|c| !c.holds).collect();
-                let failing_year = failures.iter().filter_map(|c| c.year).min();
-                let probability = (1.0 - constraints.iter().map(|c| 1.0 - c.probability).sum::<f64>()).clamp(0.0, 1.0);
-                let evaluation = PlanEvaluation {
-                    considered,
-                    plan,
-                    replications: n,
-                    feasible,
-                    decided,
-                    failing_year,
-                    failures: failures.iter().map(|c| failure_text(c)).collect(),
-                    probability,
-                    constraints,
-                };
-                return Ok((evaluation, runs.swap_remove(0)));
+            let (samples, capped) = self.samples(&runs[0], last_year);
+            let levels = search.guarantee.levels(n, &looks, samples.len());
+            let calls: Vec<Call> =
+                samples.iter().map(|(_, s)| call(&s.values, s.limit, s.at_most, s.zone, levels)).collect();
+            let last = n >= *looks.last().unwrap_or(&n) || (up_to.is_some() && n >= stop_at);
+            let fails = capped.is_some() || calls.contains(&Call::Fails);
+            let holds = calls.iter().all(|c| *c == Call::Holds) && n >= confirm;
+            let none_failing = up_to.is_some()
+                && samples.iter().all(|(_, s)| {
+                    Summary::of(&s.values).is_none_or(|m| if s.at_most { m.mean <= s.limit } else { m.mean >= s.limit })
+                });
+            if fails || holds || last || none_failing {
+                return Checked { result: runs.swap_remove(0), samples, calls, capped, n, fails, holds };
             }
-            let more = (2 * n).min(self.search.confirm_replications);
+            let more = looks.iter().copied().find(|&l| l > n).unwrap_or(n);
             self.experiment.extend_networks(&networks, &mut runs, more);
             self.replications_run += more - n;
+            if up_to.is_some() {
+                self.prefix_years += (more - n) as f64 * years;
+            } else {
+                self.full_years += (more - n) as f64 * years;
+            }
             n = more;
         }
     }
+
+    /// Simulates a plan by the sequential procedure of the module documentation.
+    fn evaluate(
+        &mut self,
+        considered: u64,
+        days: &Days,
+        network: Network,
+    ) -> (PlanEvaluation, VariantResult, SimulatedPlan) {
+        let plan = self.plan_of(days);
+        let search = self.search;
+        let Checked { result, samples, calls, capped, n, fails, holds } =
+            self.check(&plan.describe(), network, None, search.confirm_replications);
+        let constraints: Vec<ConstraintValue> =
+            samples.iter().zip(&calls).map(|((text, s), c)| constraint_value(text, s, *c)).collect();
+        let within_zone = !fails && !holds;
+        let feasible = holds || (within_zone && constraints.iter().all(|c| c.holds));
+        let mut failures: Vec<String> = Vec::new();
+        if let Some(year) = capped {
+            let y = year.map_or(String::new(), |y| format!(" in {y}"));
+            failures.push(format!("a replication hit a cap{y}: the corridor is overloaded"));
+        }
+        // What fails significantly first, then what fails on its mean only.
+        failures.extend(constraints.iter().filter(|c| c.call == Call::Fails).map(failure_text));
+        failures.extend(constraints.iter().filter(|c| !c.holds && c.call != Call::Fails).map(failure_text));
+        let zone = format!(
+            "δ = {} % of each limit, α = {} %",
+            search.guarantee.tolerance * 100.0,
+            search.guarantee.alpha * 100.0
+        );
+        let decided = if fails {
+            format!("fails ({zone}) with {n} replications")
+        } else if holds {
+            format!("holds ({zone}) with {n} replications")
+        } else {
+            let undecided: Vec<&str> =
+                constraints.iter().filter(|c| c.call == Call::Undecided).map(|c| c.constraint.as_str()).collect();
+            format!(
+                "{} on the means: inside the indifference zone at {n} replications ({} undecided)",
+                if feasible { "holds" } else { "fails" },
+                undecided.join(", ")
+            )
+        };
+        let evaluation = PlanEvaluation {
+            considered,
+            plan,
+            replications: n,
+            feasible,
+            decided,
+            failing_year: if fails { failing_year(&samples, &calls, capped) } else { None },
+            failures,
+            within_zone,
+            constraints,
+        };
+        let simulated = SimulatedPlan {
+            constraints: samples.into_iter().map(|(_, s)| s).collect(),
+            fails_surely: capped,
+            replications: n,
+        };
+        (evaluation, result, simulated)
+    }
+
+    /// Whether `days`, run up to planning year `k` only, fails significantly by then;
+    /// if so, its simulated record (for the stated confidence) and the year.
+    fn fails_by(&mut self, days: &Days, k: usize) -> Result<Option<(SimulatedPlan, Option<i32>)>, PlanError> {
+        let entries: Vec<(String, f64)> =
+            self.ids.iter().zip(days).filter_map(|(id, d)| Some((id.clone(), (*d)?))).collect();
+        let network = self.compile(&entries)?;
+        if let Some(y) = bounds(&network).iter().take(k + 1).position(crate::model::RhoBound::overloaded) {
+            let year = self.years.get(y).copied();
+            let certain = SimulatedPlan { constraints: Vec::new(), fails_surely: Some(year), replications: 1 };
+            return Ok(Some((certain, year)));
+        }
+        let label = format!("{} (to {})", self.plan_of(days).describe(), self.years.get(k).copied().unwrap_or(0));
+        let checked = self.check(&label, network, Some(k), LEARNING_REPLICATIONS.max(self.search.screen_replications));
+        self.prefix_runs += 1;
+        if !checked.fails {
+            return Ok(None);
+        }
+        let year = failing_year(&checked.samples, &checked.calls, checked.capped);
+        let simulated = SimulatedPlan {
+            constraints: checked.samples.into_iter().map(|(_, s)| s).collect(),
+            fails_surely: checked.capped,
+            replications: checked.n,
+        };
+        Ok(Some((simulated, year)))
+    }
+
+    /// `failing` with the candidates `added` (and what they require) from their
+    /// earliest days, if that keeps `requires` and `excludes`.
+    fn grown(&self, failing: &Days, added: &[usize], k: usize, earliest: &[f64]) -> Option<Days> {
+        let mut grown = failing.clone();
+        for &c in added {
+            grown[c] = Some(earliest[c]);
+            for r in
+                self.spec.candidates[&self.ids[c]].requires.iter().filter_map(|r| self.ids.iter().position(|i| i == r))
+            {
+                grown[r] = grown[r].or(entry_day(self.spec, &self.ids[r], k).map(|_| earliest[r]));
+            }
+        }
+        let mask = grown.iter().enumerate().filter(|(_, d)| d.is_some()).fold(0u32, |m, (i, _)| m | (1 << i));
+        self.keeps_rules(mask).then_some(grown)
+    }
+
+    /// After a plan with `days` failed (significantly, in `significant`; and on its
+    /// means from `on_means`), learns as large a failure as simulation shows, so that
+    /// it rules out as many plans as it may: the plan's candidates up to the earliest
+    /// failing year, each from its earliest date, then every other candidate that can
+    /// be in service by then and still leaves that year failing (cheapest first).
+    /// Each step is a run up to that year only.
+    fn learn(
+        &mut self,
+        days: &Days,
+        (significant, on_means): (Option<i32>, Option<i32>),
+        result: &VariantResult,
+        records: &mut Vec<SimulatedPlan>,
+        by: usize,
+    ) -> Result<Failed, PlanError> {
+        let plain = Failed { until: self.until(significant), days: days.clone(), year: significant, by: Some(by) };
+        let Some(significant) = significant else { return Ok(plain) };
+        let mut targets: Vec<i32> = on_means.into_iter().filter(|y| *y < significant).collect();
+        targets.push(significant);
+        for target in targets {
+            let Some(k) = self.years.iter().position(|y| *y == target) else { continue };
+            let end = (k as f64 + 1.0) * DAYS_PER_YEAR;
+            let earliest_days: Vec<f64> = self.ids.iter().map(|id| self.spec.candidate_earliest_day(id)).collect();
+            let earliest = |c: usize| earliest_days[c];
+            let mut failing: Days =
+                days.iter().enumerate().map(|(c, d)| d.filter(|d| *d < end).map(|_| earliest(c))).collect();
+            let Some((record, year)) = self.fails_by(&failing, k)? else { continue };
+            records.push(record);
+            let mut found = (records.len() - 1, year);
+            // Grow it with every candidate that can be in service by then: first, at once,
+            // those that touch nothing implicated in the failing year; then one by one,
+            // cheapest first.
+            let mut more: Vec<usize> = (0..self.ids.len())
+                .filter(|&c| failing[c].is_none() && entry_day(self.spec, &self.ids[c], k).is_some())
+                .collect();
+            let spec = self.spec;
+            let costs: Vec<f64> =
+                self.ids.iter().zip(&earliest_days).map(|(id, d)| present_cost(spec, id, *d)).collect();
+            more.sort_by(|&a, &b| costs[a].total_cmp(&costs[b]));
+            let implicated = implicated(result, target);
+            let (apart, rest): (Vec<usize>, Vec<usize>) =
+                more.iter().partition(|&&c| !implicated.is_empty() && !touches(spec, &self.ids[c], &implicated));
+            let mut one_by_one = rest;
+            if !apart.is_empty() {
+                match self.grown(&failing, &apart, k, &earliest_days) {
+                    Some(grown) => match self.fails_by(&grown, k)? {
+                        Some((record, year)) => {
+                            records.push(record);
+                            found = (records.len() - 1, year);
+                            failing = grown;
+                        }
+                        None => one_by_one.extend(apart),
+                    },
+                    None => one_by_one.extend(apart),
+                }
+            }
+            one_by_one.sort_by(|&a, &b| costs[a].total_cmp(&costs[b]));
+            for c in one_by_one {
+                if failing[c].is_some() {
+                    continue;
+                }
+                let Some(grown) = self.grown(&failing, &[c], k, &earliest_days) else { continue };
+                if let Some((record, year)) = self.fails_by(&grown, k)? {
+                    records.push(record);
+                    found = (records.len() - 1, year);
+                    failing = grown;
+                }
+            }
+            let year = found.1.or(Some(target));
+            return Ok(Failed { until: self.until(year), days: failing, year, by: Some(found.0) });
+        }
+        Ok(plain)
+    }
 }
 
-fn standard_error(summary: Option<&Summary>) -> f64 {
-    summary.map_or(f64::NAN, |s| if s.n > 1 { s.sd / (s.n as f64).sqrt() } else { f64::NAN })
+/// The most replications of a run that learns how large a failure is: beyond, an
+/// undecided run counts as not failing (the failure is then learned smaller).
+const LEARNING_REPLICATIONS: u64 = 10;
+
+/// What a plan's run implicates in year `year`'s failure, as resource names or their
+/// prefixes: where cargo accumulated, what binds, and the criteria that fail (empty:
+/// unknown, so everything is).
+fn implicated(result: &VariantResult, year: i32) -> Vec<String> {
+    let Some(v) = result.year(year) else { return Vec::new() };
+    let s = v.stability();
+    let mut out: Vec<String> = s
+        .accumulating
+        .iter()
+        .filter_map(|p| {
+            if let Some((_, service)) = p.place.split_once(".waiting_for.") {
+                Some(format!("service.{service}"))
+            } else if let Some(port) = p.place.strip_suffix(".gate") {
+                Some(format!("port.{port}."))
+            } else {
+                p.place.strip_suffix(".transfer").map(|n| format!("transfer.{n}"))
+            }
+        })
+        .collect();
+    out.extend(s.binding.map(|b| b.resource));
+    if let Some(bound) = v.capacity.as_ref().and_then(|c| c.bound.as_ref()) {
+        out.extend(bound.binding.iter().cloned());
+    }
+    out
+}
+
+/// Whether candidate `id` touches a resource in `implicated` (a sea link touches
+/// every service sailing it, and a rail link its trains: they count as touching all).
+fn touches(spec: &ScenarioSpec, id: &str, implicated: &[String]) -> bool {
+    spec.candidate_paths(id).iter().any(|path| {
+        let keys: Vec<&str> = path.split('.').collect();
+        let resource = match keys.as_slice() {
+            ["ports", p, "berths", class, ..] => format!("port.{p}.berths.{class}"),
+            ["ports", p, "yard_capacity_tonnes", ..] => format!("port.{p}.yard"),
+            ["ports", p, ..] => format!("port.{p}."),
+            ["ship_services", s, ..] | ["train_services", s, ..] => format!("service.{s}"),
+            ["nodes", n, ..] => format!("transfer.{n}"),
+            ["pipelines", p, ..] => format!("pipeline.{p}"),
+            _ => return true,
+        };
+        implicated.iter().any(|i| i.starts_with(&resource) || resource.starts_with(i.as_str()))
+    })
+}
+
+/// The outcome of the sequential procedure on one network.
+struct Checked {
+    result: VariantResult,
+    samples: Vec<(ConstraintText, Sampled)>,
+    calls: Vec<Call>,
+    capped: Option<Option<i32>>,
+    n: u64,
+    fails: bool,
+    holds: bool,
+}
+
+/// The year of the first significant (or certain) failure; `None` without planning
+/// (a failure then rules out up to the horizon).
+fn failing_year(samples: &[(ConstraintText, Sampled)], calls: &[Call], capped: Option<Option<i32>>) -> Option<i32> {
+    let failing: Vec<Option<i32>> =
+        samples.iter().zip(calls).filter(|(_, c)| **c == Call::Fails).map(|((_, s), _)| s.year).chain(capped).collect();
+    if failing.iter().any(Option::is_none) { None } else { failing.iter().flatten().min().copied() }
+}
+
+/// The bound of every planning year of `network` (one, over the run, without
+/// planning).
+fn bounds(network: &Network) -> Vec<crate::model::RhoBound> {
+    let years = network.years().len().max(1);
+    (0..years).map(|k| network.rho_bound_of_year(k)).collect()
+}
+
+/// A constraint's name, and the criterion it checks.
+struct ConstraintText {
+    text: String,
+    criterion: Option<usize>,
+}
+
+fn constraint_value(text: &ConstraintText, s: &Sampled, call: Call) -> ConstraintValue {
+    let summary = Summary::of(&s.values);
+    let (mean, ci95) = summary.as_ref().map_or((f64::NAN, [f64::NAN; 2]), |x| (x.mean, x.ci95));
+    ConstraintValue {
+        constraint: text.text.clone(),
+        year: s.year,
+        criterion: text.criterion,
+        mean,
+        ci95,
+        limit: s.limit,
+        holds: mean.is_finite() && if s.at_most { mean <= s.limit } else { mean >= s.limit },
+        call,
+    }
 }
 
 fn failure_text(c: &ConstraintValue) -> String {
-    if c.constraint.starts_with("stable") {
+    let sure = if c.call == Call::Fails { "" } else { " (on the mean, inside the zone)" };
+    if c.criterion.is_none() {
         let year = c.year.map_or(String::new(), |y| format!(" in {y}"));
-        format!("not stable{year}: backlog grows {:.0} t/day (tolerance {:.0})", c.mean, c.limit)
+        let what = if c.constraint.starts_with("drains") { "net growth over the year" } else { "backlog grows" };
+        format!("not stable{year}: {what} {:.0} t/day (tolerance {:.0}){sure}", c.mean, c.limit)
     } else {
-        format!("{} (mean {:.3})", c.constraint, c.mean)
+        format!("{} (mean {:.3}){sure}", c.constraint, c.mean)
     }
 }
 
@@ -665,9 +1005,37 @@ fn per_year(criteria: &[Criterion], years: &[i32], keys: &[String]) -> Vec<(usiz
         .collect()
 }
 
+/// The indifference zone of stability, as a share of the growth tolerance: a backlog
+/// that does not grow is surely stable, one growing by twice the tolerance (2 % of a
+/// day's demand a day) surely not; between, either call is acceptable. (A zone of
+/// `--tolerance` × the tolerance, a few tonnes a day, would take thousands of
+/// replications to resolve at ρ near 1.)
+pub const STABILITY_ZONE: f64 = 1.0;
+
 /// The headline KPIs of a reported plan.
 const HEADLINE: [&str; 3] =
     ["system.delivered_tonnes", "system.delivered_share", "system.backlog_growth_tonnes_per_day"];
+
+/// The candidates (as a set) whose paths the scenario's own enabled changes also
+/// touch: for them the order of a `set` and an `add` matters, so their sets cannot be
+/// screened with the candidates applied last.
+fn interacting(spec: &ScenarioSpec, ids: &[String]) -> u32 {
+    let overlaps = |a: &str, b: &str| {
+        let under =
+            |x: &str, y: &str| x.len() > y.len() && x.starts_with(y) && matches!(x.as_bytes()[y.len()], b'.' | b'[');
+        a == b || under(a, b) || under(b, a)
+    };
+    let changed: Vec<String> = spec
+        .changes
+        .values()
+        .filter(|c| c.enabled)
+        .flat_map(|c| c.set.keys().chain(c.scale.keys()).chain(c.add.keys()).cloned())
+        .collect();
+    ids.iter().enumerate().fold(0, |mask, (i, id)| {
+        let touches = spec.candidate_paths(id).iter().any(|p| changed.iter().any(|q| overlaps(p, q)));
+        if touches { mask | (1 << i) } else { mask }
+    })
+}
 
 /// Searches the plans of `variant`'s candidates with the seed and threads of
 /// `experiment` (its replications are not used: see [`PlanSearch`]). `progress` hears
@@ -683,17 +1051,7 @@ pub fn search(
     progress: Option<PlanProgress<'_>>,
 ) -> Result<PlanAnswer, PlanError> {
     let started = std::time::Instant::now();
-    if search.screen_replications < 2 || search.confirm_replications < search.screen_replications {
-        return Err(PlanError::Settings(format!(
-            "screening takes at least 2 replications and confirming at least as many as screening (not {} and {})",
-            search.screen_replications, search.confirm_replications
-        )));
-    }
-    if let Some(b) = search.budget
-        && !(b.is_finite() && b >= 0.0)
-    {
-        return Err(PlanError::Settings(format!("the budget must be a number from 0 up, not {b}")));
-    }
+    search.check()?;
     let spec = scenario.variant(variant).map_err(|e| PlanError::Scenario(e.to_string()))?;
     if spec.candidates.is_empty() {
         return Err(PlanError::NoCandidates(scenario.file().to_string()));
@@ -709,11 +1067,15 @@ pub fn search(
         spec: &spec,
         search,
         experiment,
+        interacting: interacting(&spec, &ids),
         ids,
         years: spec.planning.as_ref().map(|p| p.calendar()).unwrap_or_default(),
         criteria: Vec::new(),
         failures: Vec::new(),
         replications_run: 0,
+        prefix_runs: 0,
+        full_years: 0.0,
+        prefix_years: 0.0,
     };
     let keys = kpi_keys(&searcher.compile(&[])?);
     for c in &search.criteria {
@@ -724,7 +1086,7 @@ pub fn search(
         && !searcher.years.contains(&y)
     {
         return Err(PlanError::Settings(format!(
-            "criteria from {y}: the planning years are {}–{last}",
+            "--criteria-from: {y} is not a planning year (the planning years are {}–{last})",
             searcher.years[0]
         )));
     }
@@ -740,20 +1102,40 @@ pub fn search(
     let plans_passing_sheet = space.count();
 
     let mut order = ChainOrder::new(&space);
-    let (mut considered, mut by_failure) = (0u64, 0u64);
+    let (mut considered, mut by_bound) = (0u64, 0u64);
     let mut evaluated: Vec<PlanEvaluation> = Vec::new();
+    // Every run's record for the stated confidence: the plans simulated (`evaluated`
+    // maps to these) and the runs that learned failures.
+    let mut records: Vec<SimulatedPlan> = Vec::new();
+    let mut evaluated_record: Vec<usize> = Vec::new();
+    // The plans considered before the first feasible one, for the stated confidence,
+    // and the failures that ruled out others before it.
+    let mut earlier: Vec<Earlier> = Vec::new();
+    let mut dominators: Vec<usize> = Vec::new();
     let mut best: Vec<RankedPlan> = Vec::new();
     let mut stopped = None;
-    let mut selection_confidence = 1.0;
-    let horizon_end = searcher.horizon_end();
     while best.len() < search.best {
-        let Some((cost, chain)) = order.next() else {
+        let next = {
+            let searcher = &searcher;
+            let dominators = &mut dominators;
+            let first_found = !best.is_empty();
+            order.next_unpruned(|year, chain| {
+                let known = (year as f64 + 1.0) * DAYS_PER_YEAR;
+                let known = if searcher.years.is_empty() { f64::INFINITY } else { known };
+                let Some(f) = searcher.ruled_out_by_failure(&searcher.days_of(chain), known) else { return false };
+                if !first_found && !dominators.contains(&f) {
+                    dominators.push(f);
+                }
+                true
+            })
+        };
+        let Some((cost, chain)) = next else {
             stopped = Some(if order.truncated {
                 "too many partial plans were held; narrow the candidates or give a --budget".to_string()
             } else if plans_passing_sheet == 0.0 {
                 searcher.why_nothing_passes()?
             } else {
-                format!("every plan that passes the capacity sheet was considered: {} feasible", best.len())
+                format!("every plan that passes the capacity bound was considered: {} feasible", best.len())
             });
             break;
         };
@@ -763,39 +1145,64 @@ pub fn search(
         }
         considered += 1;
         let days = searcher.days_of(&chain);
-        if searcher.ruled_out_by_failure(&days) {
-            by_failure += 1;
+        let entries: Vec<(String, f64)> =
+            searcher.ids.iter().zip(&days).filter_map(|(id, d)| Some((id.clone(), (*d)?))).collect();
+        let network = searcher.compile(&entries)?;
+        // The plan's own bound, its candidates on their dates: ρ ≥ 1 in some year is
+        // infeasible whatever the randomness.
+        if let Some(k) = bounds(&network).iter().position(crate::model::RhoBound::overloaded) {
+            by_bound += 1;
+            let year = searcher.years.get(k).copied();
+            searcher.failures.push(Failed { until: searcher.until(year), days, year, by: None });
             continue;
         }
         if evaluated.len() >= search.max_simulated {
             stopped = Some(format!("{} plans were simulated, the most allowed", search.max_simulated));
             break;
         }
-        let (evaluation, result) = searcher.evaluate(considered, &days)?;
+        let (evaluation, result, record) = searcher.evaluate(considered, &days, network);
         if let Some(p) = progress {
             p(&evaluation);
         }
+        records.push(record);
+        evaluated_record.push(records.len() - 1);
         if evaluation.feasible {
             let kpis_year = result.years().last().copied();
             let last = kpis_year.and_then(|y| result.year(y)).unwrap_or_else(|| result.clone());
             let kpis = HEADLINE.iter().filter_map(|k| Some((k.to_string(), last.summary(k)?))).collect();
             let binding = last.stability().binding.map(|b| (b.resource.clone(), b.rho()));
-            if best.is_empty() {
-                selection_confidence *= evaluation.probability;
-            }
             best.push(RankedPlan { evaluation: evaluation.clone(), kpis, kpis_year, binding });
         } else {
             if best.is_empty() {
-                selection_confidence *= 1.0 - evaluation.probability;
+                earlier.push(Earlier::Simulated(records.len() - 1));
             }
-            let until = match (evaluation.failing_year, searcher.years.first()) {
-                (Some(y), Some(first)) => (f64::from(y - first + 1) * DAYS_PER_YEAR).min(horizon_end),
-                _ => horizon_end,
-            };
-            searcher.failures.push((days, until));
+            // Only a significant (or certain) failure rules out weaker plans, learned
+            // as large as simulation shows it.
+            if !evaluation.within_zone {
+                let on_means = evaluation.constraints.iter().filter(|c| !c.holds).filter_map(|c| c.year).min();
+                let by = records.len() - 1;
+                let failed = searcher.learn(&days, (evaluation.failing_year, on_means), &result, &mut records, by)?;
+                searcher.failures.push(failed);
+            }
         }
         evaluated.push(evaluation);
     }
+    for f in dominators {
+        if let Some(by) = searcher.failures[f].by {
+            earlier.push(Earlier::Dominated { by, until: searcher.failures[f].year });
+        }
+    }
+    let by_failure = order.pruned;
+    let selection = best.first().and_then(|first| {
+        let answer = evaluated.iter().position(|e| e.considered == first.evaluation.considered)?;
+        let answer = evaluated_record[answer];
+        Some(Selection {
+            probability: super::selection::probability(&records, &earlier, answer, experiment.seed),
+            simulated: earlier.iter().filter(|e| matches!(e, Earlier::Simulated(_))).count(),
+            ruled_out_by_failure: earlier.iter().filter(|e| matches!(e, Earlier::Dominated { .. })).count() as u64,
+            resamples: super::selection::RESAMPLES,
+        })
+    });
     let currency = spec.scenario.currency.clone();
     Ok(PlanAnswer {
         variant: variant.to_string(),
@@ -804,7 +1211,8 @@ pub fn search(
         currency,
         discount_rate: spec.planning.as_ref().map_or(0.0, |p| p.discount_rate),
         budget: search.budget,
-        probability_correct_selection: (!best.is_empty()).then_some(selection_confidence),
+        guarantee: search.guarantee,
+        selection,
         best,
         evaluated,
         plans_in_all,
@@ -812,9 +1220,13 @@ pub fn search(
         sheets_worked_out,
         considered,
         ruled_out_by_failure: by_failure,
+        ruled_out_by_bound: by_bound,
         replications_run: searcher.replications_run,
+        learning_runs: searcher.prefix_runs,
+        replication_years: [searcher.full_years, searcher.prefix_years],
         screen_replications: search.screen_replications,
         confirm_replications: search.confirm_replications,
+        max_replications: search.max_replications,
         stopped,
         seed: experiment.seed,
         seconds: started.elapsed().as_secs_f64(),

@@ -175,11 +175,13 @@ pub(super) struct ChainOrder<'a> {
     arena: Vec<(u32, u32)>,
     /// Set when the enumeration stopped at [`MAX_PARTIAL_PLANS`].
     pub(super) truncated: bool,
+    /// Partial plans rejected by [`ChainOrder::next_unpruned`]'s `prune`.
+    pub(super) pruned: u64,
 }
 
 impl<'a> ChainOrder<'a> {
     pub(super) fn new(space: &'a Space) -> ChainOrder<'a> {
-        let mut order = ChainOrder { space, heap: BinaryHeap::new(), arena: Vec::new(), truncated: false };
+        let mut order = ChainOrder { space, heap: BinaryHeap::new(), arena: Vec::new(), truncated: false, pruned: 0 };
         if space.allowed.is_empty() {
             return order;
         }
@@ -209,10 +211,12 @@ impl<'a> ChainOrder<'a> {
     }
 }
 
-impl Iterator for ChainOrder<'_> {
-    type Item = (f64, Vec<u32>);
-
-    fn next(&mut self) -> Option<(f64, Vec<u32>)> {
+impl ChainOrder<'_> {
+    /// The next chain, cheapest first, skipping every chain whose partial plan (its
+    /// sets up to some year) `prune` rejects: `prune(year, sets up to that year)` is
+    /// asked of each partial plan before it is extended, so that a rejected partial
+    /// plan takes all its completions with it.
+    pub(super) fn next_unpruned(&mut self, mut prune: impl FnMut(usize, &[u32]) -> bool) -> Option<(f64, Vec<u32>)> {
         let years = self.space.allowed.len();
         loop {
             if self.arena.len() > MAX_PARTIAL_PLANS {
@@ -220,8 +224,13 @@ impl Iterator for ChainOrder<'_> {
                 return None;
             }
             let entry = self.heap.pop()?;
+            let chain = self.chain_of(entry.node);
+            if prune(entry.year, &chain) {
+                self.pruned += 1;
+                continue;
+            }
             if entry.year + 1 == years {
-                return Some((entry.cost, self.chain_of(entry.node)));
+                return Some((entry.cost, chain));
             }
             let k = entry.year + 1;
             let mask = self.arena[entry.node as usize].0;
@@ -237,6 +246,14 @@ impl Iterator for ChainOrder<'_> {
                 }
             }
         }
+    }
+}
+
+impl Iterator for ChainOrder<'_> {
+    type Item = (f64, Vec<u32>);
+
+    fn next(&mut self) -> Option<(f64, Vec<u32>)> {
+        self.next_unpruned(|_, _| false)
     }
 }
 
@@ -320,6 +337,24 @@ mod tests {
         // Without the rule, c0 and c1 may enter together in year 0.
         let free: Vec<(f64, Vec<u32>)> = ChainOrder::new(&Space::new(cost, allowed, Vec::new())).collect();
         assert!(free.iter().any(|(_, chain)| chain[0] == 3));
+    }
+
+    #[test]
+    fn a_pruned_partial_plan_takes_its_completions_with_it() {
+        let cost = vec![vec![10.0, 9.0, 8.0], vec![6.0, 5.5, 5.0], vec![4.0, 3.0, 2.9]];
+        let allowed: Vec<Vec<bool>> = (0..3).map(|_| vec![true; 8]).collect();
+        let space = Space::new(cost.clone(), allowed.clone(), Vec::new());
+        // Reject every plan without c0 in year 1.
+        let mut order = ChainOrder::new(&space);
+        let mut got = Vec::new();
+        while let Some(c) = order.next_unpruned(|year, chain| year == 1 && chain[1] & 1 == 0) {
+            got.push(c);
+        }
+        let want: Vec<(f64, Vec<u32>)> = brute(&cost, &allowed).into_iter().filter(|(_, ch)| ch[1] & 1 != 0).collect();
+        assert_eq!(got.len(), want.len());
+        assert!(got.iter().all(|(_, ch)| ch[1] & 1 != 0));
+        assert!(got.windows(2).all(|w| w[0].0 <= w[1].0 + 1e-12));
+        assert!(order.pruned > 0);
     }
 
     #[test]

@@ -256,7 +256,7 @@ impl VariantResult {
     /// Per replication: the net growth over the whole window, t/day (the level at its
     /// end less the level at its start, over its days); `None` where it is not
     /// measured (the growth is then fitted over the whole window already).
-    fn net_growth(&self) -> Option<Vec<f64>> {
+    pub(crate) fn net_growth(&self) -> Option<Vec<f64>> {
         if self.capacity.as_ref().is_some_and(|c| c.seasonal) {
             return None;
         }

@@ -269,9 +269,10 @@ fn rows(net: &Network, problem: &mut Problem) -> Vec<Row> {
             need.terms.push((c, scale * per_cycle));
         }
         // While a storm touches the route a vessel works at most the rest of a sailing
-        // under way (its mean residual) and one call at a port still open; where the
-        // storm leaves some of the route's sea links sailable, also a pass through the
-        // rest of the route (a sailing and a call at each other port).
+        // under way (its mean residual), one call at a port still open (or one that
+        // keeps handling in storms), if any; and where the storm leaves some of the
+        // route's sea links sailable, a pass through the rest of the route (a sailing
+        // and a call at each other port).
         let sailing = |l: usize| &net.sea_links[l].sailing;
         let residual = def
             .sailing
@@ -287,8 +288,11 @@ fn rows(net: &Network, problem: &mut Problem) -> Vec<Row> {
             .weather
             .iter()
             .map(|w| {
+                // A call only where a port of the route may stay open in this storm, or
+                // keeps handling in storms.
+                let may_work = def.route.iter().any(|p| !w.ports.contains(p) || !net.ports[*p].pause_in_storms);
                 let per_storm = residual
-                    + per_storm_call
+                    + if may_work { per_storm_call } else { 0.0 }
                     + if def.sailing.iter().all(|l| w.links.contains(l)) { 0.0 } else { pass };
                 storms_touching(w, &def.route, &def.sailing) * per_storm
             })

@@ -783,7 +783,7 @@ pub fn plan_report(scenario: &Scenario, answer: &PlanAnswer, files: &[String]) -
     let mut table = Table::new(&[
         ("rank", ""),
         ("cost", "present value"),
-        ("P(meets every constraint)", "lower bound"),
+        ("feasible", "the call"),
         ("upgrades", "enters service"),
         ("binds next", "ρ"),
     ]);
@@ -803,7 +803,7 @@ pub fn plan_report(scenario: &Scenario, answer: &PlanAnswer, files: &[String]) -
         table.rows.push(vec![
             Cell::num(format!("{}", i + 1)),
             Cell::num(super::plan::money(plan.cost, &answer.currency)),
-            Cell::num(format!("≥ {:.2}", ranked.evaluation.probability)),
+            Cell::text(super::plan::call_words(&ranked.evaluation, answer)),
             upgrades,
             Cell::text(ranked.binding.as_ref().map_or("—".into(), |(r, _)| short_resource(r)))
                 .sub(ranked.binding.as_ref().map_or(String::new(), |(_, rho)| format!("ρ {rho:.2}"))),
@@ -824,10 +824,10 @@ pub fn plan_report(scenario: &Scenario, answer: &PlanAnswer, files: &[String]) -
     if let Some(text) = super::plan::tie_note(answer) {
         alerts.push(Alert { text, class: "bad" });
     }
-    if let Some(p) = answer.probability_correct_selection {
+    if let Some(selection) = &answer.selection {
         alerts.push(Alert {
-            text: format!("Estimated probability that plan 1 is the cheapest feasible plan: {p:.2}."),
-            class: if p >= 0.9 { "ok" } else { "bad" },
+            text: super::plan::selection_text(answer, selection),
+            class: if selection.probability >= 0.9 { "ok" } else { "bad" },
         });
     }
     let sections = vec![
@@ -860,7 +860,10 @@ pub fn plan_report(scenario: &Scenario, answer: &PlanAnswer, files: &[String]) -
         provenance: Provenance::new(
             scenario,
             answer.seed,
-            format!("{} to screen, {} to confirm a plan", answer.screen_replications, answer.confirm_replications),
+            format!(
+                "{} to screen, at least {} to call a plan feasible, at most {}",
+                answer.screen_replications, answer.confirm_replications, answer.max_replications
+            ),
         ),
         files: files.to_vec(),
     };

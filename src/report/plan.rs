@@ -1,6 +1,6 @@
 //! The cheapest upgrade plan as text, JSON and CSV (`corridor plan`).
 
-use crate::experiment::plan::{ConstraintValue, PlanAnswer, PlanEvaluation, RankedPlan};
+use crate::experiment::plan::{ConstraintValue, PlanAnswer, PlanEvaluation, RankedPlan, Selection};
 use std::fmt::Write;
 
 /// An amount of money for reading: `412.0 M USD`, `9.5 k USD`.
@@ -44,13 +44,41 @@ fn kpi_line(key: &str, s: &crate::stats::Summary) -> String {
     format!("{label}: {}{unit} (95 % CI {} to {})", f(s.mean), f(s.ci95[0]), f(s.ci95[1]))
 }
 
+/// How a plan was called, in a few words: `feasible (δ 2 %, α 5 %)` or `inside the
+/// indifference zone: feasible on the means`.
+pub fn call_words(e: &PlanEvaluation, answer: &PlanAnswer) -> String {
+    let verdict = if e.feasible { "feasible" } else { "infeasible" };
+    if e.within_zone {
+        format!("inside the indifference zone: {verdict} on the means")
+    } else {
+        format!("{verdict} (δ {} %, α {} %)", answer.guarantee.tolerance * 100.0, answer.guarantee.alpha * 100.0)
+    }
+}
+
+/// The stated confidence in plan 1, in a sentence that says what it covers.
+pub fn selection_text(answer: &PlanAnswer, s: &Selection) -> String {
+    format!(
+        "Plan 1 is the cheapest feasible plan with estimated probability {:.2}: the {} cheaper plan{} simulated and the {} {} ruled out (a cheaper plan with as much capacity failed) resampled jointly over their replications ({} resamples, common random numbers kept); the plans the capacity bound rules out are infeasible whatever the randomness, under the model's mean-value assumptions.",
+        s.probability,
+        s.simulated,
+        if s.simulated == 1 { "" } else { "s" },
+        s.ruled_out_by_failure,
+        if s.ruled_out_by_failure == 1 { "it" } else { "they" },
+        s.resamples
+    ) + if answer.best.first().is_some_and(|b| b.evaluation.within_zone) {
+        " Plan 1 itself lies inside the indifference zone: its call is on the means."
+    } else {
+        ""
+    }
+}
+
 fn plan_block(out: &mut String, rank: usize, ranked: &RankedPlan, answer: &PlanAnswer) {
     let e = &ranked.evaluation;
     let _ = writeln!(
         out,
-        "{rank}. {}  —  P(meets every constraint) ≥ {:.2}, {} replications",
+        "{rank}. {}  —  {}, {} replications",
         money(e.plan.cost, &answer.currency),
-        e.probability,
+        call_words(e, answer),
         e.replications
     );
     if e.plan.upgrades.is_empty() {
@@ -113,23 +141,29 @@ pub fn plan_text(answer: &PlanAnswer) -> String {
     if let Some(tie) = tie_note(answer) {
         let _ = writeln!(out, "{tie}");
     }
-    if let Some(p) = answer.probability_correct_selection {
-        let _ = writeln!(
-            out,
-            "Estimated probability that plan 1 is the cheapest feasible plan: {p:.2} (it meets the constraints, and every cheaper plan simulated fails them)."
-        );
+    if let Some(selection) = &answer.selection {
+        let _ = writeln!(out, "{}", selection_text(answer, selection));
     }
     let _ = writeln!(
         out,
-        "Searched {:.0} plans: {:.0} keep requires/excludes/earliest dates and pass the capacity sheet in every year (ρ < 1; {} sheets worked out). In cost order, {} of these were considered: {} set aside by a cheaper failed plan with as much capacity, {} simulated ({} replications to screen, {} to confirm; {} in all, common random numbers), seed {}, {:.1} s.",
+        "Each plan is called feasible when every constraint holds, infeasible when one fails: with δ = {} % of each limit and α = {} %, a plan every KPI of which is δ inside its limit is called feasible, and one with a KPI δ outside infeasible, each with probability at least {}; between, either call is acceptable (docs/plan.md).",
+        answer.guarantee.tolerance * 100.0,
+        answer.guarantee.alpha * 100.0,
+        1.0 - answer.guarantee.alpha
+    );
+    let _ = writeln!(
+        out,
+        "Searched {:.0} plans: {:.0} keep requires/excludes/earliest dates and pass the capacity bound in every year (ρ < 1 whatever the split of the cargo; {} sets' bounds worked out). In cost order, {} of these were considered: {} ruled out by their own bound with their candidates on their dates, {} set aside by a cheaper plan with as much capacity that failed, {} simulated ({} replications to screen, at least {} to call a plan feasible, at most {}; {} in all, common random numbers), seed {}, {:.1} s.",
         answer.plans_in_all,
         answer.plans_passing_sheet,
         answer.sheets_worked_out,
         answer.considered,
+        answer.ruled_out_by_bound,
         answer.ruled_out_by_failure,
         answer.evaluated.len(),
         answer.screen_replications,
         answer.confirm_replications,
+        answer.max_replications,
         answer.replications_run,
         answer.seed,
         answer.seconds
@@ -164,7 +198,7 @@ pub fn plans_csv(answer: &PlanAnswer) -> Result<Vec<u8>, csv::Error> {
         "cost",
         "replications",
         "feasible",
-        "probability",
+        "within_zone",
         "failing_year",
         "decided",
         "failures",
@@ -176,7 +210,7 @@ pub fn plans_csv(answer: &PlanAnswer) -> Result<Vec<u8>, csv::Error> {
             format!("{:.2}", e.plan.cost),
             e.replications.to_string(),
             e.feasible.to_string(),
-            format!("{:.4}", e.probability),
+            e.within_zone.to_string(),
             e.failing_year.map_or(String::new(), |y| y.to_string()),
             e.decided.clone(),
             e.failures.join("; "),

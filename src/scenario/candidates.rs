@@ -397,7 +397,7 @@ impl ScenarioSpec {
     }
 
     /// The paths candidate `id` patches (its change's and its own).
-    fn candidate_paths(&self, id: &str) -> Vec<String> {
+    pub(crate) fn candidate_paths(&self, id: &str) -> Vec<String> {
         let patch = self.candidate_patch(id);
         patch.set.keys().chain(patch.scale.keys()).chain(patch.add.keys()).cloned().collect()
     }

@@ -105,7 +105,7 @@ pub struct PlanSearch {
 }
 
 impl PlanSearch {
-    /// A search with these criteria: looks of 5, 10, 20, 40 and 80 replications, a
+    /// A search with these criteria: looks of 5, 10, 20, 40, 80 and 160 replications, a
     /// feasible plan confirmed with at least 20, δ = 2 % and α = 5 %, reporting the 5
     /// cheapest feasible plans.
     pub fn new(criteria: Vec<Criterion>) -> PlanSearch {
@@ -115,7 +115,7 @@ impl PlanSearch {
             budget: None,
             screen_replications: 5,
             confirm_replications: 20,
-            max_replications: 80,
+            max_replications: 160,
             guarantee: Guarantee::default(),
             best: 5,
             max_simulated: 200,
@@ -410,7 +410,49 @@ struct Searcher<'a> {
     prefix_years: f64,
 }
 
-impl Searcher<'_> {
+impl<'a> Searcher<'a> {
+    /// A searcher of `spec`'s candidates: the criteria checked against its KPI keys
+    /// and spread over the planning years.
+    fn new(spec: &'a ScenarioSpec, search: &'a PlanSearch, experiment: &'a Experiment) -> Result<Self, PlanError> {
+        let ids: Vec<String> = spec.candidates.keys().cloned().collect();
+        if ids.len() > MAX_CANDIDATES {
+            return Err(PlanError::Settings(format!(
+                "{} candidates: the plan search takes at most {MAX_CANDIDATES} (it works through every set of them); leave some out, or join those that go together",
+                ids.len()
+            )));
+        }
+        let mut searcher = Searcher {
+            spec,
+            search,
+            experiment,
+            interacting: interacting(spec, &ids),
+            ids,
+            years: spec.planning.as_ref().map(|p| p.calendar()).unwrap_or_default(),
+            criteria: Vec::new(),
+            failures: Vec::new(),
+            replications_run: 0,
+            prefix_runs: 0,
+            full_years: 0.0,
+            prefix_years: 0.0,
+        };
+        let keys = kpi_keys(&searcher.compile(&[])?);
+        for c in &search.criteria {
+            c.check_key(&keys)?;
+        }
+        let from = search.criteria_from.unwrap_or(i32::MIN);
+        if let (Some(y), Some(last)) = (search.criteria_from, searcher.years.last())
+            && !searcher.years.contains(&y)
+        {
+            return Err(PlanError::Settings(format!(
+                "--criteria-from: {y} is not a planning year (the planning years are {}–{last})",
+                searcher.years[0]
+            )));
+        }
+        let years: Vec<i32> = searcher.years.iter().copied().filter(|y| *y >= from).collect();
+        searcher.criteria = per_year(&search.criteria, &years, &keys);
+        Ok(searcher)
+    }
+
     fn horizon_end(&self) -> f64 {
         self.spec.planning.as_ref().map_or(f64::INFINITY, |p| f64::from(p.years) * DAYS_PER_YEAR)
     }
@@ -1037,6 +1079,60 @@ fn interacting(spec: &ScenarioSpec, ids: &[String]) -> u32 {
     })
 }
 
+/// Calls one plan feasible or not exactly as [`search`] would: `plan` lists candidate
+/// ids with the date each enters service (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`; `None`
+/// without planning, or for the earliest). A plan whose capacity bound reaches 1 in
+/// some year is infeasible whatever the randomness (no replications run).
+///
+/// # Errors
+/// See [`PlanError`]; an unknown candidate or a date before its earliest is
+/// [`PlanError::Settings`].
+pub fn evaluate_plan(
+    scenario: &Scenario,
+    variant: &str,
+    plan: &[(String, Option<String>)],
+    search: &PlanSearch,
+    experiment: &Experiment,
+) -> Result<PlanEvaluation, PlanError> {
+    search.check()?;
+    let spec = scenario.variant(variant).map_err(|e| PlanError::Scenario(e.to_string()))?;
+    let mut searcher = Searcher::new(&spec, search, experiment)?;
+    let mut days: Days = vec![None; searcher.ids.len()];
+    for (id, date) in plan {
+        let c = searcher.ids.iter().position(|i| i == id).ok_or_else(|| {
+            PlanError::Settings(format!("no candidate {id:?} (candidates: {})", searcher.ids.join(", ")))
+        })?;
+        let earliest = spec.candidate_earliest_day(id);
+        let day = match date {
+            None => earliest,
+            Some(d) => spec
+                .day_of(d)
+                .filter(|day| *day >= earliest)
+                .ok_or_else(|| PlanError::Settings(format!("{id}: {d:?} is not a date on or after its earliest")))?,
+        };
+        days[c] = Some(if spec.planning.is_some() { day } else { 0.0 });
+    }
+    let entries: Vec<(String, f64)> =
+        searcher.ids.iter().zip(&days).filter_map(|(id, d)| Some((id.clone(), (*d)?))).collect();
+    let network = searcher.compile(&entries)?;
+    if let Some(k) = bounds(&network).iter().position(crate::model::RhoBound::overloaded) {
+        let year = searcher.years.get(k).copied();
+        let bound = bounds(&network).swap_remove(k);
+        return Ok(PlanEvaluation {
+            considered: 0,
+            plan: searcher.plan_of(&days),
+            replications: 0,
+            feasible: false,
+            decided: "fails whatever the randomness: the capacity bound reaches 1".into(),
+            failing_year: year,
+            failures: vec![format!("{}{}", year.map_or(String::new(), |y| format!("in {y}, ")), bound.describe())],
+            within_zone: false,
+            constraints: Vec::new(),
+        });
+    }
+    Ok(searcher.evaluate(0, &days, network).0)
+}
+
 /// Searches the plans of `variant`'s candidates with the seed and threads of
 /// `experiment` (its replications are not used: see [`PlanSearch`]). `progress` hears
 /// of every plan simulated.
@@ -1056,42 +1152,7 @@ pub fn search(
     if spec.candidates.is_empty() {
         return Err(PlanError::NoCandidates(scenario.file().to_string()));
     }
-    let ids: Vec<String> = spec.candidates.keys().cloned().collect();
-    if ids.len() > MAX_CANDIDATES {
-        return Err(PlanError::Settings(format!(
-            "{} candidates: the plan search takes at most {MAX_CANDIDATES} (it works through every set of them); leave some out, or join those that go together",
-            ids.len()
-        )));
-    }
-    let mut searcher = Searcher {
-        spec: &spec,
-        search,
-        experiment,
-        interacting: interacting(&spec, &ids),
-        ids,
-        years: spec.planning.as_ref().map(|p| p.calendar()).unwrap_or_default(),
-        criteria: Vec::new(),
-        failures: Vec::new(),
-        replications_run: 0,
-        prefix_runs: 0,
-        full_years: 0.0,
-        prefix_years: 0.0,
-    };
-    let keys = kpi_keys(&searcher.compile(&[])?);
-    for c in &search.criteria {
-        c.check_key(&keys)?;
-    }
-    let from = search.criteria_from.unwrap_or(i32::MIN);
-    if let (Some(y), Some(last)) = (search.criteria_from, searcher.years.last())
-        && !searcher.years.contains(&y)
-    {
-        return Err(PlanError::Settings(format!(
-            "--criteria-from: {y} is not a planning year (the planning years are {}–{last})",
-            searcher.years[0]
-        )));
-    }
-    let years: Vec<i32> = searcher.years.iter().copied().filter(|y| *y >= from).collect();
-    searcher.criteria = per_year(&search.criteria, &years, &keys);
+    let mut searcher = Searcher::new(&spec, search, experiment)?;
     let plans_in_all = searcher
         .ids
         .iter()

@@ -102,9 +102,12 @@ pub const EFFECTS: [(&str, char, u32, f64, f64); 6] = [
     ("b_gate", 'b', 0, 1.0, 1e6),
 ];
 
-/// Each of the 64 plans by Erlang C: its candidates (sorted), cost, and mean waits at
-/// a and b (`None`: unstable).
-pub fn two_port_plans() -> Vec<(Vec<String>, f64, Option<f64>, Option<f64>)> {
+/// A plan by Erlang C: its candidates (sorted), cost, and mean waits at a and b
+/// (`None`: unstable).
+pub type TwoPortPlan = (Vec<String>, f64, Option<f64>, Option<f64>);
+
+/// Each of the 64 plans by Erlang C.
+pub fn two_port_plans() -> Vec<TwoPortPlan> {
     (0..64u32)
         .map(|mask| {
             let chosen: Vec<_> =

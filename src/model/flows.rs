@@ -296,6 +296,10 @@ pub(crate) struct FlowState {
     pub(crate) units_delivered: u64,
     /// Empty units owed but not yet whole (the fractional part of share × units).
     pub(crate) empty_credit: f64,
+    /// Loaded units drawn but not yet whole: the fraction of a unit a consignment's
+    /// size leaves over, carried to the next, so that the flow ships its declared
+    /// tonnes in whole units.
+    pub(crate) unit_credit: f64,
     /// Tariffs and charges paid by the cargo delivered in the window.
     pub(crate) tariffs: f64,
     /// Value of the time in transit of the cargo delivered in the window.
@@ -336,6 +340,7 @@ impl Flows {
                     transit_quantiles: transit_quantiles(),
                     units_delivered: 0,
                     empty_credit: 0.0,
+                    unit_credit: 0.0,
                     tariffs: 0.0,
                     time_cost: 0.0,
                     co2_kg: 0.0,
@@ -403,11 +408,19 @@ pub(super) fn on_arrival(w: &mut Corridor<'_>, f: usize, s: &mut Scheduler<Event
         return;
     }
     let tonnes = def.size.sample(&mut w.flows.size_rng[f]);
-    // Cargo in units travels in whole units (at least one).
+    // Cargo in units travels in whole units: the fraction of a unit left over carries
+    // to the next consignment (one smaller than the fraction missing waits for it), so
+    // that over a year the flow ships its declared tonnes, whatever the unit.
     let (kg, units) = match def.unit {
         Some(_) if def.kg_per_unit > 0 => {
-            let units = (kg_from_tonnes(tonnes) as f64 / def.kg_per_unit as f64).round().clamp(1.0, u32::MAX as f64);
-            (units as Kg * def.kg_per_unit, units as u32)
+            let state = &mut w.flows.state[f];
+            let owed = kg_from_tonnes(tonnes) as f64 / def.kg_per_unit as f64 + state.unit_credit;
+            let whole = (owed + 1e-9).floor().clamp(0.0, f64::from(u32::MAX));
+            state.unit_credit = (owed - whole).max(0.0);
+            if whole < 1.0 {
+                return;
+            }
+            (whole as Kg * def.kg_per_unit, whole as u32)
         }
         _ => (kg_from_tonnes(tonnes).max(1), 0),
     };

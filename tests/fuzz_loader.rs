@@ -1,6 +1,8 @@
 //! Property test: generated and mutated scenario files never make the loader panic.
-//! Every input either loads (and then compiles into a network) or gives an error that
-//! names a file. 10,000 cases by default (`PROPTEST_CASES` overrides).
+//! Every input either loads (and then compiles into a network) or gives errors that
+//! name the file and a line. Mutations change values, bytes and lines, and structure:
+//! entries added to or removed from lists, and years and dates at the edges of their
+//! ranges. 10,000 cases by default (`PROPTEST_CASES` overrides).
 
 use corridor::model::Network;
 use corridor::scenario::Scenario;
@@ -52,7 +54,17 @@ enum Mutation {
     InsertBytes(usize, Vec<u8>),
     ReplaceByte(usize, u8),
     SwapLines(usize, usize),
+    /// One more entry at the end of the i-th one-line list.
+    ExtendList(usize, usize),
+    /// The last entry of the i-th one-line list removed.
+    ShortenList(usize),
+    /// The i-th year or date set at an edge of the range.
+    EdgeYear(usize, usize),
 }
+
+/// Years and dates at and just past the edges of what is valid (1900–2200, the horizon).
+const EDGE_YEARS: [&str; 10] =
+    ["1899", "1900", "2200", "2201", "\"1899\"", "\"2200-12-31\"", "\"2201-01-01\"", "\"2099\"", "\"2026-02-29\"", "0"];
 
 fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
@@ -63,6 +75,9 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         (any::<usize>(), proptest::collection::vec(any::<u8>(), 1..8)).prop_map(|(at, b)| Mutation::InsertBytes(at, b)),
         (any::<usize>(), any::<u8>()).prop_map(|(at, b)| Mutation::ReplaceByte(at, b)),
         (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Mutation::SwapLines(a, b)),
+        (any::<usize>(), 0..EXTREMES.len()).prop_map(|(l, v)| Mutation::ExtendList(l, v)),
+        any::<usize>().prop_map(Mutation::ShortenList),
+        (any::<usize>(), 0..EDGE_YEARS.len()).prop_map(|(l, v)| Mutation::EdgeYear(l, v)),
     ]
 }
 
@@ -108,8 +123,39 @@ fn apply(text: &[u8], m: &Mutation) -> Vec<u8> {
                 lines.swap(a % n, b % n);
             }
         }
+        Mutation::ExtendList(i, v) => {
+            if let Some(j) = nth_line(&lines, *i, |l| l.contains(" = [") && l.trim_end().ends_with(']')) {
+                let close = lines[j].rfind(']').unwrap_or(0);
+                let empty = lines[j][..close].trim_end().ends_with('[');
+                let entry = if empty { EXTREMES[*v].to_string() } else { format!(", {}", EXTREMES[*v]) };
+                lines[j].insert_str(close, &entry);
+            }
+        }
+        Mutation::ShortenList(i) => {
+            if let Some(j) = nth_line(&lines, *i, |l| l.contains(" = [") && l.trim_end().ends_with(']')) {
+                let close = lines[j].rfind(']').unwrap_or(0);
+                let open = lines[j].find(" = [").map_or(0, |o| o + 4);
+                let cut = lines[j][open..close].rfind(',').map_or(open, |c| open + c);
+                lines[j].replace_range(cut..close, "");
+            }
+        }
+        Mutation::EdgeYear(i, v) => {
+            if let Some(j) = nth_line(&lines, *i, |l| {
+                let key = l.split(" = ").next().unwrap_or("");
+                l.contains(" = ") && (key.contains("year") || key.contains("date") || key.contains("earliest"))
+            }) {
+                let key = lines[j].split(" = ").next().unwrap_or("").to_string();
+                lines[j] = format!("{key} = {}", EDGE_YEARS[*v]);
+            }
+        }
     }
     lines.join("\n").into_bytes()
+}
+
+/// The index of the `i`-th line (cyclically) for which `wanted` holds.
+fn nth_line(lines: &[String], i: usize, wanted: impl Fn(&str) -> bool) -> Option<usize> {
+    let hits: Vec<usize> = (0..lines.len()).filter(|&j| wanted(&lines[j])).collect();
+    (!hits.is_empty()).then(|| hits[i % hits.len()])
 }
 
 proptest! {
@@ -134,6 +180,10 @@ proptest! {
                 let text = e.to_string();
                 prop_assert!(text.starts_with("error: fuzz.toml"), "error does not name the file: {}", text);
                 prop_assert!(!e.diagnostics.is_empty());
+                // An error about a field (not the file as a whole) points at a line.
+                for d in &e.diagnostics {
+                    prop_assert!(d.path.is_empty() || d.line > 0, "an error without a line: {}", d);
+                }
             }
         }
     }

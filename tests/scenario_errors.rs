@@ -152,7 +152,7 @@ fn messages_speak_the_users_language() {
         ("horizon_days = 365", "horizon_days = 18446744073709551615", "out of range"),
         ("replications = 20", "replications = 18446744073709551615", "out of range"),
         ("replications = 20", "replications = 99999999999999999999", "expected a whole number"),
-        ("vessels = 4", "vessels = 4294967296", "from 0 to 4294967295"),
+        ("vessels = 4", "vessels = 4294967296", "4294967296 is more than the limit: a whole number from 0 to 1000"),
         ("vessels = 4", "vessels = 1.5", "expected a whole number"),
         (
             "replications = 20",

@@ -232,8 +232,7 @@ impl ScenarioSpec {
         }
         super::deserialize(doc).map_err(|(field, message)| {
             let id = plan.first().map_or(String::new(), |(id, _)| id.clone());
-            let location = self.candidate_patch(&id).first_entry("candidates", &id);
-            ChangeProblem { change: id, location, message: format!("{field}: {message}") }
+            self.candidate_patch(&id).problem_at("candidates", &id, &field, &message)
         })
     }
 
@@ -517,6 +516,12 @@ pub(super) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
                 ),
                 Ok(_) => {}
             },
+            (None, Some(end)) if spec.candidate_earliest_day(id) >= end => issue(
+                format!("{p}.change"),
+                "the change it names is dated after the planning horizon, so the candidate could never enter".into(),
+                "an earliest date before the end of the last planning year",
+                None,
+            ),
             (None, _) => {}
         }
         for (field, others) in [("excludes", &c.excludes), ("requires", &c.requires)] {
@@ -584,12 +589,25 @@ pub(super) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
         let located = own.first_entry("candidates", id);
         let located = if own.is_empty() { at(id, "change") } else { located };
         match spec.with_plan(&[(id.clone(), day)]) {
-            Err(p) => issue(
-                format!("candidates.{id}"),
-                format!("with this candidate, {}", p.message),
-                CHANGEABLE_VALID,
-                Some(located),
-            ),
+            // The value it leaves is wrong (its paths were checked above): point at the
+            // candidate's own entry when the value is its own, else at the candidate.
+            Err(p) => {
+                let own_entry = match p.location.as_slice() {
+                    [_, _, Segment::Key(kind), Segment::Key(path)] => match kind.as_str() {
+                        "set" => own.set.contains_key(path),
+                        "scale" => own.scale.contains_key(path),
+                        "add" => own.add.contains_key(path),
+                        _ => false,
+                    },
+                    _ => false,
+                };
+                issue(
+                    format!("candidates.{id}"),
+                    format!("with this candidate, {}", p.message),
+                    "",
+                    Some(if own_entry { p.location } else { located }),
+                );
+            }
             Ok(alone) => {
                 let mut problems = super::validate::check(&alone);
                 problems.truncate(3);

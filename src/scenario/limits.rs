@@ -57,3 +57,7 @@ pub const MAX_CANDIDATES: usize = 14;
 
 /// Most alternative routes of one flow.
 pub const MAX_ROUTES: usize = 16;
+
+/// Most parcels an average arriving ship's cargo lands in (`parcel_tonnes`): each is
+/// an event and a consignment.
+pub const MAX_PARCELS_PER_SHIP: f64 = 10_000.0;

@@ -37,6 +37,10 @@ pub struct ChangeProblem {
 /// Days in a planning year.
 pub const DAYS_PER_YEAR: f64 = 365.0;
 
+/// The largest demand factor a growth path may reach inside the horizon (as
+/// `factors` and `reach` are capped).
+pub(super) const MAX_GROWTH_FACTOR: f64 = 1000.0;
+
 /// The prefix of the ids a plan's candidates take as dated changes
 /// (`candidate:<k>:<id>`; scenario ids cannot contain `:`).
 pub(super) const CANDIDATE_CHANGE: &str = "candidate:";
@@ -156,6 +160,31 @@ pub struct ChangeSpec {
 }
 
 impl ChangeSpec {
+    /// The entry (`set`, `scale` or `add`, and its path) that `field` points at: a
+    /// deserialiser's path, which shows a map key it cannot name as `?` (e.g.
+    /// `ports.a.berths.?.count`).
+    fn entry_matching(&self, field: &str) -> Option<(&'static str, &String)> {
+        let wanted: Vec<&str> = field.split('.').collect();
+        let matches = |path: &&String| {
+            let parts: Vec<&str> = path.split('.').collect();
+            parts.len() == wanted.len() && parts.iter().zip(&wanted).all(|(p, w)| p == w || *w == "?")
+        };
+        let set = self.set.keys().find(matches).map(|p| ("set", p));
+        let scale = || self.scale.keys().find(matches).map(|p| ("scale", p));
+        let add = || self.add.keys().find(matches).map(|p| ("add", p));
+        set.or_else(scale).or_else(add)
+    }
+
+    /// A problem with the scenario this change leaves, found at `field` by the
+    /// deserialiser: located at the entry that made it, named by that entry's path.
+    pub(super) fn problem_at(&self, table: &str, id: &str, field: &str, message: &str) -> ChangeProblem {
+        let (location, field) = match self.entry_matching(field) {
+            Some((kind, path)) => ([table, id, kind, path].map(|k| Segment::Key(k.to_string())).to_vec(), path.clone()),
+            None => (self.first_entry(table, id), field.to_string()),
+        };
+        ChangeProblem { change: id.to_string(), location, message: format!("{field}: {message}") }
+    }
+
     /// Whether the change patches nothing.
     pub fn is_empty(&self) -> bool {
         self.set.is_empty() && self.scale.is_empty() && self.add.is_empty()
@@ -323,11 +352,8 @@ impl ScenarioSpec {
         })?;
         for (day, id, change) in dated {
             change.apply(&mut doc, "changes", id)?;
-            let spec = super::deserialize(doc.clone()).map_err(|(field, message)| ChangeProblem {
-                change: id.clone(),
-                location: change.first_entry("changes", id),
-                message: format!("{field}: {message}"),
-            })?;
+            let spec = super::deserialize(doc.clone())
+                .map_err(|(field, message)| change.problem_at("changes", id, &field, &message))?;
             let day = day.max(0.0);
             match out.last_mut() {
                 Some(last) if last.0 == day => last.1 = spec,
@@ -480,6 +506,37 @@ pub(super) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
         } else if g.by_year.is_some() {
             issue(at("by_year"), "by_year without reach".into(), "reach = the factor reached in by_year", None);
         }
+        if let Some(base) = g.base_year
+            && !(1900..=2200).contains(&base)
+        {
+            issue(at("base_year"), format!("{base} is out of range"), "a year from 1900 to 2200", None);
+        }
+        // A path that reaches an absurd factor inside the horizon (11 a year for a
+        // century, say) is refused where the year it crosses the cap is named.
+        if forms == 1 && g.base_year.is_none_or(|b| (1900..=2200).contains(&b)) {
+            if let Some((year, factor)) = planning
+                .calendar()
+                .into_iter()
+                .map(|y| (y, g.factor(y, planning.start_year)))
+                .find(|(_, f)| !(f.is_finite() && *f <= MAX_GROWTH_FACTOR))
+            {
+                issue(
+                    format!("growth.{tag}"),
+                    format!(
+                        "the demand factor reaches {} in {year}",
+                        if !factor.is_finite() {
+                            "infinity".to_string()
+                        } else if factor >= 1e6 {
+                            format!("{factor:.3e}")
+                        } else {
+                            format!("{factor:.1}")
+                        }
+                    ),
+                    &format!("a path whose factor stays within {MAX_GROWTH_FACTOR} in every planning year"),
+                    None,
+                );
+            }
+        }
         for (year, f) in &g.factors {
             if year.trim().parse::<i32>().map_or(true, |y| !(1900..=2200).contains(&y)) {
                 issue(
@@ -526,9 +583,18 @@ pub(super) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
         issue("changes".into(), format!("{} changes", spec.changes.len()), &format!("at most {MAX_CHANGES}"), None);
         return issues.into_inner();
     }
+    let horizon = f64::from(planning.years) * DAYS_PER_YEAR;
+    let last_year = planning.start_year + planning.years.saturating_sub(1) as i32;
     for (id, c) in &spec.changes {
         if let Err(m) = parse_date(&c.date) {
             issue(format!("changes.{id}.date"), m, "\"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\"", None);
+        } else if c.enabled && !c.from_plan && spec.day_of(&c.date).is_some_and(|d| d >= horizon) {
+            issue(
+                format!("changes.{id}.date"),
+                format!("{} is after the planning horizon: the change would never happen", c.date),
+                &format!("a date before the end of {last_year}, or enabled = false"),
+                None,
+            );
         }
         if c.is_empty() {
             issue(format!("changes.{id}"), "the change changes nothing".into(), "set, scale or add entries", None);

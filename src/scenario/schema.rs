@@ -6,6 +6,7 @@
 
 use super::candidates::CandidateSpec;
 use super::dist::DistSpec;
+use super::limits::{MAX_BERTHS, MAX_TRAINSETS, MAX_VESSELS, MAX_WAGONS};
 use super::planning::{ChangeSpec, GrowthSpec, PlanningSpec};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -280,6 +281,7 @@ pub enum StormHandling {
 #[non_exhaustive]
 pub struct BerthSpec {
     /// Number of berths.
+    #[serde(deserialize_with = "Count::<{ MAX_BERTHS as u64 }>::read")]
     pub count: u32,
     /// Handling rate per berth (tonnes/hour). Give this or `service_hours`.
     #[serde(default)]
@@ -343,7 +345,7 @@ pub struct NodeSpec {
     #[serde(default)]
     pub name: Option<String>,
     /// For `kind = "transfer"`: servers working in parallel.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "Count::<{ MAX_BERTHS as u64 }>::read_some")]
     pub servers: Option<u32>,
     /// For `kind = "transfer"`: handling time per consignment (hours).
     #[serde(default)]
@@ -356,6 +358,7 @@ pub struct NodeSpec {
 #[non_exhaustive]
 pub struct SeaLinkSpec {
     /// The two port ids.
+    #[serde(deserialize_with = "exactly_two")]
     pub between: [String; 2],
     /// Sailing time (hours).
     pub sailing_hours: DistSpec,
@@ -370,6 +373,7 @@ pub struct SeaLinkSpec {
 #[non_exhaustive]
 pub struct RailLinkSpec {
     /// The two node ids (ports or nodes).
+    #[serde(deserialize_with = "exactly_two")]
     pub between: [String; 2],
     /// Transit time (hours).
     pub transit_hours: DistSpec,
@@ -391,6 +395,7 @@ pub struct ShipServiceSpec {
     /// Berth class the vessels need.
     pub class: BerthClass,
     /// Number of vessels.
+    #[serde(deserialize_with = "Count::<{ MAX_VESSELS as u64 }>::read")]
     pub vessels: u32,
     /// Cargo capacity per vessel (tonnes).
     pub capacity_tonnes: f64,
@@ -465,6 +470,7 @@ pub struct PipelineSpec {
     #[serde(default)]
     pub name: Option<String>,
     /// `[from, to]`: node ids.
+    #[serde(deserialize_with = "exactly_two")]
     pub route: [String; 2],
     /// Pumping capacity available to the modelled cargo (tonnes per hour).
     pub tonnes_per_hour: f64,
@@ -480,6 +486,52 @@ pub struct PipelineSpec {
     /// Emission factor, g CO2 per tonne-km.
     #[serde(default)]
     pub co2_g_per_tonne_km: f64,
+}
+
+/// Reads a whole count no larger than `MAX` (berths, vessels, trainsets, …), so a
+/// figure too large for the field names its limit, not the integer type that holds it.
+struct Count<const MAX: u64>;
+
+impl<const MAX: u64> Count<MAX> {
+    fn read<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+        d.deserialize_any(Self)
+    }
+
+    fn read_some<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+        Self::read(d).map(Some)
+    }
+}
+
+impl<'de, const MAX: u64> serde::de::Visitor<'de> for Count<MAX> {
+    type Value = u32;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "a whole number from 0 to {MAX}")
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<u32, E> {
+        if n <= MAX {
+            u32::try_from(n).map_err(|_| E::custom(format!("{n} is more than {}", u32::MAX)))
+        } else {
+            Err(E::custom(format!("{n} is more than the limit: a whole number from 0 to {MAX}")))
+        }
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<u32, E> {
+        match u64::try_from(n) {
+            Ok(n) => self.visit_u64(n),
+            Err(_) => Err(E::custom(format!("{n} is negative: a whole number from 0 to {MAX}"))),
+        }
+    }
+}
+
+/// Reads a list of exactly two ids (the ends of a link, or a pipeline's or train
+/// service's `[from, to]`): a third entry is refused, never dropped.
+fn exactly_two<'de, D: serde::Deserializer<'de>>(d: D) -> Result<[String; 2], D::Error> {
+    let ids = Vec::<String>::deserialize(d)?;
+    let given = ids.len();
+    <[String; 2]>::try_from(ids)
+        .map_err(|_| serde::de::Error::custom(format!("expected exactly two ids, [from, to]; {given} given")))
 }
 
 fn default_fill() -> f64 {
@@ -506,10 +558,13 @@ pub struct TrainServiceSpec {
     #[serde(default)]
     pub name: Option<String>,
     /// `[from, to]`: the rail link's two ends; trains run loaded from → to, return empty.
+    #[serde(deserialize_with = "exactly_two")]
     pub route: [String; 2],
     /// Trainsets in the fleet.
+    #[serde(deserialize_with = "Count::<{ MAX_TRAINSETS as u64 }>::read")]
     pub trainsets: u32,
     /// Wagons per train.
+    #[serde(deserialize_with = "Count::<{ MAX_WAGONS as u64 }>::read")]
     pub wagons: u32,
     /// Payload per wagon (tonnes).
     pub tonnes_per_wagon: f64,

@@ -98,18 +98,26 @@ impl Checker<'_> {
     }
 
     fn months(&mut self, path: String, values: &[f64]) {
-        if values.len() != 12
-            || !values.iter().all(|v| v.is_finite() && *v >= 0.0 && *v <= MAX_QUANTITY)
-            || values.iter().sum::<f64>() <= 0.0
+        const VALID: &str = "12 monthly numbers >= 0 (January first), not all 0";
+        let found = if values.len() != 12 {
+            Some(format!("{} values given", values.len()))
+        } else if let Some((i, v)) =
+            values.iter().enumerate().find(|(_, v)| !(v.is_finite() && **v >= 0.0 && **v <= MAX_QUANTITY))
         {
-            self.issue(
-                path,
-                format!("{} values given", values.len()),
-                "12 monthly numbers >= 0 (January first), not all 0",
-            );
+            Some(format!("{v} for month {} ({})", i + 1, MONTHS[i]))
+        } else if values.iter().sum::<f64>() <= 0.0 {
+            Some("all 12 are 0".to_string())
+        } else {
+            None
+        };
+        if let Some(found) = found {
+            self.issue(path, found, VALID);
         }
     }
 }
+
+/// Month names for messages about monthly figures (January first).
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 fn id_ok(id: &str) -> bool {
     !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
@@ -337,6 +345,24 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
         c.number(format!("{p}.ships_per_year"), arr.ships_per_year, 0.0, MAX_SHIPS_PER_YEAR, false);
         c.dist(format!("{p}.cargo_tonnes"), &arr.cargo_tonnes);
         c.number(format!("{p}.parcel_tonnes"), arr.parcel_tonnes, 0.0, MAX_QUANTITY, true);
+        // Each parcel is an event and a consignment: bound them, as other limits do.
+        let per_ship = arr.cargo_tonnes.mean() / arr.parcel_tonnes;
+        if arr.continues_as.is_some()
+            && arr.landing == Landing::AsHandled
+            && arr.parcel_tonnes > 0.0
+            && per_ship.is_finite()
+            && per_ship > MAX_PARCELS_PER_SHIP
+        {
+            c.issue(
+                format!("{p}.parcel_tonnes"),
+                format!(
+                    "{} t parcels make {per_ship:.0} parcels of an average ship's cargo ({} t); the limit is {MAX_PARCELS_PER_SHIP:.0} a ship, to keep every run in memory and time",
+                    arr.parcel_tonnes,
+                    arr.cargo_tonnes.mean()
+                ),
+                format!("parcel_tonnes >= {}", arr.cargo_tonnes.mean() / MAX_PARCELS_PER_SHIP),
+            );
+        }
         if let Some(flow) = &arr.continues_as {
             match spec.flows.get(flow) {
                 None => {

@@ -133,7 +133,7 @@ fn main() {
                 println!("  P(it is the cheapest feasible plan) ≈ {:.2}", s.probability);
             }
             println!(
-                "  plans simulated: {} of {:.0} that pass the capacity bound; {:.0} s",
+                "  plans simulated: {} of {} that pass the capacity bound; {:.0} s",
                 answer.evaluated.len(),
                 answer.plans_passing_sheet,
                 answer.seconds

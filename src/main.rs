@@ -29,10 +29,10 @@ struct Cli {
 #[derive(clap::Args)]
 struct Sampling {
     /// Master seed (default: the scenario's `seed`, which defaults to 42).
-    #[arg(long)]
+    #[arg(long, value_parser = whole::<0, { u64::MAX }>)]
     seed: Option<u64>,
     /// Worker threads; 0 means one per core (the default).
-    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=MAX_THREADS as u64))]
+    #[arg(long, default_value_t = 0, value_parser = whole::<0, { MAX_THREADS as u64 }>)]
     threads: u64,
 }
 
@@ -52,13 +52,13 @@ struct RunArgs {
     #[arg(long = "variant")]
     variants: Vec<String>,
     /// Replications per variant (default: the scenario's `replications`).
-    #[arg(long, conflicts_with = "precision", value_parser = clap::value_parser!(u64).range(2..=MAX_REPLICATIONS))]
+    #[arg(long, conflicts_with = "precision", value_parser = whole::<2, MAX_REPLICATIONS>)]
     replications: Option<u64>,
     /// Run until the 95 % CI half-width of KPI is within REL × mean (Stein's two-stage procedure), e.g. port.baku.ship_wait_hours.mean=0.05.
     #[arg(long, value_name = "KPI=REL")]
     precision: Option<String>,
     /// Most replications with --precision.
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(2..=MAX_REPLICATIONS))]
+    #[arg(long, default_value_t = 1000, value_parser = whole::<2, MAX_REPLICATIONS>)]
     max_replications: u64,
     #[command(flatten)]
     sampling: Sampling,
@@ -105,7 +105,7 @@ struct CapacityArgs {
     #[arg(long, default_value_t = 0.01)]
     resolution: f64,
     /// Replications at each factor (default: the scenario's `replications`).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(2..=MAX_REPLICATIONS))]
+    #[arg(long, value_parser = whole::<2, MAX_REPLICATIONS>)]
     replications: Option<u64>,
     #[command(flatten)]
     sampling: Sampling,
@@ -134,25 +134,25 @@ struct PlanArgs {
     #[arg(long)]
     budget: Option<f64>,
     /// Replications of the first look at each plan.
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(2..=MAX_REPLICATIONS))]
+    #[arg(long, default_value_t = 5, value_parser = whole::<2, MAX_REPLICATIONS>)]
     screen: u64,
     /// Replications of every plan judged feasible (default: the scenario's `replications`).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(2..=MAX_REPLICATIONS))]
+    #[arg(long, value_parser = whole::<2, MAX_REPLICATIONS>)]
     replications: Option<u64>,
     /// The most replications any plan gets (the last look of the feasibility call).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(2..=MAX_REPLICATIONS))]
+    #[arg(long, value_parser = whole::<2, MAX_REPLICATIONS>)]
     max_replications: Option<u64>,
     /// The indifference zone of each criterion, as a share of its limit: a plan every KPI of which is this far inside its limits is called feasible, and one this far outside infeasible, each with probability at least 1 − α.
-    #[arg(long, default_value_t = 0.02, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 0.02)]
     tolerance: f64,
     /// The error of each plan's feasibility call (see --tolerance).
-    #[arg(long, default_value_t = 0.05, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 0.05)]
     alpha: f64,
     /// How many feasible plans to report, cheapest first.
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=100))]
+    #[arg(long, default_value_t = 5, value_parser = whole::<1, 100>)]
     best: u64,
     /// The most plans to simulate before stopping.
-    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    #[arg(long, default_value_t = 200, value_parser = whole::<1, 100_000>)]
     max_simulated: u64,
     #[command(flatten)]
     sampling: Sampling,
@@ -167,8 +167,10 @@ struct PlanArgs {
 #[derive(Subcommand)]
 enum Command {
     /// Run the variants; print headline KPIs with 95 % confidence intervals.
+    #[command(allow_negative_numbers = true)]
     Run(RunArgs),
     /// Paired differences (common random numbers) of every variant against a base.
+    #[command(allow_negative_numbers = true)]
     Compare {
         #[command(flatten)]
         run: RunArgs,
@@ -177,15 +179,18 @@ enum Command {
         base: Option<String>,
     },
     /// Run the sweep declared in the file's [sweep].
+    #[command(allow_negative_numbers = true)]
     Sweep {
         #[command(flatten)]
         run: RunArgs,
     },
     /// The capacity sheet (--static), or the largest demand factor on tagged flows that
     /// keeps the corridor stable and every --criterion true.
+    #[command(allow_negative_numbers = true)]
     Capacity(CapacityArgs),
     /// The cheapest set of candidate upgrades, with dates, that keeps every year stable
     /// and every --criterion true.
+    #[command(allow_negative_numbers = true)]
     Plan(PlanArgs),
     /// Combine shard results (from `run --shard`) into the output of a single run.
     Merge {
@@ -231,8 +236,15 @@ fn run_failure(e: impl std::fmt::Display) -> Failure {
     Failure::Run(e.to_string())
 }
 
-/// Prints to standard output; a closed pipe ends the program quietly, a full disk is an error.
+/// Prints text to standard output with its control characters escaped (a scenario's
+/// names could otherwise drive the terminal); see [`write_out`].
 fn say(text: &str) -> Outcome {
+    write_out(&corridor::report::terminal::printable(text))
+}
+
+/// Writes to standard output as given (JSON, whose strings serde already escapes); a
+/// closed pipe ends the program quietly, a full disk is an error.
+fn write_out(text: &str) -> Outcome {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
@@ -295,7 +307,7 @@ fn publish(published: Published, to: &Destinations, text: impl FnOnce() -> Strin
         note(&format!("wrote {} to {}", published.files.join(", "), dir.display()));
     }
     match published.stdout_json {
-        Some(json) => say(&format!("{json}\n")),
+        Some(json) => write_out(&format!("{json}\n")),
         None => say(&text()),
     }
 }
@@ -528,16 +540,27 @@ fn run_cli() -> i32 {
 /// `corridor new FILE`: the starter scenario, never over an existing file unless
 /// `force`.
 fn new_scenario(file: &std::path::Path, force: bool) -> Result<(), Failure> {
-    if file.exists() && !force {
+    // A path that exists as a link (even a dangling one, or a loop) exists.
+    if std::fs::symlink_metadata(file).is_ok() && !force {
         return Err(Failure::Usage(format!(
             "{} exists; choose another name, or add --force to replace it",
             file.display()
         )));
     }
-    corridor::report::output::write_file(file, corridor::scenario::STARTER.as_bytes())
-        .map_err(|e| Failure::Run(format!("cannot write {}: {e}", file.display())))?;
+    corridor::report::output::write_file(file, corridor::scenario::STARTER.as_bytes()).map_err(run_failure)?;
     say(&format!(
         "wrote {}: a starter scenario (two ports, a ferry, a rail line, one flow).\nNext: corridor validate {0}, then corridor run {0}\n",
         file.display()
     ))
+}
+
+/// Reads a whole number from `LO` to `HI` for a flag; clap names the flag, this says
+/// what was wrong and what is valid (a negative number or a fraction included).
+fn whole<const LO: u64, const HI: u64>(text: &str) -> Result<u64, String> {
+    let valid = format!("valid: a whole number from {LO} to {HI}");
+    match text.trim().parse::<i128>() {
+        Ok(n) if (i128::from(LO)..=i128::from(HI)).contains(&n) => Ok(n as u64),
+        Ok(n) => Err(format!("{n} is out of range ({valid})")),
+        Err(_) => Err(format!("not a whole number ({valid})")),
+    }
 }

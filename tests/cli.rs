@@ -374,3 +374,76 @@ fn plan_answers_shows_progress_and_refuses_mistakes_clearly() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("declares no candidate upgrades"), "{}", stderr(&o));
 }
+
+#[test]
+fn negative_and_huge_numbers_are_refused_naming_the_flag_and_its_range() {
+    let mc2030 = "scenarios/middle_corridor_2030.toml";
+    let cases: [(&[&str], &str); 8] = [
+        (&["plan", mc2030, "--budget", "-1"], "--budget: -1 is out of range (valid: an amount from 0 up)"),
+        (&["capacity", MMC, "--max-factor", "-1"], "--max-factor: -1 is out of range"),
+        (&["capacity", MMC, "--max-factor", "-5"], "--max-factor: -5 is out of range"),
+        (
+            &["capacity", MMC, "--max-factor", "1e308"],
+            "--max-factor: 1e308 is out of range (valid: a factor > 0 and <= 1000)",
+        ),
+        (&["capacity", MMC, "--resolution", "1e-300"], "--resolution: 1e-300 is out of range"),
+        (
+            &["run", MMC, "--replications", "-1"],
+            "'--replications <REPLICATIONS>': -1 is out of range (valid: a whole number from 2 to",
+        ),
+        (
+            &["plan", mc2030, "--best", "-2"],
+            "'--best <BEST>': -2 is out of range (valid: a whole number from 1 to 100)",
+        ),
+        (&["plan", mc2030, "--tolerance", "-0.5"], "--tolerance: -0.5 is out of range"),
+    ];
+    for (args, words) in cases {
+        let o = corridor(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let message = first_message(&o);
+        assert!(message.starts_with("error:") && message.contains(words), "{args:?}: {message}");
+        assert!(!stderr(&o).contains("tip:"), "{args:?}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn control_characters_in_names_never_reach_the_terminal() {
+    let dir = tmp("escapes");
+    let file = dir.join("escape.toml");
+    let text = std::fs::read_to_string(MMC).unwrap().replacen(
+        "name = \"M/M/3 port\"",
+        "name = \"M/M/3 \\u001b[2J\\u001b]0;owned\\u0007port\"\ncurrency = \"\\u001b[31mUSD\"",
+        1,
+    );
+    std::fs::write(&file, text).unwrap();
+    for args in [vec!["validate", file.to_str().unwrap()], vec!["run", file.to_str().unwrap(), "--replications", "2"]] {
+        let o = corridor(&args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{args:?}: {out:?}");
+        assert!(out.contains("M/M/3 \\u{1b}[2J"), "{args:?}: {out}");
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[cfg(unix)]
+#[test]
+fn new_counts_a_link_as_an_existing_file() {
+    let dir = tmp("links");
+    let dangling = dir.join("dangling.toml");
+    std::os::unix::fs::symlink(dir.join("missing-target"), &dangling).unwrap();
+    let looped = dir.join("loop.toml");
+    std::os::unix::fs::symlink(&looped, &looped).unwrap();
+    for link in [&dangling, &looped] {
+        let o = corridor(&["new", link.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
+        assert!(std::fs::symlink_metadata(link).unwrap().file_type().is_symlink(), "the link was replaced");
+    }
+    // A file that exists but cannot be written is named once, with the reason.
+    let o = corridor(&["new", "/proc/self/status"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let message = first_message(&o);
+    assert!(!message.contains("No such file"), "{message}");
+    std::fs::remove_dir_all(dir).ok();
+}

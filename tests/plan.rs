@@ -125,8 +125,8 @@ fn a_search_reports_what_it_did_and_is_the_same_on_any_thread_count() {
     }
     // Overloaded port a (ρ 1.2) with no berth or crane is ruled out without simulating:
     // 8 of the 64 plans, and none of those is ever simulated.
-    assert_eq!(one.plans_in_all, 64.0);
-    assert_eq!(one.plans_passing_sheet, 56.0);
+    assert_eq!(one.plans_in_all, 64);
+    assert_eq!(one.plans_passing_sheet, 56);
     for e in &one.evaluated {
         assert!(e.plan.upgrades.iter().any(|u| u.id.starts_with("a_")), "{} was simulated", e.plan.describe());
     }

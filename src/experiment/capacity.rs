@@ -284,6 +284,8 @@ pub struct CapacitySearch {
     pub resolution: f64,
 }
 
+use crate::scenario::messages::figure;
+
 impl CapacitySearch {
     /// A search over `tags` with these criteria, up to ×3, to 0.01.
     pub fn new(tags: Vec<String>, criteria: Vec<Criterion>) -> CapacitySearch {
@@ -299,13 +301,14 @@ impl CapacitySearch {
         if !(self.max_factor.is_finite() && self.max_factor > 0.0 && self.max_factor <= MAX_SEARCH_FACTOR) {
             return Err(CapacityError::Settings(format!(
                 "--max-factor: {} is out of range (valid: a factor > 0 and <= {MAX_SEARCH_FACTOR})",
-                self.max_factor
+                figure(self.max_factor)
             )));
         }
         if !(self.resolution.is_finite() && self.resolution >= MIN_RESOLUTION && self.resolution <= self.max_factor) {
             return Err(CapacityError::Settings(format!(
                 "--resolution: {} is out of range (valid: from {MIN_RESOLUTION} to the largest factor, {})",
-                self.resolution, self.max_factor
+                figure(self.resolution),
+                self.max_factor
             )));
         }
         Ok(())
@@ -574,7 +577,8 @@ mod tests {
         let mut s = CapacitySearch::new(Vec::new(), Vec::new());
         assert!(s.check().is_ok());
         for (max, resolution, words) in [
-            (3.0, 1e-16, "--resolution: 0.0000000000000001 is out of range"),
+            (3.0, 1e-16, "--resolution: 1e-16 is out of range"),
+            (1e308, 0.01, "--max-factor: 1e308 is out of range (valid: a factor > 0 and <= 1000)"),
             (3.0, 1e-300, "--resolution"),
             (3.0, 4.0, "--resolution: 4 is out of range (valid: from 0.0001 to the largest factor, 3)"),
             (1e308, 0.01, "--max-factor"),

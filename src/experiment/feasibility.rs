@@ -78,11 +78,14 @@ impl Guarantee {
         if !(self.tolerance.is_finite() && (0.0..1.0).contains(&self.tolerance)) {
             return Err(format!(
                 "--tolerance: {} is out of range (valid: a share of each limit from 0 to below 1, e.g. 0.02)",
-                self.tolerance
+                crate::scenario::messages::figure(self.tolerance),
             ));
         }
         if !(self.alpha.is_finite() && self.alpha > 0.0 && self.alpha <= 0.5) {
-            return Err(format!("--alpha: {} is out of range (valid: an error above 0 and at most 0.5)", self.alpha));
+            return Err(format!(
+                "--alpha: {} is out of range (valid: an error above 0 and at most 0.5)",
+                crate::scenario::messages::figure(self.alpha)
+            ));
         }
         Ok(())
     }

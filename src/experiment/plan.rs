@@ -137,7 +137,10 @@ impl PlanSearch {
         if let Some(b) = self.budget
             && !(b.is_finite() && b >= 0.0)
         {
-            return Err(PlanError::Settings(format!("--budget: {b} is out of range (valid: an amount from 0 up)")));
+            return Err(PlanError::Settings(format!(
+                "--budget: {} is out of range (valid: an amount from 0 up)",
+                crate::scenario::messages::figure(b)
+            )));
         }
         Ok(())
     }
@@ -243,7 +246,9 @@ pub struct RankedPlan {
     pub kpis: Vec<(String, Summary)>,
     /// The year of `kpis` (`None` without planning).
     pub kpis_year: Option<i32>,
-    /// The resource that binds in the last year, and its ρ.
+    /// The resource that binds in the last year: the highest simulated ρ (mean over
+    /// replications). The sheet's estimates can exceed 1 where the simulation splits
+    /// shared cargo more kindly; the simulated figure is what the plan was called on.
     pub binding: Option<(String, f64)>,
 }
 
@@ -269,10 +274,10 @@ pub struct PlanAnswer {
     /// Every plan simulated, in the order simulated.
     pub evaluated: Vec<PlanEvaluation>,
     /// Plans in all (each candidate not built, or built in one of its possible years).
-    pub plans_in_all: f64,
+    pub plans_in_all: u128,
     /// Plans that keep `requires`, `excludes` and earliest dates and pass the capacity
     /// sheet in every year (ρ < 1): the only ones that could be feasible.
-    pub plans_passing_sheet: f64,
+    pub plans_passing_sheet: u128,
     /// Sets of candidates whose capacity sheets were worked out (the others followed
     /// from a subset that passes).
     pub sheets_worked_out: u64,
@@ -1156,8 +1161,8 @@ pub fn search(
     let plans_in_all = searcher
         .ids
         .iter()
-        .map(|id| 1.0 + (0..searcher.layers()).filter(|&k| entry_day(&spec, id, k).is_some()).count() as f64)
-        .product();
+        .map(|id| 1 + (0..searcher.layers()).filter(|&k| entry_day(&spec, id, k).is_some()).count() as u128)
+        .fold(1u128, u128::saturating_mul);
     let (passes, sheets_worked_out) = searcher.sheet_table()?;
     let space = searcher.space(&passes);
     let plans_passing_sheet = space.count();
@@ -1193,7 +1198,7 @@ pub fn search(
         let Some((cost, chain)) = next else {
             stopped = Some(if order.truncated {
                 "too many partial plans were held; narrow the candidates or give a --budget".to_string()
-            } else if plans_passing_sheet == 0.0 {
+            } else if plans_passing_sheet == 0 {
                 searcher.why_nothing_passes()?
             } else {
                 format!("every plan that passes the capacity bound was considered: {} feasible", best.len())
@@ -1231,7 +1236,11 @@ pub fn search(
             let kpis_year = result.years().last().copied();
             let last = kpis_year.and_then(|y| result.year(y)).unwrap_or_else(|| result.clone());
             let kpis = HEADLINE.iter().filter_map(|k| Some((k.to_string(), last.summary(k)?))).collect();
-            let binding = last.stability().binding.map(|b| (b.resource.clone(), b.rho()));
+            let binding = last
+                .keys
+                .iter()
+                .filter_map(|k| Some((k.strip_prefix("rho.")?.to_string(), last.summary(k)?.mean)))
+                .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.cmp(&a.0)));
             best.push(RankedPlan { evaluation: evaluation.clone(), kpis, kpis_year, binding });
         } else {
             if best.is_empty() {

@@ -100,28 +100,32 @@ impl Space {
             .min_by(|a, b| a.0.total_cmp(&b.0))
     }
 
-    /// How many allowed chains there are (as a float: it can be large).
-    pub(super) fn count(&self) -> f64 {
+    /// How many allowed chains there are, exactly (at most 51^14 < 2^80 for 14
+    /// candidates over 50 years, so a `u128` holds every count).
+    pub(super) fn count(&self) -> u128 {
         let years = self.allowed.len();
         if years == 0 {
-            return 0.0;
+            return 0;
         }
         let size = 1usize << self.n;
-        let mut count: Vec<f64> = (0..size).map(|m| f64::from(u8::from(self.allowed[years - 1][m]))).collect();
+        let mut count: Vec<u128> = (0..size).map(|m| u128::from(self.allowed[years - 1][m])).collect();
         for k in (0..years - 1).rev() {
             count = (0..size as u32)
                 .map(|m| {
                     if !self.allowed[k][m as usize] {
-                        return 0.0;
+                        return 0;
                     }
                     subsets(self.full() & !m)
                         .filter(|&sub| self.allowed[k + 1][(m | sub) as usize] && self.may_enter(k + 1, sub))
                         .map(|sub| count[(m | sub) as usize])
-                        .sum()
+                        .fold(0u128, u128::saturating_add)
                 })
                 .collect();
         }
-        (0..size).filter(|&m| self.allowed[0][m] && self.may_enter(0, m as u32)).map(|m| count[m]).sum::<f64>() + 0.0
+        (0..size)
+            .filter(|&m| self.allowed[0][m] && self.may_enter(0, m as u32))
+            .map(|m| count[m])
+            .fold(0u128, u128::saturating_add)
     }
 
     /// The cost of `mask` in the first year and the cheapest way on.
@@ -291,6 +295,18 @@ mod tests {
     }
 
     #[test]
+    fn counts_are_exact_beyond_what_a_float_holds() {
+        // Ten candidates, each unbuilt or entering in one of 50 years: 51^10 plans,
+        // above 2^53, where a float count would be rounded.
+        let (n, years) = (10, 50);
+        let cost = vec![vec![1.0; years]; n];
+        let allowed = vec![vec![true; 1 << n]; years];
+        let space = Space::new(cost, allowed, Vec::new());
+        assert_eq!(space.count(), 51u128.pow(10));
+        assert!(51u128.pow(10) > 1 << 53);
+    }
+
+    #[test]
     fn chains_come_cheapest_first_each_once_as_brute_force_finds_them() {
         // Three candidates, three years; discounted costs; c2 not before year 1; a
         // rule: c1 needs c0; the "sheet" needs at least one candidate from year 1 on
@@ -303,7 +319,7 @@ mod tests {
         let got: Vec<(f64, Vec<u32>)> = ChainOrder::new(&space).collect();
         let mut want = brute(&cost, &allowed);
         assert_eq!(got.len(), want.len(), "{got:?}");
-        assert_eq!(space.count(), want.len() as f64);
+        assert_eq!(space.count(), want.len() as u128);
         assert!(got.windows(2).all(|w| w[0].0 <= w[1].0 + 1e-12), "{got:?}");
         let mut chains: Vec<Vec<u32>> = got.iter().map(|g| g.1.clone()).collect();
         chains.sort();
@@ -328,7 +344,7 @@ mod tests {
         let got: Vec<(f64, Vec<u32>)> = ChainOrder::new(&space).collect();
         let want = brute_with(&cost, &allowed, &later);
         assert_eq!(got.len(), want.len(), "{got:?}");
-        assert_eq!(space.count(), want.len() as f64);
+        assert_eq!(space.count(), want.len() as u128);
         assert!(got.iter().all(|(_, chain)| chain[0] != 3 && !(chain[0] == 0 && chain[1] == 3)), "{got:?}");
         for (cost, chain) in &got {
             let same = want.iter().find(|w| w.1 == *chain).expect("a chain brute force does not know");
@@ -360,7 +376,7 @@ mod tests {
     #[test]
     fn nothing_allowed_is_an_empty_space() {
         let space = Space::new(vec![vec![1.0]], vec![vec![false, false]], Vec::new());
-        assert_eq!(space.count(), 0.0);
+        assert_eq!(space.count(), 0);
         assert_eq!(ChainOrder::new(&space).count(), 0);
     }
 

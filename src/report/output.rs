@@ -255,8 +255,14 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     };
     let name = target.file_name().map_or("out".into(), |n| n.to_string_lossy().to_string());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let mut f = std::fs::File::create(&tmp).map_err(|e| OutputError::Refused {
+        path: path.display().to_string(),
+        reason: format!(
+            "cannot create a file in {} to replace it with ({e}); corridor writes regular files in folders it may write to",
+            dir.display()
+        ),
+    })?;
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
         std::fs::rename(&tmp, &target)

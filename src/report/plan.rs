@@ -48,7 +48,9 @@ fn kpi_line(key: &str, s: &crate::stats::Summary) -> String {
 /// indifference zone: feasible on the means`.
 pub fn call_words(e: &PlanEvaluation, answer: &PlanAnswer) -> String {
     let verdict = if e.feasible { "feasible" } else { "infeasible" };
-    if e.within_zone {
+    if e.replications == 0 && !e.feasible {
+        "infeasible whatever the randomness (the capacity bound)".to_string()
+    } else if e.within_zone {
         format!("inside the indifference zone: {verdict} on the means")
     } else {
         format!("{verdict} (δ {} %, α {} %)", answer.guarantee.tolerance * 100.0, answer.guarantee.alpha * 100.0)
@@ -101,7 +103,7 @@ fn plan_block(out: &mut String, rank: usize, ranked: &RankedPlan, answer: &PlanA
         let _ = writeln!(out, "     {year}{}", kpi_line(key, s));
     }
     if let Some((resource, rho)) = &ranked.binding {
-        let _ = writeln!(out, "     {year}binds first: {resource} (ρ {rho:.2})");
+        let _ = writeln!(out, "     {year}binds first: {resource} (simulated ρ {rho:.2})");
     }
 }
 
@@ -153,9 +155,9 @@ pub fn plan_text(answer: &PlanAnswer) -> String {
     );
     let _ = writeln!(
         out,
-        "Searched {:.0} plans: {:.0} keep requires/excludes/earliest dates and pass the capacity bound in every year (ρ < 1 whatever the split of the cargo; {} sets' bounds worked out). In cost order, {} of these were considered: {} ruled out by their own bound with their candidates on their dates, {} set aside by a cheaper plan with as much capacity that failed, {} simulated ({} replications to screen, at least {} to call a plan feasible, at most {}; {} in all, common random numbers), seed {}, {:.1} s.",
-        answer.plans_in_all,
-        answer.plans_passing_sheet,
+        "Searched {} plans: {} keep requires/excludes/earliest dates and pass the capacity bound in every year (ρ < 1 whatever the split of the cargo; {} sets' bounds worked out). In cost order, {} of these were considered: {} ruled out by their own bound with their candidates on their dates, {} set aside by a cheaper plan with as much capacity that failed, {} simulated ({} replications to screen, at least {} to call a plan feasible, at most {}; {} in all, common random numbers), seed {}, {:.1} s.",
+        grouped_count(answer.plans_in_all),
+        grouped_count(answer.plans_passing_sheet),
         answer.sheets_worked_out,
         answer.considered,
         answer.ruled_out_by_bound,
@@ -217,6 +219,19 @@ pub fn plans_csv(answer: &PlanAnswer) -> Result<Vec<u8>, csv::Error> {
         ])?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// A whole count with thousands separators, exact however large (`805,345,924,720,991,339,020,288`).
+fn grouped_count(n: u128) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() * 4 / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]

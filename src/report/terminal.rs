@@ -5,9 +5,45 @@ use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
-/// Writes a line to standard error, ignoring a closed stderr.
+/// Writes a line to standard error, ignoring a closed stderr. Control characters are
+/// shown escaped (see [`printable`]).
 pub fn note(text: &str) {
-    let _ = writeln!(std::io::stderr(), "{text}");
+    let _ = writeln!(std::io::stderr(), "{}", printable(text));
+}
+
+/// `text` safe to print to a terminal: control characters other than newline and tab
+/// (an escape sequence in a scenario's `name` could recolour, retitle or clear the
+/// terminal) and the invisible marks that reorder text (bidirectional overrides) are
+/// shown as Rust escapes, e.g. `\u{1b}`.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn control_characters_are_escaped_and_text_kept() {
+        assert_eq!(printable("Baku\u{1b}[2J port\r"), "Baku\\u{1b}[2J port\\u{d}");
+        assert_eq!(printable("two\nlines\tand a tab, ρ ≤ 1"), "two\nlines\tand a tab, ρ ≤ 1");
+        assert_eq!(printable("a\u{202e}b"), "a\\u{202e}b");
+    }
 }
 
 /// Progress on standard error: a bar on a terminal, otherwise a line at the first

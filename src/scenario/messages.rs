@@ -10,6 +10,13 @@ pub(crate) const DIST_EXAMPLE: &str = "a distribution such as { dist = \"triangu
 
 use super::schema::{BerthClass, DeparturePolicy, NodeKind};
 
+/// A number as a message shows it: plain when it reads well (`-1`, `0.02`, `1000`),
+/// in scientific notation when it is huge or tiny (`1e308`, not 309 digits).
+pub(crate) fn figure(x: f64) -> String {
+    let size = x.abs();
+    if x.is_finite() && size != 0.0 && !(1e-4..1e9).contains(&size) { format!("{x:e}") } else { format!("{x}") }
+}
+
 /// Rewrites a TOML syntax error.
 pub(crate) fn syntax(message: &str) -> String {
     let m = message.trim();
@@ -220,5 +227,19 @@ mod tests {
         let (m, v) = field("", "missing field `scenario`");
         assert_eq!(m, "missing field `scenario`");
         assert!(v.unwrap().contains("[scenario]"));
+    }
+}
+
+#[cfg(test)]
+mod figure_tests {
+    use super::figure;
+
+    #[test]
+    fn numbers_read_plainly_or_in_scientific_notation() {
+        assert_eq!(figure(-1.0), "-1");
+        assert_eq!(figure(0.02), "0.02");
+        assert_eq!(figure(1e308), "1e308");
+        assert_eq!(figure(1e-16), "1e-16");
+        assert_eq!(figure(f64::NAN), "NaN");
     }
 }

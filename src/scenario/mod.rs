@@ -30,7 +30,7 @@ mod candidates;
 mod diagnostics;
 mod dist;
 pub mod limits;
-mod messages;
+pub(crate) mod messages;
 pub mod path;
 mod planning;
 mod schema;

@@ -429,3 +429,105 @@ empty_return = {{ share = {empty_share} }}
         }
     }
 }
+
+/// `vessels` ferries `a ⇄ b` (11 h each way, tonnes handled almost at once) whose
+/// rail-ferry berths take `unit_a` and `unit_b` hours per wagon rolled on or off; 50 t
+/// wagons `a → b` of `annual` tonnes a year, `share` of them coming back empty.
+fn unit_ferry(vessels: u32, annual: f64, share: f64, unit_a: f64, unit_b: f64) -> String {
+    format!(
+        r#"
+[scenario]
+name = "per-unit handling"
+horizon_days = 365
+warmup_days = 20
+max_consignments_in_system = 10000000
+
+[ports.a]
+yard_capacity_tonnes = 100000000
+berths.rail_ferry = {{ count = 1, handling_tonnes_per_hour = 1000000.0, unit_hours = {{ wagon = {unit_a} }} }}
+
+[ports.b]
+yard_capacity_tonnes = 100000000
+berths.rail_ferry = {{ count = 1, unit_hours = {{ wagon = {unit_b} }} }}
+
+[sea_links.ab]
+between = ["a", "b"]
+sailing_hours = {{ dist = "constant", value = 11.0 }}
+
+[ship_services.ferry]
+class = "rail_ferry"
+vessels = {vessels}
+capacity_tonnes = 100000
+route = ["a", "b"]
+max_wait_hours = 1
+wait_for_cargo_at = ["a"]
+slots = {{ wagon = 54 }}
+
+[flows.wagons]
+route = ["a", "b"]
+class = "rail_ferry"
+unit = "wagon"
+tonnes_per_unit = 50
+annual_tonnes = {annual}
+consignment_tonnes = {{ dist = "constant", value = 50.0 }}
+empty_return = {{ share = {share} }}
+"#
+    )
+}
+
+#[test]
+fn berths_take_time_per_unit_moved_loaded_or_empty() {
+    // More wagons than the ferry takes: every call moves 54 loaded wagons, and with
+    // every wagon coming back, 54 empties too. At a, 0.1 h a wagon: (54 + 54) × 0.1 =
+    // 10.8 h a call (the tonnes take 2,700 t / 10⁶ t/h ≈ 0.003 h); at b, 0.2 h a
+    // wagon and no per-tonne rate: 21.6 h. Without empties, half of each.
+    let hours = |v: &VariantResult, port: &str| mean(v, &format!("port.{port}.berth_hours.rail_ferry.mean"));
+    let full = run(&unit_ferry(1, 5_000_000.0, 1.0, 0.1, 0.2), 2);
+    assert!((hours(&full, "a") - 10.8027).abs() < 0.02, "{}", hours(&full, "a"));
+    assert!((hours(&full, "b") - 21.6).abs() < 0.02, "{}", hours(&full, "b"));
+    let no_empties = run(&unit_ferry(1, 5_000_000.0, 0.0, 0.1, 0.2), 2);
+    assert!((hours(&no_empties, "a") - 5.4027).abs() < 0.02, "{}", hours(&no_empties, "a"));
+    assert!((hours(&no_empties, "b") - 10.8).abs() < 0.02, "{}", hours(&no_empties, "b"));
+}
+
+#[test]
+fn the_capacity_sheet_counts_unit_moves_as_the_simulation_does() {
+    // 500,000 t of 50 t wagons: 10,000 loaded wagons a year, all back empty, so each
+    // port moves 20,000 wagons: 2,000 berth-hours at a (0.1 h; plus 1,000,000 t at
+    // 10⁶ t/h = 1 h), 4,000 at b (0.2 h). One berth each: ρ = 2,001 / 8,760 = 0.2284
+    // and 4,000 / 8,760 = 0.4566. Two ferries keep up (a round trip of 54 wagons takes
+    // 22 h at sea and 32.4 h at berth).
+    let text = unit_ferry(2, 500_000.0, 1.0, 0.1, 0.2);
+    let scenario = Scenario::from_str(&text, "u.toml").unwrap();
+    let net = corridor::model::Network::compile(scenario.base()).unwrap();
+    let sheet = net.capacity_sheet();
+    let rho = |name: &str| sheet.rows.iter().find(|r| r.resource == name).map(|r| r.rho).unwrap();
+    assert!((rho("port.a.berths.rail_ferry") - 2001.0 / 8760.0).abs() < 1e-3, "{}", rho("port.a.berths.rail_ferry"));
+    assert!((rho("port.b.berths.rail_ferry") - 4000.0 / 8760.0).abs() < 1e-3, "{}", rho("port.b.berths.rail_ferry"));
+    // The simulation's handling share of b's berth agrees within its interval.
+    let v = run(&text, 10);
+    assert!(mean(&v, "flow.wagons.delivered_share") > 0.97, "{}", mean(&v, "flow.wagons.delivered_share"));
+    let s = v.summary("rho.port.b.berths.rail_ferry").unwrap();
+    let want = 4000.0 / 8760.0;
+    // Beyond the interval, the window's two edges may cut one call's moves at b (a
+    // full load of 54 wagons on and 54 off at 0.2 h) from the year's work.
+    let edge = 2.0 * 54.0 * 0.2 / 8760.0;
+    assert!(s.ci95[0] - edge <= want && want <= s.ci95[1] + edge, "simulated {:?} vs {want}", s.ci95);
+}
+
+#[test]
+fn unit_hours_are_refused_with_sampled_calls_and_for_unknown_units() {
+    let text = unit_ferry(1, 500_000.0, 1.0, 0.1, 0.2);
+    let bad = text.replace(
+        "unit_hours = { wagon = 0.2 }",
+        "service_hours = { dist = \"constant\", value = 5.0 }, unit_hours = { wagon = 0.2 }",
+    );
+    let e = Scenario::from_str(&bad, "u.toml").unwrap_err().to_string();
+    assert!(e.contains("ports.b.berths.rail_ferry.unit_hours") && e.contains("sampled call"), "{e}");
+    let bad = text.replace("unit_hours = { wagon = 0.2 }", "unit_hours = { truck = 0.2 }");
+    let e = Scenario::from_str(&bad, "u.toml").unwrap_err().to_string();
+    assert!(e.contains("no flow travels in \"truck\"") && e.contains("wagon"), "{e}");
+    let bad = text.replace("unit_hours = { wagon = 0.2 }", "unit_hours = { wagon = -1 }");
+    let e = Scenario::from_str(&bad, "u.toml").unwrap_err().to_string();
+    assert!(e.contains("unit_hours.wagon"), "{e}");
+}

@@ -130,11 +130,17 @@ impl Berths {
         port.groups[b].at_berth.push((now - berthed).as_hours());
     }
 
-    /// Time to move `kg` across the quay at a berth of group `b` at port `p`.
+    /// Time to move `kg` across the quay at a berth of group `b` at port `p`, in
+    /// `units` units of `unit` (none for cargo counted in tonnes): the tonnes at the
+    /// berth's rate plus the berth's hours per unit, loaded or empty.
     #[inline]
-    pub(crate) fn step_time(net: &Network, p: usize, b: usize, kg: Kg) -> SimTime {
-        match &net.ports[p].berths[b].handling {
-            Handling::Rate { kg_per_hour, .. } => SimTime::from_hours_clamped(kg as f64 / kg_per_hour),
+    pub(crate) fn step_time(net: &Network, p: usize, b: usize, kg: Kg, unit: Option<usize>, units: u32) -> SimTime {
+        let group = &net.ports[p].berths[b];
+        match &group.handling {
+            Handling::Rate { kg_per_hour, .. } => {
+                let per_unit = unit.and_then(|u| group.unit_hours.get(u)).copied().unwrap_or(0.0);
+                SimTime::from_hours_clamped(kg as f64 / kg_per_hour + f64::from(units) * per_unit)
+            }
             Handling::Service(_) => SimTime::ZERO,
         }
     }

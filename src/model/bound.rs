@@ -259,9 +259,26 @@ fn rows(net: &Network, problem: &mut Problem) -> Vec<Row> {
             let (per_call, per_tonne) = call_time(net, p, b);
             per_cycle += per_call;
             need.add_expr(&handled[s][pos], per_tonne);
+            // The longest a call can be: a full vessel's tonnes and units off and on.
+            // (Unit time is left out of the need above, which only lowers the bound;
+            // here it must be counted, as more work in storms raises what is available.)
+            // A unit without slots on the service is not limited in number: its calls
+            // are taken to last the year, so storms cost the fleet nothing.
+            let units_off_and_on = net.ports[p].berths.get(b).map_or(0.0, |g| {
+                g.unit_hours
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &h)| h > 0.0)
+                    .map(|(unit, &h)| match def.slots.iter().find(|sl| sl.0 == unit) {
+                        Some(&(_, _, most)) => 2.0 * f64::from(most) * h,
+                        None => f64::INFINITY,
+                    })
+                    .sum::<f64>()
+                    .min(HOURS_PER_YEAR)
+            });
             let call = match &net.ports[p].berths.get(b).map(|g| &g.handling) {
                 Some(Handling::Service(d)) if d.mean > 0.0 => (d.variance + d.mean * d.mean) / d.mean,
-                _ => per_call + 2.0 * tonnes(def.capacity) * per_tonne,
+                _ => per_call + 2.0 * tonnes(def.capacity) * per_tonne + units_off_and_on,
             };
             per_storm_call = per_storm_call.max(call);
         }

@@ -260,6 +260,13 @@ pub(super) fn call_time(net: &Network, p: usize, b: usize) -> (f64, f64) {
     }
 }
 
+/// Berth hours a year that `moves` (units on or off, by unit) take at berth group `b`
+/// of port `p`, by its hours per unit.
+pub(super) fn unit_time(net: &Network, p: usize, b: usize, moves: &[(usize, f64)]) -> f64 {
+    let per_unit = &net.ports[p].berths[b].unit_hours;
+    moves.iter().map(|&(unit, count)| count * per_unit.get(unit).copied().unwrap_or(0.0)).sum()
+}
+
 /// What one ship service needs, worked out once for fleets, berths and yards.
 struct ShipPlan {
     /// Cycles of the loop a year (full loads on the busiest sailing).
@@ -270,6 +277,9 @@ struct ShipPlan {
     handled: Vec<f64>,
     /// Per route position: tonnes loaded there a year, by leg.
     loaded: Vec<Vec<(usize, f64)>>,
+    /// Per route position: units moved on or off there a year (loaded and empty), as
+    /// (unit, count).
+    unit_moves: Vec<Vec<(usize, f64)>>,
     /// Mean sailing of the whole loop, hours.
     sailing: f64,
 }
@@ -284,6 +294,7 @@ fn ship_plan(net: &Network, s: usize, loads: &[f64], units: &[f64]) -> ShipPlan 
     let mut on_board = vec![vec![0.0; dims]; n];
     let mut handled = vec![0.0; n];
     let mut loaded = vec![Vec::new(); n];
+    let mut unit_moves: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
     let mut carried = 0.0;
     for (pos, legs) in def.load_legs.iter().enumerate() {
         for &l in legs {
@@ -308,6 +319,10 @@ fn ship_plan(net: &Network, s: usize, loads: &[f64], units: &[f64]) -> ShipPlan 
             }
             handled[pos] += t;
             handled[(pos + k) % n] += t;
+            if let Some(unit) = net.legs[l].unit {
+                unit_moves[pos].push((unit, u));
+                unit_moves[(pos + k) % n].push((unit, u));
+            }
             loaded[pos].push((l, t));
             carried += t;
         }
@@ -318,6 +333,7 @@ fn ship_plan(net: &Network, s: usize, loads: &[f64], units: &[f64]) -> ShipPlan 
         carried,
         handled,
         loaded,
+        unit_moves,
         sailing: def.sailing.iter().map(|&l| net.sea_links[l].sailing.mean).sum(),
     }
 }
@@ -375,7 +391,9 @@ impl Network {
                         let t = plans[s].handled[pos];
                         calls += plans[s].cycles;
                         moved += t;
-                        hours += plans[s].cycles * per_call + t * per_tonne;
+                        hours += plans[s].cycles * per_call
+                            + t * per_tonne
+                            + unit_time(net, p, b, &plans[s].unit_moves[pos]);
                     }
                 }
                 for a in net.arrivals.iter().filter(|a| a.port == p && a.berth == b) {
@@ -413,7 +431,7 @@ impl Network {
                 let b = net.ports[p].berth_of(def.class).unwrap_or(0);
                 let (per_call, per_tonne) = call_time(net, p, b);
                 per_cycle += per_call;
-                handling += plan.handled[pos] * per_tonne;
+                handling += plan.handled[pos] * per_tonne + unit_time(net, p, b, &plan.unit_moves[pos]);
             }
             let needed = plan.cycles * per_cycle + handling;
             // Closed ports hold vessels (none berths or leaves): the fleet works while

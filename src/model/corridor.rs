@@ -9,7 +9,7 @@ use super::berths::Berths;
 use super::cargo::Cargo;
 use super::flows::{FlowDef, Flows};
 use super::kpis::ReplicationKpis;
-use super::network::{CompileError, LegDef, NodeDef, PortDef, compile_nodes};
+use super::network::{CompileError, LegDef, NodeDef, PortDef, attach_unit_hours, compile_nodes};
 use super::pipelines::{PipelineDef, Pipelines};
 use super::planning::CapacityClock;
 use super::ships::{SeaLinkDef, ShipServiceDef, Ships};
@@ -102,9 +102,10 @@ impl Network {
     fn compile_one(spec: &ScenarioSpec) -> Result<Network, CompileError> {
         let s = &spec.scenario;
         let warmup = SimTime::from_hours_clamped(s.warmup_days * 24.0);
-        let (nodes, ports) = compile_nodes(spec)?;
+        let (nodes, mut ports) = compile_nodes(spec)?;
         let calendar = spec.planning.as_ref().map(Calendar::of);
         let (legs, flows, units) = flows::compile(spec, &nodes, calendar.as_ref())?;
+        attach_unit_hours(spec, &mut ports, &units);
         let (sea_links, ship_services) = ships::compile(spec, &ports, &legs, &units)?;
         let arrivals = arrivals::compile(spec, &ports, calendar.as_ref())?;
         let (rail_links, train_services) = trains::compile(spec, &nodes, &legs)?;

@@ -59,6 +59,9 @@ pub(crate) struct BerthDef {
     pub(crate) count: u32,
     /// Handling.
     pub(crate) handling: Handling,
+    /// Hours per unit moved on or off, loaded or empty, by unit (index into
+    /// `Network::units`; empty until [`attach_unit_hours`] fills it).
+    pub(crate) unit_hours: Vec<f64>,
 }
 
 /// A port.
@@ -216,6 +219,18 @@ pub(super) fn monthly(values: Option<&Vec<f64>>) -> ([f64; 12], f64) {
     (m, peak)
 }
 
+/// Fills each berth group's hours per unit, indexed as `units` (the network's units,
+/// in the order flows named them); a unit the berth does not list takes no time.
+pub(super) fn attach_unit_hours(spec: &ScenarioSpec, ports: &mut [PortDef], units: &[String]) {
+    for port in ports {
+        let Some(p) = spec.ports.get(&port.id) else { continue };
+        for group in &mut port.berths {
+            let listed = p.berths.get(&group.class).map(|b| &b.unit_hours);
+            group.unit_hours = units.iter().map(|u| listed.and_then(|l| l.get(u)).copied().unwrap_or(0.0)).collect();
+        }
+    }
+}
+
 /// Ports (first, in id order) and other nodes, with their berths and yards.
 pub(super) fn compile_nodes(spec: &ScenarioSpec) -> Result<(Vec<NodeDef>, Vec<PortDef>), CompileError> {
     let mut nodes: Vec<NodeDef> = Vec::new();
@@ -228,6 +243,10 @@ pub(super) fn compile_nodes(spec: &ScenarioSpec) -> Result<(Vec<NodeDef>, Vec<Po
                     Handling::Service(sampler(|| format!("ports.{id}.berths.{}.service_hours", class.name()), d)?)
                 }
                 (None, Some(rate)) => Handling::Rate { kg_per_hour: rate * 1000.0, berthing: hours(b.berthing_hours) },
+                // Handled by the unit only: tonnes take no time of their own.
+                (None, None) if !b.unit_hours.is_empty() => {
+                    Handling::Rate { kg_per_hour: f64::INFINITY, berthing: hours(b.berthing_hours) }
+                }
                 (None, None) => {
                     return Err(CompileError::Invalid(vec![Issue {
                         path: format!("ports.{id}.berths.{}", class.name()),
@@ -237,7 +256,7 @@ pub(super) fn compile_nodes(spec: &ScenarioSpec) -> Result<(Vec<NodeDef>, Vec<Po
                     }]));
                 }
             };
-            berths.push(BerthDef { class: *class, count: b.count, handling });
+            berths.push(BerthDef { class: *class, count: b.count, handling, unit_hours: Vec::new() });
         }
         ports.push(PortDef {
             id: id.clone(),

@@ -421,7 +421,7 @@ pub(super) fn on_step(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>)
             sh.load -= open;
             w.cargo.delivered(open);
             w.berths.ports[p].throughput += open;
-            schedule_step(w, ship, Berths::step_time(net, p, b, open), Event::ShipStep(ship), s);
+            schedule_step(w, ship, Berths::step_time(net, p, b, open, None, 0), Event::ShipStep(ship), s);
             return;
         }
         if let Some((i, kg)) = next_unload(w, si) {
@@ -442,20 +442,21 @@ pub(super) fn on_step(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>)
                     w.ships.vessels[si].cargo.swap_remove(i);
                 }
             }
-            let kg = w.cargo.consignments.items[id as usize].kg;
+            let part = w.cargo.consignments.items[id as usize];
+            let (kg, units, unit) = (part.kg, part.units, net.legs[flow.legs[part.leg_pos as usize]].unit);
             book_units(w, si, id, false);
             w.ships.vessels[si].load -= kg;
             w.berths.ports[p].throughput += kg;
             w.cargo.consignments.items[id as usize].leg_pos += 1;
             w.arrive_at_node(id, net.ports[p].node, s);
-            schedule_step(w, ship, Berths::step_time(net, p, b, kg), Event::ShipStep(ship), s);
+            schedule_step(w, ship, Berths::step_time(net, p, b, kg, unit, units), Event::ShipStep(ship), s);
             return;
         }
         set_phase(w, ship, Phase::Loading, now);
     }
     if w.ships.vessels[si].phase == Phase::Loading {
-        if let Some(kg) = load_one(w, si, s) {
-            schedule_step(w, ship, Berths::step_time(net, p, b, kg), Event::ShipStep(ship), s);
+        if let Some((kg, unit, units)) = load_one(w, si, s) {
+            schedule_step(w, ship, Berths::step_time(net, p, b, kg, unit, units), Event::ShipStep(ship), s);
             return;
         }
         try_depart(w, ship, s);
@@ -498,7 +499,7 @@ fn land_open_cargo(w: &mut Corridor<'_>, ship: u32, now: SimTime, s: &mut Schedu
         let open = w.ships.vessels[si].open_cargo;
         w.ships.vessels[si].handled = true;
         w.berths.ports[p].throughput += open;
-        schedule_step(w, ship, Berths::step_time(net, p, b, open), Event::ShipStep(ship), s);
+        schedule_step(w, ship, Berths::step_time(net, p, b, open, None, 0), Event::ShipStep(ship), s);
         return false;
     }
     while w.ships.vessels[si].open_cargo > 0 {
@@ -520,7 +521,7 @@ fn land_open_cargo(w: &mut Corridor<'_>, ship: u32, now: SimTime, s: &mut Schedu
         w.arrive_at_node(id, net.ports[p].node, s);
         if !at_end {
             w.berths.ports[p].throughput += kg;
-            schedule_step(w, ship, Berths::step_time(net, p, b, kg), Event::ShipStep(ship), s);
+            schedule_step(w, ship, Berths::step_time(net, p, b, kg, None, 0), Event::ShipStep(ship), s);
             return false;
         }
     }
@@ -566,8 +567,9 @@ fn book_units(w: &mut Corridor<'_>, si: usize, id: u32, aboard: bool) {
 }
 
 /// Loads the next waiting consignment (splitting it to fit, in whole units where it
-/// has units); returns its weight. Legs are tried in the service's loading order.
-fn load_one(w: &mut Corridor<'_>, si: usize, s: &mut Scheduler<Event>) -> Option<Kg> {
+/// has units); returns its weight, its unit and how many units. Legs are tried in the
+/// service's loading order.
+fn load_one(w: &mut Corridor<'_>, si: usize, s: &mut Scheduler<Event>) -> Option<(Kg, Option<usize>, u32)> {
     let net = w.net;
     let svc = w.ships.vessels[si].service? as usize;
     let def = &net.ship_services[svc];
@@ -585,7 +587,8 @@ fn load_one(w: &mut Corridor<'_>, si: usize, s: &mut Scheduler<Event>) -> Option
             sh.load += kg;
             w.berths.ports[p].throughput += kg;
             super::yards::remove(w, p, kg, s);
-            return Some(kg);
+            let units = w.cargo.consignments.items[id as usize].units;
+            return Some((kg, net.legs[leg].unit, units));
         }
     }
     None

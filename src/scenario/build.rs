@@ -16,6 +16,7 @@
 
 use super::dist::DistSpec;
 use super::schema::*;
+use std::collections::BTreeMap;
 
 macro_rules! setters {
     ($ty:ty { $($(#[$doc:meta])* $name:ident: $t:ty),* $(,)? }) => {
@@ -225,12 +226,31 @@ impl PortSpec {
 impl BerthSpec {
     /// `count` berths handling `tonnes_per_hour` each, with no fixed berthing time.
     pub fn rate(count: u32, tonnes_per_hour: f64) -> BerthSpec {
-        BerthSpec { count, handling_tonnes_per_hour: Some(tonnes_per_hour), berthing_hours: 0.0, service_hours: None }
+        BerthSpec {
+            count,
+            handling_tonnes_per_hour: Some(tonnes_per_hour),
+            berthing_hours: 0.0,
+            service_hours: None,
+            unit_hours: BTreeMap::new(),
+        }
     }
 
     /// `count` berths where a call takes a sampled time (hours).
     pub fn service(count: u32, hours: DistSpec) -> BerthSpec {
-        BerthSpec { count, handling_tonnes_per_hour: None, berthing_hours: 0.0, service_hours: Some(hours) }
+        BerthSpec {
+            count,
+            handling_tonnes_per_hour: None,
+            berthing_hours: 0.0,
+            service_hours: Some(hours),
+            unit_hours: BTreeMap::new(),
+        }
+    }
+
+    /// The berths also take `hours` per unit of `unit` moved on or off, loaded or
+    /// empty (see `unit_hours` in docs/scenarios.md).
+    pub fn unit_hours(mut self, unit: &str, hours: f64) -> BerthSpec {
+        self.unit_hours.insert(unit.to_string(), hours);
+        self
     }
 }
 

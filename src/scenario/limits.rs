@@ -61,3 +61,6 @@ pub const MAX_ROUTES: usize = 16;
 /// Most parcels an average arriving ship's cargo lands in (`parcel_tonnes`): each is
 /// an event and a consignment.
 pub const MAX_PARCELS_PER_SHIP: f64 = 10_000.0;
+
+/// The most hours a berth may take per unit rolled or lifted on or off.
+pub const MAX_UNIT_HOURS: f64 = 100.0;

@@ -292,6 +292,12 @@ pub struct BerthSpec {
     /// Time a ship occupies the berth per call, as a distribution (hours).
     #[serde(default)]
     pub service_hours: Option<DistSpec>,
+    /// Hours per unit rolled or lifted on or off, by unit (`{ wagon = 0.1, truck =
+    /// 0.05 }`), loaded or empty: a ro-ro or rail-ferry berth works by the unit, so an
+    /// empty wagon costs berth time too. Added to `handling_tonnes_per_hour` (which may
+    /// then be left out: tonnes take no time of their own); not with `service_hours`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unit_hours: BTreeMap<String, f64>,
 }
 
 /// Kinds of non-port nodes.

@@ -202,14 +202,35 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
             let p = format!("ports.{id}.berths.{}", class.name());
             c.count(format!("{p}.count"), berth.count.into(), 0, MAX_BERTHS.into());
             c.number(format!("{p}.berthing_hours"), berth.berthing_hours, 0.0, 1e4, false);
+            let per_unit = !berth.unit_hours.is_empty();
             match (&berth.handling_tonnes_per_hour, &berth.service_hours) {
                 (Some(rate), None) => c.number(format!("{p}.handling_tonnes_per_hour"), *rate, 0.0, MAX_QUANTITY, true),
-                (None, Some(d)) => c.dist(format!("{p}.service_hours"), d),
-                _ => c.issue(
-                    p,
-                    "give either a handling rate or a service-time distribution",
-                    "exactly one of `handling_tonnes_per_hour` and `service_hours`",
+                (None, Some(d)) if !per_unit => c.dist(format!("{p}.service_hours"), d),
+                (None, None) if per_unit => {}
+                (_, Some(_)) if per_unit => c.issue(
+                    format!("{p}.unit_hours"),
+                    "unit_hours with service_hours: a sampled call already includes its handling",
+                    "unit_hours with handling_tonnes_per_hour, or alone",
                 ),
+                _ => c.issue(
+                    p.clone(),
+                    "give either a handling rate or a service-time distribution",
+                    "exactly one of `handling_tonnes_per_hour` and `service_hours` (or `unit_hours`)",
+                ),
+            }
+            for (unit, hours) in &berth.unit_hours {
+                c.number(format!("{p}.unit_hours.{unit}"), *hours, 0.0, MAX_UNIT_HOURS, false);
+                if !spec.flows.values().any(|f| f.unit.as_deref() == Some(unit.as_str())) {
+                    let mut known: Vec<&str> = spec.flows.values().filter_map(|f| f.unit.as_deref()).collect();
+                    known.sort_unstable();
+                    known.dedup();
+                    let valid = if known.is_empty() {
+                        "a unit some flow travels in; no flow has a `unit`".to_string()
+                    } else {
+                        format!("a unit some flow travels in: {}", known.join(", "))
+                    };
+                    c.issue(format!("{p}.unit_hours.{unit}"), format!("no flow travels in {unit:?}"), valid);
+                }
             }
         }
     }

@@ -281,10 +281,12 @@ pub struct PlanAnswer {
     /// Sets of candidates whose capacity sheets were worked out (the others followed
     /// from a subset that passes).
     pub sheets_worked_out: u64,
-    /// Plans taken in cost order from those passing the sheet.
+    /// Plans taken in cost order from those passing the sheet (simulated, or ruled
+    /// out by their own bound).
     pub considered: u64,
-    /// Of those, plans set aside because a cheaper plan with at least as much capacity
-    /// failed (significantly or for certain).
+    /// Partial plans (a plan's years up to a failure, with every completion) set aside
+    /// because a cheaper plan with at least as much capacity in those years failed
+    /// (significantly or for certain).
     pub ruled_out_by_failure: u64,
     /// Of those, plans ruled out by their own capacity bound (ρ ≥ 1 in some year with
     /// their candidates on their dates), without simulating.

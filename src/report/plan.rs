@@ -155,18 +155,18 @@ pub fn plan_text(answer: &PlanAnswer) -> String {
     );
     let _ = writeln!(
         out,
-        "Searched {} plans: {} keep requires/excludes/earliest dates and pass the capacity bound in every year (ρ < 1 whatever the split of the cargo; {} sets' bounds worked out). In cost order, {} of these were considered: {} ruled out by their own bound with their candidates on their dates, {} set aside by a cheaper plan with as much capacity that failed, {} simulated ({} replications to screen, at least {} to call a plan feasible, at most {}; {} in all, common random numbers), seed {}, {:.1} s.",
+        "Searched {} plans: {} keep requires/excludes/earliest dates and pass the capacity bound in every year (ρ < 1 whatever the split of the cargo; {} sets' bounds worked out). In cost order, {} of these were taken: {} ruled out by their own bound with their candidates on their dates, {} simulated ({} replications to screen, at least {} to call a plan feasible, at most {}; {} in all, common random numbers); on the way, {} partial plans (years up to a failure, each with all its completions) were set aside because a cheaper plan with as much capacity in those years failed. Seed {}, {:.1} s.",
         grouped_count(answer.plans_in_all),
         grouped_count(answer.plans_passing_sheet),
         answer.sheets_worked_out,
         answer.considered,
         answer.ruled_out_by_bound,
-        answer.ruled_out_by_failure,
         answer.evaluated.len(),
         answer.screen_replications,
         answer.confirm_replications,
         answer.max_replications,
         answer.replications_run,
+        grouped_count(u128::from(answer.ruled_out_by_failure)),
         answer.seed,
         answer.seconds
     );

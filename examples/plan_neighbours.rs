@@ -1,0 +1,62 @@
+//! The README's 2030 plan against the plans next to it: each of its upgrades moved a
+//! year later (or, from its last year, left out), each called exactly as the search
+//! calls a plan. Every such plan costs less, so each must be infeasible; a feasible
+//! one would be a cheaper plan the search missed.
+//!
+//! ```text
+//! cargo run --release --example plan_neighbours
+//! ```
+
+use corridor::experiment::Experiment;
+use corridor::experiment::capacity::Criterion;
+use corridor::experiment::plan::{PlanSearch, evaluate_plan, search};
+use corridor::report::plan::{call_words, money};
+use corridor::scenario::Scenario;
+
+fn main() {
+    let started = std::time::Instant::now();
+    let scenario = Scenario::load("scenarios/middle_corridor_2030.toml").expect("the bundled scenario loads");
+    let mut settings =
+        PlanSearch::new(vec![Criterion::parse("port.baku.ship_wait_hours.p95 <= 24").expect("a valid criterion")]);
+    settings.criteria_from = Some(2027);
+    settings.best = 1;
+    let experiment = Experiment::for_scenario(&scenario);
+    let answer = search(&scenario, "no_upgrades", &settings, &experiment, None).expect("the search runs");
+    let Some(best) = answer.best.first() else {
+        println!("no plan found: {}", answer.stopped.unwrap_or_default());
+        return;
+    };
+    let plan = &best.evaluation.plan;
+    println!(
+        "plan 1: {} — {}, {}",
+        money(plan.cost, &answer.currency),
+        plan.describe(),
+        call_words(&best.evaluation, &answer)
+    );
+    println!("\n| moved | plan | cost | call |\n|---|---|---|---|");
+    let mut missed = 0;
+    for (i, moved) in plan.upgrades.iter().enumerate() {
+        let year: i32 = moved.date.as_deref().and_then(|d| d[..4].parse().ok()).expect("a planning run has dates");
+        let mut neighbour: Vec<(String, Option<String>)> =
+            plan.upgrades.iter().map(|u| (u.id.clone(), u.date.clone())).collect();
+        if year >= 2030 {
+            neighbour.remove(i);
+        } else {
+            neighbour[i].1 = Some(format!("{}", year + 1));
+        }
+        let e = evaluate_plan(&scenario, "no_upgrades", &neighbour, &settings, &experiment).expect("the plan is valid");
+        let cheaper = e.plan.cost < plan.cost;
+        let wrong = e.feasible && cheaper && !e.within_zone;
+        missed += usize::from(wrong);
+        println!(
+            "| {} {} | {} | {} | {}{} |",
+            moved.id,
+            if year >= 2030 { "left out".to_string() } else { format!("to {}", year + 1) },
+            e.plan.describe(),
+            money(e.plan.cost, &answer.currency),
+            call_words(&e, &answer),
+            if e.feasible { String::new() } else { format!(": {}", e.failures.first().cloned().unwrap_or_default()) }
+        );
+    }
+    println!("\n{missed} cheaper neighbours called feasible; {:.0} s", started.elapsed().as_secs_f64());
+}

@@ -588,7 +588,10 @@ impl Network {
         }
 
         rows.sort_by(|a, b| b.rho.total_cmp(&a.rho).then_with(|| a.resource.cmp(&b.resource)));
-        let demand = net.flows.iter().map(|f| f.rate_per_hour * f.size.mean * HOURS_PER_YEAR).sum::<f64>()
+        // A market with another corridor to take counts what this one captures of it.
+        let carried =
+            |f: &super::flows::FlowDef| if f.outside.is_some() { f.offered_rate_per_hour } else { f.rate_per_hour };
+        let demand = net.flows.iter().map(|f| carried(f) * f.size.mean * HOURS_PER_YEAR).sum::<f64>()
             + net.arrivals.iter().map(|a| a.rate_per_hour * HOURS_PER_YEAR * a.cargo.mean).sum::<f64>();
         let lump = net
             .flows

@@ -85,28 +85,49 @@ impl Network {
                 location: Some(p.location),
             }])
         })?;
+        // A moving sea level changes what vessels may load each planning year: each
+        // year starts a configuration of its own, at the level of its middle.
+        let level = |day: f64| match &spec.planning {
+            Some(p) if p.sea_level_m_per_year != 0.0 => p.sea_level_in_year(
+                ((day / crate::scenario::DAYS_PER_YEAR).floor().max(0.0) as usize).min(p.years as usize - 1),
+            ),
+            _ => 0.0,
+        };
+        let mut timeline = timeline;
+        if let Some(p) = spec.planning.as_ref().filter(|p| p.sea_level_m_per_year != 0.0) {
+            for k in 1..p.years {
+                let day = f64::from(k) * crate::scenario::DAYS_PER_YEAR;
+                if let Some(i) = timeline.iter().rposition(|(d, _)| *d <= day)
+                    && timeline[i].0 < day
+                {
+                    let config = timeline[i].1.clone();
+                    timeline.insert(i + 1, (day, config));
+                }
+            }
+        }
         let mut configurations = timeline.into_iter();
         let Some((_, first)) = configurations.next() else {
-            return Self::compile_one(spec);
+            return Self::compile_one(spec, level(0.0));
         };
-        let mut network = Self::compile_one(&first)?;
+        let mut network = Self::compile_one(&first, level(0.0))?;
         for (day, later) in configurations {
             let at = network.warmup + SimTime::from_hours_clamped(day * 24.0);
-            let epoch = Self::compile_one(&later)?;
+            let epoch = Self::compile_one(&later, level(day))?;
             network.epochs.push((at, epoch));
         }
         Ok(network)
     }
 
-    /// Compiles one configuration (the scenario's checks passed).
-    fn compile_one(spec: &ScenarioSpec) -> Result<Network, CompileError> {
+    /// Compiles one configuration (the scenario's checks passed), with the sea
+    /// `sea_level` metres from the level the ports' depths are given at.
+    fn compile_one(spec: &ScenarioSpec, sea_level: f64) -> Result<Network, CompileError> {
         let s = &spec.scenario;
         let warmup = SimTime::from_hours_clamped(s.warmup_days * 24.0);
         let (nodes, mut ports) = compile_nodes(spec)?;
         let calendar = spec.planning.as_ref().map(Calendar::of);
         let (legs, flows, units) = flows::compile(spec, &nodes, calendar.as_ref())?;
         attach_unit_hours(spec, &mut ports, &units);
-        let (sea_links, ship_services) = ships::compile(spec, &ports, &legs, &units)?;
+        let (sea_links, ship_services) = ships::compile(spec, &ports, &legs, &units, sea_level)?;
         let arrivals = arrivals::compile(spec, &ports, calendar.as_ref())?;
         let (rail_links, train_services) = trains::compile(spec, &nodes, &legs)?;
         let weather = weather::compile(spec, &ports)?;
@@ -258,7 +279,18 @@ impl Network {
         if self.calendar.is_none() {
             return super::bound::of(self);
         }
-        let configurations = self.configurations_of_year(k);
+        let mut configurations = self.configurations_of_year(k);
+        // After the first year, demand with another corridor to take is what the
+        // simulation makes of it, as low as congestion drives it: the bound counts
+        // none of it, which can only lower it.
+        if k > 0 {
+            for (_, net) in &mut configurations {
+                for f in net.flows.iter_mut().filter(|f| f.outside.is_some()) {
+                    f.rate_per_hour = 0.0;
+                    f.offered_rate_per_hour = 0.0;
+                }
+            }
+        }
         let refs: Vec<(f64, &Network)> = configurations.iter().map(|(w, n)| (*w, n)).collect();
         super::bound::over(&refs)
     }
@@ -477,6 +509,8 @@ impl<'n> Corridor<'n> {
     /// Opens the next planning year's window at `now`, right after the last one
     /// closed: measurements restart, including the quantile histograms.
     pub(crate) fn reopen_window(&mut self, now: SimTime) {
+        let year_hours = self.net.calendar.as_ref().map_or(0.0, |c| c.year.as_hours());
+        self.flows.next_year(self.net, year_hours);
         self.berths.clear_quantiles();
         self.flows.clear_quantiles();
         self.transfers.clear_quantiles();

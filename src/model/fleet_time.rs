@@ -107,6 +107,10 @@ pub(crate) struct DirectionStats {
     pub(crate) load_factor: OnlineStats,
     /// Share of the slots (deck) taken at departure.
     pub(crate) slot_factor: OnlineStats,
+    /// Cargo left behind because a draught limit kept the vessel below its design
+    /// capacity: at departures full by weight, what was waiting for it, up to what
+    /// the design capacity would have taken more.
+    pub(crate) left_by_draught: u64,
 }
 
 /// Per-service measurement.

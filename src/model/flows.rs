@@ -56,6 +56,8 @@ pub(crate) struct FlowDef {
     pub(crate) offered_rate_per_hour: f64,
     /// Tariffs, charges, emissions and running time of the route.
     pub(crate) cost: RouteCost,
+    /// Another corridor the cargo may take instead (see `outside_option`).
+    pub(crate) outside: Option<Outside>,
 }
 
 /// What `compile` produces: the legs, the flows (then their empty returns) and the units.
@@ -200,7 +202,21 @@ pub(super) fn compile(
             routes: None,
             offered_rate_per_hour: rate_per_hour,
             cost: super::costs::route_cost(spec, f, &f.route),
+            outside: None,
         });
+        // What the corridor captures of a market with another way to go: the
+        // capacity sheet reads the first year's share.
+        if let Some(o) = &f.outside_option {
+            let def = flows.last_mut().expect("just pushed");
+            let value_per_hour = def.cost.value_per_tonne_hour;
+            let first_hours = o.corridor_days.map_or(def.cost.running_hours, |d| d * 24.0);
+            def.outside = Some(Outside {
+                alternative: o.cost_per_tonne + value_per_hour * o.days * 24.0,
+                scale: o.scale,
+                first_hours,
+            });
+            def.offered_rate_per_hour *= def.captured_share(first_hours);
+        }
     }
     // Each alternative route becomes a flow that generates nothing itself.
     let mut sets: Vec<(usize, Vec<usize>)> = Vec::new();
@@ -271,12 +287,40 @@ pub(super) fn compile(
             empty: true,
             parent: None,
             routes: None,
+            outside: None,
             ..flows[loaded].clone()
         };
         flows[loaded].empties = Some((flows.len(), share, at));
         flows.push(empty);
     }
     Ok((legs, flows, units))
+}
+
+/// Another corridor a flow's cargo may take: the corridor captures a logit share of
+/// the flow's market, by its generalised cost against this option's.
+#[derive(Debug, Clone)]
+pub(crate) struct Outside {
+    /// The option's generalised cost per tonne (its tariffs and the value of its days).
+    pub(crate) alternative: f64,
+    /// The logit's scale, currency per tonne.
+    pub(crate) scale: f64,
+    /// The corridor's door-to-door hours assumed before any are simulated.
+    pub(crate) first_hours: f64,
+}
+
+impl FlowDef {
+    /// The share of the market the corridor captures when its door-to-door time is
+    /// `hours` (1 without an outside option).
+    pub(crate) fn captured_share(&self, hours: f64) -> f64 {
+        match &self.outside {
+            Some(o) => crate::scenario::logit_share(
+                self.cost.generalised(hours, tonnes(self.kg_per_unit)),
+                o.alternative,
+                o.scale,
+            ),
+            None => 1.0,
+        }
+    }
 }
 
 /// Per-flow state and measurement.
@@ -306,6 +350,12 @@ pub(crate) struct FlowState {
     pub(crate) time_cost: f64,
     /// CO2 of the cargo delivered in the window, kg.
     pub(crate) co2_kg: f64,
+    /// The share of the market the corridor captures now (1 without an outside
+    /// option), and the door-to-door hours it was worked out from.
+    pub(crate) share: f64,
+    pub(crate) share_hours: f64,
+    /// Tonnes of the market lost to the outside option in the window, kg.
+    pub(crate) lost: Kg,
 }
 
 /// The flows subsystem.
@@ -316,6 +366,8 @@ pub(crate) struct Flows {
     size_rng: Vec<RandomStream>,
     /// Route draws of flows with alternative routes (rule `shares`).
     pub(crate) route_rng: Vec<RandomStream>,
+    /// Draws of whether a consignment takes the corridor or its outside option.
+    choice_rng: Vec<RandomStream>,
     /// Whether the measured window is open. Transit quantiles (a large histogram,
     /// costly to clear) record only inside it; every other measure records all along
     /// and is reset when the window opens.
@@ -332,7 +384,7 @@ impl Flows {
             state: net
                 .flows
                 .iter()
-                .map(|_| FlowState {
+                .map(|def| FlowState {
                     in_system: 0,
                     delivered: 0,
                     generated: 0,
@@ -344,8 +396,12 @@ impl Flows {
                     tariffs: 0.0,
                     time_cost: 0.0,
                     co2_kg: 0.0,
+                    share: def.outside.as_ref().map_or(1.0, |o| def.captured_share(o.first_hours)),
+                    share_hours: def.outside.as_ref().map_or(0.0, |o| o.first_hours),
+                    lost: 0,
                 })
                 .collect(),
+            choice_rng: net.flows.iter().map(|f| streams.stream(&format!("flow/{}/choice", f.id))).collect(),
             arrival_rng: net.flows.iter().map(|f| streams.stream(&format!("flow/{}/arrivals", f.id))).collect(),
             size_rng: net.flows.iter().map(|f| streams.stream(&format!("flow/{}/size", f.id))).collect(),
             route_rng: net.flows.iter().map(|f| streams.stream(&format!("flow/{}/route", f.id))).collect(),
@@ -371,10 +427,25 @@ impl Flows {
         }
     }
 
+    /// A planning year closed: each flow with an outside option captures next year
+    /// the share its cost in the year just closed earns, from the mean door-to-door
+    /// time of what it delivered (a year with nothing delivered counts as a year, or
+    /// the time assumed before, whichever is longer).
+    pub(crate) fn next_year(&mut self, net: &Network, year_hours: f64) {
+        for (def, st) in net.flows.iter().zip(&mut self.state) {
+            if def.outside.is_none() {
+                continue;
+            }
+            st.share_hours = if st.transit.count() > 0 { st.transit.mean() } else { st.share_hours.max(year_hours) };
+            st.share = def.captured_share(st.share_hours);
+        }
+    }
+
     /// Opens the measured window.
     pub(crate) fn reset(&mut self, _now: SimTime) {
         self.window_open = true;
         for f in &mut self.state {
+            f.lost = 0;
             f.delivered = 0;
             f.generated = 0;
             f.units_delivered = 0;
@@ -408,6 +479,15 @@ pub(super) fn on_arrival(w: &mut Corridor<'_>, f: usize, s: &mut Scheduler<Event
         return;
     }
     let tonnes = def.size.sample(&mut w.flows.size_rng[f]);
+    // With another corridor to take, the consignment comes this way with the share
+    // the corridor's cost earns; otherwise it is lost to the other.
+    if def.outside.is_some() {
+        let state = &mut w.flows.state[f];
+        if w.flows.choice_rng[f].random::<f64>() >= state.share {
+            state.lost += kg_from_tonnes(tonnes);
+            return;
+        }
+    }
     // Cargo in units travels in whole units: the fraction of a unit left over carries
     // to the next consignment (one smaller than the fraction missing waits for it), so
     // that over a year the flow ships its declared tonnes, whatever the unit.

@@ -514,6 +514,7 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
         }
     }
     direction_kpis(w, &mut kpis.extra);
+    market_kpis(w, &mut kpis.extra);
     for (def, st) in net.flows.iter().zip(&w.flows.state) {
         if def.unit.is_some() {
             let what = if def.empty { "empty_units_returned" } else { "units_delivered" };
@@ -527,6 +528,19 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
 /// Per ship service and direction (from each port of its route to the next), in the
 /// measured window: departures with and without anything aboard, tonnes, loaded and
 /// empty units per unit, and load factors by weight and by slots.
+/// Flows with an outside option: the share of their market the corridor captures in
+/// the window (worked out from the year before, or assumed in the first), and the
+/// tonnes lost to the other corridor.
+fn market_kpis(w: &Corridor<'_>, extra: &mut Vec<(String, f64)>) {
+    for (def, st) in w.net.flows.iter().zip(&w.flows.state) {
+        if def.outside.is_some() {
+            extra.push((format!("flow.{}.captured_share", def.id), st.share));
+            extra.push((format!("flow.{}.lost_tonnes", def.id), tonnes(st.lost)));
+            extra.push((format!("flow.{}.share_from_days", def.id), st.share_hours / 24.0));
+        }
+    }
+}
+
 fn direction_kpis(w: &Corridor<'_>, extra: &mut Vec<(String, f64)>) {
     let net = w.net;
     for (def, st) in net.ship_services.iter().zip(&w.ships.services) {
@@ -549,6 +563,9 @@ fn direction_kpis(w: &Corridor<'_>, extra: &mut Vec<(String, f64)>) {
                 let name = &net.units[unit];
                 extra.push((key(&format!("loaded_units.{name}")), d.loaded_units[k] as f64));
                 extra.push((key(&format!("empty_units.{name}")), d.empty_units[k] as f64));
+            }
+            if def.design_capacity.is_some() {
+                extra.push((key("left_by_draught_tonnes"), tonnes(d.left_by_draught)));
             }
         }
     }

@@ -26,8 +26,11 @@ pub(crate) struct ShipServiceDef {
     pub(crate) id: String,
     pub(crate) class: BerthClass,
     pub(crate) vessels: u32,
-    /// Capacity per vessel.
+    /// Capacity per vessel: what it may load, its design capacity less what the
+    /// shallowest port of its route leaves it (see `draught_limit`).
     pub(crate) capacity: Kg,
+    /// Design capacity per vessel, when a draught limits it (`None`: never limited).
+    pub(crate) design_capacity: Option<Kg>,
     /// Ports called, in order (port indices).
     pub(crate) route: Vec<usize>,
     /// Sea link (index into `Network::sea_links`) from route[i] to route[i + 1].
@@ -74,11 +77,23 @@ pub(crate) struct SeaLinkDef {
 }
 
 /// Compiles sea links and ship services.
+/// What a vessel of `sv` may load (tonnes) with the sea `sea_level` metres from the
+/// level its ports' depths are given at: its capacity less `tonnes_per_cm` for each
+/// centimetre its design draught exceeds the shallowest port of its route, at least 0.
+/// `None` when no draught is given.
+pub(crate) fn draught_limit(spec: &ScenarioSpec, sv: &crate::scenario::ShipServiceSpec, sea_level: f64) -> Option<f64> {
+    let (draught, per_cm) = (sv.draught_m?, sv.tonnes_per_cm?);
+    let shallowest = sv.route.iter().filter_map(|p| spec.ports.get(p)?.depth_m).map(|d| d + sea_level).reduce(f64::min);
+    let excess_cm = shallowest.map_or(0.0, |depth| (draught - depth).max(0.0) * 100.0);
+    Some((sv.capacity_tonnes - excess_cm * per_cm).max(0.0))
+}
+
 pub(super) fn compile(
     spec: &ScenarioSpec,
     ports: &[PortDef],
     legs: &[LegDef],
     units: &[String],
+    sea_level: f64,
 ) -> Result<(Vec<SeaLinkDef>, Vec<ShipServiceDef>), CompileError> {
     let mut sea_links = Vec::new();
     for (id, l) in &spec.sea_links {
@@ -160,12 +175,14 @@ pub(super) fn compile(
             .collect();
         let waits_at =
             sv.route.iter().map(|p| sv.wait_for_cargo_at.as_ref().is_none_or(|ports| ports.contains(p))).collect();
-        let capacity = kg_from_tonnes(sv.capacity_tonnes);
+        let limit = draught_limit(spec, sv, sea_level);
+        let capacity = kg_from_tonnes(limit.unwrap_or(sv.capacity_tonnes));
         services.push(ShipServiceDef {
             id: id.clone(),
             class: sv.class,
             vessels: sv.vessels,
             capacity,
+            design_capacity: limit.map(|_| kg_from_tonnes(sv.capacity_tonnes)),
             route,
             sailing,
             load_legs,
@@ -726,5 +743,20 @@ fn record_direction(w: &mut Corridor<'_>, si: usize, svc: usize, pos: usize) {
     d.load_factor.push(sh.load as f64 / def.capacity.max(1) as f64);
     if !def.slots.is_empty() {
         d.slot_factor.push(slot_share(def, sh));
+    }
+    if let Some(design) = def.design_capacity.filter(|d| *d > def.capacity) {
+        // Full by weight: no waiting consignment fits the room left (cargo in units
+        // moves in whole units; other cargo may be split to any weight).
+        let room = def.capacity.saturating_sub(sh.load);
+        let legs = &def.load_legs[pos];
+        let waiting: Kg = legs.iter().map(|&l| w.cargo.legs[l].kg).sum();
+        let fits = legs.iter().any(|&l| {
+            let queue = &w.cargo.legs[l];
+            let piece = net.flows.iter().find(|f| f.legs.contains(&l)).map_or(1, |f| f.kg_per_unit.max(1));
+            queue.kg > 0 && piece <= room && room_for_units(def, sh, net.legs[l].unit) > 0
+        });
+        if waiting > 0 && !fits {
+            d.left_by_draught += waiting.min(design - def.capacity);
+        }
     }
 }

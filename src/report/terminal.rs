@@ -34,18 +34,6 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::printable;
-
-    #[test]
-    fn control_characters_are_escaped_and_text_kept() {
-        assert_eq!(printable("Baku\u{1b}[2J port\r"), "Baku\\u{1b}[2J port\\u{d}");
-        assert_eq!(printable("two\nlines\tand a tab, ρ ≤ 1"), "two\nlines\tand a tab, ρ ≤ 1");
-        assert_eq!(printable("a\u{202e}b"), "a\\u{202e}b");
-    }
-}
-
 /// Progress on standard error: a bar on a terminal, otherwise a line at the first
 /// replication and at every tenth (`progress: DONE/TOTAL replications`).
 pub fn progress(done: u64, total: u64) {
@@ -92,4 +80,16 @@ pub fn interrupt_on_ctrl_c(distributed: bool) -> Arc<AtomicBool> {
         flag
     });
     Arc::clone(flag)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn control_characters_are_escaped_and_text_kept() {
+        assert_eq!(printable("Baku\u{1b}[2J port\r"), "Baku\\u{1b}[2J port\\u{d}");
+        assert_eq!(printable("two\nlines\tand a tab, ρ ≤ 1"), "two\nlines\tand a tab, ρ ≤ 1");
+        assert_eq!(printable("a\u{202e}b"), "a\\u{202e}b");
+    }
 }

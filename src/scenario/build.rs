@@ -201,7 +201,14 @@ impl PortSpec {
             handling_in_storms: StormHandling::Pause,
             charge_per_tonne: 0.0,
             co2_kg_per_tonne: 0.0,
+            depth_m: None,
         }
+    }
+
+    /// The usable depth at its berths (metres), which limits what deep vessels load.
+    pub fn depth_m(mut self, depth: f64) -> Self {
+        self.depth_m = Some(depth);
+        self
     }
 
     /// Its display name.
@@ -326,7 +333,17 @@ impl ShipServiceSpec {
             tariff_per_tonne: 0.0,
             tariff_per_unit: Default::default(),
             co2_g_per_tonne_km: 0.0,
+            draught_m: None,
+            tonnes_per_cm: None,
         }
+    }
+
+    /// Its design draught at full load (metres) and tonnes per centimetre of
+    /// immersion: it loads only what the shallowest port of its route lets it float.
+    pub fn draught(mut self, draught_m: f64, tonnes_per_cm: f64) -> Self {
+        self.draught_m = Some(draught_m);
+        self.tonnes_per_cm = Some(tonnes_per_cm);
+        self
     }
 }
 
@@ -442,6 +459,7 @@ impl FlowSpec {
             unit: None,
             tonnes_per_unit: None,
             empty_return: None,
+            outside_option: None,
             tags: Vec::new(),
             routes: Default::default(),
             choice: Default::default(),
@@ -466,6 +484,13 @@ impl FlowSpec {
                 (name.into(), RouteSpec { route, share: Some(share), expected_days: None })
             })
             .collect();
+        self
+    }
+
+    /// Another corridor the cargo may take: the flow's volume becomes the market, of
+    /// which the corridor captures a logit share (see [`OutsideOptionSpec`]).
+    pub fn outside_option(mut self, option: OutsideOptionSpec) -> Self {
+        self.outside_option = Some(option);
         self
     }
 

@@ -293,9 +293,12 @@ fn bearing(field: &str) -> Option<Bearing> {
         | "capacity_tonnes"
         | "slots"
         | "max_units"
-        | "tonnes_per_hour" => Bearing::More,
+        | "tonnes_per_hour"
+        | "depth_m" => Bearing::More,
         "berthing_hours" | "loading_hours" | "unloading_hours" | "timetable_hours" | "service_hours"
-        | "dwell_hours" | "sailing_hours" | "transit_hours" => Bearing::Less,
+        | "dwell_hours" | "sailing_hours" | "transit_hours" | "unit_hours" | "draught_m" | "tonnes_per_cm" => {
+            Bearing::Less
+        }
         "name" | "description" | "charge_per_tonne" | "co2_kg_per_tonne" | "co2_g_per_tonne_km" | "distance_km"
         | "length_km" | "tariff_per_tonne" | "tariff_per_unit" | "kind" | "between" | "route" | "class" => {
             Bearing::Neutral

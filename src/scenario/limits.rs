@@ -64,3 +64,6 @@ pub const MAX_PARCELS_PER_SHIP: f64 = 10_000.0;
 
 /// The most hours a berth may take per unit rolled or lifted on or off.
 pub const MAX_UNIT_HOURS: f64 = 100.0;
+
+/// The deepest port depth or vessel draught accepted (metres).
+pub const MAX_DEPTH_M: f64 = 100.0;

@@ -58,12 +58,27 @@ pub struct PlanningSpec {
     /// `start_year` (default 0: costs are summed as they fall).
     #[serde(default)]
     pub discount_rate: f64,
+    /// How the sea level moves a year (metres; −0.23 is the Caspian's forecast fall):
+    /// each planning year's port depths are those given plus the change to the year's
+    /// middle, so draught-limited vessels load less year by year.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub sea_level_m_per_year: f64,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 impl PlanningSpec {
     /// A horizon of `years` years from `start_year`.
     pub fn new(start_year: i32, years: u32) -> PlanningSpec {
-        PlanningSpec { start_year, years, discount_rate: 0.0 }
+        PlanningSpec { start_year, years, discount_rate: 0.0, sea_level_m_per_year: 0.0 }
+    }
+
+    /// The sea level in planning year `k` (0 for the first) against the start of
+    /// `start_year`: the level at the year's middle.
+    pub fn sea_level_in_year(&self, k: usize) -> f64 {
+        self.sea_level_m_per_year * (k as f64 + 0.5)
     }
 
     /// The calendar years measured, in order.
@@ -434,6 +449,14 @@ pub(super) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
             None,
         );
     }
+    if !(planning.sea_level_m_per_year.is_finite() && planning.sea_level_m_per_year.abs() <= 5.0) {
+        issue(
+            "planning.sea_level_m_per_year".into(),
+            format!("{} is out of range", planning.sea_level_m_per_year),
+            "metres a year from -5 to 5 (the Caspian falls about 0.2-0.3 m a year)",
+            None,
+        );
+    }
     if planning.years == 0 || planning.years > MAX_PLANNING_YEARS {
         issue(
             "planning.years".into(),
@@ -513,29 +536,29 @@ pub(super) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
         }
         // A path that reaches an absurd factor inside the horizon (11 a year for a
         // century, say) is refused where the year it crosses the cap is named.
-        if forms == 1 && g.base_year.is_none_or(|b| (1900..=2200).contains(&b)) {
-            if let Some((year, factor)) = planning
+        if forms == 1
+            && g.base_year.is_none_or(|b| (1900..=2200).contains(&b))
+            && let Some((year, factor)) = planning
                 .calendar()
                 .into_iter()
                 .map(|y| (y, g.factor(y, planning.start_year)))
                 .find(|(_, f)| !(f.is_finite() && *f <= MAX_GROWTH_FACTOR))
-            {
-                issue(
-                    format!("growth.{tag}"),
-                    format!(
-                        "the demand factor reaches {} in {year}",
-                        if !factor.is_finite() {
-                            "infinity".to_string()
-                        } else if factor >= 1e6 {
-                            format!("{factor:.3e}")
-                        } else {
-                            format!("{factor:.1}")
-                        }
-                    ),
-                    &format!("a path whose factor stays within {MAX_GROWTH_FACTOR} in every planning year"),
-                    None,
-                );
-            }
+        {
+            issue(
+                format!("growth.{tag}"),
+                format!(
+                    "the demand factor reaches {} in {year}",
+                    if !factor.is_finite() {
+                        "infinity".to_string()
+                    } else if factor >= 1e6 {
+                        format!("{factor:.3e}")
+                    } else {
+                        format!("{factor:.1}")
+                    }
+                ),
+                &format!("a path whose factor stays within {MAX_GROWTH_FACTOR} in every planning year"),
+                None,
+            );
         }
         for (year, f) in &g.factors {
             if year.trim().parse::<i32>().map_or(true, |y| !(1900..=2200).contains(&y)) {

@@ -246,6 +246,11 @@ pub struct PortSpec {
     pub name: Option<String>,
     /// Yard capacity in tonnes for cargo waiting at the port.
     pub yard_capacity_tonnes: f64,
+    /// Usable depth at the berths (metres, less the under-keel clearance the port
+    /// requires), at the sea level of the start of `[planning] start_year`: a vessel
+    /// whose draught exceeds it loads less (see `draught_m`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depth_m: Option<f64>,
     /// Berth groups by class.
     #[serde(default)]
     pub berths: BTreeMap<BerthClass, BerthSpec>,
@@ -405,6 +410,14 @@ pub struct ShipServiceSpec {
     pub vessels: u32,
     /// Cargo capacity per vessel (tonnes).
     pub capacity_tonnes: f64,
+    /// Design draught at full load (metres); with `tonnes_per_cm`, a vessel loads only
+    /// what the shallowest port of its route lets it float with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draught_m: Option<f64>,
+    /// Tonnes per centimetre of immersion: the load a vessel gives up for each
+    /// centimetre its draught must shrink.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tonnes_per_cm: Option<f64>,
     /// Ports called in order; after the last the vessel returns to the first.
     pub route: Vec<String>,
     /// Sail when loaded to at least this fraction of capacity (0–1): of the weight, or
@@ -492,6 +505,48 @@ pub struct PipelineSpec {
     /// Emission factor, g CO2 per tonne-km.
     #[serde(default)]
     pub co2_g_per_tonne_km: f64,
+}
+
+/// Another corridor a flow's cargo may take (see `FlowSpec::outside_option`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct OutsideOptionSpec {
+    /// Display name, e.g. "northern route via Russia".
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Its tariffs and charges per tonne (currency).
+    pub cost_per_tonne: f64,
+    /// Its door-to-door days; valued at the flow's `value_of_time_per_tonne_day`.
+    pub days: f64,
+    /// The logit's scale (currency per tonne): the corridor's share is
+    /// `1 / (1 + exp((C − A) / scale))` for generalised costs `C` (the corridor) and
+    /// `A` (this option) per tonne.
+    pub scale: f64,
+    /// The corridor's door-to-door days assumed before any are simulated (the first
+    /// planning year, or a run without planning); default its running times, without
+    /// waits.
+    #[serde(default)]
+    pub corridor_days: Option<f64>,
+}
+
+impl OutsideOptionSpec {
+    /// An option costing `cost_per_tonne` and taking `days`, with a logit of `scale`.
+    pub fn new(cost_per_tonne: f64, days: f64, scale: f64) -> OutsideOptionSpec {
+        OutsideOptionSpec { name: None, cost_per_tonne, days, scale, corridor_days: None }
+    }
+
+    /// The share the corridor captures when its generalised cost per tonne is
+    /// `corridor` and this option's `alternative`.
+    pub fn share(&self, corridor: f64, alternative: f64) -> f64 {
+        logit_share(corridor, alternative, self.scale)
+    }
+}
+
+/// `1 / (1 + exp((corridor − alternative) / scale))`, the corridor's binary logit share.
+pub fn logit_share(corridor: f64, alternative: f64, scale: f64) -> f64 {
+    let z = ((corridor - alternative) / scale).clamp(-700.0, 700.0);
+    1.0 / (1.0 + z.exp())
 }
 
 /// Reads a whole count no larger than `MAX` (berths, vessels, trainsets, …), so a
@@ -720,6 +775,12 @@ pub struct FlowSpec {
     /// first node travel it empty, taking slots but no tonnes.
     #[serde(default)]
     pub empty_return: Option<EmptyReturnSpec>,
+    /// Another corridor the cargo may take instead: the flow's `annual_tonnes` is then
+    /// the market, and the corridor captures a logit share of it by the two
+    /// generalised costs, updated each planning year from the corridor's simulated
+    /// door-to-door time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outside_option: Option<OutsideOptionSpec>,
     /// Tags, e.g. "transit".
     #[serde(default)]
     pub tags: Vec<String>,

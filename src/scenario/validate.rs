@@ -198,6 +198,9 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
 
     for (id, port) in &spec.ports {
         c.number(format!("ports.{id}.yard_capacity_tonnes"), port.yard_capacity_tonnes, 0.0, MAX_QUANTITY, false);
+        if let Some(depth) = port.depth_m {
+            c.number(format!("ports.{id}.depth_m"), depth, 0.0, MAX_DEPTH_M, true);
+        }
         for (class, berth) in &port.berths {
             let p = format!("ports.{id}.berths.{}", class.name());
             c.count(format!("{p}.count"), berth.count.into(), 0, MAX_BERTHS.into());
@@ -265,6 +268,23 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
         let p = format!("ship_services.{id}");
         c.count(format!("{p}.vessels"), svc.vessels.into(), 0, MAX_VESSELS.into());
         c.number(format!("{p}.capacity_tonnes"), svc.capacity_tonnes, 0.0, MAX_QUANTITY, true);
+        match (svc.draught_m, svc.tonnes_per_cm) {
+            (Some(draught), Some(tpc)) => {
+                c.number(format!("{p}.draught_m"), draught, 0.0, MAX_DEPTH_M, true);
+                c.number(format!("{p}.tonnes_per_cm"), tpc, 0.0, MAX_QUANTITY, true);
+            }
+            (Some(_), None) => c.issue(
+                format!("{p}.draught_m"),
+                "a draught without tonnes_per_cm cannot say how much less the vessel loads",
+                "draught_m with tonnes_per_cm (tonnes per centimetre of immersion), or neither",
+            ),
+            (None, Some(_)) => c.issue(
+                format!("{p}.tonnes_per_cm"),
+                "tonnes_per_cm without a draught",
+                "tonnes_per_cm with draught_m (the design draught at full load), or neither",
+            ),
+            (None, None) => {}
+        }
         c.number(format!("{p}.fill_threshold"), svc.fill_threshold, 0.0, 1.0, false);
         c.number(format!("{p}.max_wait_hours"), svc.max_wait_hours, 0.0, 1e5, false);
         c.route_length(format!("{p}.route"), svc.route.len());
@@ -618,6 +638,22 @@ fn check_flow(c: &mut Checker<'_>, id: &str, flow: &FlowSpec) {
             MAX_QUANTITY,
             false,
         );
+    }
+    if let Some(o) = &flow.outside_option {
+        let q = format!("{p}.outside_option");
+        c.number(format!("{q}.cost_per_tonne"), o.cost_per_tonne, 0.0, MAX_QUANTITY, false);
+        c.number(format!("{q}.days"), o.days, 0.0, MAX_HORIZON_DAYS, false);
+        c.number(format!("{q}.scale"), o.scale, 0.0, MAX_QUANTITY, true);
+        if let Some(days) = o.corridor_days {
+            c.number(format!("{q}.corridor_days"), days, 0.0, MAX_HORIZON_DAYS, false);
+        }
+        if !flow.routes.is_empty() {
+            c.issue(
+                q.clone(),
+                "an outside option with alternative routes: the corridor's cost would depend on the route chosen",
+                "an outside option on a flow with one `route`",
+            );
+        }
     }
     let mean = size.filter(|d| d.check().is_ok()).map(DistSpec::mean);
     if flow.routes.is_empty() {

@@ -11,7 +11,11 @@
 //! - [`scenario`]: scenario files, validation with located errors, variants, sweeps.
 //! - [`model`]: the freight corridor model on the engine.
 //! - [`experiment`]: parallel Monte Carlo, common random numbers, comparisons.
-//! - [`report`]: tables, JSON, CSV and charts.
+//! - `report`: tables, JSON, CSV, charts and the HTML report (feature `cli`, on by
+//!   default, with the command line).
+//!
+//! An embedding crate that only simulates can leave the command line and reports out,
+//! with their dependencies: `corridor = { version = "0.1", default-features = false }`.
 //!
 //! Load a scenario, run two variants with common random numbers, and read a KPI with
 //! its confidence interval and a paired difference:
@@ -36,6 +40,7 @@
 pub mod engine;
 pub mod experiment;
 pub mod model;
+#[cfg(feature = "cli")]
 pub mod report;
 pub mod scenario;
 pub mod stats;

@@ -205,7 +205,7 @@ fn rows(net: &Network, problem: &mut Problem) -> Vec<Row> {
     let mut handled: Vec<Vec<Expr>> = Vec::new();
     for (s, def) in net.ship_services.iter().enumerate() {
         let n = def.route.len();
-        let capacity = tonnes(def.capacity).max(1e-9);
+        let capacity = tonnes(def.capacity).max(1e-3);
         let dims = 2 + def.slots.len();
         let mut on_board: Vec<Vec<Expr>> = vec![vec![Expr::default(); dims]; n];
         let mut at_call: Vec<Expr> = vec![Expr::default(); n];

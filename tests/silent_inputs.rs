@@ -315,3 +315,14 @@ fn a_negative_monthly_weight_is_named_by_its_month() {
     let e = refused(MC, "monthly_weights = [1.6, 1.6, 1.3", "monthly_weights = [1.6, 1.3");
     assert!(e.contains("11 values given"), "{e}");
 }
+
+#[test]
+fn a_seed_no_scenario_document_can_hold_is_refused_on_its_line() {
+    // Planning, changes and candidates are worked out on the scenario as a TOML
+    // document, which holds whole numbers up to 2^63 - 1: a larger seed was accepted
+    // by the reader and then failed there, with no line.
+    let e = refused(MC2030, "seed = 2024", "seed = 18446744073709551615");
+    let line = line_after(MC2030, "seed = 2024", "seed = 18446744073709551615", "seed = 1844");
+    assert!(e.contains(&format!("f.toml:{line}:")) && e.contains("scenario.seed"), "{e}");
+    assert!(e.contains("from 0 to 9223372036854775807") && !e.contains("cannot represent"), "{e}");
+}

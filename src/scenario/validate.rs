@@ -131,6 +131,9 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
     c.number("scenario.horizon_days".into(), s.horizon_days, 0.0, MAX_HORIZON_DAYS, true);
     c.number("scenario.warmup_days".into(), s.warmup_days, 0.0, MAX_HORIZON_DAYS, false);
     c.count("scenario.replications".into(), s.replications, 2, MAX_REPLICATIONS);
+    // A scenario document holds whole numbers up to 2⁶³ − 1 (planning, changes and
+    // candidates are worked out on the document).
+    c.count("scenario.seed".into(), s.seed, 0, i64::MAX as u64);
     c.count("scenario.max_consignments_in_system".into(), s.max_consignments_in_system, 1, MAX_CONSIGNMENTS_IN_SYSTEM);
     c.count("scenario.max_events_per_replication".into(), s.max_events_per_replication, 1, MAX_EVENTS_PER_REPLICATION);
 

@@ -366,8 +366,9 @@ pub(crate) struct Flows {
     size_rng: Vec<RandomStream>,
     /// Route draws of flows with alternative routes (rule `shares`).
     pub(crate) route_rng: Vec<RandomStream>,
-    /// Draws of whether a consignment takes the corridor or its outside option.
-    choice_rng: Vec<RandomStream>,
+    /// Draws of whether a consignment takes the corridor or its outside option (flows
+    /// with one only).
+    choice_rng: Vec<Option<RandomStream>>,
     /// Whether the measured window is open. Transit quantiles (a large histogram,
     /// costly to clear) record only inside it; every other measure records all along
     /// and is reset when the window opens.
@@ -401,7 +402,11 @@ impl Flows {
                     lost: 0,
                 })
                 .collect(),
-            choice_rng: net.flows.iter().map(|f| streams.stream(&format!("flow/{}/choice", f.id))).collect(),
+            choice_rng: net
+                .flows
+                .iter()
+                .map(|f| f.outside.as_ref().map(|_| streams.stream(&format!("flow/{}/choice", f.id))))
+                .collect(),
             arrival_rng: net.flows.iter().map(|f| streams.stream(&format!("flow/{}/arrivals", f.id))).collect(),
             size_rng: net.flows.iter().map(|f| streams.stream(&format!("flow/{}/size", f.id))).collect(),
             route_rng: net.flows.iter().map(|f| streams.stream(&format!("flow/{}/route", f.id))).collect(),
@@ -481,9 +486,9 @@ pub(super) fn on_arrival(w: &mut Corridor<'_>, f: usize, s: &mut Scheduler<Event
     let tonnes = def.size.sample(&mut w.flows.size_rng[f]);
     // With another corridor to take, the consignment comes this way with the share
     // the corridor's cost earns; otherwise it is lost to the other.
-    if def.outside.is_some() {
+    if let Some(choice) = w.flows.choice_rng[f].as_mut() {
         let state = &mut w.flows.state[f];
-        if w.flows.choice_rng[f].random::<f64>() >= state.share {
+        if choice.random::<f64>() >= state.share {
             state.lost += kg_from_tonnes(tonnes);
             return;
         }

@@ -525,9 +525,6 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
     kpis
 }
 
-/// Per ship service and direction (from each port of its route to the next), in the
-/// measured window: departures with and without anything aboard, tonnes, loaded and
-/// empty units per unit, and load factors by weight and by slots.
 /// Flows with an outside option: the share of their market the corridor captures in
 /// the window (worked out from the year before, or assumed in the first), and the
 /// tonnes lost to the other corridor.
@@ -541,6 +538,9 @@ fn market_kpis(w: &Corridor<'_>, extra: &mut Vec<(String, f64)>) {
     }
 }
 
+/// Per ship service and direction (from each port of its route to the next), in the
+/// measured window: departures with and without anything aboard, tonnes, loaded and
+/// empty units per unit, and load factors by weight and by slots.
 fn direction_kpis(w: &Corridor<'_>, extra: &mut Vec<(String, f64)>) {
     let net = w.net;
     for (def, st) in net.ship_services.iter().zip(&w.ships.services) {

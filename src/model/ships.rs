@@ -76,18 +76,19 @@ pub(crate) struct SeaLinkDef {
     pub(crate) sailing: Dist,
 }
 
-/// Compiles sea links and ship services.
 /// What a vessel of `sv` may load (tonnes) with the sea `sea_level` metres from the
 /// level its ports' depths are given at: its capacity less `tonnes_per_cm` for each
 /// centimetre its design draught exceeds the shallowest port of its route, at least 0.
 /// `None` when no draught is given.
-pub(crate) fn draught_limit(spec: &ScenarioSpec, sv: &crate::scenario::ShipServiceSpec, sea_level: f64) -> Option<f64> {
+fn draught_limit(spec: &ScenarioSpec, sv: &crate::scenario::ShipServiceSpec, sea_level: f64) -> Option<f64> {
     let (draught, per_cm) = (sv.draught_m?, sv.tonnes_per_cm?);
     let shallowest = sv.route.iter().filter_map(|p| spec.ports.get(p)?.depth_m).map(|d| d + sea_level).reduce(f64::min);
     let excess_cm = shallowest.map_or(0.0, |depth| (draught - depth).max(0.0) * 100.0);
     Some((sv.capacity_tonnes - excess_cm * per_cm).max(0.0))
 }
 
+/// Compiles sea links and ship services, with the sea `sea_level` metres from the
+/// level the ports' depths are given at.
 pub(super) fn compile(
     spec: &ScenarioSpec,
     ports: &[PortDef],
@@ -745,15 +746,16 @@ fn record_direction(w: &mut Corridor<'_>, si: usize, svc: usize, pos: usize) {
         d.slot_factor.push(slot_share(def, sh));
     }
     if let Some(design) = def.design_capacity.filter(|d| *d > def.capacity) {
-        // Full by weight: no waiting consignment fits the room left (cargo in units
-        // moves in whole units; other cargo may be split to any weight).
+        // Full by weight: the consignment next in line on no leg fits the room left
+        // (cargo in units moves in whole units; other cargo may be split to any weight).
         let room = def.capacity.saturating_sub(sh.load);
         let legs = &def.load_legs[pos];
         let waiting: Kg = legs.iter().map(|&l| w.cargo.legs[l].kg).sum();
         let fits = legs.iter().any(|&l| {
-            let queue = &w.cargo.legs[l];
-            let piece = net.flows.iter().find(|f| f.legs.contains(&l)).map_or(1, |f| f.kg_per_unit.max(1));
-            queue.kg > 0 && piece <= room && room_for_units(def, sh, net.legs[l].unit) > 0
+            let Some(&front) = w.cargo.legs[l].items.front() else { return false };
+            let c = &w.cargo.consignments.items[front as usize];
+            let piece = if c.units > 0 { c.kg / Kg::from(c.units) } else { 1 };
+            piece <= room && room_for_units(def, sh, net.legs[l].unit) > 0
         });
         if waiting > 0 && !fits {
             d.left_by_draught += waiting.min(design - def.capacity);

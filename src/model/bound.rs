@@ -24,6 +24,8 @@
 //! storms works only while the port is open (with `continue` it may work all year); a
 //! vessel works while its route is open, plus, in each storm that touches it, at most
 //! the rest of a sailing under way and one call's handling at a port still open.
+//! The vessels of a pool serve any of its lines: its lines' work together is bounded
+//! by all its vessels, each working at most what its most favourable line allows.
 //! A planning year whose configuration changes during it is bounded over its
 //! configurations together, each weighted by the time it holds, each with its own
 //! split: the year's work against the year's capacity.
@@ -250,6 +252,9 @@ fn rows(net: &Network, problem: &mut Problem) -> Vec<Row> {
         }
         handled.push(at_call);
     }
+    // Per pool: its lines' work together, its vessels, and the most a vessel can work
+    // on any of its lines.
+    let mut pooled: Vec<(Expr, f64, f64)> = vec![(Expr::default(), 0.0, 0.0); net.pools.len()];
     for (s, def) in net.ship_services.iter().enumerate() {
         let mut need = Expr::default();
         let mut per_cycle: f64 = def.sailing.iter().map(|&l| net.sea_links[l].sailing.mean).sum();
@@ -316,7 +321,27 @@ fn rows(net: &Network, problem: &mut Problem) -> Vec<Row> {
             .sum();
         let open = open_share(net, &def.route, &def.sailing);
         let per_vessel = (HOURS_PER_YEAR * open + in_storms).min(HOURS_PER_YEAR);
-        rows.push(Row { name: format!("service.{}", def.id), need, available: f64::from(def.vessels) * per_vessel });
+        match def.pool {
+            Some(pool) => {
+                let (work, vessels, most) = &mut pooled[pool];
+                work.add_expr(&need, 1.0);
+                *vessels += f64::from(def.vessels);
+                *most = f64::max(*most, per_vessel);
+            }
+            None => rows.push(Row {
+                name: format!("service.{}", def.id),
+                need,
+                available: f64::from(def.vessels) * per_vessel,
+            }),
+        }
+    }
+    // A pooled vessel may serve any line: the lines' work together against the pool's
+    // vessels, each working at most what the most favourable line allows.
+    for (pool, (need, vessels, most)) in net.pools.iter().zip(pooled) {
+        if pool.dispatch == crate::scenario::Dispatch::Fixed {
+            continue; // each line is a fleet of its own
+        }
+        rows.push(Row { name: format!("pool.{}", pool.id), need, available: vessels * most });
     }
     // Berth groups: every call of the services using them, and open arrivals.
     for (p, port) in net.ports.iter().enumerate() {

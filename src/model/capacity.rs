@@ -17,7 +17,10 @@
 //!   ÷ rate. Available: vessels × 8,760 h × the share of time the ports of its loop
 //!   are open and its sea links sailable (a closed port or a suspended sailing holds
 //!   vessels). Waits for berths and cargo are left
-//!   out: they are other resources' load.
+//!   out: they are other resources' load. A **pool** (vessels shared by several
+//!   services) is one row: its lines' vessel-hours together against all its vessels ×
+//!   8,760 h × their routes' open share (weighted by each line's need); repositioning
+//!   is counted only as the lines' own sailings.
 //! - **rail line** — trains a year in the busier direction (loaded trains of services
 //!   that way, empty returns of services the other way) against paths a year
 //!   (8,760 h ÷ headway).
@@ -423,6 +426,8 @@ impl Network {
 
         // Fleets.
         let mut fleet_rho = vec![0.0; net.ship_services.len()];
+        // Per pool: vessel-hours needed, need-weighted open share, tonnes carried.
+        let mut pooled = vec![(0.0, 0.0, 0.0); net.pools.len()];
         for (s, def) in net.ship_services.iter().enumerate() {
             let plan = &plans[s];
             let mut per_cycle = plan.sailing;
@@ -437,6 +442,13 @@ impl Network {
             // Closed ports hold vessels (none berths or leaves): the fleet works while
             // its ports are open.
             let open = open_share(net, &def.route, &def.sailing);
+            if let Some(pool) = def.pool {
+                let (need, weighted_open, carried) = &mut pooled[pool];
+                *need += needed;
+                *weighted_open += needed * open;
+                *carried += plan.carried;
+                continue;
+            }
             fleet_rho[s] = ratio(needed, f64::from(def.vessels) * HOURS_PER_YEAR * open);
             let basis = format!(
                 "{:.0} round trips/yr × {:.1} h (sailing {:.1} h) + {:.0} h handling; {} vessels × {:.0} t, route open {:.1} %",
@@ -449,6 +461,35 @@ impl Network {
                 100.0 * open
             );
             rows.push(row(format!("service.{}", def.id), ResourceKind::Fleet, plan.carried, fleet_rho[s], basis));
+        }
+        // A pool: its lines' vessel-hours together against all its vessels (a vessel
+        // serves whichever line needs it), working while the lines' routes are open.
+        for (pool, &(needed, weighted_open, carried)) in net.pools.iter().zip(&pooled) {
+            if pool.dispatch == crate::scenario::Dispatch::Fixed {
+                continue; // each line is a fleet of its own
+            }
+            let vessels: u32 = pool.lines.iter().map(|&s| net.ship_services[s].vessels).sum();
+            let open = if needed > 0.0 {
+                weighted_open / needed
+            } else {
+                let lines = &pool.lines;
+                lines
+                    .iter()
+                    .map(|&s| open_share(net, &net.ship_services[s].route, &net.ship_services[s].sailing))
+                    .sum::<f64>()
+                    / lines.len().max(1) as f64
+            };
+            let rho = ratio(needed, f64::from(vessels) * HOURS_PER_YEAR * open);
+            for &s in &pool.lines {
+                fleet_rho[s] = rho;
+            }
+            let names: Vec<&str> = pool.lines.iter().map(|&s| net.ship_services[s].id.as_str()).collect();
+            let basis = format!(
+                "{needed:.0} vessel-h/yr needed by lines {}; {vessels} pooled vessels × 8,760 h, routes open {:.1} %",
+                names.join(", "),
+                100.0 * open
+            );
+            rows.push(row(format!("pool.{}", pool.id), ResourceKind::Fleet, carried, rho, basis));
         }
 
         // Trainsets, and the trains each direction of each line must take.

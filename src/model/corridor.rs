@@ -43,6 +43,7 @@ pub struct Network {
     pub(crate) sea_links: Vec<SeaLinkDef>,
     pub(crate) rail_links: Vec<RailLinkDef>,
     pub(crate) ship_services: Vec<ShipServiceDef>,
+    pub(crate) pools: Vec<super::pools::PoolDef>,
     pub(crate) train_services: Vec<TrainServiceDef>,
     pub(crate) arrivals: Vec<ArrivalDef>,
     pub(crate) legs: Vec<LegDef>,
@@ -127,7 +128,8 @@ impl Network {
         let calendar = spec.planning.as_ref().map(Calendar::of);
         let (legs, flows, units) = flows::compile(spec, &nodes, calendar.as_ref())?;
         attach_unit_hours(spec, &mut ports, &units);
-        let (sea_links, ship_services) = ships::compile(spec, &ports, &legs, &units, sea_level)?;
+        let (sea_links, mut ship_services) = ships::compile(spec, &ports, &legs, &units, sea_level)?;
+        let pools = super::pools::compile(spec, &ports, &mut ship_services)?;
         let arrivals = arrivals::compile(spec, &ports, calendar.as_ref())?;
         let (rail_links, train_services) = trains::compile(spec, &nodes, &legs)?;
         let weather = weather::compile(spec, &ports)?;
@@ -144,6 +146,7 @@ impl Network {
             sea_links,
             rail_links,
             ship_services,
+            pools,
             train_services,
             arrivals,
             legs,
@@ -208,6 +211,7 @@ impl Network {
             sea_links: self.sea_links.clone(),
             rail_links: self.rail_links.clone(),
             ship_services: self.ship_services.clone(),
+            pools: self.pools.clone(),
             train_services: self.train_services.clone(),
             arrivals: self.arrivals.clone(),
             legs: self.legs.clone(),

@@ -138,6 +138,16 @@ impl ServiceState {
     }
 }
 
+/// Moves vessel `ship`'s time, from `now` on, from its service's split to service
+/// `to`'s (a pooled vessel changing line); the caller then changes its service.
+pub(crate) fn move_to_service(w: &mut Corridor<'_>, ship: u32, to: usize, now: SimTime) {
+    let sh = &w.ships.vessels[ship as usize];
+    let (Some(from), Some(state)) = (sh.service, VesselState::of(sh.phase, sh.load)) else { return };
+    let t = now.as_millis();
+    w.ships.services[from as usize].time[state as usize].add(t, -1.0);
+    w.ships.services[to].time[state as usize].add(t, 1.0);
+}
+
 /// Moves a ship to `phase`, keeping its service's time split and its berth's
 /// working/idle split up to date. Call before the ship's port changes.
 pub(crate) fn set_phase(w: &mut Corridor<'_>, ship: u32, phase: Phase, now: SimTime) {

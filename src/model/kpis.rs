@@ -414,14 +414,39 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
         });
     }
     let mut services = Vec::new();
+    // Per pool: vessel-hours, productive hours and own-work hours over its lines.
+    let mut pooled = vec![[0.0f64; 3]; net.pools.len()];
+    let mut vessel_days = Vec::new();
     for (i, (def, st)) in net.ship_services.iter().zip(&w.ships.services).enumerate() {
         let states = VesselState::ALL
             .iter()
             .map(|&s| (s.name(), st.time[s as usize].mean(t) * measured_hours, s.productive(), s.own_work()));
-        let fleet_hours = held.vessels(i) * measured_hours;
+        let on_line: f64 = VesselState::ALL.iter().map(|&s| st.time[s as usize].mean(t) * measured_hours).sum();
+        vessel_days.push((format!("service.{}.vessel_days", def.id), on_line / 24.0));
+        // A pooled line has the vessel time its vessels spent on it; the pool is the
+        // resource (a line's share of it changes with the dispatch).
+        let fleet_hours = if def.pool.is_some() { on_line } else { held.vessels(i) * measured_hours };
         let kpis = fleet_kpis(&def.id, st.trips, st.load_factor.mean(), fleet_hours, states);
-        resources.push((format!("service.{}", def.id), kpis.utilisation, kpis.rho));
+        if let Some(pool) = net.pools.iter().position(|p| p.lines.contains(&i)) {
+            let own = |keep: fn(VesselState) -> bool| -> f64 {
+                VesselState::ALL.iter().filter(|&&s| keep(s)).map(|&s| st.time[s as usize].mean(t)).sum::<f64>()
+                    * measured_hours
+            };
+            let totals = &mut pooled[pool];
+            totals[0] += on_line;
+            totals[1] += own(VesselState::productive);
+            totals[2] += own(VesselState::own_work);
+        }
+        if def.pool.is_none() {
+            resources.push((format!("service.{}", def.id), kpis.utilisation, kpis.rho));
+        }
         services.push(kpis);
+    }
+    for (pool, [hours, productive, own]) in net.pools.iter().zip(&pooled) {
+        if pool.dispatch != crate::scenario::Dispatch::Fixed {
+            let share = |x: f64| if *hours > 0.0 { finite(x / hours) } else { 0.0 };
+            resources.push((format!("pool.{}", pool.id), share(*productive), share(*own)));
+        }
     }
     for (i, (def, st)) in net.train_services.iter().zip(&w.trains.services).enumerate() {
         let states = TrainState::ALL.iter().map(|&s| (s.name(), st.hours[s as usize], s.productive(), s.own_work()));
@@ -514,6 +539,11 @@ pub(super) fn assemble(w: &Corridor<'_>, end: SimTime, events: u64) -> Replicati
         }
     }
     direction_kpis(w, &mut kpis.extra);
+    kpis.extra.extend(vessel_days);
+    for ((pool, changes), [hours, _, _]) in net.pools.iter().zip(&w.ships.pool_changes).zip(&pooled) {
+        kpis.extra.push((format!("pool.{}.line_changes", pool.id), *changes as f64));
+        kpis.extra.push((format!("pool.{}.vessels", pool.id), finite(hours / measured_hours.max(1e-9))));
+    }
     market_kpis(w, &mut kpis.extra);
     for (def, st) in net.flows.iter().zip(&w.flows.state) {
         if def.unit.is_some() {

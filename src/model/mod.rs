@@ -11,6 +11,7 @@
 //! | `yards` | yards and gates, ships blocked by a full yard | — |
 //! | `berths` | berth groups, anchorage, waits, turnaround, quay throughput | — |
 //! | `ships` | ship services: calls, loading, sailing, waits for cargo and weather | `ShipAtPort`, `Berthed`, `ShipStep`, `ShipTimeout` |
+//! | `pools` | vessels shared by several ship services: which line a released vessel serves next | — |
 //! | `arrivals` | ships arriving from outside the model with cargo for one port | `OpenShip` |
 //! | `trains` | train services and rail lines (paths per direction) | `Timetable`, `TrainTimeout`, `TrainLoaded`, `TrainArrived`, `TrainReturned` |
 //! | `weather` | storms over sea areas: port closures, suspended sailings, paused handling | `Storm`, `Reopen`, `LinkReopen`, `AreaClear` |
@@ -40,6 +41,7 @@ mod kpis;
 mod network;
 mod pipelines;
 mod planning;
+mod pools;
 mod routes;
 mod ship_weather;
 mod ships;

@@ -53,6 +53,8 @@ pub(crate) struct ShipServiceDef {
     /// most 2^40, so a full deck of any one unit is exact). With separate spaces: 0.
     pub(crate) deck: u64,
     pub(crate) deck_per_unit: Vec<u64>,
+    /// The pool (index into `Network::pools`) whose vessels this service shares.
+    pub(crate) pool: Option<usize>,
 }
 
 impl ShipServiceDef {
@@ -194,6 +196,7 @@ pub(super) fn compile(
             slots,
             deck,
             deck_per_unit,
+            pool: None,
         });
     }
     Ok((sea_links, services))
@@ -278,6 +281,10 @@ pub(crate) struct Ships {
     pub(crate) weather_held: Vec<Vec<u32>>,
     /// Per port: ships whose handling a storm paused.
     pub(crate) paused: Vec<Vec<u32>>,
+    /// Per service: vessels serving it now (pooled vessels move between services).
+    pub(crate) assigned: Vec<u32>,
+    /// Per pool: vessels that changed line in the measured window.
+    pub(crate) pool_changes: Vec<u64>,
     sea_rng: Vec<RandomStream>,
 }
 
@@ -290,6 +297,8 @@ impl Ships {
             waiting_cargo: net.ports.iter().map(|_| Vec::new()).collect(),
             weather_held: net.ports.iter().map(|_| Vec::new()).collect(),
             paused: net.ports.iter().map(|_| Vec::new()).collect(),
+            assigned: vec![0; net.ship_services.len()],
+            pool_changes: vec![0; net.pools.len()],
             sea_rng: net.sea_links.iter().map(|l| streams.stream(&format!("sea/{}/sailing", l.id))).collect(),
         }
     }
@@ -348,6 +357,7 @@ impl Ships {
         let net = w.net;
         let def = &net.ship_services[svc];
         let count = range.len().max(1) as f64;
+        w.ships.assigned[svc] += range.len() as u32;
         for v in range.clone() {
             let pos = v as usize % def.route.len();
             let berth = net.ports[def.route[pos]].berth_of(def.class).unwrap_or(0);
@@ -360,6 +370,7 @@ impl Ships {
 
     /// Opens the measured window.
     pub(crate) fn reset(&mut self, now: SimTime) {
+        self.pool_changes.iter_mut().for_each(|c| *c = 0);
         for svc in &mut self.services {
             svc.trips = 0;
             svc.load_factor = OnlineStats::new();
@@ -471,6 +482,7 @@ pub(super) fn on_step(w: &mut Corridor<'_>, ship: u32, s: &mut Scheduler<Event>)
             return;
         }
         set_phase(w, ship, Phase::Loading, now);
+        super::pools::release(w, ship, now);
     }
     if w.ships.vessels[si].phase == Phase::Loading {
         if let Some((kg, unit, units)) = load_one(w, si, s) {
@@ -626,8 +638,9 @@ pub(super) fn on_timeout(w: &mut Corridor<'_>, ship: u32, token: u32, s: &mut Sc
 pub(super) fn cargo_ready(w: &mut Corridor<'_>, svc: usize, p: usize, s: &mut Scheduler<Event>) -> bool {
     let vessels = &w.ships.vessels;
     let waiting = &mut w.ships.waiting_cargo[p];
-    if let Some(i) = waiting.iter().position(|&sh| vessels[sh as usize].service == Some(svc as u32)) {
-        let ship = waiting.remove(i);
+    let own = waiting.iter().position(|&sh| vessels[sh as usize].service == Some(svc as u32));
+    if let Some(i) = own.or_else(|| super::pools::claim_waiting(w, svc, p, s.now())) {
+        let ship = w.ships.waiting_cargo[p].remove(i);
         set_phase(w, ship, Phase::Loading, s.now());
         schedule_step(w, ship, SimTime::ZERO, Event::ShipStep(ship), s);
         true

@@ -42,6 +42,7 @@ impl ScenarioSpec {
             sea_links: Default::default(),
             rail_links: Default::default(),
             ship_services: Default::default(),
+            pools: Default::default(),
             pipelines: Default::default(),
             train_services: Default::default(),
             ship_arrivals: Default::default(),
@@ -137,6 +138,12 @@ impl ScenarioSpec {
     /// Adds a ship service.
     pub fn ship_service(mut self, id: impl Into<String>, service: ShipServiceSpec) -> Self {
         self.ship_services.insert(id.into(), service);
+        self
+    }
+
+    /// Adds a pool of vessels shared by ship services.
+    pub fn pool(mut self, id: impl Into<String>, pool: PoolSpec) -> Self {
+        self.pools.insert(id.into(), pool);
         self
     }
 

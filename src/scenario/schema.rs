@@ -34,6 +34,9 @@ pub struct ScenarioSpec {
     /// Ship services (fleets running loops between ports), by id.
     #[serde(default)]
     pub ship_services: BTreeMap<String, ShipServiceSpec>,
+    /// Pools of vessels shared by several ship services (lines), by id.
+    #[serde(default)]
+    pub pools: BTreeMap<String, PoolSpec>,
     /// Pipelines (e.g. Baku–Tbilisi–Ceyhan), by id.
     #[serde(default)]
     pub pipelines: BTreeMap<String, PipelineSpec>,
@@ -476,6 +479,73 @@ pub enum DeckSharing {
 impl DeckSharing {
     /// The names used in files, for messages.
     pub const NAMES: &'static [&'static str] = &["shared", "separate"];
+}
+
+/// A pool of vessels shared by several ship services (its lines): each line's
+/// `vessels` is only where its vessels start. A vessel is released when it has
+/// unloaded everything at the pool's release port; the dispatch rule then picks the
+/// line it loads for and sails next, so vessels go where cargo waits. Every line calls
+/// at the release port, and all use one berth class (a pooled vessel is one kind of
+/// ship); a vessel takes the capacity and slots of the line it serves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct PoolSpec {
+    /// The ship services (lines) whose vessels are pooled: two or more.
+    pub services: Vec<String>,
+    /// The port where vessels are released to a line: one every line calls at.
+    /// Default: the first port of the first line's route that every line calls at.
+    #[serde(default)]
+    pub release_at: Option<String>,
+    /// How a released vessel picks its next line.
+    #[serde(default)]
+    pub dispatch: Dispatch,
+}
+
+impl PoolSpec {
+    /// A pool of `services`, released where they all call, dispatched to the most
+    /// tonnes waiting per vessel.
+    pub fn new<S: Into<String>>(services: impl IntoIterator<Item = S>) -> PoolSpec {
+        PoolSpec {
+            services: services.into_iter().map(Into::into).collect(),
+            release_at: None,
+            dispatch: Dispatch::default(),
+        }
+    }
+
+    /// Releases vessels at port `port`.
+    pub fn release_at(mut self, port: impl Into<String>) -> Self {
+        self.release_at = Some(port.into());
+        self
+    }
+
+    /// Dispatches released vessels by `rule`.
+    pub fn dispatch(mut self, rule: Dispatch) -> Self {
+        self.dispatch = rule;
+        self
+    }
+}
+
+/// How a pool sends a released vessel to a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Dispatch {
+    /// To the line with the most tonnes waiting for it (at every port of its route)
+    /// per vessel serving it, counting the released vessel on the line it would join;
+    /// ties keep the vessel on its line.
+    #[default]
+    MostTonnesWaiting,
+    /// To the line whose longest-waiting consignment has waited longest (first come,
+    /// first served across the lines); with nothing waiting it stays on its line.
+    OldestCargo,
+    /// Never: each vessel stays on the line it started on (the fixed split).
+    Fixed,
+}
+
+impl Dispatch {
+    /// The names used in files, for messages.
+    pub const NAMES: &'static [&'static str] = &["most_tonnes_waiting", "oldest_cargo", "fixed"];
 }
 
 /// A pipeline: cargo waiting at its first node (in the port's yard, i.e. its tanks) is

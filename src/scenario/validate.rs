@@ -157,6 +157,7 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
         ("sea_links", spec.sea_links.keys().collect()),
         ("rail_links", spec.rail_links.keys().collect()),
         ("ship_services", spec.ship_services.keys().collect()),
+        ("pools", spec.pools.keys().collect()),
         ("pipelines", spec.pipelines.keys().collect()),
         ("train_services", spec.train_services.keys().collect()),
         ("ship_arrivals", spec.ship_arrivals.keys().collect()),
@@ -321,6 +322,8 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
         }
         check_slots(&mut c, &p, svc);
     }
+
+    check_pools(&mut c);
 
     for (id, pipe) in &spec.pipelines {
         let p = format!("pipelines.{id}");
@@ -825,6 +828,87 @@ fn check_route(c: &mut Checker<'_>, id: &str, flow: &FlowSpec, path: &str, route
 const MAX_SLOT_UNITS: usize = 8;
 
 /// A ship service's slots, caps, loading order and waiting ports.
+/// Pools: two or more known ship services, each in one pool only, of one berth
+/// class, all calling at the release port.
+fn check_pools(c: &mut Checker<'_>) {
+    let spec = c.spec;
+    let mut pooled: std::collections::BTreeMap<&str, &str> = Default::default();
+    for (id, pool) in &spec.pools {
+        let p = format!("pools.{id}");
+        if pool.services.len() < 2 {
+            c.issue(format!("{p}.services"), "a pool needs two or more lines", "a list of 2 or more ship service ids");
+        }
+        let mut lines = Vec::new();
+        for (i, svc) in pool.services.iter().enumerate() {
+            let at = format!("{p}.services[{i}]");
+            let Some(def) = spec.ship_services.get(svc) else {
+                let known = spec.ship_services.keys().cloned().collect::<Vec<_>>().join(", ");
+                c.issue(at, format!("unknown ship service {svc:?}"), format!("one of the ship services: {known}"));
+                continue;
+            };
+            if let Some(other) = pooled.insert(svc, id) {
+                let message = if other == id.as_str() {
+                    format!("{svc:?} is listed twice")
+                } else {
+                    format!("{svc:?} is already in pool {other:?}")
+                };
+                c.issue(at, message, "each ship service in one pool at most, once");
+                continue;
+            }
+            lines.push((i, svc, def));
+        }
+        // A line that starts without vessels still receives them: its ports need berths.
+        for &(i, svc, def) in lines.iter().filter(|(_, _, d)| d.vessels == 0) {
+            let bare: Vec<&String> =
+                def.route.iter().filter(|port| c.is_port(port) && c.berths(port, def.class) == 0).collect();
+            for port in bare {
+                c.issue(
+                    format!("{p}.services[{i}]"),
+                    format!("line {svc:?} calls at {port:?}, which has no {} berths", def.class.name()),
+                    format!("add `[ports.{port}.berths.{}]` with count >= 1", def.class.name()),
+                );
+            }
+        }
+        let Some(&(_, first, first_def)) = lines.first() else { continue };
+        for &(i, svc, def) in &lines[1..] {
+            if def.class != first_def.class {
+                c.issue(
+                    format!("{p}.services[{i}]"),
+                    format!(
+                        "{svc:?} uses {} berths, {first:?} {}: a pooled vessel is one kind of ship",
+                        def.class.name(),
+                        first_def.class.name()
+                    ),
+                    "lines of one berth class",
+                );
+            }
+        }
+        match &pool.release_at {
+            Some(port) => {
+                for &(i, svc, def) in &lines {
+                    if !def.route.contains(port) {
+                        c.issue(
+                            format!("{p}.release_at"),
+                            format!("line {svc:?} (services[{i}]) does not call at {port:?}"),
+                            "a port every line of the pool calls at",
+                        );
+                    }
+                }
+            }
+            None => {
+                let common = first_def.route.iter().find(|port| lines.iter().all(|(_, _, d)| d.route.contains(port)));
+                if common.is_none() && lines.len() == pool.services.len() {
+                    c.issue(
+                        format!("{p}.services"),
+                        "the lines have no port in common, where vessels could change line",
+                        "lines that all call at one port (the release port)",
+                    );
+                }
+            }
+        }
+    }
+}
+
 fn check_slots(c: &mut Checker<'_>, p: &str, svc: &crate::scenario::ShipServiceSpec) {
     if svc.slots.len() > MAX_SLOT_UNITS {
         c.issue(format!("{p}.slots"), format!("{} units", svc.slots.len()), format!("at most {MAX_SLOT_UNITS} units"));

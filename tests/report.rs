@@ -272,3 +272,38 @@ fn a_tie_in_cost_between_the_first_two_plans_is_said() {
     answer.best[1].evaluation.plan.cost = answer.best[0].evaluation.plan.cost;
     assert!(corridor::report::plan::plan_text(&answer).contains(tie));
 }
+
+#[test]
+fn replication_rows_line_up_when_variants_have_different_kpis() {
+    // A pooled fleet replaces its lines' `rho.service.*` with `rho.pool.*`: each
+    // column must hold its own key's value in every row, empty where a variant has
+    // no such KPI.
+    use corridor::experiment::Experiment;
+    use corridor::scenario::Scenario;
+    let scenario = Scenario::load("scenarios/middle_corridor.toml").unwrap();
+    let result = Experiment::for_scenario(&scenario)
+        .replications(2)
+        .variants(["baseline", "asco_pooled"])
+        .run(&scenario, None)
+        .unwrap();
+    let csv = String::from_utf8(corridor::report::replications_csv(&result).unwrap()).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let column = |k: &str| header.iter().position(|h| *h == k).unwrap_or_else(|| panic!("no column {k}"));
+    let (pool, line, wait) = (
+        column("rho.pool.asco_rail_ferries"),
+        column("rho.service.turkmen_ferry"),
+        column("port.baku.ship_wait_hours.mean"),
+    );
+    for row in lines {
+        let cells: Vec<&str> = row.split(',').collect();
+        assert_eq!(cells.len(), header.len(), "{row}");
+        let pooled = cells[0] == "asco_pooled";
+        assert_eq!(cells[pool].is_empty(), !pooled, "{row}");
+        assert_eq!(cells[line].is_empty(), pooled, "{row}");
+        let v = result.variant(cells[0]).unwrap();
+        let r: usize = cells[1].parse().unwrap();
+        let expected = v.values("port.baku.ship_wait_hours.mean").unwrap()[r];
+        assert_eq!(cells[wait].parse::<f64>().unwrap(), expected, "{row}");
+    }
+}

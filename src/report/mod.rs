@@ -156,13 +156,24 @@ pub fn summary_csv(result: &ExperimentResult) -> Result<Vec<u8>, csv::Error> {
 }
 
 /// `replications.csv`: one row per replication and variant, with the replication's
-/// own verdict (stable, unstable or saturated).
+/// own verdict (stable, unstable or saturated). Variants may differ in their KPIs (a
+/// pool, a draught limit): the columns are every variant's keys, in the order they
+/// first appear, and a variant without a key leaves its cell empty.
 ///
 /// # Errors
 /// A CSV writer error (not expected with an in-memory buffer).
 pub fn replications_csv(result: &ExperimentResult) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let keys = result.variants.first().map(|v| v.keys.clone()).unwrap_or_default();
+    let mut keys: Vec<String> = Vec::new();
+    let mut column: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for v in &result.variants {
+        for k in &v.keys {
+            if !column.contains_key(k.as_str()) {
+                column.insert(k, keys.len());
+                keys.push(k.clone());
+            }
+        }
+    }
     let mut header = vec![
         "variant".to_string(),
         "replication".into(),
@@ -183,7 +194,11 @@ pub fn replications_csv(result: &ExperimentResult) -> Result<Vec<u8>, csv::Error
                 r.longest_wait.clone(),
                 r.saturation.as_ref().map_or(String::new(), |s| s.resource.clone()),
             ];
-            row.extend(r.values.iter().map(|x| x.to_string()));
+            let mut cells = vec![String::new(); keys.len()];
+            for (k, x) in v.keys.iter().zip(&r.values) {
+                cells[column[k.as_str()]] = x.to_string();
+            }
+            row.extend(cells);
             w.write_record(&row)?;
         }
     }

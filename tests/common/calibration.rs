@@ -52,7 +52,7 @@ pub fn run() -> VariantResult {
 }
 
 /// Per replication, `f` of the replication's KPIs: mean and 95 % interval.
-fn per_replication(v: &VariantResult, keys: &[&str], f: impl Fn(&[f64]) -> f64) -> (f64, f64, f64) {
+pub fn per_replication(v: &VariantResult, keys: &[&str], f: impl Fn(&[f64]) -> f64) -> (f64, f64, f64) {
     let columns: Vec<Vec<f64>> = keys.iter().map(|k| v.values(k).unwrap_or_else(|| panic!("no KPI {k}"))).collect();
     let mut stats = OnlineStats::new();
     for r in 0..columns[0].len() {
@@ -61,6 +61,66 @@ fn per_replication(v: &VariantResult, keys: &[&str], f: impl Fn(&[f64]) -> f64) 
     }
     let ci = student_t_interval(&stats, 0.95);
     (ci.mean, ci.lo(), ci.hi())
+}
+
+/// Baku's cargo vessels' (container, dry and oil calls) mean time at berth, weighted by
+/// calls: mean and 95 % interval over replications.
+pub fn cargo_vessels_at_berth(v: &VariantResult) -> (f64, f64, f64) {
+    let classes = ["container", "dry", "liquid_bulk"];
+    let mut keys = Vec::new();
+    for c in classes {
+        keys.push(format!("port.baku.berth_hours.{c}.mean"));
+        keys.push(format!("port.baku.ship_calls.{c}"));
+    }
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    per_replication(v, &keys, |x| {
+        let (hours, calls) =
+            (0..classes.len()).fold((0.0, 0.0), |(h, n), i| (h + x[2 * i] * x[2 * i + 1], n + x[2 * i + 1]));
+        hours / calls
+    })
+}
+
+/// The ship services carrying `unit` across Baku's quays, with the directions to and
+/// from Baku, as `service:direction,direction`.
+fn services_carrying(unit: &str) -> Vec<String> {
+    let dirs = |port: &str| format!("{port}_to_baku,baku_to_{port}");
+    let (k, a, t) = (dirs("kuryk"), dirs("aktau"), dirs("turkmenbashi"));
+    match unit {
+        "teu" => vec![format!("aktau_feeder:{a}")],
+        "wagon" => vec![
+            format!("kuryk_ferry:{k}"),
+            format!("aktau_ferry:{a}"),
+            format!("turkmen_ferry:{t}"),
+            format!("kuryk_ropax:{k}"),
+        ],
+        _ => vec![
+            format!("kuryk_ferry:{k}"),
+            format!("aktau_ferry:{a}"),
+            format!("turkmen_ferry:{t}"),
+            format!("kuryk_ropax:{k}"),
+            format!("turkmen_ropax:{t}"),
+        ],
+    }
+}
+
+/// Loaded `unit`s (teu, wagon, truck) across Baku's quays in both directions, from the
+/// services in `services` (`service:direction,direction`): mean and 95 % interval.
+pub fn units_by(v: &VariantResult, unit: &str, services: &[String]) -> (f64, f64, f64) {
+    let keys: Vec<String> = services
+        .iter()
+        .flat_map(|s| {
+            let (svc, dirs) = s.split_once(':').unwrap();
+            dirs.split(',').map(move |d| format!("service.{svc}.{d}.loaded_units.{unit}")).collect::<Vec<_>>()
+        })
+        .collect();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    per_replication(v, &keys, |x| x.iter().sum())
+}
+
+/// Loaded `unit`s (teu, wagon, truck) across Baku's quays in both directions, by every
+/// service carrying them: mean and 95 % interval.
+pub fn baku_units(v: &VariantResult, unit: &str) -> (f64, f64, f64) {
+    units_by(v, unit, &services_carrying(unit))
 }
 
 /// The calibration table of a baseline run.
@@ -76,43 +136,8 @@ pub fn rows(v: &VariantResult) -> Vec<Row> {
         unit,
     };
     let one = |key: &str, scale: f64| per_replication(v, &[key], |x| x[0] * scale);
-    // Cargo vessels' time at berth: container, dry and oil calls, weighted by calls.
-    let classes = ["container", "dry", "liquid_bulk"];
-    let mut keys = Vec::new();
-    for c in classes {
-        keys.push(format!("port.baku.berth_hours.{c}.mean"));
-        keys.push(format!("port.baku.ship_calls.{c}"));
-    }
-    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-    let cargo_vessels = per_replication(v, &keys, |x| {
-        let (hours, calls) =
-            (0..classes.len()).fold((0.0, 0.0), |(h, n), i| (h + x[2 * i] * x[2 * i + 1], n + x[2 * i + 1]));
-        hours / calls
-    });
-    let units = |unit: &str, services: &[&str]| {
-        let keys: Vec<String> = services
-            .iter()
-            .flat_map(|s| {
-                let (svc, dirs) = s.split_once(':').unwrap();
-                dirs.split(',').map(move |d| format!("service.{svc}.{d}.loaded_units.{unit}")).collect::<Vec<_>>()
-            })
-            .collect();
-        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-        per_replication(v, &keys, |x| x.iter().sum())
-    };
-    let baku_dirs = |port: &str| format!("{port}_to_baku,baku_to_{port}");
-    let (k, a, t) = (baku_dirs("kuryk"), baku_dirs("aktau"), baku_dirs("turkmenbashi"));
-    let ferries = [
-        format!("kuryk_ferry:{k}"),
-        format!("aktau_ferry:{a}"),
-        format!("turkmen_ferry:{t}"),
-        format!("kuryk_ropax:{k}"),
-    ];
-    let ferries: Vec<&str> = ferries.iter().map(String::as_str).collect();
-    let mut truck_services = ferries.clone();
-    let turkmen_ropax = format!("turkmen_ropax:{t}");
-    truck_services.push(&turkmen_ropax);
-    let feeders = format!("aktau_feeder:{a}");
+    let cargo_vessels = cargo_vessels_at_berth(v);
+    let units = |unit: &str| baku_units(v, unit);
     vec![
         row(
             "Port of Baku throughput",
@@ -130,30 +155,9 @@ pub fn rows(v: &VariantResult) -> Vec<Row> {
             Some(0.10),
             "h",
         ),
-        row(
-            "Baku: containers across the quay",
-            "§1.4: 76,775 TEU in 2024",
-            76_775.0,
-            units("teu", &[&feeders]),
-            None,
-            "TEU",
-        ),
-        row(
-            "Baku: loaded rail wagons",
-            "§1.4: 37,515 wagons in 2024",
-            37_515.0,
-            units("wagon", &ferries),
-            None,
-            "wagons",
-        ),
-        row(
-            "Baku: loaded trucks",
-            "§1.4: 58,169 trucks in 2024",
-            58_169.0,
-            units("truck", &truck_services),
-            None,
-            "trucks",
-        ),
+        row("Baku: containers across the quay", "§1.4: 76,775 TEU in 2024", 76_775.0, units("teu"), None, "TEU"),
+        row("Baku: loaded rail wagons", "§1.4: 37,515 wagons in 2024", 37_515.0, units("wagon"), None, "wagons"),
+        row("Baku: loaded trucks", "§1.4: 58,169 trucks in 2024", 58_169.0, units("truck"), None, "trucks"),
         row(
             "Kazakh crude into the BTC",
             "§5.3: 1.4-1.5 Mt/yr (2023-24)",
@@ -189,7 +193,7 @@ pub fn rows(v: &VariantResult) -> Vec<Row> {
     ]
 }
 
-fn show(x: f64) -> String {
+pub fn show(x: f64) -> String {
     if !x.is_finite() {
         "—".into()
     } else if x.abs() >= 1000.0 {

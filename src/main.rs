@@ -118,6 +118,42 @@ struct CapacityArgs {
 }
 
 #[derive(clap::Args)]
+struct SensitivityArgs {
+    /// Scenario file (TOML) with [uncertain.<id>] tables.
+    file: PathBuf,
+    /// A KPI to explain (repeatable), e.g. 'port.baku.ship_wait_hours.p95' or 'system.backlog_growth_tonnes_per_day'.
+    #[arg(long = "kpi", required = true)]
+    kpis: Vec<String>,
+    /// The variant screened (`base` is the unmodified scenario). Default: the first declared variant.
+    #[arg(long)]
+    variant: Option<String>,
+    /// Screening method: Morris elementary effects.
+    #[arg(long, value_enum, default_value_t = Method::Morris)]
+    method: Method,
+    /// Morris trajectories: each runs (inputs + 1) input scenarios.
+    #[arg(long, default_value_t = 10, value_parser = whole::<2, 10_000>)]
+    samples: u64,
+    /// Replications of each input scenario (default: the scenario's `replications`).
+    #[arg(long, value_parser = whole::<2, MAX_REPLICATIONS>)]
+    replications: Option<u64>,
+    #[command(flatten)]
+    sampling: Sampling,
+    /// Write sensitivity.json, sensitivity.csv and sensitivity.txt to this folder, replacing it as a whole.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Write the JSON document to this file, or `-` for standard output.
+    #[arg(long)]
+    json: Option<String>,
+}
+
+/// A sensitivity method.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Method {
+    /// Morris elementary effects (μ*, μ, σ): screening many inputs cheaply.
+    Morris,
+}
+
+#[derive(clap::Args)]
 struct PlanArgs {
     /// Scenario file (TOML) with [candidates.<id>] tables.
     file: PathBuf,
@@ -192,6 +228,9 @@ enum Command {
     /// and every --criterion true.
     #[command(allow_negative_numbers = true)]
     Plan(PlanArgs),
+    /// Which uncertain inputs ([uncertain.<id>]) move each --kpi most: Morris elementary effects with 95 % intervals and the simulation noise.
+    #[command(allow_negative_numbers = true)]
+    Sensitivity(SensitivityArgs),
     /// Combine shard results (from `run --shard`) into the output of a single run.
     Merge {
         /// Folders (or shard.json files) written by `corridor run --shard K/N --out DIR`.
@@ -455,6 +494,44 @@ fn capacity(args: &CapacityArgs) -> Outcome {
     publish(published, &to, || corridor::report::capacity::answers_text(&search, &answers, exp.seed))
 }
 
+fn sensitivity(args: &SensitivityArgs) -> Outcome {
+    let scenario = load(&args.file)?;
+    let variant = args.variant.clone().unwrap_or_else(|| default_variants(&scenario).remove(0));
+    scenario.check_variant_name(&variant).map_err(|e| Failure::Usage(format!("--variant: {e}")))?;
+    let to = Destinations { out: args.out.clone(), json: args.json.clone() };
+    to.check().map_err(|e| Failure::Usage(e.to_string()))?;
+    let mut exp = Experiment::for_scenario(&scenario);
+    args.sampling.apply(&mut exp);
+    let settings = corridor::experiment::sensitivity::MorrisSettings {
+        trajectories: args.samples as usize,
+        replications: args.replications.unwrap_or(exp.replications),
+        seed: exp.seed,
+    };
+    let Method::Morris = args.method;
+    let started = std::time::Instant::now();
+    let report = |done: usize, total: usize| {
+        if done.is_multiple_of(10) || done == total {
+            note(&format!("sensitivity: {done}/{total} input scenarios"));
+        }
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(exp.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Failure::Run(format!("cannot start the worker threads: {e}")))?;
+    let screening = pool
+        .install(|| {
+            corridor::experiment::sensitivity::morris(&scenario, &variant, &args.kpis, &settings, Some(&report))
+        })
+        .map_err(|e| match e {
+            corridor::experiment::sensitivity::SensitivityError::Kpi(_)
+            | corridor::experiment::sensitivity::SensitivityError::Settings(_) => Failure::Usage(e.to_string()),
+            e => Failure::Run(e.to_string()),
+        })?;
+    note(&format!("sensitivity: {:.1} s", started.elapsed().as_secs_f64()));
+    let published = to.publish_sensitivity(&screening).map_err(run_failure)?;
+    publish(published, &to, || corridor::report::sensitivity::text(&screening))
+}
+
 fn plan(args: &PlanArgs) -> Outcome {
     let scenario = load(&args.file)?;
     let variant = args.variant.clone().unwrap_or_else(|| default_variants(&scenario).remove(0));
@@ -522,6 +599,7 @@ fn run_cli() -> i32 {
         _ if !cluster.is_root() => Ok(()),
         Command::Sweep { run: args } => sweep(args),
         Command::Capacity(args) => capacity(args),
+        Command::Sensitivity(args) => sensitivity(args),
         Command::Plan(args) => plan(args),
         Command::Merge { shards, out, json } => merge(shards, out, json.as_deref()),
         Command::Validate { file } => load(file).and_then(|s| say(&publish::scenario_summary(&s))),

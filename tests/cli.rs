@@ -447,3 +447,42 @@ fn new_counts_a_link_as_an_existing_file() {
     assert!(!message.contains("No such file"), "{message}");
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn sensitivity_ranks_inputs_writes_its_files_and_refuses_mistakes_as_usage() {
+    let dir = tmp("sensitivity");
+    let out = dir.join("out");
+    let o = corridor(&[
+        "sensitivity",
+        MC,
+        "--variant",
+        "baseline",
+        "--kpi",
+        "port.baku.ship_wait_hours.mean",
+        "--samples",
+        "2",
+        "--replications",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+        "-",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("pure JSON on standard output");
+    let effects = doc["sensitivity"]["kpis"][0]["effects"].as_array().unwrap();
+    assert_eq!(effects.len(), doc["sensitivity"]["factors"].as_array().unwrap().len());
+    for file in ["sensitivity.json", "sensitivity.csv", "sensitivity.txt"] {
+        assert!(out.join(file).is_file(), "{file} not written");
+    }
+    let text = std::fs::read_to_string(out.join("sensitivity.txt")).unwrap();
+    assert!(text.contains("μ*") && text.contains("baku_rail_ferry_rate"), "{text}");
+    // A mistyped KPI names the nearest; a scenario without inputs says what to add.
+    let o = corridor(&["sensitivity", MC, "--kpi", "port.baku.ship_wait_hours.man", "--samples", "2"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("port.baku.ship_wait_hours.mean"), "{}", stderr(&o));
+    let o = corridor(&["sensitivity", MMC, "--kpi", "system.events"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("[uncertain.<id>]"), "{}", stderr(&o));
+    std::fs::remove_dir_all(dir).ok();
+}

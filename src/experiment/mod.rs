@@ -17,6 +17,7 @@ mod plan_space;
 pub mod precision;
 mod result;
 pub mod selection;
+pub mod sensitivity;
 pub mod shard;
 pub mod stability;
 pub mod sweep;

@@ -8,6 +8,7 @@ pub mod html;
 pub mod output;
 pub mod plan;
 pub mod publish;
+pub mod sensitivity;
 pub mod terminal;
 pub mod years;
 

@@ -131,6 +131,28 @@ impl Destinations {
         self.finish(json, files)
     }
 
+    /// Publishes a sensitivity screening (`corridor sensitivity`): `sensitivity.json`,
+    /// `sensitivity.csv` and `sensitivity.txt`.
+    ///
+    /// # Errors
+    /// A file cannot be formed or written.
+    pub fn publish_sensitivity(
+        &self,
+        screening: &crate::experiment::sensitivity::Sensitivity,
+    ) -> Result<Published, ReportError> {
+        let json = serde_json::to_string_pretty(&serde_json::json!({ "sensitivity": screening }))?;
+        let mut files = Vec::new();
+        if let Some(dir) = &self.out {
+            let mut set = OutputDir::create(dir)?;
+            set.write("sensitivity.json", json.as_bytes())?;
+            set.write("sensitivity.csv", &super::sensitivity::csv(screening)?)?;
+            set.write("sensitivity.txt", super::sensitivity::text(screening).as_bytes())?;
+            files.extend(["sensitivity.json", "sensitivity.csv", "sensitivity.txt"].map(String::from));
+            set.commit(&run_id(screening.seed))?;
+        }
+        self.finish(json, files)
+    }
+
     /// Publishes capacity sheets (`corridor capacity --static`): `capacity_sheet.json`.
     ///
     /// # Errors

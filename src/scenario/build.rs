@@ -54,6 +54,7 @@ impl ScenarioSpec {
             growth: Default::default(),
             changes: Default::default(),
             candidates: Default::default(),
+            uncertain: Default::default(),
         }
     }
 
@@ -138,6 +139,12 @@ impl ScenarioSpec {
     /// Adds a ship service.
     pub fn ship_service(mut self, id: impl Into<String>, service: ShipServiceSpec) -> Self {
         self.ship_services.insert(id.into(), service);
+        self
+    }
+
+    /// Adds an uncertain input.
+    pub fn uncertain(mut self, id: impl Into<String>, input: super::uncertain::UncertainSpec) -> Self {
+        self.uncertain.insert(id.into(), input);
         self
     }
 

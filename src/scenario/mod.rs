@@ -34,6 +34,7 @@ pub(crate) mod messages;
 pub mod path;
 mod planning;
 mod schema;
+mod uncertain;
 mod validate;
 mod variants;
 
@@ -42,6 +43,7 @@ pub use diagnostics::{Diagnostic, MAX_DIAGNOSTICS, ScenarioError, Source, locate
 pub use dist::{DistError, DistSpec, MAX_COEFFICIENT_OF_VARIATION, Sampler};
 pub use planning::{ChangeProblem, ChangeSpec, DAYS_PER_YEAR, GrowthSpec, PlanningSpec, date_of, parse_date};
 pub use schema::*;
+pub use uncertain::UncertainSpec;
 pub use validate::{Issue, check};
 pub use variants::{PatchError, PatchField, linearize};
 
@@ -224,6 +226,9 @@ impl Scenario {
         // configuration. A variant that makes a plan invalid is reported by the search.
         if issues.is_empty() {
             issues = candidates::check(&self.base);
+        }
+        if issues.is_empty() {
+            issues = uncertain::check(&self.base);
         }
         if !issues.is_empty() {
             return Err(ScenarioError::many(self.issue_diagnostics(issues)));

@@ -70,6 +70,9 @@ pub struct ScenarioSpec {
     /// Upgrades `corridor plan` may choose among, by id.
     #[serde(default)]
     pub candidates: IndexMap<String, CandidateSpec>,
+    /// Inputs nobody knows exactly, with their ranges, by id (see `corridor sensitivity`).
+    #[serde(default)]
+    pub uncertain: IndexMap<String, super::uncertain::UncertainSpec>,
 }
 
 /// Who carries one leg of a flow, by id.

@@ -119,7 +119,7 @@ impl Checker<'_> {
 /// Month names for messages about monthly figures (January first).
 const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-fn id_ok(id: &str) -> bool {
+pub(super) fn id_ok(id: &str) -> bool {
     !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
@@ -166,6 +166,7 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
         ("variants", spec.variants.keys().collect()),
         ("changes", spec.changes.iter().filter(|(_, c)| !c.from_plan).map(|(id, _)| id).collect()),
         ("candidates", spec.candidates.keys().collect()),
+        ("uncertain", spec.uncertain.keys().collect()),
     ] {
         for id in ids {
             if !id_ok(id) {

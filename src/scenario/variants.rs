@@ -103,6 +103,15 @@ fn get_mut<'a>(doc: &'a mut Table, segments: &[Segment]) -> Result<&'a mut Value
     Ok(value)
 }
 
+/// The value at `path`.
+///
+/// # Errors
+/// A malformed path, or a path that does not exist.
+pub(super) fn get_path(doc: &mut Table, path: &str) -> Result<Value, PathProblem> {
+    let segments = parse(path)?;
+    get_mut(doc, &segments).map(|v| v.clone())
+}
+
 /// Sets the value at `path`. The parent must exist, and so must the key unless the
 /// parent is a table (so that new entries, e.g. a new berth class, can be added).
 ///

@@ -1,0 +1,310 @@
+//! Which unknowns drive the answer: Morris elementary effects of the scenario's
+//! uncertain inputs (`[uncertain.<id>]`) on chosen KPIs.
+//!
+//! **Design.** Each input (or each `group` of inputs, moving together) is a factor on
+//! the unit interval, its range mapped linearly onto it. A trajectory starts at a
+//! random point of the grid {0, 1/3, 2/3, 1} (levels p = 4) with every factor at 0 or
+//! 1/3, and moves the factors one at a time, in random order, by Δ = 2/3: k + 1 input
+//! scenarios for k factors. The elementary effect of a factor on a KPI is the change
+//! of the KPI's mean when the factor moves, divided by Δ: the KPI's change over the
+//! factor's whole range, were it linear. Over r trajectories: μ* (mean absolute
+//! effect, the screening measure), μ
+//! (mean effect, with its sign) and σ (spread of the effects: non-linearity or
+//! interaction).
+//!
+//! **Noise.** Every input scenario runs the same replications (common random
+//! numbers: replication `i` draws from the same streams in each), so an effect is a
+//! paired difference. Its simulation standard error is reported per factor as
+//! `noise`: the root mean square, over trajectories, of the effect's standard error
+//! over replications. Because every trajectory runs the same replications, that noise
+//! is shared by all of them and does not shrink with more trajectories: μ*'s 95 %
+//! interval combines the Student-t spread over trajectories with 1.96 × the noise.
+//! An input that changes nothing has μ* = 0 exactly; one whose μ* interval reaches
+//! down to zero is not told apart from simulation noise (noise alone gives μ* about
+//! 0.8 × the noise, inside that interval).
+//!
+//! Determinism: the trajectories come from the seed alone; every replication from its
+//! index and the seed; results are gathered in order, so any thread count gives the
+//! same numbers.
+
+use super::result::KpiError;
+use crate::model::{Network, run_replication};
+use crate::scenario::{Scenario, VariantError};
+use crate::stats::{OnlineStats, student_t_quantile};
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Grid levels of the Morris design.
+const LEVELS: f64 = 4.0;
+/// The step: p / (2 (p − 1)).
+const DELTA: f64 = LEVELS / (2.0 * (LEVELS - 1.0));
+/// The normal 97.5 % quantile.
+const Z95: f64 = 1.959_963_984_540_054;
+
+/// How to screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MorrisSettings {
+    /// Trajectories (r): more give tighter μ* intervals. At least 2.
+    pub trajectories: usize,
+    /// Replications of each input scenario.
+    pub replications: u64,
+    /// Seed of the trajectories and of the replications.
+    pub seed: u64,
+}
+
+/// A factor: an uncertain input, or a group of inputs moving together.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Factor {
+    /// The input's id, or the group's name.
+    pub name: String,
+    /// Its inputs: `path: low → high` (factors as `×low → ×high`), and where the range
+    /// comes from.
+    pub inputs: Vec<String>,
+}
+
+/// One factor's effect on one KPI.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Effect {
+    /// The factor.
+    pub factor: String,
+    /// μ*: mean absolute elementary effect (the KPI's change over the whole range).
+    pub mu_star: f64,
+    /// 95 % interval of μ*: the spread over trajectories and the simulation noise.
+    pub mu_star_ci95: [f64; 2],
+    /// μ: mean elementary effect (its sign says which way the KPI moves).
+    pub mu: f64,
+    /// σ: standard deviation of the elementary effects (non-linearity, interactions).
+    pub sigma: f64,
+    /// The simulation noise of one elementary effect (root mean square of its
+    /// standard error over replications).
+    pub noise: f64,
+    /// Whether μ*'s interval (which counts the noise) lies above zero: an effect told
+    /// apart from simulation noise.
+    pub above_noise: bool,
+}
+
+/// The effects on one KPI, largest μ* first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KpiSensitivity {
+    /// The KPI key.
+    pub kpi: String,
+    /// Its mean over every input scenario and replication.
+    pub mean: f64,
+    /// Effects, ranked.
+    pub effects: Vec<Effect>,
+}
+
+/// A Morris screening.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sensitivity {
+    /// The variant screened.
+    pub variant: String,
+    /// "morris".
+    pub method: String,
+    /// Trajectories.
+    pub trajectories: usize,
+    /// Replications of each input scenario.
+    pub replications: u64,
+    /// Seed of the trajectories and replications.
+    pub seed: u64,
+    /// Input scenarios simulated: trajectories × (factors + 1).
+    pub points: usize,
+    /// The factors.
+    pub factors: Vec<Factor>,
+    /// Per KPI, the ranked effects.
+    pub kpis: Vec<KpiSensitivity>,
+}
+
+/// Why a screening could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum SensitivityError {
+    /// The variant is unknown or invalid.
+    #[error(transparent)]
+    Variant(#[from] VariantError),
+    /// The scenario declares no uncertain inputs.
+    #[error(
+        "the scenario declares no uncertain inputs: add `[uncertain.<id>]` tables (path, range or factor, source or reason)"
+    )]
+    NoInputs,
+    /// Too few trajectories or replications.
+    #[error("{0}")]
+    Settings(String),
+    /// An input scenario is not valid.
+    #[error("the input scenario {point} ({values}) is not valid: {message}")]
+    InvalidPoint {
+        /// Its number.
+        point: usize,
+        /// Its input values.
+        values: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A KPI that the scenario does not report.
+    #[error(transparent)]
+    Kpi(#[from] KpiError),
+}
+
+/// The factors of `spec`'s uncertain inputs: each group once (where its first input
+/// stands), each ungrouped input alone.
+fn factors(spec: &crate::scenario::ScenarioSpec) -> Vec<(Factor, Vec<String>)> {
+    let mut out: Vec<(Factor, Vec<String>)> = Vec::new();
+    for (id, input) in &spec.uncertain {
+        let ([low, high], factor) = input.ends();
+        let why = input.source.as_deref().or(input.reason.as_deref()).unwrap_or_default();
+        let range = if factor { format!("×{low} → ×{high}") } else { format!("{low} → {high}") };
+        let described = format!("{}: {range} ({why})", input.path);
+        let name = input.group.clone().unwrap_or_else(|| id.clone());
+        match out.iter_mut().find(|(f, _)| f.name == name && input.group.is_some()) {
+            Some((f, ids)) => {
+                f.inputs.push(described);
+                ids.push(id.clone());
+            }
+            None => out.push((Factor { name, inputs: vec![described] }, vec![id.clone()])),
+        }
+    }
+    out
+}
+
+/// The trajectories: each k + 1 points on the unit cube, and which factor each step
+/// moved.
+fn trajectories(k: usize, r: usize, seed: u64) -> Vec<(Vec<Vec<f64>>, Vec<usize>)> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x4d6f_7272_6973);
+    (0..r)
+        .map(|_| {
+            let mut x: Vec<f64> =
+                (0..k).map(|_| if rand::RngExt::random_bool(&mut rng, 0.5) { 1.0 / 3.0 } else { 0.0 }).collect();
+            let mut order: Vec<usize> = (0..k).collect();
+            order.shuffle(&mut rng);
+            let mut points = vec![x.clone()];
+            for &f in &order {
+                x[f] += DELTA;
+                points.push(x.clone());
+            }
+            (points, order)
+        })
+        .collect()
+}
+
+/// Screens `variant`'s uncertain inputs for their effect on each of `kpis` (see the
+/// module documentation). `progress` is told after each input scenario: (done, total).
+///
+/// # Errors
+/// An unknown variant or KPI, no uncertain inputs, settings below the minimum, or an
+/// input scenario that is not valid.
+pub fn morris(
+    scenario: &Scenario,
+    variant: &str,
+    kpis: &[String],
+    settings: &MorrisSettings,
+    progress: Option<&(dyn Fn(usize, usize) + Sync)>,
+) -> Result<Sensitivity, SensitivityError> {
+    if settings.trajectories < 2 {
+        return Err(SensitivityError::Settings("at least 2 trajectories are needed for an interval".into()));
+    }
+    if settings.replications < 2 {
+        return Err(SensitivityError::Settings("at least 2 replications are needed for the noise".into()));
+    }
+    let spec = scenario.variant(variant)?;
+    let factors = factors(&spec);
+    if factors.is_empty() {
+        return Err(SensitivityError::NoInputs);
+    }
+    let k = factors.len();
+    let design = trajectories(k, settings.trajectories, settings.seed);
+    let total = design.len() * (k + 1);
+    let reps = settings.replications;
+    // Each input scenario's KPI values per replication, in design order.
+    let mut values: Vec<Vec<Vec<f64>>> = Vec::with_capacity(total);
+    let mut point = 0;
+    for (points, _) in &design {
+        for x in points {
+            let positions: Vec<(&str, f64)> =
+                factors.iter().zip(x).flat_map(|((_, ids), &u)| ids.iter().map(move |id| (id.as_str(), u))).collect();
+            let shown = || {
+                factors
+                    .iter()
+                    .zip(x)
+                    .map(|((f, _), u)| format!("{} at {:.2}", f.name, u))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let invalid = |message: String| SensitivityError::InvalidPoint { point, values: shown(), message };
+            let at = spec.with_inputs(&positions).map_err(invalid)?;
+            let network = Network::compile(&at).map_err(|e| invalid(e.to_string()))?;
+            let runs: Vec<Vec<(String, f64)>> =
+                (0..reps).into_par_iter().map(|r| run_replication(&network, settings.seed, r).entries()).collect();
+            let mut per_kpi = Vec::with_capacity(kpis.len());
+            for key in kpis {
+                let column: Option<Vec<f64>> =
+                    runs.iter().map(|e| e.iter().find(|(n, _)| n == key).map(|(_, v)| *v)).collect();
+                match column {
+                    Some(c) => per_kpi.push(c),
+                    None => {
+                        let keys: Vec<String> = runs[0].iter().map(|(n, _)| n.clone()).collect();
+                        return Err(KpiError::unknown(key, &keys).into());
+                    }
+                }
+            }
+            values.push(per_kpi);
+            point += 1;
+            if let Some(report) = progress {
+                report(point, total);
+            }
+        }
+    }
+    let t = student_t_quantile(0.95, settings.trajectories as u64 - 1);
+    let mut out = Vec::new();
+    for (q, key) in kpis.iter().enumerate() {
+        let mut mean = OnlineStats::new();
+        values.iter().flat_map(|p| &p[q]).for_each(|&v| mean.push(v));
+        // Per factor: elementary effects over trajectories, and their noise.
+        let mut effects: Vec<(OnlineStats, OnlineStats, f64)> = vec![(OnlineStats::new(), OnlineStats::new(), 0.0); k];
+        for (j, (_, order)) in design.iter().enumerate() {
+            for (step, &f) in order.iter().enumerate() {
+                let (before, after) = (&values[j * (k + 1) + step][q], &values[j * (k + 1) + step + 1][q]);
+                let mut paired = OnlineStats::new();
+                before.iter().zip(after).for_each(|(a, b)| paired.push((b - a) / DELTA));
+                let ee = paired.mean();
+                effects[f].0.push(ee.abs());
+                effects[f].1.push(ee);
+                effects[f].2 += paired.std_error().powi(2);
+            }
+        }
+        let mut ranked: Vec<Effect> = factors
+            .iter()
+            .zip(&effects)
+            .map(|((f, _), (abs, signed, noise_sq))| {
+                let noise = (noise_sq / settings.trajectories as f64).sqrt();
+                // Every trajectory runs the same replications, so their noise is shared
+                // and does not average out over trajectories: it is added in.
+                let half = ((t * abs.std_error()).powi(2) + (Z95 * noise).powi(2)).sqrt();
+                let unclamped = abs.mean() - half;
+                let low = unclamped.max(0.0);
+                Effect {
+                    factor: f.name.clone(),
+                    mu_star: abs.mean(),
+                    mu_star_ci95: [low, abs.mean() + half],
+                    mu: signed.mean(),
+                    sigma: signed.sd(),
+                    noise,
+                    above_noise: unclamped > 0.0,
+                }
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.mu_star.total_cmp(&a.mu_star).then_with(|| a.factor.cmp(&b.factor)));
+        out.push(KpiSensitivity { kpi: key.clone(), mean: mean.mean(), effects: ranked });
+    }
+    Ok(Sensitivity {
+        variant: variant.to_string(),
+        method: "morris".into(),
+        trajectories: settings.trajectories,
+        replications: reps,
+        seed: settings.seed,
+        points: total,
+        factors: factors.into_iter().map(|(f, _)| f).collect(),
+        kpis: out,
+    })
+}

@@ -212,6 +212,16 @@ pub fn morris(
     if factors.is_empty() {
         return Err(SensitivityError::NoInputs);
     }
+    // Every KPI is checked before anything is simulated (a planning year's keys,
+    // `year.<Y>.…`, only once a replication has run).
+    let keys = crate::model::kpi_keys(&Network::compile(&spec).map_err(|e| SensitivityError::InvalidPoint {
+        point: 0,
+        values: "the variant as written".into(),
+        message: e.to_string(),
+    })?);
+    if let Some(unknown) = kpis.iter().find(|k| !k.starts_with("year.") && !keys.contains(k)) {
+        return Err(KpiError::unknown(unknown, &keys).into());
+    }
     let k = factors.len();
     let design = trajectories(k, settings.trajectories, settings.seed);
     let total = design.len() * (k + 1);

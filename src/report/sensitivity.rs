@@ -16,9 +16,13 @@ fn number(x: f64) -> String {
 
 /// The screening as text: the inputs, then per KPI the factors ranked by μ*.
 pub fn text(s: &Sensitivity) -> String {
-    let mut out = format!(
+    let wrap = |text: &str, first: &str, rest: &str| -> String {
+        let options = textwrap::Options::new(100).initial_indent(first).subsequent_indent(rest);
+        textwrap::wrap(text, options).iter().map(|l| format!("{l}\n")).collect()
+    };
+    let head = format!(
         "Sensitivity of `{}` — Morris elementary effects: {} trajectories × {} input scenarios, {} replications \
-         each (common random numbers, seed {}); {} input scenarios simulated\n\nUncertain inputs (each moves over its whole range):\n",
+         each (common random numbers, seed {}); {} input scenarios simulated",
         s.variant,
         s.trajectories,
         s.factors.len() + 1,
@@ -26,35 +30,40 @@ pub fn text(s: &Sensitivity) -> String {
         s.seed,
         s.points
     );
+    let mut out = wrap(&head, "", "");
+    out += "\nUncertain inputs (each moves over its whole range):\n";
     for f in &s.factors {
-        out += &format!("  {}: {}\n", f.name, f.inputs.join("; "));
+        out += &wrap(&format!("{}: {}", f.name, f.inputs.join("; ")), "  ", "      ");
     }
     for k in &s.kpis {
         out += &format!("\n{} (mean {}): change over each input's range\n", k.kpi, number(k.mean));
         out += &format!(
-            "{:<28} {:>9} {:>21} {:>9} {:>9} {:>9}  {}\n",
-            "input", "μ*", "95 % CI", "μ", "σ", "noise", "verdict"
+            "{:<28} {:>8} {:>17} {:>8} {:>8} {:>8}  {}\n",
+            "input", "μ*", "95 % CI", "μ", "σ", "noise", "moves it"
         );
-        out += &"-".repeat(100);
+        out += &"-".repeat(94);
         out += "\n";
         for e in &k.effects {
             let name: String = e.factor.chars().take(28).collect();
             out += &format!(
-                "{:<28} {:>9} {:>21} {:>9} {:>9} {:>9}  {}\n",
+                "{:<28} {:>8} {:>17} {:>8} {:>8} {:>8}  {}\n",
                 name,
                 number(e.mu_star),
                 format!("{} – {}", number(e.mu_star_ci95[0]), number(e.mu_star_ci95[1])),
                 number(e.mu),
                 number(e.sigma),
                 number(e.noise),
-                if e.above_noise { "moves it" } else { "not told from noise" }
+                if e.above_noise { "yes" } else { "no: noise" }
             );
         }
     }
-    out += "\nμ*: mean absolute change of the KPI when the input moves over its whole range (Morris), with its \
-            95 % interval over trajectories; μ: the mean change, with its sign; σ: how much the change varies \
-            (non-linearity, interaction with other inputs); noise: the simulation standard error of one change. \
-            \"not told from noise\": the interval of μ*, which counts the noise, reaches down to zero.\n";
+    let legend = "μ*: mean absolute change of the KPI when the input moves over its whole range (Morris), with a \
+            95 % interval that counts the spread over trajectories and the simulation noise; μ: the mean change, \
+            with its sign; σ: how much the change varies (non-linearity, interaction with other inputs); noise: the \
+            simulation standard error of one change. \"no: noise\": μ*'s interval reaches down to zero, so the input is not \
+            told apart from simulation noise.";
+    out += "\n";
+    out += &wrap(legend, "", "");
     out
 }
 

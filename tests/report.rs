@@ -307,3 +307,26 @@ fn replication_rows_line_up_when_variants_have_different_kpis() {
         assert_eq!(cells[wait].parse::<f64>().unwrap(), expected, "{row}");
     }
 }
+
+#[test]
+fn the_sensitivity_charts_have_a_title_axis_units_and_stay_on_their_canvas() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-sensitivity");
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = Command::new(BIN)
+        .args(["sensitivity", "scenarios/middle_corridor.toml", "--variant", "baseline"])
+        .args(["--kpi", "port.baku.ship_wait_hours.p95", "--kpi", "rho.service.turkmen_ferry"])
+        .args(["--samples", "2", "--replications", "2", "--out"])
+        .arg(&dir)
+        .output()
+        .expect("corridor runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let charts = files(&dir, "svg");
+    assert_eq!(charts.len(), 2, "one chart per --kpi: {charts:?}");
+    for svg in charts {
+        let text = std::fs::read_to_string(&svg).unwrap();
+        assert!(text.contains("baku_rail_ferry_rate"), "{}: the inputs are the rows", svg.display());
+        let problems = layout_problems(&text);
+        assert!(problems.is_empty(), "{}: {problems:?}", svg.display());
+    }
+    std::fs::remove_dir_all(dir).ok();
+}

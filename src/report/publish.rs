@@ -132,7 +132,7 @@ impl Destinations {
     }
 
     /// Publishes a sensitivity screening (`corridor sensitivity`): `sensitivity.json`,
-    /// `sensitivity.csv` and `sensitivity.txt`.
+    /// `sensitivity.csv`, `sensitivity.txt` and a chart per KPI, `sensitivity_<n>.svg`.
     ///
     /// # Errors
     /// A file cannot be formed or written.
@@ -148,6 +148,10 @@ impl Destinations {
             set.write("sensitivity.csv", &super::sensitivity::csv(screening)?)?;
             set.write("sensitivity.txt", super::sensitivity::text(screening).as_bytes())?;
             files.extend(["sensitivity.json", "sensitivity.csv", "sensitivity.txt"].map(String::from));
+            for (name, svg) in super::sensitivity::charts(screening)? {
+                set.write(&name, svg.as_bytes())?;
+                files.push(name);
+            }
             set.commit(&run_id(screening.seed))?;
         }
         self.finish(json, files)

@@ -1,6 +1,8 @@
-//! `corridor sensitivity`: the ranked table of what drives each KPI, and its CSV.
+//! `corridor sensitivity`: the ranked table of what drives each KPI, its CSV, and a
+//! chart per KPI of the inputs ranked by μ*.
 
-use crate::experiment::sensitivity::Sensitivity;
+use super::charts::{Bar, ChartError, PALETTE, Swatch, Trellis, kpi_axis_label};
+use crate::experiment::sensitivity::{KpiSensitivity, Sensitivity};
 
 fn number(x: f64) -> String {
     if !x.is_finite() {
@@ -102,4 +104,48 @@ pub fn csv(s: &Sensitivity) -> Result<Vec<u8>, csv::Error> {
         }
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// The inputs ranked by μ* for one KPI, largest first: a bar per input from zero to
+/// μ*, coloured by the sign of μ (raises or lowers the KPI), with μ*'s 95 % interval.
+///
+/// # Errors
+/// [`ChartError`] when plotters cannot draw the chart.
+pub fn chart(k: &KpiSensitivity) -> Result<String, ChartError> {
+    let (raises, lowers) = (PALETTE[1], PALETTE[0]);
+    let bars = k
+        .effects
+        .iter()
+        .map(|e| {
+            let colour = if e.mu >= 0.0 { raises } else { lowers };
+            Some(Bar { parts: vec![(e.mu_star, colour)], whisker: Some(e.mu_star_ci95), marker: None })
+        })
+        .collect();
+    let title = format!("What moves {}: each uncertain input over its whole range", k.kpi);
+    let x_label = format!("change of {} (Morris μ*)", kpi_axis_label(&k.kpi));
+    Trellis {
+        title: &title,
+        x_label: &x_label,
+        x_range: None,
+        rows: k.effects.iter().map(|e| e.factor.clone()).collect(),
+        panels: vec![(format!("mean over the input scenarios: {}", number(k.mean)), bars)],
+        legend: vec![
+            (Swatch::Fill(raises), "raises it (μ > 0)".into()),
+            (Swatch::Fill(lowers), "lowers it (μ < 0)".into()),
+            (Swatch::Whisker, "95 % interval (trajectories and simulation noise)".into()),
+        ],
+        reference: None,
+        percent: false,
+        columns: 1,
+        panel_width: 460,
+    }
+    .render()
+}
+
+/// One chart per KPI, in the order given: (`sensitivity_<n>.svg`, SVG).
+///
+/// # Errors
+/// [`ChartError`] when plotters cannot draw a chart.
+pub fn charts(s: &Sensitivity) -> Result<Vec<(String, String)>, ChartError> {
+    s.kpis.iter().enumerate().map(|(i, k)| Ok((format!("sensitivity_{}.svg", i + 1), chart(k)?))).collect()
 }

@@ -15,13 +15,19 @@ const SAIL_HOURS: f64 = 10.0;
 /// Lots an hour on each line.
 const LAMBDA: f64 = 0.06;
 
-/// Lines `h → a` and `h → b`: lots of 100 t, one a vessel; the sailing out is
-/// exponential, the way back (via a return point) near instantaneous, handling near
-/// instantaneous. `pool` is extra text (a `[pools.*]` table, or nothing).
+/// Lines `h → a` and `h → b`, [`LAMBDA`] lots an hour each (see [`two_lines_at`]).
 fn two_lines(pool: &str) -> String {
-    let annual = LAMBDA * 8_760.0 * 100.0;
+    two_lines_at([LAMBDA, LAMBDA], pool)
+}
+
+/// Lines `h → a` and `h → b` with `lambda` lots an hour each: lots of 100 t, one a
+/// vessel; the sailing out is exponential, the way back (via a return point) near
+/// instantaneous, handling near instantaneous. `pool` is extra text (a `[pools.*]`
+/// table, or nothing).
+fn two_lines_at(lambda: [f64; 2], pool: &str) -> String {
     let port = "yard_capacity_tonnes = 1000000000\nberths.dry = { count = 4, handling_tonnes_per_hour = 1000000000.0 }";
-    let line = |x: &str| {
+    let line = |x: &str, lambda: f64| {
+        let annual = lambda * 8_760.0 * 100.0;
         format!(
             r#"
 [ports.{x}]
@@ -73,8 +79,8 @@ max_consignments_in_system = 10000000
 {b}
 {pool}
 "#,
-        a = line("a"),
-        b = line("b"),
+        a = line("a", lambda[0]),
+        b = line("b", lambda[1]),
     )
 }
 
@@ -156,8 +162,7 @@ fn a_fixed_split_is_two_m_m_1_queues_and_a_pool_is_one_m_m_2() {
 fn the_capacity_sheet_and_the_bound_count_the_pool_as_one_fleet() {
     // One line with all the cargo: its own vessel would need ρ = 2 × 0.6 = 1.2; the
     // pool's two vessels need 0.6 each.
-    let text = two_lines(POOL).replace(&format!("annual_tonnes = {}", LAMBDA * 8_760.0 * 100.0), "annual_tonnes = 0.0");
-    let text = text.replacen("annual_tonnes = 0.0", &format!("annual_tonnes = {}", 2.0 * LAMBDA * 8_760.0 * 100.0), 1);
+    let text = two_lines_at([2.0 * LAMBDA, 0.0], POOL);
     let scenario = Scenario::from_str(&text, "pool.toml").unwrap_or_else(|e| panic!("{e}"));
     let sheet = Network::compile(scenario.base()).unwrap().capacity_sheet();
     let pool = sheet.row("pool.both").expect("a pool row");

@@ -157,7 +157,9 @@ fn factors(spec: &crate::scenario::ScenarioSpec) -> Vec<(Factor, Vec<String>)> {
         let range = if factor { format!("×{low} → ×{high}") } else { format!("{low} → {high}") };
         let described = format!("{}: {range} ({why})", input.path);
         let name = input.group.clone().unwrap_or_else(|| id.clone());
-        match out.iter_mut().find(|(f, _)| f.name == name && input.group.is_some()) {
+        // Joins the factor of its group (never an ungrouped input of the same name).
+        let joins = |ids: &Vec<String>| input.group.is_some() && spec.uncertain[&ids[0]].group == input.group;
+        match out.iter_mut().find(|(_, ids)| joins(ids)) {
             Some((f, ids)) => {
                 f.inputs.push(described);
                 ids.push(id.clone());

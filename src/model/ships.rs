@@ -637,8 +637,7 @@ pub(super) fn on_timeout(w: &mut Corridor<'_>, ship: u32, token: u32, s: &mut Sc
 #[inline]
 pub(super) fn cargo_ready(w: &mut Corridor<'_>, svc: usize, p: usize, s: &mut Scheduler<Event>) -> bool {
     let vessels = &w.ships.vessels;
-    let waiting = &mut w.ships.waiting_cargo[p];
-    let own = waiting.iter().position(|&sh| vessels[sh as usize].service == Some(svc as u32));
+    let own = w.ships.waiting_cargo[p].iter().position(|&sh| vessels[sh as usize].service == Some(svc as u32));
     if let Some(i) = own.or_else(|| super::pools::claim_waiting(w, svc, p, s.now())) {
         let ship = w.ships.waiting_cargo[p].remove(i);
         set_phase(w, ship, Phase::Loading, s.now());

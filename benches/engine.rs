@@ -6,7 +6,11 @@
 //!   `std::collections::BinaryHeap<Reverse<(u64, u64, u32)>>` doing the same holds.
 //!   Both draw delays from the same pre-computed table of exponential variates, so
 //!   the comparison is about the event queue, not the random number generator.
-//! - M/M/1 throughput (customers per second) with the model of `examples/mmc.rs`.
+//! - M/M/1 throughput (customers per second) with the model of `examples/mmc.rs`, and
+//!   beside it the floor no event engine can beat: the Lindley recursion
+//!   `W(n+1) = max(0, W(n) + S(n) - A(n+1))` over the same ChaCha8 streams and `Exp`
+//!   samplers, with no events at all. After criterion's lines, the bench times both
+//!   again, alternating, and prints the engine's cost as a multiple of the floor.
 //!
 //! Compare the "corridor" and "std_binary_heap" lines of each `hold/N` group: the
 //! ratio of their times per event is the engine's speed-up.
@@ -15,12 +19,13 @@
 #[path = "../examples/mmc.rs"]
 mod mmc;
 
-use corridor::engine::{Model, Scheduler, SimTime, Simulation, stream};
+use corridor::engine::{Model, Scheduler, SimTime, Simulation, Streams, stream};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use rand_distr::{Distribution, Exp};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::hint::black_box;
+use std::time::Instant;
 
 /// Holds per measured iteration.
 const HOLDS: u64 = 10_000;
@@ -85,15 +90,36 @@ fn hold(c: &mut Criterion) {
     }
 }
 
-fn mm1_throughput(c: &mut Criterion) {
-    let customers = 100_000;
-    let config = mmc::QueueConfig {
+/// The M/M/1 customers of one replication with the engine's own model.
+fn mm1_config(customers: u64) -> mmc::QueueConfig {
+    mmc::QueueConfig {
         lambda: 0.9,
         service: mmc::Service::Exponential { rate: 1.0 },
         servers: 1,
         customers,
         warmup_customers: 0,
-    };
+    }
+}
+
+/// The event-free floor: the mean wait of `customers` M/M/1 customers by the Lindley
+/// recursion, drawing from the streams and samplers `examples/mmc.rs` uses.
+fn lindley_mean_wait(lambda: f64, mu: f64, customers: u64, master_seed: u64, replication: u64) -> f64 {
+    let streams = Streams::new(master_seed, replication);
+    let (mut arrivals, mut service) = (streams.stream("mmc/arrivals"), streams.stream("mmc/service"));
+    let (gap, work) = (Exp::new(lambda).expect("valid rate"), Exp::new(mu).expect("valid rate"));
+    let (mut wait, mut total) = (0.0f64, 0.0f64);
+    for _ in 0..customers {
+        total += wait;
+        let s: f64 = work.sample(&mut service);
+        let a: f64 = gap.sample(&mut arrivals);
+        wait = (wait + s - a).max(0.0);
+    }
+    total / customers as f64
+}
+
+fn mm1_throughput(c: &mut Criterion) {
+    let customers = 100_000;
+    let config = mm1_config(customers);
     let mut group = c.benchmark_group("mm1");
     group.throughput(Throughput::Elements(customers));
     let mut replication = 0;
@@ -103,7 +129,34 @@ fn mm1_throughput(c: &mut Criterion) {
             black_box(mmc::run_replication(config, 42, replication))
         })
     });
+    group.bench_function("lindley_floor", |b| {
+        b.iter(|| {
+            replication += 1;
+            black_box(lindley_mean_wait(0.9, 1.0, customers, 42, replication))
+        })
+    });
     group.finish();
+
+    // The ratio itself, from both timed alternately in this one run (best of 7 rounds
+    // of 10^6 customers each, so a noisy neighbour inflates neither side alone).
+    let customers = 1_000_000;
+    let config = mm1_config(customers);
+    let (mut engine, mut floor) = (f64::INFINITY, f64::INFINITY);
+    for round in 0..7 {
+        let start = Instant::now();
+        black_box(mmc::run_replication(config, 42, round));
+        engine = engine.min(start.elapsed().as_secs_f64());
+        let start = Instant::now();
+        black_box(lindley_mean_wait(0.9, 1.0, customers, 42, round));
+        floor = floor.min(start.elapsed().as_secs_f64());
+    }
+    let rate = |secs: f64| customers as f64 / secs / 1e6;
+    println!(
+        "mm1: engine {:.1} M customers/s, Lindley floor {:.1} M customers/s: the engine costs {:.2}x the floor (goal: at most 4x)",
+        rate(engine),
+        rate(floor),
+        engine / floor
+    );
 }
 
 criterion_group!(benches, hold, mm1_throughput);

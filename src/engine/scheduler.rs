@@ -174,11 +174,7 @@ impl<E> Scheduler<E> {
     #[inline]
     pub(super) fn pop_due(&mut self, until: SimTime) -> Option<E> {
         self.discard_cancelled_front();
-        let front = self.queue.peek()?;
-        if front.time > until {
-            return None;
-        }
-        let entry = self.queue.pop()?;
+        let entry = self.queue.pop_due(until)?;
         debug_assert!(entry.time >= self.now, "time went backwards");
         self.now = entry.time;
         let fired = (entry.time, entry.seq);

@@ -153,13 +153,16 @@ pub(crate) fn move_to_service(w: &mut Corridor<'_>, ship: u32, to: usize, now: S
 pub(crate) fn set_phase(w: &mut Corridor<'_>, ship: u32, phase: Phase, now: SimTime) {
     let sh = &w.ships.vessels[ship as usize];
     let (old, load, port, berth, service) = (sh.phase, sh.load, sh.port, sh.berth, sh.service);
-    if let Some(svc) = service {
+    let (was, becomes) = (VesselState::of(old, load), VesselState::of(phase, load));
+    // A step that keeps the vessel's state (one more consignment unloaded) leaves the
+    // split as it is: the integrals count whole vessel-milliseconds, exactly.
+    if let Some(svc) = service.filter(|_| was != becomes) {
         let time = &mut w.ships.services[svc as usize].time;
         let t = now.as_millis();
-        if let Some(state) = VesselState::of(old, load) {
+        if let Some(state) = was {
             time[state as usize].add(t, -1.0);
         }
-        if let Some(state) = VesselState::of(phase, load) {
+        if let Some(state) = becomes {
             time[state as usize].add(t, 1.0);
         }
     }

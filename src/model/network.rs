@@ -28,7 +28,10 @@ pub fn tonnes(kg: Kg) -> f64 {
 
 /// The month (0 = January) of a simulated time, with 12 equal months of 730 hours.
 pub fn month_of(t: SimTime) -> usize {
-    ((t.as_hours() / 730.0) as usize) % 12
+    // In whole milliseconds (a division by a constant, no floating point): the same
+    // month as `hours / 730` rounded down, at every millisecond of a run.
+    const MILLIS_PER_MONTH: u64 = 730 * crate::engine::MILLIS_PER_HOUR;
+    ((t.as_millis() / MILLIS_PER_MONTH) % 12) as usize
 }
 
 /// Hours to simulated time (clamped into range).

@@ -12,6 +12,7 @@ use corridor::experiment::plan::{PlanError, PlanSearch};
 use corridor::experiment::shard::{self, ShardResult};
 use corridor::experiment::sweep::run_sweep;
 use corridor::experiment::{Experiment, ExperimentError, MAX_THREADS, PrecisionTarget, Shard, default_variants};
+use corridor::report::KpiSelection;
 use corridor::report::publish::{self, Destinations, Published};
 use corridor::report::terminal::{interrupt_on_ctrl_c, note, progress};
 use corridor::scenario::{BASE, Scenario, limits::MAX_REPLICATIONS};
@@ -71,6 +72,12 @@ struct RunArgs {
     /// Print the full KPI table (every port's headline KPIs with 95 % CIs) after the decision table.
     #[arg(long)]
     all: bool,
+    /// Write every KPI key to summary.json, summary.csv and replications.csv (by default only the headline KPIs go there).
+    #[arg(long, conflicts_with = "kpis")]
+    all_kpis: bool,
+    /// Also write the KPIs whose keys match PATTERN (repeatable; `*` stands for any characters), e.g. 'year.*.service.*'.
+    #[arg(long = "kpis", value_name = "PATTERN")]
+    kpis: Vec<String>,
     /// Run only shard K of N (K from 0): replications r with r % N == K; writes DIR/shard.json (needs --out).
     #[arg(long, value_name = "K/N", value_parser = |s: &str| Shard::parse(s).map_err(|e| e.to_string()))]
     shard: Option<Shard>,
@@ -242,6 +249,12 @@ enum Command {
         /// Also write the JSON document to this file, or `-` for standard output.
         #[arg(long)]
         json: Option<String>,
+        /// Write every KPI key to summary.json, summary.csv and replications.csv (by default only the headline KPIs go there).
+        #[arg(long, conflicts_with = "kpis")]
+        all_kpis: bool,
+        /// Also write the KPIs whose keys match PATTERN (repeatable; `*` stands for any characters).
+        #[arg(long = "kpis", value_name = "PATTERN")]
+        kpis: Vec<String>,
     },
     /// Check a scenario: every error (exit 1) or a short summary (exit 0).
     Validate {
@@ -330,6 +343,7 @@ fn experiment(
     }
     exp.check_against(scenario).map_err(from_experiment)?;
     destinations(args).check().map_err(|e| Failure::Usage(e.to_string()))?;
+    check_kpi_patterns(scenario, &exp.variants, &destinations(args).kpis)?;
     if exp.shard.is_some() && args.out.is_none() {
         return Err(Failure::Usage("--shard needs --out DIR (the shard is written to DIR/shard.json)".into()));
     }
@@ -337,7 +351,30 @@ fn experiment(
 }
 
 fn destinations(args: &RunArgs) -> Destinations {
-    Destinations { out: args.out.clone(), json: args.json.clone() }
+    Destinations { out: args.out.clone(), json: args.json.clone(), kpis: kpi_selection(args.all_kpis, &args.kpis) }
+}
+
+/// The KPIs the files carry: `--all-kpis`, or the headline ones and `--kpis` patterns.
+fn kpi_selection(all: bool, patterns: &[String]) -> KpiSelection {
+    if all { KpiSelection::all() } else { KpiSelection::headline_and(patterns) }
+}
+
+/// Checks the `--kpis` patterns against the keys every variant of `scenario` reports
+/// (each planning year's too), before anything is simulated.
+fn check_kpi_patterns(scenario: &Scenario, variants: &[String], kpis: &KpiSelection) -> Result<(), Failure> {
+    let mut keys = Vec::new();
+    for v in variants {
+        let spec = scenario.variant(v).map_err(|e| Failure::Usage(format!("--variant: {e}")))?;
+        let Ok(network) = corridor::model::Network::compile(&spec) else { continue };
+        let run = corridor::model::kpi_keys(&network);
+        if let Some(p) = &spec.planning {
+            for year in p.start_year..p.start_year + p.years as i32 {
+                keys.extend(run.iter().map(|k| format!("year.{year}.{k}")));
+            }
+        }
+        keys.extend(run);
+    }
+    kpis.check(&keys).map_err(Failure::Usage)
 }
 
 /// Writes the files (before anything is printed), then prints the JSON or the text.
@@ -419,10 +456,12 @@ fn sweep(args: &RunArgs) -> Outcome {
     interrupted(result.result.interrupted, format!("{} points", result.result.variants.len()))
 }
 
-fn merge(shards: &[PathBuf], out: &Path, json: Option<&str>) -> Outcome {
-    let to = Destinations { out: Some(out.to_path_buf()), json: json.map(str::to_string) };
+fn merge(shards: &[PathBuf], out: &Path, json: Option<&str>, kpis: KpiSelection) -> Outcome {
+    let to = Destinations { out: Some(out.to_path_buf()), json: json.map(str::to_string), kpis };
     to.check().map_err(|e| Failure::Usage(e.to_string()))?;
     let (result, scenario) = shard::merge_files(shards).map_err(run_failure)?;
+    let keys: Vec<String> = result.variants.iter().flat_map(|v| v.keys.iter().cloned()).collect();
+    to.kpis.check(&keys).map_err(Failure::Usage)?;
     note(&format!("merged {} shards: {} replications per variant", shards.len(), result.replications));
     let published = to.publish_run(&scenario, &result, None).map_err(run_failure)?;
     publish(published, &to, || publish::run_text(&result, None, false))
@@ -438,7 +477,7 @@ fn capacity(args: &CapacityArgs) -> Outcome {
     for v in &variants {
         scenario.check_variant_name(v).map_err(|e| Failure::Usage(format!("--variant: {e}")))?;
     }
-    let to = Destinations { out: args.out.clone(), json: args.json.clone() };
+    let to = Destinations { out: args.out.clone(), json: args.json.clone(), ..Destinations::default() };
     to.check().map_err(|e| Failure::Usage(e.to_string()))?;
     if args.static_sheet {
         let mut sheets = Vec::new();
@@ -498,7 +537,7 @@ fn sensitivity(args: &SensitivityArgs) -> Outcome {
     let scenario = load(&args.file)?;
     let variant = args.variant.clone().unwrap_or_else(|| default_variants(&scenario).remove(0));
     scenario.check_variant_name(&variant).map_err(|e| Failure::Usage(format!("--variant: {e}")))?;
-    let to = Destinations { out: args.out.clone(), json: args.json.clone() };
+    let to = Destinations { out: args.out.clone(), json: args.json.clone(), ..Destinations::default() };
     to.check().map_err(|e| Failure::Usage(e.to_string()))?;
     let mut exp = Experiment::for_scenario(&scenario);
     args.sampling.apply(&mut exp);
@@ -536,7 +575,7 @@ fn plan(args: &PlanArgs) -> Outcome {
     let scenario = load(&args.file)?;
     let variant = args.variant.clone().unwrap_or_else(|| default_variants(&scenario).remove(0));
     scenario.check_variant_name(&variant).map_err(|e| Failure::Usage(format!("--variant: {e}")))?;
-    let to = Destinations { out: args.out.clone(), json: args.json.clone() };
+    let to = Destinations { out: args.out.clone(), json: args.json.clone(), ..Destinations::default() };
     to.check().map_err(|e| Failure::Usage(e.to_string()))?;
     let criteria = args
         .criteria
@@ -601,7 +640,9 @@ fn run_cli() -> i32 {
         Command::Capacity(args) => capacity(args),
         Command::Sensitivity(args) => sensitivity(args),
         Command::Plan(args) => plan(args),
-        Command::Merge { shards, out, json } => merge(shards, out, json.as_deref()),
+        Command::Merge { shards, out, json, all_kpis, kpis } => {
+            merge(shards, out, json.as_deref(), kpi_selection(*all_kpis, kpis))
+        }
         Command::Validate { file } => load(file).and_then(|s| say(&publish::scenario_summary(&s))),
         Command::New { file, force } => new_scenario(file, *force),
     };

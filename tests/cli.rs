@@ -486,3 +486,35 @@ fn sensitivity_ranks_inputs_writes_its_files_and_refuses_mistakes_as_usage() {
     assert!(stderr(&o).contains("[uncertain.<id>]"), "{}", stderr(&o));
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn the_files_carry_the_headline_kpis_unless_asked_for_more() {
+    let keys = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["run", MC, "--variant", "baseline", "--replications", "2", "--json", "-"];
+        args.extend_from_slice(extra);
+        let o = corridor(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["variants"][0]["kpis"].as_object().unwrap().keys().cloned().collect()
+    };
+    let headline = keys(&[]);
+    let all = keys(&["--all-kpis"]);
+    let with_services = keys(&["--kpis", "service.*"]);
+    assert!(headline.iter().any(|k| k == "port.baku.ship_wait_hours.p95"));
+    assert!(headline.iter().any(|k| k == "system.backlog_growth_tonnes_per_day"));
+    assert!(!headline.iter().any(|k| k.starts_with("service.")), "service detail left out by default");
+    assert!(
+        all.iter().any(|k| k.starts_with("service.")) && all.len() > 2 * headline.len(),
+        "{} vs {}",
+        all.len(),
+        headline.len()
+    );
+    let services = with_services.iter().filter(|k| k.starts_with("service.")).count();
+    assert_eq!(services, all.iter().filter(|k| k.starts_with("service.")).count());
+    assert_eq!(with_services.len(), headline.len() + services);
+
+    let typo = corridor(&["run", MC, "--variant", "baseline", "--replications", "2", "--kpis", "servise.*"]);
+    assert_eq!(typo.status.code(), Some(2), "{}", stderr(&typo));
+    assert!(first_message(&typo).contains("--kpis \"servise.*\" matches no KPI"), "{}", stderr(&typo));
+    assert!(!stderr(&typo).contains("progress:"), "refused before anything ran");
+}

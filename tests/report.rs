@@ -286,7 +286,9 @@ fn replication_rows_line_up_when_variants_have_different_kpis() {
         .variants(["baseline", "asco_pooled"])
         .run(&scenario, None)
         .unwrap();
-    let csv = String::from_utf8(corridor::report::replications_csv(&result).unwrap()).unwrap();
+    let csv =
+        String::from_utf8(corridor::report::replications_csv(&result, &corridor::report::KpiSelection::all()).unwrap())
+            .unwrap();
     let mut lines = csv.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     let column = |k: &str| header.iter().position(|h| *h == k).unwrap_or_else(|| panic!("no column {k}"));

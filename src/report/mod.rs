@@ -8,6 +8,7 @@ pub mod html;
 pub mod output;
 pub mod plan;
 pub mod publish;
+pub mod selection;
 pub mod sensitivity;
 pub mod terminal;
 pub mod years;
@@ -18,6 +19,7 @@ use crate::model::{CompileError, Network, run_traced};
 use crate::scenario::{Scenario, VariantError};
 use crate::stats::Summary;
 use output::{OutputDir, OutputError};
+pub use selection::KpiSelection;
 use serde_json::{Map, Value, json};
 
 /// Summaries of every KPI of `v`. For the KPI of a precision target the interval is
@@ -34,6 +36,12 @@ pub fn summaries(result: &ExperimentResult, v: &VariantResult) -> Vec<(String, S
         s.ci95 = vp.interval;
     }
     out
+}
+
+/// [`summaries`] of the KPIs `kpis` selects (and the precision target's, always).
+pub fn selected_summaries(result: &ExperimentResult, v: &VariantResult, kpis: &KpiSelection) -> Vec<(String, Summary)> {
+    let target = result.precision.as_ref().map(|p| p.kpi.as_str());
+    summaries(result, v).into_iter().filter(|(k, _)| kpis.keeps(k) || Some(k.as_str()) == target).collect()
 }
 
 fn summary_json(s: &Summary) -> Value {
@@ -53,14 +61,16 @@ pub fn depends_on_steady_state(key: &str) -> bool {
 }
 
 /// The JSON document of the contract in README.md. `comparisons` lists
-/// `(base, variant)` pairs to include as paired differences.
-pub fn to_json(result: &ExperimentResult, comparisons: &[(String, String)]) -> Value {
+/// `(base, variant)` pairs to include as paired differences; `kpis` says which KPIs
+/// the variants and comparisons carry.
+pub fn to_json(result: &ExperimentResult, comparisons: &[(String, String)], kpis: &KpiSelection) -> Value {
+    let selection = kpis;
     let variants: Vec<Value> = result
         .variants
         .iter()
         .map(|v| {
             let mut kpis = Map::new();
-            for (key, s) in summaries(result, v) {
+            for (key, s) in selected_summaries(result, v, selection) {
                 kpis.insert(key, summary_json(&s));
             }
             let (bottleneck, share) = v.bottleneck();
@@ -98,7 +108,7 @@ pub fn to_json(result: &ExperimentResult, comparisons: &[(String, String)]) -> V
         .filter_map(|(base, variant)| {
             let diffs = result.compare(base, variant)?;
             let mut kpis = Map::new();
-            for (key, d) in diffs {
+            for (key, d) in diffs.into_iter().filter(|(k, _)| selection.keeps(k)) {
                 kpis.insert(key, json!({"mean_difference": d.mean, "ci95": d.ci95, "n": d.n}));
             }
             Some(json!({"base": base, "variant": variant, "kpis": kpis}))
@@ -123,7 +133,7 @@ pub fn to_json(result: &ExperimentResult, comparisons: &[(String, String)]) -> V
 ///
 /// # Errors
 /// A CSV writer error (not expected with an in-memory buffer).
-pub fn summary_csv(result: &ExperimentResult) -> Result<Vec<u8>, csv::Error> {
+pub fn summary_csv(result: &ExperimentResult, kpis: &KpiSelection) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
         "variant",
@@ -143,7 +153,7 @@ pub fn summary_csv(result: &ExperimentResult) -> Result<Vec<u8>, csv::Error> {
     ])?;
     for v in &result.variants {
         let verdict = v.stability().verdict;
-        for (key, s) in summaries(result, v) {
+        for (key, s) in selected_summaries(result, v, kpis) {
             let nums = [s.mean, s.sd, s.ci95[0], s.ci95[1], s.min, s.p05, s.p50, s.p95, s.max];
             let steady = verdict.is_steady() || !depends_on_steady_state(&key);
             let mut row = vec![v.name.clone(), verdict.name().to_string(), key];
@@ -163,12 +173,13 @@ pub fn summary_csv(result: &ExperimentResult) -> Result<Vec<u8>, csv::Error> {
 ///
 /// # Errors
 /// A CSV writer error (not expected with an in-memory buffer).
-pub fn replications_csv(result: &ExperimentResult) -> Result<Vec<u8>, csv::Error> {
+pub fn replications_csv(result: &ExperimentResult, kpis: &KpiSelection) -> Result<Vec<u8>, csv::Error> {
+    let target = result.precision.as_ref().map(|p| p.kpi.as_str());
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut keys: Vec<String> = Vec::new();
     let mut column: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for v in &result.variants {
-        for k in &v.keys {
+        for k in v.keys.iter().filter(|k| kpis.keeps(k) || Some(k.as_str()) == target) {
             if !column.contains_key(k.as_str()) {
                 column.insert(k, keys.len());
                 keys.push(k.clone());
@@ -197,7 +208,9 @@ pub fn replications_csv(result: &ExperimentResult) -> Result<Vec<u8>, csv::Error
             ];
             let mut cells = vec![String::new(); keys.len()];
             for (k, x) in v.keys.iter().zip(&r.values) {
-                cells[column[k.as_str()]] = x.to_string();
+                if let Some(&c) = column.get(k.as_str()) {
+                    cells[c] = x.to_string();
+                }
             }
             row.extend(cells);
             w.write_record(&row)?;
@@ -416,8 +429,54 @@ impl From<CompileError> for ReportError {
 ///
 /// # Errors
 /// Serialisation failed.
-pub fn json_text(result: &ExperimentResult, comparisons: &[(String, String)]) -> Result<String, ReportError> {
-    Ok(serde_json::to_string_pretty(&to_json(result, comparisons))?)
+pub fn json_text(
+    result: &ExperimentResult,
+    comparisons: &[(String, String)],
+    kpis: &KpiSelection,
+) -> Result<String, ReportError> {
+    let mut text = String::new();
+    write_json(&mut text, &to_json(result, comparisons, kpis), 0)?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// Writes `value` indented by two spaces a level, except that an object or array
+/// holding only numbers, strings, booleans, nulls and arrays of them goes on one line:
+/// one KPI's summary a line, which a person can scan and a diff can show, at about
+/// two thirds of the size of printing every field on a line of its own.
+fn write_json(out: &mut String, value: &Value, depth: usize) -> Result<(), serde_json::Error> {
+    let flat = |v: &Value| match v {
+        Value::Array(items) => items.iter().all(|x| !x.is_object() && !x.is_array()),
+        Value::Object(_) => false,
+        _ => true,
+    };
+    let pad = |out: &mut String, depth: usize| out.extend(std::iter::repeat_n("  ", depth));
+    match value {
+        Value::Object(map) if !map.is_empty() && !map.values().all(flat) => {
+            out.push_str("{\n");
+            for (i, (key, item)) in map.iter().enumerate() {
+                pad(out, depth + 1);
+                out.push_str(&serde_json::to_string(key)?);
+                out.push_str(": ");
+                write_json(out, item, depth + 1)?;
+                out.push_str(if i + 1 < map.len() { ",\n" } else { "\n" });
+            }
+            pad(out, depth);
+            out.push('}');
+        }
+        Value::Array(items) if !items.is_empty() && !flat(value) => {
+            out.push_str("[\n");
+            for (i, item) in items.iter().enumerate() {
+                pad(out, depth + 1);
+                write_json(out, item, depth + 1)?;
+                out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
+            }
+            pad(out, depth);
+            out.push(']');
+        }
+        _ => out.push_str(&serde_json::to_string(value)?),
+    }
+    Ok(())
 }
 
 /// A port's display name (its `name`, or else its id).
@@ -465,6 +524,7 @@ pub fn write_run(
     scenario: &Scenario,
     result: &ExperimentResult,
     comparisons: &[(String, String)],
+    kpis: &KpiSelection,
 ) -> Result<Vec<String>, ReportError> {
     let mut names = Vec::new();
     let mut put = |out: &mut OutputDir, name: &str, bytes: &[u8]| -> Result<(), ReportError> {
@@ -472,9 +532,9 @@ pub fn write_run(
         names.push(name.to_string());
         Ok(())
     };
-    put(out, "summary.json", json_text(result, comparisons)?.as_bytes())?;
-    put(out, "summary.csv", &summary_csv(result)?)?;
-    put(out, "replications.csv", &replications_csv(result)?)?;
+    put(out, "summary.json", json_text(result, comparisons, kpis)?.as_bytes())?;
+    put(out, "summary.csv", &summary_csv(result, kpis)?)?;
+    put(out, "replications.csv", &replications_csv(result, kpis)?)?;
     let port_name = |id: &str| port_display_name(scenario, id);
     let mut charts = charts::run_charts(result, &port_name)?;
     if result.variants.iter().any(|v| !v.years().is_empty()) {
@@ -521,13 +581,18 @@ pub fn sweep_csv(sweep: &SweepResult) -> Result<Vec<u8>, csv::Error> {
 ///
 /// # Errors
 /// A file cannot be formed or written.
-pub fn write_sweep(out: &mut OutputDir, scenario: &Scenario, sweep: &SweepResult) -> Result<Vec<String>, ReportError> {
+pub fn write_sweep(
+    out: &mut OutputDir,
+    scenario: &Scenario,
+    sweep: &SweepResult,
+    kpis: &KpiSelection,
+) -> Result<Vec<String>, ReportError> {
     let result = &sweep.result;
     let mut names =
         vec!["summary.json".to_string(), "summary.csv".into(), "replications.csv".into(), "sweep.csv".into()];
-    out.write("summary.json", json_text(result, &[])?.as_bytes())?;
-    out.write("summary.csv", &summary_csv(result)?)?;
-    out.write("replications.csv", &replications_csv(result)?)?;
+    out.write("summary.json", json_text(result, &[], kpis)?.as_bytes())?;
+    out.write("summary.csv", &summary_csv(result, kpis)?)?;
+    out.write("replications.csv", &replications_csv(result, kpis)?)?;
     out.write("sweep.csv", &sweep_csv(sweep)?)?;
     let mut charts = Vec::new();
     if sweep.parameters.len() == 1 {

@@ -23,6 +23,9 @@ pub struct Destinations {
     pub out: Option<PathBuf>,
     /// The JSON file, or `-`.
     pub json: Option<String>,
+    /// Which KPIs the JSON and CSV files of runs and sweeps carry (default: the
+    /// headline ones; see [`super::selection`]).
+    pub kpis: super::KpiSelection,
 }
 
 /// What publishing wrote.
@@ -78,10 +81,10 @@ impl Destinations {
         let mut files = Vec::new();
         if let Some(dir) = &self.out {
             let mut set = OutputDir::create(dir)?;
-            files = write_run(&mut set, scenario, result, &comparisons)?;
+            files = write_run(&mut set, scenario, result, &comparisons, &self.kpis)?;
             set.commit(&run_id(result.seed))?;
         }
-        self.finish(json_text(result, &comparisons)?, files)
+        self.finish(json_text(result, &comparisons, &self.kpis)?, files)
     }
 
     /// Publishes a capacity search: `capacity.json`, `capacity.csv`, the charts and
@@ -183,10 +186,10 @@ impl Destinations {
         let mut files = Vec::new();
         if let Some(dir) = &self.out {
             let mut set = OutputDir::create(dir)?;
-            files = write_sweep(&mut set, scenario, sweep)?;
+            files = write_sweep(&mut set, scenario, sweep, &self.kpis)?;
             set.commit(&run_id(sweep.result.seed))?;
         }
-        self.finish(json_text(&sweep.result, &[])?, files)
+        self.finish(json_text(&sweep.result, &[], &self.kpis)?, files)
     }
 }
 

@@ -2,8 +2,8 @@
 //! the run, transit-time curves, and cargo delivered year by year.
 
 use super::{
-    ChartError, Dash, LIGHT_GRID, Swatch, TITLE_FONT, color, dash, draw_line, err, fit_title, head, head_height, human,
-    kpi_axis_label, render,
+    ChartError, Dash, LIGHT_GRID, LIGHT_LINES, Swatch, TITLE_FONT, color, dash, draw_line, err, fit_title, head,
+    head_height, human, kpi_axis_label, render,
 };
 use crate::experiment::ExperimentResult;
 use crate::model::Trace;
@@ -54,6 +54,7 @@ pub fn sweep_chart(points: &[(f64, f64, f64, f64)], parameter: &str, kpi: &str) 
         chart
             .configure_mesh()
             .light_line_style(LIGHT_GRID)
+            .max_light_lines(LIGHT_LINES)
             .x_labels(x_ticks)
             .x_label_formatter(&x_format)
             .y_label_formatter(&|y| human(*y))
@@ -103,6 +104,7 @@ fn line_chart(series: &[(String, Vec<(f64, f64)>)], layout: LineLayout<'_>) -> R
         chart
             .configure_mesh()
             .light_line_style(LIGHT_GRID)
+            .max_light_lines(LIGHT_LINES)
             .x_desc(layout.x_label)
             .y_desc(layout.y_label)
             .x_label_formatter(&|x| human(*x))
@@ -176,6 +178,7 @@ pub fn yard_stock(
             chart
                 .configure_mesh()
                 .light_line_style(LIGHT_GRID)
+                .max_light_lines(LIGHT_LINES)
                 .x_labels(6)
                 .y_labels(6)
                 .x_label_formatter(&|x| human(*x))
@@ -279,6 +282,7 @@ pub fn render_line_with_band(
         chart
             .configure_mesh()
             .light_line_style(LIGHT_GRID)
+            .max_light_lines(LIGHT_LINES)
             .x_desc("demand factor on the searched flows (×1 = today's demand)")
             .y_desc(y_label)
             .x_label_formatter(&|x| format!("×{x:.2}"))
@@ -355,6 +359,7 @@ pub fn years_chart(result: &ExperimentResult) -> Result<String, ChartError> {
         chart
             .configure_mesh()
             .light_line_style(LIGHT_GRID)
+            .max_light_lines(LIGHT_LINES)
             .x_desc("calendar year")
             .y_desc("delivered (Mt per year)")
             .x_labels((y1 - y0 + 1).max(2) as usize)

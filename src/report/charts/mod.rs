@@ -64,6 +64,9 @@ pub fn kpi_axis_label(key: &str) -> String {
 
 /// The fine grid: faint, so the data stays in front.
 const LIGHT_GRID: RGBColor = RGBColor(243, 243, 243);
+/// Light grid lines between two labelled ones: enough to read a value off, few enough
+/// that a chart of many panels is not mostly grid (plotters draws ten by default).
+const LIGHT_LINES: usize = 4;
 
 /// The colour of series `i`.
 fn color(i: usize) -> RGBColor {
@@ -207,7 +210,14 @@ fn draw_legend(area: &Root<'_>, items: &[(Swatch, String)], font: u32) -> Result
 /// A chart with numeric axes on the SVG backend.
 type Plot<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
-/// Draws a line through `points` in a colour and style.
+/// The opacity that marks a line for [`svg_dashes`] to dash (`Dash::Dashed`,
+/// `Dash::Dotted`): plotters draws a dashed line as one polyline per dash, which
+/// for a long, jagged series is thousands of elements; SVG dashes one polyline itself.
+const DASHED_MARK: f64 = 0.999;
+const DOTTED_MARK: f64 = 0.998;
+
+/// Draws a line through `points` in a colour and style, at most two points per
+/// horizontal pixel of the plot (see [`decimate`]).
 fn draw_line(
     chart: &mut Plot<'_, '_>,
     points: Vec<(f64, f64)>,
@@ -215,13 +225,128 @@ fn draw_line(
     d: Dash,
     width: u32,
 ) -> Result<(), ChartError> {
-    let style = c.stroke_width(width);
-    match d {
-        Dash::Solid => chart.draw_series(LineSeries::new(points, style)).map(|_| ()),
-        Dash::Dashed => chart.draw_series(DashedLineSeries::new(points, 9, 5, style)).map(|_| ()),
-        Dash::Dotted => chart.draw_series(DashedLineSeries::new(points, 2, 4, style)).map(|_| ()),
+    let pixels = chart.plotting_area().dim_in_pixel().0 as usize;
+    let points = decimate(points, pixels);
+    let mark = match d {
+        Dash::Solid => 1.0,
+        Dash::Dashed => DASHED_MARK,
+        Dash::Dotted => DOTTED_MARK,
+    };
+    chart.draw_series(LineSeries::new(points, c.mix(mark).stroke_width(width))).map(|_| ()).map_err(err)
+}
+
+/// Gives the polylines [`draw_line`] marked their SVG dash pattern (9 on, 5 off for
+/// dashed; 2 on, 4 off for dotted, as plotters' `DashedLineSeries` draws them).
+fn svg_dashes(svg: String) -> String {
+    svg.replace(&format!("opacity=\"{DASHED_MARK}\""), "opacity=\"1\" stroke-dasharray=\"9 5\"")
+        .replace(&format!("opacity=\"{DOTTED_MARK}\""), "opacity=\"1\" stroke-dasharray=\"2 4\"")
+}
+
+/// The SVG without what changes nothing on screen: `opacity="1"` (the default),
+/// font sizes to two decimals, and the middle points of straight runs of a polyline
+/// (plotters writes whole pixels, so a run is straight exactly). A flat stretch of a
+/// yard's stock, a week or a year long, becomes two points.
+fn compact_svg(svg: &str) -> String {
+    let mut out = String::with_capacity(svg.len());
+    let mut rest = svg;
+    while let Some(at) = rest.find(['o', 'f', 'p']) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        if let Some(after) = rest.strip_prefix("opacity=\"1\" ") {
+            rest = after;
+        } else if let Some((size, after)) = attribute(rest, "font-size=\"") {
+            match size.parse::<f64>() {
+                Ok(x) => out.push_str(&format!("font-size=\"{}\"", (x * 100.0).round() / 100.0)),
+                Err(_) => out.push_str(&format!("font-size=\"{size}\"")),
+            }
+            rest = after;
+        } else if let Some((points, after)) = attribute(rest, "points=\"") {
+            out.push_str("points=\"");
+            out.push_str(&straighten(points));
+            out.push('"');
+            rest = after;
+        } else {
+            out.push_str(&rest[..1]);
+            rest = &rest[1..];
+        }
     }
-    .map_err(err)
+    out.push_str(rest);
+    out
+}
+
+/// The value of the attribute `rest` starts with (`name` ends with its opening quote)
+/// and what follows its closing quote.
+fn attribute<'s>(rest: &'s str, name: &str) -> Option<(&'s str, &'s str)> {
+    let value = rest.strip_prefix(name)?;
+    let end = value.find('"')?;
+    Some((&value[..end], &value[end + 1..]))
+}
+
+/// A polyline's `points` without the middle points of collinear runs; any text that
+/// is not whole-number pairs is left as it is.
+fn straighten(points: &str) -> String {
+    let parsed: Option<Vec<(i64, i64)>> = points
+        .split_whitespace()
+        .map(|p| {
+            let (x, y) = p.split_once(',')?;
+            Some((x.parse().ok()?, y.parse().ok()?))
+        })
+        .collect();
+    let Some(parsed) = parsed.filter(|p| p.len() > 2) else { return points.to_string() };
+    let mut kept: Vec<(i64, i64)> = Vec::with_capacity(parsed.len());
+    for &p in &parsed {
+        if kept.last() == Some(&p) {
+            continue;
+        }
+        if kept.len() >= 2 {
+            let (a, b) = (kept[kept.len() - 2], kept[kept.len() - 1]);
+            let cross = (b.0 - a.0) * (p.1 - a.1) - (b.1 - a.1) * (p.0 - a.0);
+            let onward = (b.0 - a.0) * (p.0 - b.0) + (b.1 - a.1) * (p.1 - b.1) >= 0;
+            if cross == 0 && onward {
+                kept.pop();
+            }
+        }
+        kept.push(p);
+    }
+    kept.iter().map(|(x, y)| format!("{x},{y} ")).collect()
+}
+
+/// A series (in order of x) cut to what `pixels` columns can show: in each column,
+/// the lowest and the highest point, in their order, and the series' first and last
+/// points. No peak or trough is lost; a series whose x ever goes back is drawn whole; a day-by-day trace of six years drawn 400
+/// pixels wide keeps at most 802 of its 2,190 points.
+pub(crate) fn decimate(points: Vec<(f64, f64)>, pixels: usize) -> Vec<(f64, f64)> {
+    let pixels = pixels.max(1);
+    if points.len() <= 2 * pixels + 2 || points.windows(2).any(|w| w[1].0 < w[0].0 || w[1].0.is_nan()) {
+        return points;
+    }
+    let (first, last) = (points[0], points[points.len() - 1]);
+    let span = (last.0 - first.0).max(f64::MIN_POSITIVE);
+    let column = |x: f64| (((x - first.0) / span * pixels as f64) as usize).min(pixels - 1);
+    let mut out = Vec::with_capacity(2 * pixels + 2);
+    out.push(first);
+    let mut i = 1;
+    while i + 1 < points.len() {
+        let c = column(points[i].0);
+        let (mut lo, mut hi) = (i, i);
+        let mut j = i;
+        while j + 1 < points.len() && column(points[j].0) == c {
+            if points[j].1 < points[lo].1 {
+                lo = j;
+            }
+            if points[j].1 > points[hi].1 {
+                hi = j;
+            }
+            j += 1;
+        }
+        out.push(points[lo.min(hi)]);
+        if hi != lo {
+            out.push(points[lo.max(hi)]);
+        }
+        i = j;
+    }
+    out.push(last);
+    out
 }
 
 fn err(e: impl std::fmt::Display) -> ChartError {
@@ -239,7 +364,7 @@ fn render(size: (u32, u32), draw: impl FnOnce(&Root<'_>) -> Result<(), ChartErro
         draw(&root)?;
         root.present().map_err(err)?;
     }
-    Ok(svg)
+    Ok(compact_svg(&svg_dashes(svg)))
 }
 
 /// A non-negative number rounded to a whole one, its thousands separated by commas
@@ -311,6 +436,66 @@ fn head<'a>(root: &Root<'a>, title: &str, legend: &[(Swatch, String)]) -> Result
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn compacting_changes_nothing_on_screen() {
+        let svg = r##"<text x="1" font-size="12.096774193548388" opacity="1" fill="#000"/><polyline opacity="1" points="0,5 1,5 2,5 3,5 3,9 3,2 4,1 5,0 "/><polyline points="a,b 1,2 "/>"##;
+        let out = compact_svg(svg);
+        assert_eq!(
+            out,
+            r##"<text x="1" font-size="12.1" fill="#000"/><polyline points="0,5 3,5 3,9 3,2 5,0 "/><polyline points="a,b 1,2 "/>"##
+        );
+    }
+
+    #[test]
+    fn decimation_keeps_every_column_extreme_in_order() {
+        // A daily saw-tooth over six years, 2,190 points, onto 100 columns.
+        let points: Vec<(f64, f64)> = (0..2190).map(|d| (f64::from(d), f64::from((d * 37) % 101))).collect();
+        let cut = decimate(points.clone(), 100);
+        assert!(cut.len() <= 202, "{} points", cut.len());
+        assert_eq!(cut.first(), points.first());
+        assert_eq!(cut.last(), points.last());
+        assert!(cut.windows(2).all(|w| w[0].0 < w[1].0), "order kept");
+        for c in 0..100 {
+            let column: Vec<f64> = points
+                .iter()
+                .filter(|p| (p.0 / 2189.0 * 100.0) as usize == c && p.0 > 0.0 && p.0 < 2189.0)
+                .map(|p| p.1)
+                .collect();
+            let kept: Vec<f64> = cut
+                .iter()
+                .filter(|p| (p.0 / 2189.0 * 100.0) as usize == c && p.0 > 0.0 && p.0 < 2189.0)
+                .map(|p| p.1)
+                .collect();
+            let max = |v: &[f64]| v.iter().copied().fold(f64::MIN, f64::max);
+            let min = |v: &[f64]| v.iter().copied().fold(f64::MAX, f64::min);
+            assert_eq!((min(&kept), max(&kept)), (min(&column), max(&column)), "column {c}");
+        }
+    }
+
+    #[test]
+    fn short_or_unordered_series_are_drawn_whole() {
+        let short: Vec<(f64, f64)> = (0..50).map(|d| (f64::from(d), 1.0)).collect();
+        assert_eq!(decimate(short.clone(), 24), short);
+        let mut back: Vec<(f64, f64)> = (0..500).map(|d| (f64::from(d), f64::from(d % 7))).collect();
+        back[300].0 = 10.0;
+        assert_eq!(decimate(back.clone(), 20), back);
+    }
+
+    #[test]
+    fn dashed_lines_are_one_polyline_with_an_svg_dash_pattern() {
+        let svg = render((300, 200), |root| {
+            let mut chart = ChartBuilder::on(root).build_cartesian_2d(0.0..10.0, 0.0..10.0).map_err(err)?;
+            let zigzag: Vec<(f64, f64)> = (0..200).map(|i| (f64::from(i) / 20.0, f64::from(i % 2) * 9.0)).collect();
+            draw_line(&mut chart, zigzag, RGBColor(0, 114, 178), Dash::Dashed, 2)?;
+            draw_line(&mut chart, vec![(0.0, 5.0), (10.0, 5.0)], RGBColor(213, 94, 0), Dash::Dotted, 1)
+        })
+        .unwrap();
+        assert_eq!(svg.matches("<polyline").count(), 2, "{svg}");
+        assert_eq!(svg.matches("stroke-dasharray=\"9 5\"").count(), 1);
+        assert_eq!(svg.matches("stroke-dasharray=\"2 4\"").count(), 1);
+        assert!(!svg.contains("0.999") && !svg.contains("0.998"), "every mark replaced");
+    }
+
     use super::*;
 
     #[test]

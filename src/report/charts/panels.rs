@@ -2,7 +2,7 @@
 //! every panel with the same rows so they line up, the row labels once at the left,
 //! the legend in a strip of its own above the panels.
 
-use super::{ChartError, LIGHT_GRID, Root, Swatch, err, head, head_height, human, render, text_width};
+use super::{ChartError, LIGHT_GRID, LIGHT_LINES, Root, Swatch, err, head, head_height, human, render, text_width};
 use plotters::prelude::*;
 
 /// One bar: stacked parts from zero, an optional 95 % CI whisker on the end of the
@@ -130,6 +130,7 @@ impl Trellis<'_> {
         chart
             .configure_mesh()
             .light_line_style(LIGHT_GRID)
+            .max_light_lines(LIGHT_LINES)
             .disable_y_mesh()
             .y_labels(rows * 2 + 1)
             .y_label_formatter(&label_of)

@@ -1,7 +1,7 @@
 //! Where the time goes: every fleet's and berth group's time by state, one chart
 //! per variant.
 
-use super::{ChartError, LIGHT_GRID, TITLE_FONT, err, render};
+use super::{ChartError, LIGHT_GRID, LIGHT_LINES, TITLE_FONT, err, render};
 use crate::experiment::VariantResult;
 use plotters::prelude::*;
 
@@ -79,6 +79,7 @@ pub fn time_split(v: &VariantResult) -> Result<String, ChartError> {
         chart
             .configure_mesh()
             .light_line_style(LIGHT_GRID)
+            .max_light_lines(LIGHT_LINES)
             .disable_y_mesh()
             .y_labels(rows * 2 + 1)
             .y_label_formatter(&|y| {

@@ -11,6 +11,7 @@ use corridor::experiment::cluster::Cluster;
 use corridor::experiment::plan::{PlanError, PlanSearch};
 use corridor::experiment::shard::{self, ShardResult};
 use corridor::experiment::sweep::run_sweep;
+use corridor::experiment::uncertainty::{self, UncertainRunSettings};
 use corridor::experiment::{Experiment, ExperimentError, MAX_THREADS, PrecisionTarget, Shard, default_variants};
 use corridor::report::KpiSelection;
 use corridor::report::publish::{self, Destinations, Published};
@@ -78,6 +79,9 @@ struct RunArgs {
     /// Also write the KPIs whose keys match PATTERN (repeatable; `*` stands for any characters), e.g. 'year.*.service.*'.
     #[arg(long = "kpis", value_name = "PATTERN")]
     kpis: Vec<String>,
+    /// Also run every variant in N input scenarios drawn from the scenario's [uncertain.*] inputs (Latin hypercube from the seed): each headline KPI's spread across them beside its simulation CI, and the share of them in which each variant is stable.
+    #[arg(long, value_name = "N", value_parser = whole::<2, 10_000>, conflicts_with = "shard")]
+    uncertain: Option<u64>,
     /// Run only shard K of N (K from 0): replications r with r % N == K; writes DIR/shard.json (needs --out).
     #[arg(long, value_name = "K/N", value_parser = |s: &str| Shard::parse(s).map_err(|e| e.to_string()))]
     shard: Option<Shard>,
@@ -411,6 +415,12 @@ fn run(args: &RunArgs, base: Option<&Option<String>>, cluster: &Cluster) -> Outc
         Failure::Usage(m) if m.starts_with("unknown variant") => Failure::Usage(format!("--variant: {m}")),
         f => f,
     })?;
+    if args.uncertain.is_some() && scenario.base().uncertain.is_empty() {
+        return Err(Failure::Usage(format!(
+            "--uncertain: {} declares no uncertain inputs; add `[uncertain.<id>]` tables (path, range or factor, source or reason), as scenarios/middle_corridor.toml does",
+            args.file.display()
+        )));
+    }
     let Some(result) = cluster.run(&exp, &scenario, Some(&progress)).map_err(Failure::Run)? else {
         return Ok(());
     };
@@ -431,9 +441,24 @@ fn run(args: &RunArgs, base: Option<&Option<String>>, cluster: &Cluster) -> Outc
         ));
         return Ok(());
     }
+    let across = match args.uncertain {
+        Some(n) if !result.interrupted => {
+            let settings = UncertainRunSettings { scenarios: n as usize, seed: exp.seed };
+            let tell = |done: usize, total: usize| note(&format!("progress: input scenario {done}/{total}"));
+            Some(uncertainty::across_inputs(&scenario, &result, &exp, &settings, Some(&tell)).map_err(run_failure)?)
+        }
+        _ => None,
+    };
     let to = destinations(args);
-    let published = to.publish_run(&scenario, &result, base.as_deref()).map_err(run_failure)?;
-    publish(published, &to, || publish::run_text(&result, base.as_deref(), args.all))?;
+    let published =
+        to.publish_run_across_inputs(&scenario, &result, base.as_deref(), across.as_ref()).map_err(run_failure)?;
+    publish(published, &to, || {
+        let mut text = publish::run_text(&result, base.as_deref(), args.all);
+        if let Some(run) = &across {
+            text += &corridor::report::uncertainty::text(run);
+        }
+        text
+    })?;
     interrupted(result.interrupted, format!("{} replications per variant", result.replications))
 }
 
@@ -442,6 +467,7 @@ fn sweep(args: &RunArgs) -> Outcome {
         ("--variant", !args.variants.is_empty()),
         ("--shard", args.shard.is_some()),
         ("--precision", args.precision.is_some()),
+        ("--uncertain", args.uncertain.is_some()),
     ];
     if let Some((flag, _)) = refused.iter().find(|(_, given)| *given) {
         return Err(Failure::Usage(format!(

@@ -518,3 +518,38 @@ fn the_files_carry_the_headline_kpis_unless_asked_for_more() {
     assert!(first_message(&typo).contains("--kpis \"servise.*\" matches no KPI"), "{}", stderr(&typo));
     assert!(!stderr(&typo).contains("progress:"), "refused before anything ran");
 }
+
+#[test]
+fn uncertain_runs_say_what_they_need_and_report_the_spread() {
+    let none = corridor(&["run", MMC, "--replications", "2", "--uncertain", "3"]);
+    assert_eq!(none.status.code(), Some(2), "{}", stderr(&none));
+    assert!(first_message(&none).contains("declares no uncertain inputs"), "{}", stderr(&none));
+    let one = corridor(&["run", MC, "--variant", "baseline", "--replications", "2", "--uncertain", "1"]);
+    assert_eq!(one.status.code(), Some(2), "{}", stderr(&one));
+    let sweep = corridor(&["sweep", MC, "--uncertain", "3"]);
+    assert_eq!(sweep.status.code(), Some(2), "{}", stderr(&sweep));
+    assert!(stderr(&sweep).contains("sweep does not take --uncertain"), "{}", stderr(&sweep));
+
+    let dir = tmp("uncertain");
+    let o = corridor(&[
+        "run",
+        MC,
+        "--variant",
+        "baseline",
+        "--replications",
+        "2",
+        "--uncertain",
+        "3",
+        "--out",
+        dir.join("o").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("ACROSS WHAT NOBODY KNOWS: 3 input scenarios"), "{text}");
+    assert!(text.contains("baseline: stable in"), "{text}");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("o/summary.json")).unwrap()).unwrap();
+    assert_eq!(json["uncertain"]["scenarios"], 3);
+    assert_eq!(json["uncertain"]["variants"][0]["stable"].as_array().unwrap().len(), 3);
+    let csv = std::fs::read_to_string(dir.join("o/uncertain.csv")).unwrap();
+    assert!(csv.starts_with("variant,kpi,scenario,stable,mean,at."), "{csv}");
+}

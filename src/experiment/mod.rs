@@ -21,6 +21,7 @@ pub mod sensitivity;
 pub mod shard;
 pub mod stability;
 pub mod sweep;
+pub mod uncertainty;
 pub mod years;
 
 pub use precision::{PrecisionError, PrecisionReport, PrecisionTarget, VariantPrecision};

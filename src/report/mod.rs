@@ -11,9 +11,11 @@ pub mod publish;
 pub mod selection;
 pub mod sensitivity;
 pub mod terminal;
+pub mod uncertainty;
 pub mod years;
 
 use crate::experiment::sweep::SweepResult;
+use crate::experiment::uncertainty::UncertainRun;
 use crate::experiment::{ExperimentResult, VariantResult};
 use crate::model::{CompileError, Network, run_traced};
 use crate::scenario::{Scenario, VariantError};
@@ -433,9 +435,14 @@ pub fn json_text(
     result: &ExperimentResult,
     comparisons: &[(String, String)],
     kpis: &KpiSelection,
+    uncertain: Option<&UncertainRun>,
 ) -> Result<String, ReportError> {
+    let mut document = to_json(result, comparisons, kpis);
+    if let (Some(run), Value::Object(top)) = (uncertain, &mut document) {
+        top.insert("uncertain".into(), serde_json::to_value(run)?);
+    }
     let mut text = String::new();
-    write_json(&mut text, &to_json(result, comparisons, kpis), 0)?;
+    write_json(&mut text, &document, 0)?;
     text.push('\n');
     Ok(text)
 }
@@ -525,6 +532,7 @@ pub fn write_run(
     result: &ExperimentResult,
     comparisons: &[(String, String)],
     kpis: &KpiSelection,
+    uncertain: Option<&UncertainRun>,
 ) -> Result<Vec<String>, ReportError> {
     let mut names = Vec::new();
     let mut put = |out: &mut OutputDir, name: &str, bytes: &[u8]| -> Result<(), ReportError> {
@@ -532,7 +540,10 @@ pub fn write_run(
         names.push(name.to_string());
         Ok(())
     };
-    put(out, "summary.json", json_text(result, comparisons, kpis)?.as_bytes())?;
+    put(out, "summary.json", json_text(result, comparisons, kpis, uncertain)?.as_bytes())?;
+    if let Some(run) = uncertain {
+        put(out, "uncertain.csv", &uncertainty::csv(run)?)?;
+    }
     put(out, "summary.csv", &summary_csv(result, kpis)?)?;
     put(out, "replications.csv", &replications_csv(result, kpis)?)?;
     let port_name = |id: &str| port_display_name(scenario, id);
@@ -590,7 +601,7 @@ pub fn write_sweep(
     let result = &sweep.result;
     let mut names =
         vec!["summary.json".to_string(), "summary.csv".into(), "replications.csv".into(), "sweep.csv".into()];
-    out.write("summary.json", json_text(result, &[], kpis)?.as_bytes())?;
+    out.write("summary.json", json_text(result, &[], kpis, None)?.as_bytes())?;
     out.write("summary.csv", &summary_csv(result, kpis)?)?;
     out.write("replications.csv", &replications_csv(result, kpis)?)?;
     out.write("sweep.csv", &sweep_csv(sweep)?)?;

@@ -11,6 +11,7 @@ use crate::experiment::ExperimentResult;
 use crate::experiment::capacity::{CapacityAnswer, CapacitySearch};
 use crate::experiment::shard::ShardResult;
 use crate::experiment::sweep::SweepResult;
+use crate::experiment::uncertainty::UncertainRun;
 use crate::model::CapacitySheet;
 use crate::scenario::Scenario;
 use std::path::{Path, PathBuf};
@@ -77,14 +78,30 @@ impl Destinations {
         result: &ExperimentResult,
         base: Option<&str>,
     ) -> Result<Published, ReportError> {
+        self.publish_run_across_inputs(scenario, result, base, None)
+    }
+
+    /// Publishes a run and, with `uncertain`, the same variants across input
+    /// scenarios (`run --uncertain`): the JSON gains `uncertain`, the folder
+    /// `uncertain.csv`.
+    ///
+    /// # Errors
+    /// A file cannot be formed or written.
+    pub fn publish_run_across_inputs(
+        &self,
+        scenario: &Scenario,
+        result: &ExperimentResult,
+        base: Option<&str>,
+        uncertain: Option<&UncertainRun>,
+    ) -> Result<Published, ReportError> {
         let comparisons = comparisons(result, base);
         let mut files = Vec::new();
         if let Some(dir) = &self.out {
             let mut set = OutputDir::create(dir)?;
-            files = write_run(&mut set, scenario, result, &comparisons, &self.kpis)?;
+            files = write_run(&mut set, scenario, result, &comparisons, &self.kpis, uncertain)?;
             set.commit(&run_id(result.seed))?;
         }
-        self.finish(json_text(result, &comparisons, &self.kpis)?, files)
+        self.finish(json_text(result, &comparisons, &self.kpis, uncertain)?, files)
     }
 
     /// Publishes a capacity search: `capacity.json`, `capacity.csv`, the charts and
@@ -189,7 +206,7 @@ impl Destinations {
             files = write_sweep(&mut set, scenario, sweep, &self.kpis)?;
             set.commit(&run_id(sweep.result.seed))?;
         }
-        self.finish(json_text(&sweep.result, &[], &self.kpis)?, files)
+        self.finish(json_text(&sweep.result, &[], &self.kpis, None)?, files)
     }
 }
 

@@ -1,0 +1,381 @@
+//! Answers that carry input uncertainty: the variants run again over input scenarios
+//! drawn from the scenario's uncertain inputs (`[uncertain.<id>]`), and each headline
+//! KPI's spread across them set beside its simulation interval (`corridor run
+//! --uncertain N`).
+//!
+//! **Design.** Each input (or each `group` of inputs, moving together) is a factor on
+//! the unit interval, its range mapped linearly onto it, as in
+//! [`super::sensitivity`]. The `N` input scenarios are a Latin hypercube: each
+//! factor's interval is cut into `N` equal strata, each stratum is used exactly once,
+//! at a uniform point inside it, and the strata of different factors are paired by
+//! independent random permutations. Every factor's whole range is covered evenly
+//! with few scenarios, which a plain random draw does not do.
+//!
+//! **Two kinds of spread.** Inside an input scenario every variant runs the same
+//! replications as the nominal run (common random numbers), so the difference
+//! between two input scenarios is the inputs' doing, not the noise's. For each KPI
+//! the result gives the nominal run's 95 % simulation interval, the distribution of
+//! the KPI's mean over the input scenarios (median, 10 % and 90 %), and the mean
+//! half-width of the simulation interval inside one input scenario, so a reader sees
+//! which of the two dominates.
+//!
+//! **Stability.** A variant is counted stable in an input scenario when its verdict
+//! is stable and, in a planning run, every year's is. The share of input scenarios
+//! in which it is stable has a 95 % Wilson interval (it counts the inputs' spread,
+//! not the verdict's own error). For each factor, the mean position (0 = low end,
+//! 1 = high end) of the scenarios where the variant is not stable against those
+//! where it is says which way an unknown pushes it over.
+//!
+//! The spread covers only the ranges the scenario declares, as uniform: it is what
+//! the answer would be were the unknowns anywhere in their ranges, not a probability
+//! about the world.
+
+use super::{Experiment, ExperimentResult, Focus, VariantResult, Verdict};
+use crate::model::Network;
+use crate::scenario::{Scenario, ScenarioSpec};
+use crate::stats::Summary;
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+/// The normal 97.5 % quantile.
+const Z95: f64 = 1.959_963_984_540_054;
+
+/// How many input scenarios, and from which seed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UncertainRunSettings {
+    /// Input scenarios (at least 2).
+    pub scenarios: usize,
+    /// Seed of the Latin hypercube (the replications keep the experiment's seed).
+    pub seed: u64,
+}
+
+/// One factor: an uncertain input, or a group of inputs moving together.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InputFactor {
+    /// The input's id, or the group's name.
+    pub name: String,
+    /// Its inputs' ids.
+    pub inputs: Vec<String>,
+}
+
+/// A KPI of one variant: its simulation interval and its spread over the inputs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KpiSpread {
+    /// The KPI key.
+    pub kpi: String,
+    /// The nominal run's mean and 95 % simulation interval.
+    pub nominal: f64,
+    /// The nominal run's 95 % interval.
+    pub nominal_ci95: [f64; 2],
+    /// The KPI's mean in each input scenario, in scenario order (NaN where no
+    /// replication gave a value).
+    pub means: Vec<f64>,
+    /// Median, 10 % and 90 % of `means` (type 7).
+    pub median: f64,
+    /// 10 % quantile of `means`.
+    pub p10: f64,
+    /// 90 % quantile of `means`.
+    pub p90: f64,
+    /// The mean half-width of the 95 % simulation interval inside one input scenario.
+    pub noise_half_width: f64,
+}
+
+/// One variant over the input scenarios.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VariantSpread {
+    /// The variant.
+    pub variant: String,
+    /// Whether the variant is stable in each input scenario, in scenario order.
+    pub stable: Vec<bool>,
+    /// The share of input scenarios in which it is stable.
+    pub stable_share: f64,
+    /// Its 95 % Wilson interval.
+    pub stable_share_ci95: [f64; 2],
+    /// Per factor (in [`UncertainRun::factors`] order): the mean position of the
+    /// scenarios where the variant is not stable minus that of those where it is
+    /// (positive: the high end pushes it over; 0 when all or none are stable).
+    pub leans: Vec<f64>,
+    /// The headline KPIs.
+    pub kpis: Vec<KpiSpread>,
+}
+
+/// A run over input scenarios.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UncertainRun {
+    /// Input scenarios.
+    pub scenarios: usize,
+    /// Seed of the Latin hypercube.
+    pub seed: u64,
+    /// Replications of each variant in each input scenario (the nominal run's).
+    pub replications: u64,
+    /// The factors.
+    pub factors: Vec<InputFactor>,
+    /// Each input scenario's position of every factor, in `[0, 1]`.
+    pub design: Vec<Vec<f64>>,
+    /// Per variant, in the nominal run's order.
+    pub variants: Vec<VariantSpread>,
+}
+
+/// Why the run over input scenarios could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum UncertainError {
+    /// No `[uncertain.*]` tables.
+    #[error(
+        "the scenario declares no uncertain inputs: add `[uncertain.<id>]` tables (path, range or factor, source or reason)"
+    )]
+    NoInputs,
+    /// Too few input scenarios.
+    #[error("--uncertain needs at least 2 input scenarios (got {0})")]
+    TooFew(usize),
+    /// An input scenario that does not make a valid scenario.
+    #[error("input scenario {point} ({values}) of variant {variant:?} is not valid: {message}")]
+    InvalidPoint {
+        /// Its index.
+        point: usize,
+        /// The factors' positions.
+        values: String,
+        /// The variant.
+        variant: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A variant of the nominal run the scenario does not declare.
+    #[error(transparent)]
+    Variant(#[from] crate::scenario::VariantError),
+}
+
+/// The factors of `spec`'s uncertain inputs (a group is one factor).
+fn input_factors(spec: &ScenarioSpec) -> Vec<InputFactor> {
+    let mut out: Vec<InputFactor> = Vec::new();
+    for (id, input) in &spec.uncertain {
+        let joins = |f: &InputFactor| input.group.is_some() && spec.uncertain[&f.inputs[0]].group == input.group;
+        match out.iter_mut().find(|f| joins(f)) {
+            Some(f) => f.inputs.push(id.clone()),
+            None => out.push(InputFactor {
+                name: input.group.clone().unwrap_or_else(|| id.clone()),
+                inputs: vec![id.clone()],
+            }),
+        }
+    }
+    out
+}
+
+/// A Latin hypercube of `n` points in `k` dimensions from `seed`.
+pub fn latin_hypercube(n: usize, k: usize, seed: u64) -> Vec<Vec<f64>> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x4c48_5321);
+    let mut points = vec![vec![0.0; k]; n];
+    for f in 0..k {
+        let mut strata: Vec<usize> = (0..n).collect();
+        strata.shuffle(&mut rng);
+        for (point, stratum) in points.iter_mut().zip(strata) {
+            let u: f64 = rand::RngExt::random(&mut rng);
+            point[f] = (stratum as f64 + u) / n as f64;
+        }
+    }
+    points
+}
+
+/// The headline KPIs of a variant: delivered share, backlog growth, the ρ of what
+/// binds, and each focus port's mean and p95 ship wait (every port's when the
+/// scenario names none).
+pub fn headline_kpis(result: &VariantResult, focus: &Focus) -> Vec<String> {
+    let mut keys = vec!["system.delivered_share".to_string(), "system.backlog_growth_tonnes_per_day".to_string()];
+    let (binding, _) = result.bottleneck();
+    keys.push(format!("rho.{binding}"));
+    let ports: Vec<String> = if focus.ports.is_empty() {
+        result
+            .keys
+            .iter()
+            .filter_map(|k| k.strip_prefix("port.")?.strip_suffix(".ship_wait_hours.mean").map(str::to_string))
+            .collect()
+    } else {
+        focus.ports.clone()
+    };
+    for p in ports {
+        keys.push(format!("port.{p}.ship_wait_hours.mean"));
+        keys.push(format!("port.{p}.ship_wait_hours.p95"));
+    }
+    keys.retain(|k| result.keys.contains(k));
+    keys.dedup();
+    keys
+}
+
+/// Whether `v` is stable: its verdict, and in a planning run every year's.
+fn is_stable(v: &VariantResult) -> bool {
+    v.stability().verdict == Verdict::Stable && v.year_summaries().iter().all(|y| y.verdict == Verdict::Stable)
+}
+
+/// Type-7 quantile `q` of `sorted` (finite values, ascending).
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let h = (sorted.len() - 1) as f64 * q;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// The 95 % Wilson score interval of `k` successes in `n`.
+pub fn wilson(k: usize, n: usize) -> [f64; 2] {
+    if n == 0 {
+        return [0.0, 1.0];
+    }
+    let (p, n) = (k as f64 / n as f64, n as f64);
+    let z2 = Z95 * Z95;
+    let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+    let half = Z95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / (1.0 + z2 / n);
+    [(centre - half).max(0.0), (centre + half).min(1.0)]
+}
+
+/// Runs every variant of `nominal` again in `settings.scenarios` input scenarios, with
+/// `experiment`'s replications, seed and threads, and sets each headline KPI's spread
+/// across them beside the nominal run's interval. `progress` hears `(done, total)`
+/// input scenarios.
+///
+/// # Errors
+/// No uncertain inputs, fewer than 2 scenarios, or an input scenario that is not a
+/// valid scenario.
+pub fn across_inputs(
+    scenario: &Scenario,
+    nominal: &ExperimentResult,
+    experiment: &Experiment,
+    settings: &UncertainRunSettings,
+    progress: Option<&(dyn Fn(usize, usize) + Sync)>,
+) -> Result<UncertainRun, UncertainError> {
+    if settings.scenarios < 2 {
+        return Err(UncertainError::TooFew(settings.scenarios));
+    }
+    let factors = input_factors(scenario.base());
+    if factors.is_empty() {
+        return Err(UncertainError::NoInputs);
+    }
+    let design = latin_hypercube(settings.scenarios, factors.len(), settings.seed);
+    let replications = nominal.replications.max(2);
+    let mut runs: Vec<ExperimentResult> = Vec::with_capacity(design.len());
+    for (point, x) in design.iter().enumerate() {
+        let positions: Vec<(&str, f64)> =
+            factors.iter().zip(x).flat_map(|(f, &u)| f.inputs.iter().map(move |id| (id.as_str(), u))).collect();
+        let mut networks = Vec::with_capacity(nominal.variants.len());
+        for v in &nominal.variants {
+            let invalid = |message: String| UncertainError::InvalidPoint {
+                point,
+                values: factors
+                    .iter()
+                    .zip(x)
+                    .map(|(f, u)| format!("{} at {u:.2}", f.name))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                variant: v.name.clone(),
+                message,
+            };
+            let spec = scenario.variant(&v.name)?.with_inputs(&positions).map_err(invalid)?;
+            networks.push((v.name.clone(), Network::compile(&spec).map_err(|e| invalid(e.to_string()))?));
+        }
+        let mut exp = experiment.clone();
+        exp.replications = replications;
+        exp.precision = None;
+        exp.shard = None;
+        runs.push(exp.run_networks(&nominal.scenario, networks, None));
+        if let Some(report) = progress {
+            report(point + 1, design.len());
+        }
+    }
+    let variants = nominal
+        .variants
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let stable: Vec<bool> = runs.iter().map(|r| is_stable(&r.variants[i])).collect();
+            let k = stable.iter().filter(|s| **s).count();
+            let leans = (0..factors.len())
+                .map(|f| {
+                    let mean = |want: bool| {
+                        let xs: Vec<f64> =
+                            design.iter().zip(&stable).filter(|(_, s)| **s == want).map(|(x, _)| x[f]).collect();
+                        (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64)
+                    };
+                    match (mean(false), mean(true)) {
+                        (Some(unstable), Some(stable)) => unstable - stable,
+                        _ => 0.0,
+                    }
+                })
+                .collect();
+            let kpis = headline_kpis(v, &nominal.focus)
+                .into_iter()
+                .map(|key| {
+                    let nominal_summary = v.summary(&key);
+                    let inside: Vec<Option<Summary>> = runs.iter().map(|r| r.variants[i].summary(&key)).collect();
+                    let means: Vec<f64> = inside.iter().map(|s| s.as_ref().map_or(f64::NAN, |s| s.mean)).collect();
+                    let mut sorted: Vec<f64> = means.iter().copied().filter(|m| m.is_finite()).collect();
+                    sorted.sort_by(f64::total_cmp);
+                    let halves: Vec<f64> = inside
+                        .iter()
+                        .flatten()
+                        .map(|s| (s.ci95[1] - s.ci95[0]) / 2.0)
+                        .filter(|h| h.is_finite())
+                        .collect();
+                    KpiSpread {
+                        nominal: nominal_summary.as_ref().map_or(f64::NAN, |s| s.mean),
+                        nominal_ci95: nominal_summary.as_ref().map_or([f64::NAN; 2], |s| s.ci95),
+                        median: quantile(&sorted, 0.5),
+                        p10: quantile(&sorted, 0.1),
+                        p90: quantile(&sorted, 0.9),
+                        noise_half_width: if halves.is_empty() {
+                            f64::NAN
+                        } else {
+                            halves.iter().sum::<f64>() / halves.len() as f64
+                        },
+                        means,
+                        kpi: key,
+                    }
+                })
+                .collect();
+            VariantSpread {
+                variant: v.name.clone(),
+                stable_share: k as f64 / stable.len() as f64,
+                stable_share_ci95: wilson(k, stable.len()),
+                stable,
+                leans,
+                kpis,
+            }
+        })
+        .collect();
+    Ok(UncertainRun { scenarios: design.len(), seed: settings.seed, replications, factors, design, variants })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_latin_hypercube_uses_every_stratum_of_every_factor_once() {
+        let points = latin_hypercube(17, 3, 5);
+        for f in 0..3 {
+            let mut strata: Vec<usize> = points.iter().map(|p| (p[f] * 17.0).floor() as usize).collect();
+            strata.sort_unstable();
+            assert_eq!(strata, (0..17).collect::<Vec<_>>(), "factor {f}");
+        }
+        assert_eq!(latin_hypercube(17, 3, 5), points, "the seed decides");
+        assert_ne!(latin_hypercube(17, 3, 6), points);
+    }
+
+    #[test]
+    fn the_wilson_interval_matches_a_hand_computation() {
+        // 7 of 20: p = 0.35; centre (0.35 + 1.9208/20)/(1 + 3.8415/20) = 0.3742;
+        // half 1.96·sqrt(0.35·0.65/20 + 3.8415/1600)/1.19207 = 0.1926.
+        let [lo, hi] = wilson(7, 20);
+        assert!((lo - 0.1812).abs() < 5e-4 && (hi - 0.5671).abs() < 5e-4, "{lo} {hi}");
+        assert_eq!(wilson(0, 10)[0], 0.0);
+        assert_eq!(wilson(10, 10)[1], 1.0);
+    }
+
+    #[test]
+    fn type_7_quantiles() {
+        let xs = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert_eq!(quantile(&xs, 0.5), 3.0);
+        assert!((quantile(&xs, 0.1) - 1.4).abs() < 1e-12);
+        assert!((quantile(&xs, 0.9) - 4.6).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,99 @@
+//! `run --uncertain N` for reading: each variant's share of input scenarios in
+//! which it is stable, and each headline KPI's spread across them beside its
+//! simulation interval; as text and as `uncertain.csv`.
+
+use crate::experiment::uncertainty::UncertainRun;
+
+/// A number for a table: three significant figures or whole (NaN as "–").
+fn num(x: f64) -> String {
+    if !x.is_finite() {
+        "–".to_string()
+    } else if x.abs() >= 100.0 {
+        format!("{x:.0}")
+    } else if x.abs() >= 1.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+/// The readable table, in 100 columns.
+pub fn text(run: &UncertainRun) -> String {
+    let mut out = format!(
+        "\nACROSS WHAT NOBODY KNOWS: {} input scenarios (Latin hypercube of {} uncertain {} from seed {}, each range uniform), {} replications each, common random numbers\n\n",
+        run.scenarios,
+        run.factors.len(),
+        if run.factors.len() == 1 { "input" } else { "inputs (a group counts once)" },
+        run.seed,
+        run.replications
+    );
+    for v in &run.variants {
+        let [lo, hi] = v.stable_share_ci95;
+        let stable = v.stable.iter().filter(|s| **s).count();
+        out += &format!(
+            "{}: stable in {stable} of {} input scenarios ({:.0} %, 95 % CI {:.0}–{:.0} %)",
+            v.variant,
+            v.stable.len(),
+            v.stable_share * 100.0,
+            lo * 100.0,
+            hi * 100.0
+        );
+        // Which way the unknowns push it over, where there are enough scenarios on
+        // both sides to say: the three largest leans of at least a quarter of the range.
+        let unstable = v.stable.len() - stable;
+        let mut leans: Vec<(f64, &str)> = v
+            .leans
+            .iter()
+            .zip(&run.factors)
+            .filter(|(l, _)| l.abs() >= 0.25 && stable >= 3 && unstable >= 3)
+            .map(|(l, f)| (*l, f.name.as_str()))
+            .collect();
+        leans.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
+        let pushes: Vec<String> = leans
+            .iter()
+            .take(3)
+            .map(|(l, name)| format!("{} {name} ({:+.2})", if *l > 0.0 { "high" } else { "low" }, l))
+            .collect();
+        if !pushes.is_empty() {
+            out += &format!("; not stable mostly with {}", pushes.join(", "));
+        }
+        out += "\n";
+        out += &format!(
+            "  {:<44} {:>22} {:>22} {:>8}\n",
+            "KPI", "nominal [95 % CI sim.]", "inputs: median [10–90%]", "noise ±"
+        );
+        for k in &v.kpis {
+            let nominal = format!("{} [{}, {}]", num(k.nominal), num(k.nominal_ci95[0]), num(k.nominal_ci95[1]));
+            let spread = format!("{} [{}, {}]", num(k.median), num(k.p10), num(k.p90));
+            let key: String = k.kpi.chars().take(44).collect();
+            out += &format!("  {key:<44} {nominal:>22} {spread:>22} {:>8}\n", num(k.noise_half_width));
+        }
+    }
+    out += "\n(nominal: the file's values; inputs: the KPI's mean in each input scenario, its median and 10–90 % range; noise: the mean half-width of the simulation interval inside one input scenario. An input range spread far wider than the noise is what the interval of the nominal run does not show.)\n";
+    out
+}
+
+/// `uncertain.csv`: a row per variant, KPI and input scenario, with the scenario's
+/// factor positions, whether the variant was stable, and the KPI's mean there.
+///
+/// # Errors
+/// The CSV cannot be formed.
+pub fn csv(run: &UncertainRun) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["variant".to_string(), "kpi".into(), "scenario".into(), "stable".into(), "mean".into()];
+    header.extend(run.factors.iter().map(|f| format!("at.{}", f.name)));
+    header.extend(["nominal".into(), "nominal_ci95_lo".into(), "nominal_ci95_hi".into()]);
+    w.write_record(&header)?;
+    for v in &run.variants {
+        for k in &v.kpis {
+            for (i, (mean, x)) in k.means.iter().zip(&run.design).enumerate() {
+                let mut row =
+                    vec![v.variant.clone(), k.kpi.clone(), i.to_string(), v.stable[i].to_string(), mean.to_string()];
+                row.extend(x.iter().map(f64::to_string));
+                row.extend([k.nominal.to_string(), k.nominal_ci95[0].to_string(), k.nominal_ci95[1].to_string()]);
+                w.write_record(&row)?;
+            }
+        }
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}

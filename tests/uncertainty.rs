@@ -1,0 +1,105 @@
+//! `run --uncertain`: a variant's stability and KPIs across input scenarios drawn from
+//! the scenario's uncertain inputs, checked against an M/M/1 port whose stability
+//! boundary is known (ρ = 1), an input that changes nothing (its spread is exactly
+//! zero: common random numbers), and thread counts.
+
+use corridor::experiment::Experiment;
+use corridor::experiment::uncertainty::{UncertainError, UncertainRunSettings, across_inputs};
+use corridor::scenario::Scenario;
+
+/// One berth, exponential service of 10 h (876 ships a year at most), Poisson
+/// arrivals of `ships_per_year` (uncertain: 350 to 1,400, ρ 0.40 to 1.60), and an
+/// idle berth class nobody calls at whose count is uncertain too.
+const PORT: &str = r#"
+[scenario]
+name = "M/M/1 with an uncertain arrival rate"
+horizon_days = 1500
+warmup_days = 100
+replications = 8
+seed = 7
+
+[ports.port]
+yard_capacity_tonnes = 0
+berths.dry = { count = 1, service_hours = { dist = "exponential", mean = 10.0 } }
+berths.liquid_bulk = { count = 1, service_hours = { dist = "constant", value = 5.0 } }
+
+[ship_arrivals.ships]
+port = "port"
+class = "dry"
+ships_per_year = 600
+cargo_tonnes = { dist = "constant", value = 1000.0 }
+
+[uncertain.arrivals]
+path = "ship_arrivals.ships.ships_per_year"
+range = [350.0, 1400.0]
+reason = "test: rho from 0.40 to 1.60"
+
+[uncertain.idle_berths]
+path = "ports.port.berths.liquid_bulk.count"
+range = [1.0, 3.0]
+reason = "test: berths no ship uses"
+"#;
+
+fn run(threads: usize, scenarios: usize) -> corridor::experiment::uncertainty::UncertainRun {
+    let scenario = Scenario::from_str(PORT, "mm1_uncertain.toml").expect("valid test scenario");
+    let mut exp = Experiment::for_scenario(&scenario);
+    exp.threads = Some(threads);
+    let nominal = exp.run(&scenario, None).expect("runs");
+    across_inputs(&scenario, &nominal, &exp, &UncertainRunSettings { scenarios, seed: 11 }, None).expect("runs")
+}
+
+#[test]
+fn stability_across_inputs_follows_rho_and_an_inert_input_spreads_nothing() {
+    let result = run(2, 10);
+    assert_eq!(result.factors.len(), 2);
+    let arrivals = result.factors.iter().position(|f| f.name == "arrivals").unwrap();
+    let v = &result.variants[0];
+    for (x, stable) in result.design.iter().zip(&v.stable) {
+        let rho = (350.0 + 1050.0 * x[arrivals]) / 876.0;
+        if rho < 0.88 {
+            assert!(stable, "ρ {rho:.2} is stable");
+        }
+        if rho >= 1.0 {
+            assert!(!stable, "ρ {rho:.2} is never stable");
+        }
+    }
+    let k = v.stable.iter().filter(|s| **s).count();
+    assert!((4..=5).contains(&k), "{k} of 10 stable: strata below ρ 0.88 are 4, the one up to ρ 1.0 may be");
+    assert!(v.leans[arrivals] > 0.4, "a high arrival rate pushes it over: {}", v.leans[arrivals]);
+    let [lo, hi] = v.stable_share_ci95;
+    assert!(lo < v.stable_share && v.stable_share < hi);
+
+    // The idle berths change nothing: with the arrival rate held (a one-input file),
+    // every input scenario gives the nominal run's numbers exactly.
+    let (before, after) = (PORT.find("[uncertain.arrivals]").unwrap(), PORT.find("[uncertain.idle_berths]").unwrap());
+    let inert = format!("{}{}", &PORT[..before], &PORT[after..]);
+    let scenario = Scenario::from_str(&inert, "inert.toml").expect("valid");
+    let exp = Experiment::for_scenario(&scenario);
+    let nominal = exp.run(&scenario, None).unwrap();
+    let flat = across_inputs(&scenario, &nominal, &exp, &UncertainRunSettings { scenarios: 5, seed: 3 }, None).unwrap();
+    assert_eq!(flat.factors.len(), 1);
+    let wait =
+        flat.variants[0].kpis.iter().find(|k| k.kpi == "port.port.ship_wait_hours.mean").expect("a headline KPI");
+    assert!(wait.means.iter().all(|m| *m == wait.nominal), "{:?} vs {}", wait.means, wait.nominal);
+    assert_eq!((wait.p10, wait.p90), (wait.nominal, wait.nominal));
+    assert!(wait.noise_half_width > 0.0, "the simulation noise is still there: {}", wait.noise_half_width);
+}
+
+#[test]
+fn the_same_seed_gives_the_same_answer_on_any_number_of_threads() {
+    let one = serde_json::to_string(&run(1, 4)).unwrap();
+    let two = serde_json::to_string(&run(2, 4)).unwrap();
+    assert_eq!(one, two);
+}
+
+#[test]
+fn a_scenario_without_uncertain_inputs_is_told_what_to_add() {
+    let scenario = Scenario::load("scenarios/mmc_port.toml").unwrap();
+    let mut exp = Experiment::for_scenario(&scenario);
+    exp.replications = 2;
+    let nominal = exp.run(&scenario, None).unwrap();
+    let err =
+        across_inputs(&scenario, &nominal, &exp, &UncertainRunSettings { scenarios: 4, seed: 1 }, None).unwrap_err();
+    assert!(matches!(err, UncertainError::NoInputs));
+    assert!(err.to_string().contains("[uncertain.<id>]"), "{err}");
+}

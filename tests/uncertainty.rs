@@ -29,6 +29,10 @@ class = "dry"
 ships_per_year = 600
 cargo_tonnes = { dist = "constant", value = 1000.0 }
 
+[variants.busy]
+description = "twice the ships, whatever their uncertain number"
+scale = { "ship_arrivals.ships.ships_per_year" = 2.0 }
+
 [uncertain.arrivals]
 path = "ship_arrivals.ships.ships_per_year"
 range = [350.0, 1400.0]
@@ -42,7 +46,7 @@ reason = "test: berths no ship uses"
 
 fn run(threads: usize, scenarios: usize) -> corridor::experiment::uncertainty::UncertainRun {
     let scenario = Scenario::from_str(PORT, "mm1_uncertain.toml").expect("valid test scenario");
-    let mut exp = Experiment::for_scenario(&scenario);
+    let mut exp = Experiment::for_scenario(&scenario).variants(["base", "busy"]);
     exp.threads = Some(threads);
     let nominal = exp.run(&scenario, None).expect("runs");
     across_inputs(&scenario, &nominal, &exp, &UncertainRunSettings { scenarios, seed: 11 }, None).expect("runs")
@@ -68,6 +72,18 @@ fn stability_across_inputs_follows_rho_and_an_inert_input_spreads_nothing() {
     assert!(v.leans[arrivals] > 0.4, "a high arrival rate pushes it over: {}", v.leans[arrivals]);
     let [lo, hi] = v.stable_share_ci95;
     assert!(lo < v.stable_share && v.stable_share < hi);
+
+    // A variant that doubles the uncertain number doubles the drawn value: stable
+    // only where twice the arrivals stay below capacity (ρ < 1 for u < 0.08).
+    let busy = &result.variants[1];
+    assert_eq!(busy.variant, "busy");
+    for (x, stable) in result.design.iter().zip(&busy.stable) {
+        let rho = 2.0 * (350.0 + 1050.0 * x[arrivals]) / 876.0;
+        if rho >= 1.0 {
+            assert!(!stable, "busy at ρ {rho:.2} is never stable");
+        }
+    }
+    assert!(busy.stable.iter().filter(|s| **s).count() <= 1);
 
     // The idle berths change nothing: with the arrival rate held (a one-input file),
     // every input scenario gives the nominal run's numbers exactly.

@@ -12,6 +12,10 @@
 //! (mean effect, with its sign) and σ (spread of the effects: non-linearity or
 //! interaction).
 //!
+//! The inputs change the base and the variant is applied on top
+//! ([`crate::scenario::Scenario::with_inputs`]): a variant that scales an uncertain
+//! number (twice the storms) scales the value of each input scenario.
+//!
 //! **Noise.** Every input scenario runs the same replications (common random
 //! numbers: replication `i` draws from the same streams in each), so an effect is a
 //! paired difference. Its simulation standard error is reported per factor as
@@ -244,7 +248,8 @@ pub fn morris(
                     .join(", ")
             };
             let invalid = |message: String| SensitivityError::InvalidPoint { point, values: shown(), message };
-            let at = spec.with_inputs(&positions).map_err(invalid)?;
+            let at = scenario.with_inputs(&positions).map_err(invalid)?;
+            let at = at.variant(variant).map_err(|e| invalid(e.to_string()))?;
             let network = Network::compile(&at).map_err(|e| invalid(e.to_string()))?;
             let runs: Vec<Vec<(String, f64)>> =
                 (0..reps).into_par_iter().map(|r| run_replication(&network, settings.seed, r).entries()).collect();

@@ -11,6 +11,9 @@
 //! independent random permutations. Every factor's whole range is covered evenly
 //! with few scenarios, which a plain random draw does not do.
 //!
+//! The inputs change the base; each variant is then applied on top, so a variant that
+//! scales an uncertain number (twice the storms) scales the drawn value.
+//!
 //! **Two kinds of spread.** Inside an input scenario every variant runs the same
 //! replications as the nominal run (common random numbers), so the difference
 //! between two input scenarios is the inputs' doing, not the noise's. For each KPI
@@ -226,7 +229,10 @@ pub fn wilson(k: usize, n: usize) -> [f64; 2] {
     let z2 = Z95 * Z95;
     let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
     let half = Z95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / (1.0 + z2 / n);
-    [(centre - half).max(0.0), (centre + half).min(1.0)]
+    // At 0 or n successes an end is exactly 0 or 1 (the formula gives it to rounding).
+    let lo = if k == 0 { 0.0 } else { (centre - half).max(0.0) };
+    let hi = if k as f64 == n { 1.0 } else { (centre + half).min(1.0) };
+    [lo, hi]
 }
 
 /// Runs every variant of `nominal` again in `settings.scenarios` input scenarios, with
@@ -258,19 +264,22 @@ pub fn across_inputs(
         let positions: Vec<(&str, f64)> =
             factors.iter().zip(x).flat_map(|(f, &u)| f.inputs.iter().map(move |id| (id.as_str(), u))).collect();
         let mut networks = Vec::with_capacity(nominal.variants.len());
+        let values =
+            || factors.iter().zip(x).map(|(f, u)| format!("{} at {u:.2}", f.name)).collect::<Vec<_>>().join(", ");
+        let at = scenario.with_inputs(&positions).map_err(|message| UncertainError::InvalidPoint {
+            point,
+            values: values(),
+            variant: "base".into(),
+            message,
+        })?;
         for v in &nominal.variants {
             let invalid = |message: String| UncertainError::InvalidPoint {
                 point,
-                values: factors
-                    .iter()
-                    .zip(x)
-                    .map(|(f, u)| format!("{} at {u:.2}", f.name))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                values: values(),
                 variant: v.name.clone(),
                 message,
             };
-            let spec = scenario.variant(&v.name)?.with_inputs(&positions).map_err(invalid)?;
+            let spec = at.variant(&v.name).map_err(|e| invalid(e.to_string()))?;
             networks.push((v.name.clone(), Network::compile(&spec).map_err(|e| invalid(e.to_string()))?));
         }
         let mut exp = experiment.clone();

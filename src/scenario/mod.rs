@@ -405,6 +405,31 @@ impl Scenario {
         Ok(self.resolve_variant(name)?)
     }
 
+    /// The scenario with its uncertain inputs at `positions` (input id, position in
+    /// `[0, 1]` of its range): the base changed, and every variant applied on top of
+    /// it, so a variant that scales or sets an uncertain number keeps doing so (a
+    /// variant doubling the storms doubles the uncertain storm count).
+    ///
+    /// # Errors
+    /// An unknown input id, or a position that makes the scenario invalid.
+    pub fn with_inputs(&self, positions: &[(&str, f64)]) -> Result<Scenario, String> {
+        let base = self.base.with_inputs(positions)?;
+        // What variants patch: the file's document with each input's number as the
+        // changed base has it (so everything else reads exactly as written; a number
+        // the file leaves at its default is added, with the tables that lead to it).
+        let mut full =
+            Table::try_from(&base).map_err(|e| format!("cannot represent the scenario as a document: {e}"))?;
+        let mut content = self.content().clone();
+        for &(id, _) in positions {
+            let path = &self.base.uncertain.get(id).ok_or_else(|| format!("no uncertain input {id:?}"))?.path;
+            let value = variants::get_path(&mut full, path).map_err(|p| format!("uncertain.{id}: {}", p.message))?;
+            if variants::set_path(&mut content, path, value.clone()).is_err() {
+                put_creating(&mut content, path, value).map_err(|m| format!("uncertain.{id}: {m}"))?;
+            }
+        }
+        Ok(Scenario { source: self.source.clone(), content: std::sync::OnceLock::from(content), base })
+    }
+
     /// The scenario for `name` with the demand of flows and arrivals tagged with one of
     /// `tags` (all, when empty) multiplied by `factor` — as a variant's `demand_factor`.
     ///
@@ -567,4 +592,26 @@ fn deserialize(doc: Table) -> Result<ScenarioSpec, (String, String)> {
         let path = if path == "." { String::new() } else { path };
         (path, e.into_inner().message().to_string())
     })
+}
+
+/// Sets `value` at `path` of `doc`, adding missing tables on the way (array elements
+/// must exist).
+fn put_creating(doc: &mut Table, path: &str, value: Value) -> Result<(), String> {
+    let segments = path::parse(path).map_err(|e| e.to_string())?;
+    let Some((Segment::Key(key), parents)) = segments.split_last() else {
+        return Err(format!("`{path}` does not end at a key"));
+    };
+    let mut table = doc;
+    for segment in parents {
+        let next = match segment {
+            Segment::Key(k) => table.entry(k.clone()).or_insert_with(|| Value::Table(Table::new())),
+            Segment::Index(i) => return Err(format!("`{path}`: element {i} of a list cannot hold an uncertain input")),
+        };
+        table = match next {
+            Value::Table(t) => t,
+            _ => return Err(format!("`{path}` does not lead through tables")),
+        };
+    }
+    table.insert(key.clone(), value);
+    Ok(())
 }

@@ -552,4 +552,7 @@ fn uncertain_runs_say_what_they_need_and_report_the_spread() {
     assert_eq!(json["uncertain"]["variants"][0]["stable"].as_array().unwrap().len(), 3);
     let csv = std::fs::read_to_string(dir.join("o/uncertain.csv")).unwrap();
     assert!(csv.starts_with("variant,kpi,scenario,stable,mean,at."), "{csv}");
+    let report = std::fs::read_to_string(dir.join("o/report.html")).unwrap();
+    assert!(report.contains("Across what nobody knows") && report.contains("id=\"uncertain-table\""));
+    assert!(report.contains("port.baku.ship_wait_hours.p95"));
 }

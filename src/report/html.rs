@@ -11,6 +11,7 @@ use super::decision::{decision_rows, focus_flows, focus_ports, headline_comparis
 use crate::experiment::capacity::{CapacityAnswer, CapacitySearch};
 use crate::experiment::plan::PlanAnswer;
 use crate::experiment::sweep::SweepResult;
+use crate::experiment::uncertainty::UncertainRun;
 use crate::experiment::{ExperimentResult, VariantResult, Verdict};
 use crate::scenario::Scenario;
 use serde::Serialize;
@@ -243,6 +244,69 @@ fn assumptions(scenario: &Scenario) -> Vec<String> {
         ));
     }
     out
+}
+
+/// `run --uncertain`: each variant's share of input scenarios in which it is stable,
+/// and each headline KPI across them beside its simulation interval.
+fn uncertain_section(run: &UncertainRun) -> Section {
+    let mut table = Table::new(&[
+        ("variant", ""),
+        ("stable in", "input scenarios"),
+        ("KPI", ""),
+        ("nominal", "mean [95 % CI, simulation]"),
+        ("across the unknowns", "median [10–90 %]"),
+        ("noise", "± in one scenario"),
+    ]);
+    table.id = Some("uncertain-table".into());
+    let num = |x: f64| {
+        if !x.is_finite() {
+            "–".to_string()
+        } else if x.abs() >= 100.0 {
+            fixed(x, 0)
+        } else if x.abs() >= 1.0 {
+            fixed(x, 1)
+        } else {
+            fixed(x, 3)
+        }
+    };
+    for v in &run.variants {
+        let stable = v.stable.iter().filter(|s| **s).count();
+        for (i, k) in v.kpis.iter().enumerate() {
+            let (name, share) = if i == 0 {
+                (
+                    Cell::text(&v.variant),
+                    Cell::num(format!("{stable} of {}", v.stable.len())).sub(format!(
+                        "95 % CI {:.0}–{:.0} %",
+                        v.stable_share_ci95[0] * 100.0,
+                        v.stable_share_ci95[1] * 100.0
+                    )),
+                )
+            } else {
+                (Cell::text(""), Cell::text(""))
+            };
+            table.rows.push(vec![
+                name,
+                share,
+                Cell::text(&k.kpi),
+                Cell::num(format!("{} [{}, {}]", num(k.nominal), num(k.nominal_ci95[0]), num(k.nominal_ci95[1]))),
+                Cell::num(format!("{} [{}, {}]", num(k.median), num(k.p10), num(k.p90))),
+                Cell::num(num(k.noise_half_width)),
+            ]);
+        }
+    }
+    Section {
+        id: "uncertain",
+        title: "Across what nobody knows".into(),
+        intro: vec![format!(
+            "Every variant again in {} input scenarios: a Latin hypercube of the scenario's {} uncertain inputs (a group counts once), each range taken as uniform, seed {}, {} replications each on the same random numbers. \"Nominal\" is the file as written; \"across the unknowns\" is the KPI's mean in each input scenario; \"noise\" is the half-width of the simulation interval inside one of them. A spread far wider than the noise is what the nominal interval does not show.",
+            run.scenarios,
+            run.factors.len(),
+            run.seed,
+            run.replications
+        )],
+        tables: vec![table],
+        ..Section::default()
+    }
 }
 
 fn decision_section(result: &ExperimentResult) -> Section {
@@ -599,8 +663,12 @@ pub fn run_report(
     base: Option<&str>,
     charts: &[(String, String)],
     files: &[String],
+    uncertain: Option<&UncertainRun>,
 ) -> Result<String, ReportError> {
     let mut sections = vec![decision_section(result)];
+    if let Some(run) = uncertain {
+        sections.push(uncertain_section(run));
+    }
     if let Some(b) = base {
         sections.push(Section {
             id: "comparison",

@@ -557,7 +557,7 @@ pub fn write_run(
         put(out, name, svg.as_bytes())?;
     }
     let base = comparisons.first().map(|(b, _)| b.as_str());
-    let page = html::run_report(scenario, result, base, &charts, &names)?;
+    let page = html::run_report(scenario, result, base, &charts, &names, uncertain)?;
     out.write("report.html", page.as_bytes())?;
     names.push("report.html".into());
     Ok(names)

@@ -258,17 +258,7 @@ fn uncertain_section(run: &UncertainRun) -> Section {
         ("noise", "± in one scenario"),
     ]);
     table.id = Some("uncertain-table".into());
-    let num = |x: f64| {
-        if !x.is_finite() {
-            "–".to_string()
-        } else if x.abs() >= 100.0 {
-            fixed(x, 0)
-        } else if x.abs() >= 1.0 {
-            fixed(x, 1)
-        } else {
-            fixed(x, 3)
-        }
-    };
+    let num = super::uncertainty::figure;
     for v in &run.variants {
         let stable = v.stable.iter().filter(|s| **s).count();
         for (i, k) in v.kpis.iter().enumerate() {

@@ -81,13 +81,13 @@ impl KpiSelection {
     pub fn check(&self, keys: &[String]) -> Result<(), String> {
         for (pattern, m) in self.extra.iter().zip(&self.matchers) {
             if !keys.iter().any(|k| m.matches(k)) {
-                let examples: Vec<&str> = keys
-                    .iter()
-                    .filter(|k| k.starts_with(pattern.split(['.', '*', '?']).next().unwrap_or("")))
-                    .chain(keys.iter())
-                    .take(3)
-                    .map(String::as_str)
-                    .collect();
+                let family = pattern.split(['.', '*', '?']).next().unwrap_or("");
+                let mut examples: Vec<&str> = Vec::new();
+                for k in keys.iter().filter(|k| k.starts_with(family)).chain(keys) {
+                    if examples.len() < 3 && !examples.contains(&k.as_str()) {
+                        examples.push(k);
+                    }
+                }
                 return Err(format!(
                     "--kpis {pattern:?} matches no KPI of this run (keys look like {}; `*` stands for any characters, dots included; the README lists the KPI keys)",
                     examples.join(", ")

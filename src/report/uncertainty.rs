@@ -4,8 +4,8 @@
 
 use crate::experiment::uncertainty::UncertainRun;
 
-/// A number for a table: three significant figures or whole (NaN as "–").
-fn num(x: f64) -> String {
+/// A number for a table: whole from 100, one decimal from 1, else three (NaN as "–").
+pub(crate) fn figure(x: f64) -> String {
     if !x.is_finite() {
         "–".to_string()
     } else if x.abs() >= 100.0 {
@@ -63,10 +63,11 @@ pub fn text(run: &UncertainRun) -> String {
             "KPI", "nominal [95 % CI sim.]", "inputs: median [10–90%]", "noise ±"
         );
         for k in &v.kpis {
-            let nominal = format!("{} [{}, {}]", num(k.nominal), num(k.nominal_ci95[0]), num(k.nominal_ci95[1]));
-            let spread = format!("{} [{}, {}]", num(k.median), num(k.p10), num(k.p90));
+            let nominal =
+                format!("{} [{}, {}]", figure(k.nominal), figure(k.nominal_ci95[0]), figure(k.nominal_ci95[1]));
+            let spread = format!("{} [{}, {}]", figure(k.median), figure(k.p10), figure(k.p90));
             let key: String = k.kpi.chars().take(44).collect();
-            out += &format!("  {key:<44} {nominal:>22} {spread:>22} {:>8}\n", num(k.noise_half_width));
+            out += &format!("  {key:<44} {nominal:>22} {spread:>22} {:>8}\n", figure(k.noise_half_width));
         }
     }
     out += "\n(nominal: the file's values; inputs: the KPI's mean in each input scenario, its median and 10–90 % range; noise: the mean half-width of the simulation interval inside one input scenario. An input range spread far wider than the noise is what the interval of the nominal run does not show.)\n";

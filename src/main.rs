@@ -27,6 +27,25 @@ struct Cli {
     command: Command,
 }
 
+/// Which KPIs the JSON and CSV files carry: the same flags for `run`, `compare`,
+/// `sweep` and `merge`.
+#[derive(clap::Args)]
+struct KpiFlags {
+    /// Write every KPI key to summary.json, summary.csv and replications.csv (by default only the headline KPIs go there).
+    #[arg(long, conflicts_with = "kpis")]
+    all_kpis: bool,
+    /// Also write the KPIs whose keys match PATTERN (repeatable; `*` stands for any characters), e.g. 'year.*.service.*'.
+    #[arg(long = "kpis", value_name = "PATTERN")]
+    kpis: Vec<String>,
+}
+
+impl KpiFlags {
+    /// `--all-kpis`, or the headline KPIs and the `--kpis` patterns.
+    fn selection(&self) -> KpiSelection {
+        if self.all_kpis { KpiSelection::all() } else { KpiSelection::headline_and(&self.kpis) }
+    }
+}
+
 /// The random numbers and the threads: the same flags for every command that simulates.
 #[derive(clap::Args)]
 struct Sampling {
@@ -73,12 +92,8 @@ struct RunArgs {
     /// Print the full KPI table (every port's headline KPIs with 95 % CIs) after the decision table.
     #[arg(long)]
     all: bool,
-    /// Write every KPI key to summary.json, summary.csv and replications.csv (by default only the headline KPIs go there).
-    #[arg(long, conflicts_with = "kpis")]
-    all_kpis: bool,
-    /// Also write the KPIs whose keys match PATTERN (repeatable; `*` stands for any characters), e.g. 'year.*.service.*'.
-    #[arg(long = "kpis", value_name = "PATTERN")]
-    kpis: Vec<String>,
+    #[command(flatten)]
+    kpis: KpiFlags,
     /// Also run every variant in N input scenarios drawn from the scenario's [uncertain.*] inputs (Latin hypercube from the seed): each headline KPI's spread across them beside its simulation CI, and the share of them in which each variant is stable.
     #[arg(long, value_name = "N", value_parser = whole::<2, 10_000>, conflicts_with = "shard")]
     uncertain: Option<u64>,
@@ -253,12 +268,8 @@ enum Command {
         /// Also write the JSON document to this file, or `-` for standard output.
         #[arg(long)]
         json: Option<String>,
-        /// Write every KPI key to summary.json, summary.csv and replications.csv (by default only the headline KPIs go there).
-        #[arg(long, conflicts_with = "kpis")]
-        all_kpis: bool,
-        /// Also write the KPIs whose keys match PATTERN (repeatable; `*` stands for any characters).
-        #[arg(long = "kpis", value_name = "PATTERN")]
-        kpis: Vec<String>,
+        #[command(flatten)]
+        kpis: KpiFlags,
     },
     /// Check a scenario: every error (exit 1) or a short summary (exit 0).
     Validate {
@@ -347,7 +358,7 @@ fn experiment(
     }
     exp.check_against(scenario).map_err(from_experiment)?;
     destinations(args).check().map_err(|e| Failure::Usage(e.to_string()))?;
-    check_kpi_patterns(scenario, &exp.variants, &destinations(args).kpis)?;
+    check_kpi_patterns(scenario, &exp.variants, &args.kpis)?;
     if exp.shard.is_some() && args.out.is_none() {
         return Err(Failure::Usage("--shard needs --out DIR (the shard is written to DIR/shard.json)".into()));
     }
@@ -355,17 +366,16 @@ fn experiment(
 }
 
 fn destinations(args: &RunArgs) -> Destinations {
-    Destinations { out: args.out.clone(), json: args.json.clone(), kpis: kpi_selection(args.all_kpis, &args.kpis) }
-}
-
-/// The KPIs the files carry: `--all-kpis`, or the headline ones and `--kpis` patterns.
-fn kpi_selection(all: bool, patterns: &[String]) -> KpiSelection {
-    if all { KpiSelection::all() } else { KpiSelection::headline_and(patterns) }
+    Destinations { out: args.out.clone(), json: args.json.clone(), kpis: args.kpis.selection() }
 }
 
 /// Checks the `--kpis` patterns against the keys every variant of `scenario` reports
-/// (each planning year's too), before anything is simulated.
-fn check_kpi_patterns(scenario: &Scenario, variants: &[String], kpis: &KpiSelection) -> Result<(), Failure> {
+/// (each planning year's too), before anything is simulated; without patterns there
+/// is nothing to check (and nothing is compiled).
+fn check_kpi_patterns(scenario: &Scenario, variants: &[String], patterns: &KpiFlags) -> Result<(), Failure> {
+    if patterns.all_kpis || patterns.kpis.is_empty() {
+        return Ok(());
+    }
     let mut keys = Vec::new();
     for v in variants {
         let spec = scenario.variant(v).map_err(|e| Failure::Usage(format!("--variant: {e}")))?;
@@ -378,7 +388,7 @@ fn check_kpi_patterns(scenario: &Scenario, variants: &[String], kpis: &KpiSelect
         }
         keys.extend(run);
     }
-    kpis.check(&keys).map_err(Failure::Usage)
+    patterns.selection().check(&keys).map_err(Failure::Usage)
 }
 
 /// Writes the files (before anything is printed), then prints the JSON or the text.
@@ -666,9 +676,7 @@ fn run_cli() -> i32 {
         Command::Capacity(args) => capacity(args),
         Command::Sensitivity(args) => sensitivity(args),
         Command::Plan(args) => plan(args),
-        Command::Merge { shards, out, json, all_kpis, kpis } => {
-            merge(shards, out, json.as_deref(), kpi_selection(*all_kpis, kpis))
-        }
+        Command::Merge { shards, out, json, kpis } => merge(shards, out, json.as_deref(), kpis.selection()),
         Command::Validate { file } => load(file).and_then(|s| say(&publish::scenario_summary(&s))),
         Command::New { file, force } => new_scenario(file, *force),
     };

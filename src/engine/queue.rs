@@ -131,42 +131,34 @@ impl<E> EventQueue<E> {
     /// The earliest entry, if any. May reorganise buckets (hence `&mut`).
     #[inline]
     pub(crate) fn peek(&mut self) -> Option<&Entry<E>> {
-        if self.front.is_empty() {
-            if self.len == 0 {
-                return None;
-            }
+        self.fill_front();
+        self.front.front()
+    }
+
+    /// Moves the earliest entries to `front` if it is empty and anything is pending.
+    #[inline(always)]
+    fn fill_front(&mut self) {
+        if self.front.is_empty() && self.len > 0 {
             self.refill();
         }
-        self.front.front()
     }
 
     /// Removes and returns the earliest entry (smallest `(time, seq)`).
     #[inline]
     pub(crate) fn pop(&mut self) -> Option<Entry<E>> {
-        if self.front.is_empty() {
-            if self.len == 0 {
-                return None;
-            }
-            self.refill();
-        }
+        self.fill_front();
+        let entry = self.front.pop_front()?;
         self.len -= 1;
-        self.front.pop_front()
+        Some(entry)
     }
 
     /// Removes and returns the earliest entry if it is due at or before `until`.
     #[inline]
     pub(crate) fn pop_due(&mut self, until: SimTime) -> Option<Entry<E>> {
-        if self.front.is_empty() {
-            if self.len == 0 {
-                return None;
-            }
-            self.refill();
-        }
-        if self.front.front().is_some_and(|e| e.time > until) {
+        if self.peek()?.time > until {
             return None;
         }
-        self.len -= 1;
-        self.front.pop_front()
+        self.pop()
     }
 
     /// Moves the lowest non-empty bucket down around its minimum, whose entries land

@@ -33,7 +33,7 @@
 
 use super::result::KpiError;
 use crate::model::{Network, run_replication};
-use crate::scenario::{Scenario, VariantError};
+use crate::scenario::{Scenario, UncertainFactor, VariantError};
 use crate::stats::{OnlineStats, student_t_quantile};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -151,27 +151,20 @@ pub enum SensitivityError {
     Kpi(#[from] KpiError),
 }
 
-/// The factors of `spec`'s uncertain inputs: each group once (where its first input
-/// stands), each ungrouped input alone.
-fn factors(spec: &crate::scenario::ScenarioSpec) -> Vec<(Factor, Vec<String>)> {
-    let mut out: Vec<(Factor, Vec<String>)> = Vec::new();
-    for (id, input) in &spec.uncertain {
-        let ([low, high], factor) = input.ends();
-        let why = input.source.as_deref().or(input.reason.as_deref()).unwrap_or_default();
-        let range = if factor { format!("×{low} → ×{high}") } else { format!("{low} → {high}") };
-        let described = format!("{}: {range} ({why})", input.path);
-        let name = input.group.clone().unwrap_or_else(|| id.clone());
-        // Joins the factor of its group (never an ungrouped input of the same name).
-        let joins = |ids: &Vec<String>| input.group.is_some() && spec.uncertain[&ids[0]].group == input.group;
-        match out.iter_mut().find(|(_, ids)| joins(ids)) {
-            Some((f, ids)) => {
-                f.inputs.push(described);
-                ids.push(id.clone());
-            }
-            None => out.push((Factor { name, inputs: vec![described] }, vec![id.clone()])),
-        }
-    }
-    out
+/// What a factor's inputs are, for reading: `path: low → high (source or reason)`.
+fn described(spec: &crate::scenario::ScenarioSpec, factor: &UncertainFactor) -> Factor {
+    let inputs = factor
+        .inputs
+        .iter()
+        .map(|id| {
+            let input = &spec.uncertain[id];
+            let ([low, high], scaled) = input.ends();
+            let why = input.source.as_deref().or(input.reason.as_deref()).unwrap_or_default();
+            let range = if scaled { format!("×{low} → ×{high}") } else { format!("{low} → {high}") };
+            format!("{}: {range} ({why})", input.path)
+        })
+        .collect();
+    Factor { name: factor.name.clone(), inputs }
 }
 
 /// The trajectories: each k + 1 points on the unit cube, and which factor each step
@@ -214,7 +207,7 @@ pub fn morris(
         return Err(SensitivityError::Settings("at least 2 replications are needed for the noise".into()));
     }
     let spec = scenario.variant(variant)?;
-    let factors = factors(&spec);
+    let factors = spec.uncertain_factors();
     if factors.is_empty() {
         return Err(SensitivityError::NoInputs);
     }
@@ -237,16 +230,9 @@ pub fn morris(
     let mut point = 0;
     for (points, _) in &design {
         for x in points {
-            let positions: Vec<(&str, f64)> =
-                factors.iter().zip(x).flat_map(|((_, ids), &u)| ids.iter().map(move |id| (id.as_str(), u))).collect();
-            let shown = || {
-                factors
-                    .iter()
-                    .zip(x)
-                    .map(|((f, _), u)| format!("{} at {:.2}", f.name, u))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
+            let positions = UncertainFactor::positions(&factors, x);
+            let shown =
+                || factors.iter().zip(x).map(|(f, u)| format!("{} at {:.2}", f.name, u)).collect::<Vec<_>>().join(", ");
             let invalid = |message: String| SensitivityError::InvalidPoint { point, values: shown(), message };
             let at = scenario.with_inputs(&positions).map_err(invalid)?;
             let at = at.variant(variant).map_err(|e| invalid(e.to_string()))?;
@@ -293,7 +279,7 @@ pub fn morris(
         let mut ranked: Vec<Effect> = factors
             .iter()
             .zip(&effects)
-            .map(|((f, _), (abs, signed, noise_sq))| {
+            .map(|(f, (abs, signed, noise_sq))| {
                 let noise = (noise_sq / settings.trajectories as f64).sqrt();
                 // Every trajectory runs the same replications, so their noise is shared
                 // and does not average out over trajectories: it is added in.
@@ -321,7 +307,7 @@ pub fn morris(
         replications: reps,
         seed: settings.seed,
         points: total,
-        factors: factors.into_iter().map(|(f, _)| f).collect(),
+        factors: factors.iter().map(|f| described(&spec, f)).collect(),
         kpis: out,
     })
 }

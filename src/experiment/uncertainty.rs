@@ -35,7 +35,7 @@
 
 use super::{Experiment, ExperimentResult, Focus, VariantResult, Verdict};
 use crate::model::Network;
-use crate::scenario::{Scenario, ScenarioSpec};
+use crate::scenario::{Scenario, UncertainFactor};
 use crate::stats::Summary;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -52,15 +52,6 @@ pub struct UncertainRunSettings {
     pub scenarios: usize,
     /// Seed of the Latin hypercube (the replications keep the experiment's seed).
     pub seed: u64,
-}
-
-/// One factor: an uncertain input, or a group of inputs moving together.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InputFactor {
-    /// The input's id, or the group's name.
-    pub name: String,
-    /// Its inputs' ids.
-    pub inputs: Vec<String>,
 }
 
 /// A KPI of one variant: its simulation interval and its spread over the inputs.
@@ -114,7 +105,7 @@ pub struct UncertainRun {
     /// Replications of each variant in each input scenario (the nominal run's).
     pub replications: u64,
     /// The factors.
-    pub factors: Vec<InputFactor>,
+    pub factors: Vec<UncertainFactor>,
     /// Each input scenario's position of every factor, in `[0, 1]`.
     pub design: Vec<Vec<f64>>,
     /// Per variant, in the nominal run's order.
@@ -144,25 +135,6 @@ pub enum UncertainError {
         /// What is wrong.
         message: String,
     },
-    /// A variant of the nominal run the scenario does not declare.
-    #[error(transparent)]
-    Variant(#[from] crate::scenario::VariantError),
-}
-
-/// The factors of `spec`'s uncertain inputs (a group is one factor).
-fn input_factors(spec: &ScenarioSpec) -> Vec<InputFactor> {
-    let mut out: Vec<InputFactor> = Vec::new();
-    for (id, input) in &spec.uncertain {
-        let joins = |f: &InputFactor| input.group.is_some() && spec.uncertain[&f.inputs[0]].group == input.group;
-        match out.iter_mut().find(|f| joins(f)) {
-            Some(f) => f.inputs.push(id.clone()),
-            None => out.push(InputFactor {
-                name: input.group.clone().unwrap_or_else(|| id.clone()),
-                inputs: vec![id.clone()],
-            }),
-        }
-    }
-    out
 }
 
 /// A Latin hypercube of `n` points in `k` dimensions from `seed`.
@@ -253,7 +225,7 @@ pub fn across_inputs(
     if settings.scenarios < 2 {
         return Err(UncertainError::TooFew(settings.scenarios));
     }
-    let factors = input_factors(scenario.base());
+    let factors = scenario.base().uncertain_factors();
     if factors.is_empty() {
         return Err(UncertainError::NoInputs);
     }
@@ -261,8 +233,7 @@ pub fn across_inputs(
     let replications = nominal.replications.max(2);
     let mut runs: Vec<ExperimentResult> = Vec::with_capacity(design.len());
     for (point, x) in design.iter().enumerate() {
-        let positions: Vec<(&str, f64)> =
-            factors.iter().zip(x).flat_map(|(f, &u)| f.inputs.iter().map(move |id| (id.as_str(), u))).collect();
+        let positions = UncertainFactor::positions(&factors, x);
         let mut networks = Vec::with_capacity(nominal.variants.len());
         let values =
             || factors.iter().zip(x).map(|(f, u)| format!("{} at {u:.2}", f.name)).collect::<Vec<_>>().join(", ");

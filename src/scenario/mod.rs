@@ -43,7 +43,7 @@ pub use diagnostics::{Diagnostic, MAX_DIAGNOSTICS, ScenarioError, Source, locate
 pub use dist::{DistError, DistSpec, MAX_COEFFICIENT_OF_VARIATION, Sampler};
 pub use planning::{ChangeProblem, ChangeSpec, DAYS_PER_YEAR, GrowthSpec, PlanningSpec, date_of, parse_date};
 pub use schema::*;
-pub use uncertain::UncertainSpec;
+pub use uncertain::{UncertainFactor, UncertainSpec};
 pub use validate::{Issue, check};
 pub use variants::{PatchError, PatchField, linearize};
 

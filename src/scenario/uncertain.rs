@@ -97,7 +97,43 @@ fn put(doc: &mut Table, path: &str, value: f64, factor: bool) -> Result<(), Stri
     }
 }
 
+/// One unknown as it is varied: an uncertain input alone, or a `group` of inputs that
+/// move together (the same position in their ranges).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UncertainFactor {
+    /// The input's id, or the group's name.
+    pub name: String,
+    /// Its inputs' ids, in file order.
+    pub inputs: Vec<String>,
+}
+
+impl UncertainFactor {
+    /// Every input of `factors` at the position its factor has in `x` (one position a
+    /// factor, in `[0, 1]`), as [`ScenarioSpec::with_inputs`] takes them.
+    pub fn positions<'a>(factors: &'a [UncertainFactor], x: &[f64]) -> Vec<(&'a str, f64)> {
+        factors.iter().zip(x).flat_map(|(f, &u)| f.inputs.iter().map(move |id| (id.as_str(), u))).collect()
+    }
+}
+
 impl ScenarioSpec {
+    /// The factors of the uncertain inputs: each group once (where its first input
+    /// stands), each ungrouped input alone (never joined with a group of its name).
+    pub fn uncertain_factors(&self) -> Vec<UncertainFactor> {
+        let mut out: Vec<UncertainFactor> = Vec::new();
+        for (id, input) in &self.uncertain {
+            let joins =
+                |f: &UncertainFactor| input.group.is_some() && self.uncertain[&f.inputs[0]].group == input.group;
+            match out.iter_mut().find(|f| joins(f)) {
+                Some(f) => f.inputs.push(id.clone()),
+                None => out.push(UncertainFactor {
+                    name: input.group.clone().unwrap_or_else(|| id.clone()),
+                    inputs: vec![id.clone()],
+                }),
+            }
+        }
+        out
+    }
+
     /// This scenario with uncertain input `id`s set to the positions `u` (0 to 1) in
     /// their ranges, as `(id, u)`.
     ///

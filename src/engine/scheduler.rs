@@ -39,7 +39,7 @@ pub enum ScheduleError {
 /// Events at equal times fire in the order they were scheduled (FIFO), always.
 /// Cancellation is lazy: a cancelled event stays in the queue and is skipped when it
 /// reaches the front, so cancelling costs O(1).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Scheduler<E> {
     now: SimTime,
     next_seq: u64,

@@ -105,6 +105,19 @@ impl<M: Model> Simulation<M> {
         (&mut self.model, &mut self.scheduler)
     }
 
+    /// The scheduler (to read or copy it).
+    pub fn scheduler(&self) -> &Scheduler<M::Event> {
+        &self.scheduler
+    }
+
+    /// Moves the clock forward to `to` without firing anything, when no pending event
+    /// is due before it (never backwards, never past a pending event: it then stops at
+    /// that event's time).
+    pub fn advance_clock(&mut self, to: SimTime) {
+        let to = self.scheduler.next_time().map_or(to, |next| next.min(to));
+        self.scheduler.advance_to(to);
+    }
+
     /// The current simulation time.
     pub fn now(&self) -> SimTime {
         self.scheduler.now()

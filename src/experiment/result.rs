@@ -42,6 +42,31 @@ pub struct VariantResult {
 }
 
 impl VariantResult {
+    /// Adds a replication's record with the KPI keys its values go with. Replications
+    /// of one network usually report the same keys; where one does not (it stopped
+    /// early, at a cap or after a planning year, under another configuration than the
+    /// last, which has KPIs of its own), values are matched by key: a key it lacks
+    /// reads NaN in it, and a key new to the result reads NaN in the records before.
+    pub(crate) fn push_record(&mut self, keys: Vec<String>, mut record: Record) {
+        if self.records.is_empty() && self.keys.is_empty() {
+            self.keys = keys;
+        } else if keys != self.keys {
+            let known: std::collections::HashSet<&str> = self.keys.iter().map(String::as_str).collect();
+            let new: Vec<String> = keys.iter().filter(|k| !known.contains(k.as_str())).cloned().collect();
+            if !new.is_empty() {
+                for r in &mut self.records {
+                    r.values.resize(r.values.len() + new.len(), f64::NAN);
+                }
+                self.keys.extend(new);
+            }
+            let at: std::collections::HashMap<&str, usize> =
+                keys.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+            record.values =
+                self.keys.iter().map(|k| at.get(k.as_str()).map_or(f64::NAN, |&i| record.values[i])).collect();
+        }
+        self.records.push(record);
+    }
+
     /// Values of KPI `key` across stable (non-saturated) replications.
     ///
     /// A planning year's KPI (`year.<Y>.…`) takes every replication that measured the
@@ -265,4 +290,44 @@ fn paired(b: &VariantResult, v: &VariantResult, i: usize, j: usize) -> Option<Pa
         unpaired_half_width: unpaired,
         n,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(r: u64, values: &[f64]) -> Record {
+        Record {
+            replication: r,
+            values: values.to_vec(),
+            bottleneck: String::new(),
+            longest_wait: String::new(),
+            saturation: None,
+        }
+    }
+
+    fn keys(names: &[&str]) -> Vec<String> {
+        names.iter().map(|k| (*k).to_string()).collect()
+    }
+
+    #[test]
+    fn records_with_other_keys_are_matched_by_key() {
+        let mut v = VariantResult {
+            name: "v".into(),
+            keys: Vec::new(),
+            records: Vec::new(),
+            capacity: None,
+            years_capacity: Vec::new(),
+        };
+        v.push_record(keys(&["a", "b"]), record(0, &[1.0, 2.0]));
+        // Another order, a key missing and one new.
+        v.push_record(keys(&["c", "a"]), record(1, &[30.0, 10.0]));
+        v.push_record(keys(&["a", "b"]), record(2, &[100.0, 200.0]));
+        assert_eq!(v.keys, keys(&["a", "b", "c"]));
+        assert_eq!(v.values("a"), Some(vec![1.0, 10.0, 100.0]));
+        let b = v.values("b").unwrap();
+        assert!(b[0] == 2.0 && b[1].is_nan() && b[2] == 200.0, "{b:?}");
+        let c = v.values("c").unwrap();
+        assert!(c[0].is_nan() && c[1] == 30.0 && c[2].is_nan(), "{c:?}");
+    }
 }

@@ -76,7 +76,7 @@ pub(super) fn compile(
 }
 
 /// The open-arrivals subsystem: its random streams (the ships live in `ships`).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Arrivals {
     ship_rng: Vec<RandomStream>,
     cargo_rng: Vec<RandomStream>,

@@ -75,7 +75,7 @@ impl Place {
 }
 
 /// The backlog subsystem.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Backlog {
     /// Cargo in the whole system (flows and open arrivals).
     pub(crate) system: Trend,

@@ -14,7 +14,7 @@ use crate::stats::{OnlineStats, StreamQuantiles, TimeWeighted};
 use std::collections::VecDeque;
 
 /// State of one berth group.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct BerthGroup {
     /// Berths in use.
     pub(crate) busy: u32,
@@ -29,7 +29,7 @@ pub(crate) struct BerthGroup {
 }
 
 /// Berths, anchorage and quay measurement of one port.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct PortBerths {
     /// Berth groups, as in the port's definition.
     pub(crate) groups: Vec<BerthGroup>,
@@ -48,7 +48,7 @@ pub(crate) struct PortBerths {
 }
 
 /// The berths subsystem.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Berths {
     pub(crate) ports: Vec<PortBerths>,
     service_rng: Vec<Vec<RandomStream>>,

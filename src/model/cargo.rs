@@ -29,7 +29,7 @@ pub(crate) struct Consignment {
 }
 
 /// Consignments in a slab with a free list: ids are reused, storage is not reallocated.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Slab {
     /// Slots.
     pub(crate) items: Vec<Consignment>,
@@ -75,7 +75,7 @@ impl Slab {
 }
 
 /// A FIFO of consignments waiting for one leg.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct LegQueue {
     /// Consignment ids, oldest first.
     pub(crate) items: VecDeque<u32>,
@@ -86,7 +86,7 @@ pub(crate) struct LegQueue {
 }
 
 /// The cargo subsystem.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Cargo {
     /// Every live consignment.
     pub(crate) consignments: Slab,

@@ -18,7 +18,7 @@ use super::trains::{RailLinkDef, TrainServiceDef, Trains};
 use super::transfer::{TransferDef, Transfers};
 use super::weather::{Weather, WeatherDef};
 use super::yards::Yards;
-use super::{arrivals, backlog, flows, pipelines, planning, ships, trace, trains, transfer, weather};
+use super::{arrivals, backlog, flows, pipelines, ships, trace, trains, transfer, weather};
 use crate::engine::{RandomStream, Scheduler, SimTime, Streams};
 use crate::scenario::ScenarioSpec;
 use rand::RngExt;
@@ -198,6 +198,36 @@ impl Network {
         self.calendar.as_ref().map(|c| c.years.clone()).unwrap_or_default()
     }
 
+    /// A network with nothing in it (what a kept replication state points at while it
+    /// belongs to no run).
+    pub(crate) fn empty() -> Network {
+        Network {
+            name: String::new(),
+            warmup: SimTime::ZERO,
+            end: SimTime::ZERO,
+            max_consignments: 0,
+            max_events: 0,
+            nodes: Vec::new(),
+            ports: Vec::new(),
+            sea_links: Vec::new(),
+            rail_links: Vec::new(),
+            ship_services: Vec::new(),
+            pools: Vec::new(),
+            train_services: Vec::new(),
+            arrivals: Vec::new(),
+            legs: Vec::new(),
+            flows: Vec::new(),
+            weather: Vec::new(),
+            transfers: Vec::new(),
+            pipelines: Vec::new(),
+            units: Vec::new(),
+            calendar: None,
+            calendar_shift: SimTime::ZERO,
+            epochs: Vec::new(),
+            costed: false,
+        }
+    }
+
     /// This configuration alone (without the later ones).
     fn alone(&self) -> Network {
         Network {
@@ -375,8 +405,6 @@ pub(crate) enum Event {
     PipelineArrived(u32, u32),
     /// The corridor: the end of the warm-up opens every measured window.
     WarmupEnd,
-    /// Planning: a dated change takes effect (index into `Network::epochs`).
-    Change(u32),
     /// Tracing: take a sample.
     Sample,
     /// Backlog: sample every backlog level.
@@ -395,7 +423,7 @@ pub struct Saturation {
 }
 
 /// The model of one replication: every subsystem's state.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Corridor<'n> {
     /// The configuration in force now (changes at dated changes).
     pub(crate) net: &'n Network,
@@ -422,9 +450,13 @@ pub(crate) struct Corridor<'n> {
     /// Events handled so far, and when the current window opened.
     pub(crate) events: u64,
     pub(crate) events_at_window_start: u64,
-    /// The KPIs of each planning year already closed, in order.
-    pub(crate) years: Vec<Vec<(String, f64)>>,
+    /// The KPIs of each planning year already closed, in order (shared, so that a
+    /// copy of the state at a year's close costs no copy of them).
+    pub(crate) years: Vec<std::sync::Arc<Vec<(String, f64)>>>,
     pub(crate) saturation: Option<Saturation>,
+    /// How many of the network's dated changes ([`Network::epochs`]) are in force: the
+    /// run loop applies the next one when its time comes (see [`super::run_from`]).
+    pub(crate) changes_applied: usize,
 }
 
 /// An exponential gap at `rate_per_hour` from `rng` (inverse transform).
@@ -459,6 +491,46 @@ impl<'n> Corridor<'n> {
             events_at_window_start: 0,
             years: Vec::new(),
             saturation: None,
+            changes_applied: 0,
+        }
+    }
+
+    /// The time of the next dated change, if any is left.
+    pub(crate) fn next_change_at(&self) -> Option<SimTime> {
+        self.root.epochs.get(self.changes_applied).map(|(at, _)| *at)
+    }
+
+    /// The same state on the network `root` (its configuration in force chosen by the
+    /// changes applied so far). `root` must hold the same configurations as the one the
+    /// state was built on, up to the changes applied: the caller's promise.
+    pub(crate) fn rebind<'m>(self, root: &'m Network) -> Corridor<'m> {
+        let net = match self.changes_applied {
+            0 => root,
+            k => root.epochs.get(k - 1).map_or(root, |(_, n)| n),
+        };
+        Corridor {
+            net,
+            root,
+            cargo: self.cargo,
+            flows: self.flows,
+            yards: self.yards,
+            berths: self.berths,
+            ships: self.ships,
+            arrivals: self.arrivals,
+            trains: self.trains,
+            weather: self.weather,
+            transfers: self.transfers,
+            pipelines: self.pipelines,
+            backlog: self.backlog,
+            capacity: self.capacity,
+            tracer: self.tracer,
+            measuring: self.measuring,
+            window_start: self.window_start,
+            events: self.events,
+            events_at_window_start: self.events_at_window_start,
+            years: self.years,
+            saturation: self.saturation,
+            changes_applied: self.changes_applied,
         }
     }
 
@@ -487,9 +559,6 @@ impl<'n> Corridor<'n> {
         }
         if self.tracer.is_some() {
             s.schedule_in(SimTime::ZERO, Event::Sample);
-        }
-        for (k, (at, _)) in net.epochs.iter().enumerate() {
-            let _ = s.schedule_at(*at, Event::Change(k as u32));
         }
     }
 
@@ -540,7 +609,7 @@ impl<'n> Corridor<'n> {
     pub(crate) fn kpis(&self, end: SimTime, events: u64) -> ReplicationKpis {
         let mut kpis = self.window_kpis(end, events);
         kpis.calendar = self.root.years();
-        kpis.years = self.years.clone();
+        kpis.years = self.years.iter().map(|y| y.as_ref().clone()).collect();
         kpis
     }
 
@@ -671,7 +740,6 @@ impl crate::engine::Model for Corridor<'_> {
             Event::Pumped(x) => pipelines::on_pumped(self, x as usize, s),
             Event::PipelineArrived(x, id) => pipelines::on_arrived(self, x as usize, id, s),
             Event::WarmupEnd => self.open_window(s.now()),
-            Event::Change(k) => planning::on_change(self, k as usize, s),
             Event::Sample => trace::on_sample(self, s),
             Event::BacklogSample => backlog::on_sample(self, s),
         }

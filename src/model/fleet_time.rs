@@ -114,7 +114,7 @@ pub(crate) struct DirectionStats {
 }
 
 /// Per-service measurement.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct ServiceState {
     /// Departures in the measured window.
     pub(crate) trips: u64,

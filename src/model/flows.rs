@@ -324,7 +324,7 @@ impl FlowDef {
 }
 
 /// Per-flow state and measurement.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct FlowState {
     /// In the system now, kg.
     pub(crate) in_system: Kg,
@@ -359,7 +359,7 @@ pub(crate) struct FlowState {
 }
 
 /// The flows subsystem.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Flows {
     pub(crate) state: Vec<FlowState>,
     arrival_rng: Vec<RandomStream>,

@@ -57,7 +57,7 @@ pub(super) fn compile(
 }
 
 /// State and measurement of one pipeline.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Line {
     /// The consignment being pumped.
     pumping: Option<u32>,
@@ -70,7 +70,7 @@ struct Line {
 }
 
 /// The pipelines subsystem.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Pipelines {
     lines: Vec<Line>,
     transit_rng: Vec<RandomStream>,

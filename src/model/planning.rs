@@ -22,7 +22,7 @@ use crate::engine::{Scheduler, SimTime};
 /// The capacity of every resource integrated over the measured window, so that a
 /// window with a change in it divides what was used by what was there: berth-hours,
 /// vessel-hours, trainset-hours, train paths, yard tonne-hours and server-hours.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct CapacityClock {
     /// Since when the configuration in force has held (the window's start or the last
     /// change).
@@ -160,21 +160,18 @@ impl Held<'_> {
     }
 }
 
-/// Dated change `k` takes effect: the corridor runs on its configuration from now.
-/// At the end of a planning year it waits for the year to close first, so that the
-/// closing year is measured on the configuration in force during it.
-pub(super) fn on_change(w: &mut Corridor<'_>, k: usize, s: &mut Scheduler<Event>) {
+/// The next dated change takes effect: the corridor runs on its configuration from
+/// now. The run loop calls it once every event due before the change's time has been
+/// handled, and before any event due at it or later, except that a planning year
+/// closing at that instant closes first, so that the closing year is measured on the
+/// configuration in force during it.
+pub(super) fn apply_next_change(w: &mut Corridor<'_>, s: &mut Scheduler<Event>) {
     let old = w.net;
-    let Some((_, new)) = w.root.epochs.get(k) else {
+    let Some((_, new)) = w.root.epochs.get(w.changes_applied) else {
         return;
     };
+    w.changes_applied += 1;
     let now = s.now();
-    if w.backlog.closes_year_at(now) {
-        // The year's closing sample is due now and was scheduled after this change:
-        // come back after it.
-        let _ = s.schedule_at(now, Event::Change(k as u32));
-        return;
-    }
     if w.measuring {
         w.capacity.change(old, now);
     }
@@ -212,6 +209,9 @@ pub(super) fn end_year(w: &mut Corridor<'_>, s: &mut Scheduler<Event>) {
     let now = s.now();
     w.close_window(now);
     let entries = w.window_kpis(now, w.events - w.events_at_window_start).entries();
-    w.years.push(entries);
+    w.years.push(std::sync::Arc::new(entries));
     w.reopen_window(now);
+    // The run loop pauses here: a dated change at this instant applies now, and a run
+    // that keeps the state at each year's close takes it now.
+    s.request_stop();
 }

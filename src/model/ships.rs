@@ -228,7 +228,7 @@ pub(crate) enum Phase {
 }
 
 /// A vessel.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Ship {
     /// Ship service, or `None` for an open arrival.
     pub(crate) service: Option<u32>,
@@ -270,7 +270,7 @@ pub(crate) struct Ship {
 }
 
 /// The ships subsystem.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Ships {
     pub(crate) vessels: Vec<Ship>,
     free: Vec<u32>,

@@ -17,7 +17,7 @@ pub struct Trace {
 }
 
 /// A trace being recorded.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Tracer {
     interval: SimTime,
     trace: Trace,

@@ -176,7 +176,7 @@ impl Plan {
 }
 
 /// A trainset.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Train {
     pub(crate) service: u32,
     /// Consignments on board.
@@ -188,7 +188,7 @@ pub(crate) struct Train {
 }
 
 /// State and measurement of one train service.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct TrainService {
     /// Trainsets idle at the origin.
     pub(crate) idle: Vec<u32>,
@@ -206,7 +206,7 @@ pub(crate) struct TrainService {
 }
 
 /// The trains subsystem.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Trains {
     pub(crate) trains: Vec<Train>,
     pub(crate) services: Vec<TrainService>,

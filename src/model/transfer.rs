@@ -52,7 +52,7 @@ pub(super) fn compile(spec: &ScenarioSpec, nodes: &[NodeDef]) -> Result<Vec<Tran
 }
 
 /// State and measurement of one transfer point.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Point {
     /// Consignments waiting for a server, with their arrival times.
     queue: VecDeque<(u32, SimTime)>,
@@ -71,7 +71,7 @@ pub(crate) struct Point {
 }
 
 /// The transfer subsystem.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Transfers {
     points: Vec<Point>,
     /// Per node: the transfer point there, if any.

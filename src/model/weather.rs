@@ -72,7 +72,7 @@ pub(super) fn compile(spec: &ScenarioSpec, ports: &[PortDef]) -> Result<Vec<Weat
 }
 
 /// Closure state of one port, sea link or area.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Closure {
     /// Whether closed now.
     pub(crate) closed: bool,
@@ -108,7 +108,7 @@ impl Closure {
 }
 
 /// The weather subsystem.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Weather {
     pub(crate) ports: Vec<Closure>,
     /// Per sea link: sailings suspended.

@@ -14,7 +14,7 @@ use crate::stats::TimeWeighted;
 use std::collections::VecDeque;
 
 /// State and measurement of one port's yard.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Yard {
     /// Cargo in the yard.
     pub(crate) kg: Kg,
@@ -31,7 +31,7 @@ pub(crate) struct Yard {
 }
 
 /// The yards subsystem: one yard per port.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Yards {
     pub(crate) ports: Vec<Yard>,
     /// Start of the measured window.

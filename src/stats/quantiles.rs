@@ -6,7 +6,10 @@ use hdrhistogram::Histogram;
 ///
 /// Values are recorded at a given resolution (e.g. 0.001 h) into an HDR histogram with
 /// three significant digits, so any quantile is within 0.1 % of the exact one (plus the
-/// resolution). Memory is allocated once, at construction; recording never allocates.
+/// resolution). The histogram's memory is taken with the first value recorded and given
+/// back by [`StreamQuantiles::reset`]; recording after the first value never allocates.
+/// So an empty one costs almost nothing to keep or copy (a replication's state kept at
+/// a planning year's close holds dozens, all empty then).
 /// Values above the configured maximum are clamped to it; negative values and NaN to 0.
 ///
 /// ```
@@ -17,7 +20,8 @@ use hdrhistogram::Histogram;
 /// ```
 #[derive(Debug, Clone)]
 pub struct StreamQuantiles {
-    histogram: Histogram<u64>,
+    /// `None` until the first value.
+    histogram: Option<Box<Histogram<u64>>>,
     resolution: f64,
     max_units: u64,
 }
@@ -31,9 +35,18 @@ impl StreamQuantiles {
         let resolution = if resolution.is_finite() && resolution > 0.0 { resolution } else { 1e-3 };
         let max_units = if max.is_finite() && max > 0.0 { (max / resolution).ceil() } else { 1e6 };
         let max_units = (max_units as u64).clamp(1_000, u64::MAX / 4);
-        let histogram = Histogram::new_with_bounds(1, max_units, 3)
-            .expect("bounds are valid: low = 1, high >= 1000, 3 significant digits");
-        StreamQuantiles { histogram, resolution, max_units }
+        StreamQuantiles { histogram: None, resolution, max_units }
+    }
+
+    /// The histogram, made on first use.
+    fn histogram_mut(&mut self) -> &mut Histogram<u64> {
+        let max_units = self.max_units;
+        self.histogram.get_or_insert_with(|| {
+            Box::new(
+                Histogram::new_with_bounds(1, max_units, 3)
+                    .expect("bounds are valid: low = 1, high >= 1000, 3 significant digits"),
+            )
+        })
     }
 
     /// Records one value.
@@ -42,32 +55,34 @@ impl StreamQuantiles {
         let units = (value / self.resolution).round();
         // `as` saturates: NaN and negatives become 0.
         let units = (units as u64).min(self.max_units);
-        self.histogram.saturating_record(units);
+        self.histogram_mut().saturating_record(units);
     }
 
     /// Number of values recorded.
     pub fn count(&self) -> u64 {
-        self.histogram.len()
+        self.histogram.as_ref().map_or(0, |h| h.len())
     }
 
     /// The `q`-quantile (`q` in `[0, 1]`), 0 when empty.
     pub fn quantile(&self, q: f64) -> f64 {
-        if self.histogram.is_empty() {
+        let Some(histogram) = self.histogram.as_ref().filter(|h| !h.is_empty()) else {
             return 0.0;
-        }
+        };
         let q = if q.is_nan() { 0.5 } else { q.clamp(0.0, 1.0) };
-        self.histogram.value_at_quantile(q) as f64 * self.resolution
+        histogram.value_at_quantile(q) as f64 * self.resolution
     }
 
-    /// Forgets every value recorded (keeps the memory).
+    /// Forgets every value recorded, and gives the memory back.
     pub fn reset(&mut self) {
-        self.histogram.reset();
+        self.histogram = None;
     }
 
     /// Adds the counts of another histogram with the same resolution and range.
     pub fn merge(&mut self, other: &StreamQuantiles) {
-        // Same bounds by construction; `add` can only fail on incompatible ranges.
-        let _ = self.histogram.add(&other.histogram);
+        if let Some(theirs) = &other.histogram {
+            // Same bounds by construction; `add` can only fail on incompatible ranges.
+            let _ = self.histogram_mut().add(theirs.as_ref());
+        }
     }
 }
 
@@ -129,5 +144,24 @@ mod tests {
         q.record(1e300);
         assert_eq!(q.count(), 4);
         assert!(q.quantile(1.0).is_finite());
+    }
+
+    #[test]
+    fn an_empty_or_reset_histogram_holds_no_memory_and_answers_zero() {
+        let mut q = StreamQuantiles::new(0.01, 1e6);
+        assert!(q.histogram.is_none());
+        assert_eq!((q.count(), q.quantile(0.95)), (0, 0.0));
+        q.record(5.0);
+        assert_eq!(q.count(), 1);
+        assert!((q.quantile(0.5) - 5.0).abs() < 0.01);
+        q.reset();
+        assert!(q.histogram.is_none());
+        assert_eq!((q.count(), q.quantile(0.5)), (0, 0.0));
+        let mut other = StreamQuantiles::new(0.01, 1e6);
+        other.merge(&q);
+        assert!(other.histogram.is_none(), "merging an empty one allocates nothing");
+        q.record(7.0);
+        other.merge(&q);
+        assert_eq!(other.count(), 1);
     }
 }

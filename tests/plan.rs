@@ -219,6 +219,44 @@ add = { "ports.p.berths.dry.count" = 1 }
 }
 
 #[test]
+fn plans_that_share_years_resume_from_them_and_decide_exactly_as_without_sharing() {
+    // Ships wait 10.5 h in 2025 and 34 h in 2026 at two berths (Erlang C): under a
+    // 12 h limit a berth is needed from 2026, so plans with it later fail in 2026,
+    // and the search learns from runs up to that year. Plans share 2025 at least.
+    let text = growing_port(
+        r#"
+[candidates.third_berth]
+capital_cost = 10e6
+add = { "ports.p.berths.dry.count" = 1 }
+
+[candidates.faster_cranes]
+capital_cost = 14e6
+scale = { "ports.p.berths.dry.service_hours.mean" = 0.7 }
+
+[candidates.gate]
+capital_cost = 0.5e6
+add = { "ports.p.yard_capacity_tonnes" = 1000 }
+"#,
+    );
+    let scenario = Scenario::from_str(&text, "growing.toml").unwrap();
+    let exp = Experiment::for_scenario(&scenario).seed(8);
+    let mut settings = PlanSearch::new(vec![Criterion::parse("port.p.ship_wait_hours.mean <= 12").unwrap()]);
+    settings.best = 2;
+    let shared = search(&scenario, "base", &settings, &exp, None).unwrap();
+    settings.share_years = false;
+    let alone = search(&scenario, "base", &settings, &exp, None).unwrap();
+    // The same answer, and every plan simulated called the same way on the same values.
+    let json = |a: &PlanAnswer| {
+        (serde_json::to_value(&a.best).unwrap(), serde_json::to_value(&a.evaluated).unwrap(), a.replications_run)
+    };
+    assert_eq!(json(&shared), json(&alone));
+    assert!(shared.evaluated.iter().any(|e| !e.feasible), "no plan failed: the case tests too little");
+    let ([run, resumed], [run_alone, resumed_alone]) = (shared.years_run_and_resumed, alone.years_run_and_resumed);
+    assert_eq!(resumed_alone, 0);
+    assert!(resumed > 0 && run + resumed == run_alone, "run {run} + resumed {resumed} against {run_alone}");
+}
+
+#[test]
 fn requires_and_excludes_are_kept() {
     let text = growing_port(
         r#"

@@ -19,6 +19,8 @@ mod result;
 pub mod selection;
 pub mod sensitivity;
 pub mod shard;
+mod shared_years;
+pub mod sobol;
 pub mod stability;
 pub mod sweep;
 pub mod uncertainty;
@@ -260,13 +262,22 @@ fn record(replication: u64, kpis: ReplicationKpis) -> (Vec<String>, Record) {
     )
 }
 
+/// Runs one replication: (the network's index among those run, the network, the seed,
+/// the replication) to its KPIs. Every way must give what [`run_replication`] gives.
+pub(crate) type Replicate<'a> = &'a (dyn Fn(usize, &Network, u64, u64) -> ReplicationKpis + Sync);
+
+/// The plain way: each replication from its start.
+fn from_the_start(_: usize, network: &Network, seed: u64, replication: u64) -> ReplicationKpis {
+    run_replication(network, seed, replication)
+}
+
 /// Runs replications `indices` of every network in parallel and returns, per network,
 /// the records in replication order. A replication runs all variants together, so an
 /// interrupted run holds the same replications for every variant; replications not
 /// started when `interrupt` is set are skipped.
 fn run_batch(
     networks: &[(String, Network)],
-    seed: u64,
+    (seed, replicate): (u64, Replicate<'_>),
     indices: &[u64],
     done: &std::sync::atomic::AtomicU64,
     total: u64,
@@ -279,7 +290,7 @@ fn run_batch(
             if interrupt.is_some_and(|i| i.load(Ordering::Relaxed)) {
                 return None;
             }
-            let runs = networks.iter().map(|(_, net)| record(r, run_replication(net, seed, r))).collect();
+            let runs = networks.iter().enumerate().map(|(i, (_, net))| record(r, replicate(i, net, seed, r))).collect();
             let d = done.fetch_add(networks.len() as u64, Ordering::Relaxed) + networks.len() as u64;
             if let Some(p) = progress {
                 p(d, total);
@@ -406,8 +417,19 @@ impl Experiment {
         networks: Vec<(String, Network)>,
         progress: Option<Progress<'_>>,
     ) -> ExperimentResult {
+        self.run_networks_with(name, networks, progress, &from_the_start)
+    }
+
+    /// Like [`Experiment::run_networks`], each replication run by `replicate`.
+    pub(crate) fn run_networks_with(
+        &self,
+        name: &str,
+        networks: Vec<(String, Network)>,
+        progress: Option<Progress<'_>>,
+        replicate: Replicate<'_>,
+    ) -> ExperimentResult {
         let started = std::time::Instant::now();
-        let ((variants, precision), threads) = self.on_threads(|| self.replicate(&networks, progress));
+        let ((variants, precision), threads) = self.on_threads(|| self.replicate(&networks, progress, replicate));
         let replications = variants.first().map_or(0, |v| v.records.len() as u64);
         let interrupted = self.interrupt.as_ref().is_some_and(|i| i.load(Ordering::Relaxed));
         ExperimentResult {
@@ -428,13 +450,24 @@ impl Experiment {
     /// to `to` holds what a run of `to` replications holds (common random numbers: each
     /// replication's streams depend only on the seed and its index).
     pub fn extend_networks(&self, networks: &[(String, Network)], results: &mut [VariantResult], to: u64) {
+        self.extend_networks_with(networks, results, to, &from_the_start);
+    }
+
+    /// Like [`Experiment::extend_networks`], each replication run by `replicate`.
+    pub(crate) fn extend_networks_with(
+        &self,
+        networks: &[(String, Network)],
+        results: &mut [VariantResult],
+        to: u64,
+        replicate: Replicate<'_>,
+    ) {
         let from = results.iter().map(|r| r.records.len() as u64).min().unwrap_or(0);
         if to <= from {
             return;
         }
         let done = std::sync::atomic::AtomicU64::new(0);
         let planned = self.owned(from, to);
-        self.on_threads(|| self.run_range(networks, results, (from, to), (&done, planned), None));
+        self.on_threads(|| self.run_range(networks, results, (from, to), (&done, planned), None, replicate));
     }
 
     /// Runs `work` on a pool of this experiment's threads (rayon's global pool if one
@@ -458,16 +491,15 @@ impl Experiment {
         (from, to): (u64, u64),
         (done, planned): (&std::sync::atomic::AtomicU64, u64),
         progress: Option<Progress<'_>>,
+        replicate: Replicate<'_>,
     ) {
         let indices: Vec<u64> = (from..to).filter(|&r| self.shard.is_none_or(|s| s.owns(r))).collect();
         let total = networks.len() as u64 * planned;
-        let batch = run_batch(networks, self.seed, &indices, done, total, progress, self.interrupt.as_deref());
+        let batch =
+            run_batch(networks, (self.seed, replicate), &indices, done, total, progress, self.interrupt.as_deref());
         for (result, runs) in results.iter_mut().zip(batch) {
             for (keys, rec) in runs {
-                if result.keys.is_empty() {
-                    result.keys = keys;
-                }
-                result.records.push(rec);
+                result.push_record(keys, rec);
             }
         }
     }
@@ -480,6 +512,7 @@ impl Experiment {
         &self,
         networks: &[(String, Network)],
         progress: Option<Progress<'_>>,
+        replicate: Replicate<'_>,
     ) -> (Vec<VariantResult>, Option<PrecisionReport>) {
         let mut results: Vec<VariantResult> = networks
             .iter()
@@ -494,15 +527,15 @@ impl Experiment {
         let done = std::sync::atomic::AtomicU64::new(0);
         let Some(target) = &self.precision else {
             let n = self.replications.max(2);
-            self.run_range(networks, &mut results, (0, n), (&done, self.owned(0, n)), progress);
+            self.run_range(networks, &mut results, (0, n), (&done, self.owned(0, n)), progress, replicate);
             return (results, None);
         };
         // Stein's two-stage procedure (see `precision`): a pilot, then the total it plans.
         let pilot = self.replications.max(precision::MIN_PILOT).min(target.max_replications.max(2));
-        self.run_range(networks, &mut results, (0, pilot), (&done, self.owned(0, pilot)), progress);
+        self.run_range(networks, &mut results, (0, pilot), (&done, self.owned(0, pilot)), progress, replicate);
         let (total, pilots) = precision::plan(target, &results, pilot);
         if !self.interrupted() && total > pilot {
-            self.run_range(networks, &mut results, (pilot, total), (&done, self.owned(0, total)), progress);
+            self.run_range(networks, &mut results, (pilot, total), (&done, self.owned(0, total)), progress, replicate);
         }
         let report = precision::report(target, &results, pilot, &pilots);
         (results, Some(report))

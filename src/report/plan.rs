@@ -155,7 +155,7 @@ pub fn plan_text(answer: &PlanAnswer) -> String {
     );
     let _ = writeln!(
         out,
-        "Searched {} plans: {} keep requires/excludes/earliest dates and pass the capacity bound in every year (ρ < 1 whatever the split of the cargo; {} sets' bounds worked out). In cost order, {} of these were taken: {} ruled out by their own bound with their candidates on their dates, {} simulated ({} replications to screen, at least {} to call a plan feasible, at most {}; {} in all, common random numbers); on the way, {} partial plans (years up to a failure, each with all its completions) were set aside because a cheaper plan with as much capacity in those years failed. Seed {}, {:.1} s.",
+        "Searched {} plans: {} keep requires/excludes/earliest dates and pass the capacity bound in every year (ρ < 1 whatever the split of the cargo; {} sets' bounds worked out). In cost order, {} of these were taken: {} ruled out by their own bound with their candidates on their dates, {} simulated ({} replications to screen, at least {} to call a plan feasible, at most {}; {} in all, common random numbers{}); on the way, {} partial plans (years up to a failure, each with all its completions) were set aside because a cheaper plan with as much capacity in those years failed. Seed {}, {:.1} s.",
         grouped_count(answer.plans_in_all),
         grouped_count(answer.plans_passing_sheet),
         answer.sheets_worked_out,
@@ -166,6 +166,7 @@ pub fn plan_text(answer: &PlanAnswer) -> String {
         answer.confirm_replications,
         answer.max_replications,
         answer.replications_run,
+        shared_years(answer),
         grouped_count(u128::from(answer.ruled_out_by_failure)),
         answer.seed,
         answer.seconds
@@ -174,6 +175,20 @@ pub fn plan_text(answer: &PlanAnswer) -> String {
         let _ = writeln!(out, "The search stopped: {why}.");
     }
     out
+}
+
+/// How many replication-years were resumed from states kept for plans with the same
+/// upgrades up to a year's close, if any.
+fn shared_years(answer: &PlanAnswer) -> String {
+    let [run, resumed] = answer.years_run_and_resumed;
+    if resumed == 0 {
+        return String::new();
+    }
+    format!(
+        "; of their {} replication-years, {} were resumed from the state of a plan with the same upgrades up to that year's close, which gives exactly what running them again would",
+        run + resumed,
+        resumed
+    )
 }
 
 /// A warning when plan 1 costs the same as plan 2 (to a millionth): the search's order

@@ -153,12 +153,12 @@ struct SensitivityArgs {
     /// The variant screened (`base` is the unmodified scenario). Default: the first declared variant.
     #[arg(long)]
     variant: Option<String>,
-    /// Screening method: Morris elementary effects.
+    /// Method: Morris elementary effects (screening many inputs cheaply), or Sobol' first-order and total indices (for the few that matter).
     #[arg(long, value_enum, default_value_t = Method::Morris)]
     method: Method,
-    /// Morris trajectories: each runs (inputs + 1) input scenarios.
-    #[arg(long, default_value_t = 10, value_parser = whole::<2, 10_000>)]
-    samples: u64,
+    /// Morris trajectories, each (inputs + 1) input scenarios (default 10); or Sobol' base samples N, N × (inputs + 2) input scenarios (default 64).
+    #[arg(long, value_parser = whole::<2, 100_000>)]
+    samples: Option<u64>,
     /// Replications of each input scenario (default: the scenario's `replications`).
     #[arg(long, value_parser = whole::<2, MAX_REPLICATIONS>)]
     replications: Option<u64>,
@@ -177,6 +177,8 @@ struct SensitivityArgs {
 enum Method {
     /// Morris elementary effects (μ*, μ, σ): screening many inputs cheaply.
     Morris,
+    /// Sobol' first-order and total indices with bootstrap intervals (Saltelli 2010, Jansen 1999).
+    Sobol,
 }
 
 #[derive(clap::Args)]
@@ -577,12 +579,7 @@ fn sensitivity(args: &SensitivityArgs) -> Outcome {
     to.check().map_err(|e| Failure::Usage(e.to_string()))?;
     let mut exp = Experiment::for_scenario(&scenario);
     args.sampling.apply(&mut exp);
-    let settings = corridor::experiment::sensitivity::MorrisSettings {
-        trajectories: args.samples as usize,
-        replications: args.replications.unwrap_or(exp.replications),
-        seed: exp.seed,
-    };
-    let Method::Morris = args.method;
+    let replications = args.replications.unwrap_or(exp.replications);
     let started = std::time::Instant::now();
     let report = |done: usize, total: usize| {
         if done.is_multiple_of(10) || done == total {
@@ -594,8 +591,23 @@ fn sensitivity(args: &SensitivityArgs) -> Outcome {
         .build()
         .map_err(|e| Failure::Run(format!("cannot start the worker threads: {e}")))?;
     let screening = pool
-        .install(|| {
-            corridor::experiment::sensitivity::morris(&scenario, &variant, &args.kpis, &settings, Some(&report))
+        .install(|| match args.method {
+            Method::Morris => {
+                let settings = corridor::experiment::sensitivity::MorrisSettings {
+                    trajectories: args.samples.unwrap_or(10) as usize,
+                    replications,
+                    seed: exp.seed,
+                };
+                corridor::experiment::sensitivity::morris(&scenario, &variant, &args.kpis, &settings, Some(&report))
+            }
+            Method::Sobol => {
+                let settings = corridor::experiment::sensitivity::SobolSettings {
+                    samples: args.samples.unwrap_or(64) as usize,
+                    replications,
+                    seed: exp.seed,
+                };
+                corridor::experiment::sensitivity::sobol(&scenario, &variant, &args.kpis, &settings, Some(&report))
+            }
         })
         .map_err(|e| match e {
             corridor::experiment::sensitivity::SensitivityError::Kpi(_)

@@ -3,7 +3,7 @@
 //! the noise, the same numbers on any thread count, and mistakes in `[uncertain.*]`
 //! reported at their line.
 
-use corridor::experiment::sensitivity::{MorrisSettings, Sensitivity, morris};
+use corridor::experiment::sensitivity::{MorrisSettings, Sensitivity, SobolSettings, morris, sobol};
 use corridor::scenario::{STARTER, Scenario};
 
 /// The starter corridor with uncertain inputs: its demand (600 kt/yr) anywhere in
@@ -113,4 +113,38 @@ fn the_stated_noise_is_the_spread_of_the_effect_over_seeds() {
     // 16 seeds: the sample sd is within a factor 0.55-1.48 of the truth (chi-square, 15
     // degrees of freedom, 99 %).
     assert!((0.55..1.48).contains(&ratio), "the stated noise is off by a factor {ratio:.2}");
+}
+
+fn sobol_indices(threads: usize) -> Sensitivity {
+    let settings = SobolSettings { samples: 24, replications: 4, seed: 9 };
+    let kpis = ["flow.goods.generated_tonnes".to_string(), "flow.goods.transit_hours.mean".to_string()];
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+    pool.install(|| sobol(&scenario(), "baseline", &kpis, &settings, None)).unwrap()
+}
+
+#[test]
+fn sobol_indices_put_a_linear_input_at_one_and_an_inert_one_at_exactly_zero() {
+    let s = sobol_indices(2);
+    assert_eq!((s.method.as_str(), s.points), ("sobol", 24 * (2 + 2)));
+    // Generated tonnes are linear in demand: it explains all the variance, alone.
+    let generated = &s.sobol[0];
+    let demand = &generated.indices[0];
+    assert_eq!(demand.factor, "demand");
+    for (what, ci) in [("first", demand.index.first_ci95), ("total", demand.index.total_ci95)] {
+        assert!(ci[0] <= 1.0 && 1.0 <= ci[1] + 0.02, "{what}-order interval {ci:?} misses 1");
+    }
+    assert!(generated.noise_share < 0.05, "noise share {}", generated.noise_share);
+    // The inert input changes nothing under common random numbers: both indices are
+    // exactly zero, on every KPI, however noisy the KPI (transit times vary with
+    // demand, and from replication to replication far more).
+    assert!(s.sobol[1].noise_share > 0.0 && !s.sobol[1].indices.is_empty());
+    for k in &s.sobol {
+        let inert = k.indices.iter().find(|e| e.factor == "inert").unwrap();
+        assert_eq!((inert.index.first, inert.index.total), (0.0, 0.0), "{}", k.kpi);
+    }
+}
+
+#[test]
+fn sobol_indices_are_the_same_on_any_thread_count() {
+    assert_eq!(sobol_indices(1), sobol_indices(2));
 }

@@ -1,5 +1,9 @@
 //! Which unknowns drive the answer: Morris elementary effects of the scenario's
-//! uncertain inputs (`[uncertain.<id>]`) on chosen KPIs.
+//! uncertain inputs (`[uncertain.<id>]`) on chosen KPIs, to screen many inputs
+//! cheaply, and Sobol' first-order and total indices ([`sobol`], estimators in
+//! [`super::sobol`]) for the few that matter. Both simulate each input scenario with
+//! the same replications (common random numbers), so an input that changes nothing
+//! has effects and indices of exactly zero. What follows describes Morris.
 //!
 //! **Design.** Each input (or each `group` of inputs, moving together) is a factor on
 //! the unit interval, its range mapped linearly onto it. A trajectory starts at a
@@ -32,6 +36,7 @@
 //! same numbers.
 
 use super::result::KpiError;
+use super::sobol::{SobolDesign, SobolIndex};
 use crate::model::{Network, run_replication};
 use crate::scenario::{Scenario, UncertainFactor, VariantError};
 use crate::stats::{OnlineStats, student_t_quantile};
@@ -101,14 +106,55 @@ pub struct KpiSensitivity {
     pub effects: Vec<Effect>,
 }
 
-/// A Morris screening.
+/// One factor's Sobol' indices on one KPI.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SobolEffect {
+    /// The factor.
+    pub factor: String,
+    /// Its first-order and total indices with their intervals.
+    #[serde(flatten)]
+    pub index: SobolIndex,
+}
+
+/// The Sobol' indices on one KPI, largest total index first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SobolKpi {
+    /// The KPI key.
+    pub kpi: String,
+    /// Its mean over every input scenario and replication.
+    pub mean: f64,
+    /// The variance of its mean across the input scenarios of A and B: what the
+    /// indices are shares of (0: it does not vary, and no index is defined).
+    pub variance: f64,
+    /// The simulation noise of one input scenario's mean (its squared standard error
+    /// over replications, averaged over the input scenarios) as a share of
+    /// `variance`. Common random numbers make much of it shared by every input
+    /// scenario, where it cancels, so this bounds its weight from above; above about
+    /// 0.1 the indices carry noise and more replications are worth running.
+    pub noise_share: f64,
+    /// The indices, ranked (empty when the KPI does not vary).
+    pub indices: Vec<SobolEffect>,
+}
+
+/// How to estimate Sobol' indices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SobolSettings {
+    /// Base samples N: N (k + 2) input scenarios for k factors. At least 8.
+    pub samples: usize,
+    /// Replications of each input scenario.
+    pub replications: u64,
+    /// Seed of the design, the replications and the bootstrap.
+    pub seed: u64,
+}
+
+/// A sensitivity analysis: Morris screening or Sobol' indices.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sensitivity {
     /// The variant screened.
     pub variant: String,
-    /// "morris".
+    /// "morris" or "sobol".
     pub method: String,
-    /// Trajectories.
+    /// Trajectories (Morris), or base samples N (Sobol').
     pub trajectories: usize,
     /// Replications of each input scenario.
     pub replications: u64,
@@ -118,8 +164,11 @@ pub struct Sensitivity {
     pub points: usize,
     /// The factors.
     pub factors: Vec<Factor>,
-    /// Per KPI, the ranked effects.
+    /// Per KPI, the ranked effects (Morris).
     pub kpis: Vec<KpiSensitivity>,
+    /// Per KPI, the ranked indices (Sobol').
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sobol: Vec<SobolKpi>,
 }
 
 /// Why a screening could not run.
@@ -167,6 +216,77 @@ fn described(spec: &crate::scenario::ScenarioSpec, factor: &UncertainFactor) -> 
     Factor { name: factor.name.clone(), inputs }
 }
 
+/// The variant's spec and its factors, once the settings and KPIs are checked.
+fn prepare(
+    scenario: &Scenario,
+    variant: &str,
+    kpis: &[String],
+    replications: u64,
+) -> Result<(crate::scenario::ScenarioSpec, Vec<UncertainFactor>), SensitivityError> {
+    if replications < 2 {
+        return Err(SensitivityError::Settings("at least 2 replications are needed for the noise".into()));
+    }
+    let spec = scenario.variant(variant)?;
+    let factors = spec.uncertain_factors();
+    if factors.is_empty() {
+        return Err(SensitivityError::NoInputs);
+    }
+    // Every KPI is checked before anything is simulated (a planning year's keys,
+    // `year.<Y>.…`, only once a replication has run).
+    let keys = crate::model::kpi_keys(&Network::compile(&spec).map_err(|e| SensitivityError::InvalidPoint {
+        point: 0,
+        values: "the variant as written".into(),
+        message: e.to_string(),
+    })?);
+    if let Some(unknown) = kpis.iter().find(|k| !k.starts_with("year.") && !keys.contains(k)) {
+        return Err(KpiError::unknown(unknown, &keys).into());
+    }
+    Ok((spec, factors))
+}
+
+/// Simulates `variant` at every point (factor positions on the unit interval): per
+/// point, per KPI, the values of replications `0..replications` under `seed` (the
+/// same replications at every point: common random numbers).
+fn simulate_points(
+    scenario: &Scenario,
+    variant: &str,
+    factors: &[UncertainFactor],
+    kpis: &[String],
+    points: &[Vec<f64>],
+    (reps, seed): (u64, u64),
+    progress: Option<&(dyn Fn(usize, usize) + Sync)>,
+) -> Result<Vec<Vec<Vec<f64>>>, SensitivityError> {
+    let mut values: Vec<Vec<Vec<f64>>> = Vec::with_capacity(points.len());
+    for (point, x) in points.iter().enumerate() {
+        let positions = UncertainFactor::positions(factors, x);
+        let shown =
+            || factors.iter().zip(x).map(|(f, u)| format!("{} at {:.2}", f.name, u)).collect::<Vec<_>>().join(", ");
+        let invalid = |message: String| SensitivityError::InvalidPoint { point, values: shown(), message };
+        let at = scenario.with_inputs(&positions).map_err(invalid)?;
+        let at = at.variant(variant).map_err(|e| invalid(e.to_string()))?;
+        let network = Network::compile(&at).map_err(|e| invalid(e.to_string()))?;
+        let runs: Vec<Vec<(String, f64)>> =
+            (0..reps).into_par_iter().map(|r| run_replication(&network, seed, r).entries()).collect();
+        let mut per_kpi = Vec::with_capacity(kpis.len());
+        for key in kpis {
+            let column: Option<Vec<f64>> =
+                runs.iter().map(|e| e.iter().find(|(n, _)| n == key).map(|(_, v)| *v)).collect();
+            match column {
+                Some(c) => per_kpi.push(c),
+                None => {
+                    let keys: Vec<String> = runs[0].iter().map(|(n, _)| n.clone()).collect();
+                    return Err(KpiError::unknown(key, &keys).into());
+                }
+            }
+        }
+        values.push(per_kpi);
+        if let Some(report) = progress {
+            report(point + 1, points.len());
+        }
+    }
+    Ok(values)
+}
+
 /// The trajectories: each k + 1 points on the unit cube, and which factor each step
 /// moved.
 fn trajectories(k: usize, r: usize, seed: u64) -> Vec<(Vec<Vec<f64>>, Vec<usize>)> {
@@ -203,61 +323,14 @@ pub fn morris(
     if settings.trajectories < 2 {
         return Err(SensitivityError::Settings("at least 2 trajectories are needed for an interval".into()));
     }
-    if settings.replications < 2 {
-        return Err(SensitivityError::Settings("at least 2 replications are needed for the noise".into()));
-    }
-    let spec = scenario.variant(variant)?;
-    let factors = spec.uncertain_factors();
-    if factors.is_empty() {
-        return Err(SensitivityError::NoInputs);
-    }
-    // Every KPI is checked before anything is simulated (a planning year's keys,
-    // `year.<Y>.…`, only once a replication has run).
-    let keys = crate::model::kpi_keys(&Network::compile(&spec).map_err(|e| SensitivityError::InvalidPoint {
-        point: 0,
-        values: "the variant as written".into(),
-        message: e.to_string(),
-    })?);
-    if let Some(unknown) = kpis.iter().find(|k| !k.starts_with("year.") && !keys.contains(k)) {
-        return Err(KpiError::unknown(unknown, &keys).into());
-    }
+    let (spec, factors) = prepare(scenario, variant, kpis, settings.replications)?;
     let k = factors.len();
     let design = trajectories(k, settings.trajectories, settings.seed);
     let total = design.len() * (k + 1);
     let reps = settings.replications;
+    let points: Vec<Vec<f64>> = design.iter().flat_map(|(points, _)| points.iter().cloned()).collect();
     // Each input scenario's KPI values per replication, in design order.
-    let mut values: Vec<Vec<Vec<f64>>> = Vec::with_capacity(total);
-    let mut point = 0;
-    for (points, _) in &design {
-        for x in points {
-            let positions = UncertainFactor::positions(&factors, x);
-            let shown =
-                || factors.iter().zip(x).map(|(f, u)| format!("{} at {:.2}", f.name, u)).collect::<Vec<_>>().join(", ");
-            let invalid = |message: String| SensitivityError::InvalidPoint { point, values: shown(), message };
-            let at = scenario.with_inputs(&positions).map_err(invalid)?;
-            let at = at.variant(variant).map_err(|e| invalid(e.to_string()))?;
-            let network = Network::compile(&at).map_err(|e| invalid(e.to_string()))?;
-            let runs: Vec<Vec<(String, f64)>> =
-                (0..reps).into_par_iter().map(|r| run_replication(&network, settings.seed, r).entries()).collect();
-            let mut per_kpi = Vec::with_capacity(kpis.len());
-            for key in kpis {
-                let column: Option<Vec<f64>> =
-                    runs.iter().map(|e| e.iter().find(|(n, _)| n == key).map(|(_, v)| *v)).collect();
-                match column {
-                    Some(c) => per_kpi.push(c),
-                    None => {
-                        let keys: Vec<String> = runs[0].iter().map(|(n, _)| n.clone()).collect();
-                        return Err(KpiError::unknown(key, &keys).into());
-                    }
-                }
-            }
-            values.push(per_kpi);
-            point += 1;
-            if let Some(report) = progress {
-                report(point, total);
-            }
-        }
-    }
+    let values = simulate_points(scenario, variant, &factors, kpis, &points, (reps, settings.seed), progress)?;
     let t = student_t_quantile(0.95, settings.trajectories as u64 - 1);
     let mut out = Vec::new();
     for (q, key) in kpis.iter().enumerate() {
@@ -309,5 +382,76 @@ pub fn morris(
         points: total,
         factors: factors.iter().map(|f| described(&spec, f)).collect(),
         kpis: out,
+        sobol: Vec::new(),
+    })
+}
+
+/// Sobol' first-order and total indices of `variant`'s uncertain inputs on each of
+/// `kpis` (see [`super::sobol`]): N (k + 2) input scenarios, each the mean of the same
+/// replications (common random numbers). `progress` is told after each input
+/// scenario: (done, total).
+///
+/// # Errors
+/// An unknown variant or KPI, no uncertain inputs, settings below the minimum, or an
+/// input scenario that is not valid.
+pub fn sobol(
+    scenario: &Scenario,
+    variant: &str,
+    kpis: &[String],
+    settings: &SobolSettings,
+    progress: Option<&(dyn Fn(usize, usize) + Sync)>,
+) -> Result<Sensitivity, SensitivityError> {
+    if settings.samples < 8 {
+        return Err(SensitivityError::Settings("at least 8 base samples are needed for Sobol' indices".into()));
+    }
+    let (spec, factors) = prepare(scenario, variant, kpis, settings.replications)?;
+    let design = SobolDesign::new(settings.samples, factors.len(), settings.seed);
+    let reps = settings.replications;
+    let values = simulate_points(scenario, variant, &factors, kpis, &design.points, (reps, settings.seed), progress)?;
+    let base = 2 * settings.samples;
+    let mut out = Vec::new();
+    for (q, key) in kpis.iter().enumerate() {
+        let mut all = OnlineStats::new();
+        let mut noise = OnlineStats::new();
+        let means: Vec<f64> = values
+            .iter()
+            .map(|point| {
+                let mut s = OnlineStats::new();
+                point[q].iter().for_each(|&v| {
+                    s.push(v);
+                    all.push(v);
+                });
+                noise.push(s.std_error().powi(2));
+                s.mean()
+            })
+            .collect();
+        let (indices, variance) = match super::sobol::indices(&design, &means, settings.seed) {
+            Some((found, variance)) => {
+                let mut ranked: Vec<SobolEffect> =
+                    factors.iter().zip(found).map(|(f, index)| SobolEffect { factor: f.name.clone(), index }).collect();
+                ranked.sort_by(|a, b| b.index.total.total_cmp(&a.index.total).then_with(|| a.factor.cmp(&b.factor)));
+                (ranked, variance)
+            }
+            None => (Vec::new(), 0.0),
+        };
+        debug_assert!(means.len() >= base);
+        out.push(SobolKpi {
+            kpi: key.clone(),
+            mean: all.mean(),
+            variance,
+            noise_share: if variance > 0.0 { noise.mean() / variance } else { 0.0 },
+            indices,
+        });
+    }
+    Ok(Sensitivity {
+        variant: variant.to_string(),
+        method: "sobol".into(),
+        trajectories: settings.samples,
+        replications: reps,
+        seed: settings.seed,
+        points: design.points.len(),
+        factors: factors.iter().map(|f| described(&spec, f)).collect(),
+        kpis: Vec::new(),
+        sobol: out,
     })
 }

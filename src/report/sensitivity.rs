@@ -1,8 +1,8 @@
 //! `corridor sensitivity`: the ranked table of what drives each KPI, its CSV, and a
-//! chart per KPI of the inputs ranked by μ*.
+//! chart per KPI of the inputs ranked by μ* (Morris) or by total index (Sobol').
 
 use super::charts::{Bar, ChartError, PALETTE, Swatch, Trellis, kpi_axis_label};
-use crate::experiment::sensitivity::{KpiSensitivity, Sensitivity};
+use crate::experiment::sensitivity::{KpiSensitivity, Sensitivity, SobolKpi};
 
 fn number(x: f64) -> String {
     if !x.is_finite() {
@@ -16,12 +16,17 @@ fn number(x: f64) -> String {
     }
 }
 
-/// The screening as text: the inputs, then per KPI the factors ranked by μ*.
+fn wrap(text: &str, first: &str, rest: &str) -> String {
+    let options = textwrap::Options::new(100).initial_indent(first).subsequent_indent(rest);
+    textwrap::wrap(text, options).iter().map(|l| format!("{l}\n")).collect()
+}
+
+/// The analysis as text: the inputs, then per KPI the factors ranked by μ* (Morris)
+/// or by total index (Sobol').
 pub fn text(s: &Sensitivity) -> String {
-    let wrap = |text: &str, first: &str, rest: &str| -> String {
-        let options = textwrap::Options::new(100).initial_indent(first).subsequent_indent(rest);
-        textwrap::wrap(text, options).iter().map(|l| format!("{l}\n")).collect()
-    };
+    if s.method == "sobol" {
+        return sobol_text(s);
+    }
     let head = format!(
         "Sensitivity of `{}` — Morris elementary effects: {} trajectories × {} input scenarios, {} replications \
          each (common random numbers, seed {}); {} input scenarios simulated",
@@ -69,12 +74,102 @@ pub fn text(s: &Sensitivity) -> String {
     out
 }
 
-/// `sensitivity.csv`: one row per KPI and factor.
+/// The Sobol' indices as text.
+fn sobol_text(s: &Sensitivity) -> String {
+    let head = format!(
+        "Sensitivity of `{}` — Sobol' indices: {} base samples × ({} inputs + 2) = {} input scenarios, {} \
+         replications each (common random numbers, seed {})",
+        s.variant,
+        s.trajectories,
+        s.factors.len(),
+        s.points,
+        s.replications,
+        s.seed
+    );
+    let mut out = wrap(&head, "", "");
+    out += "\nUncertain inputs (each drawn uniformly over its range):\n";
+    for f in &s.factors {
+        out += &wrap(&format!("{}: {}", f.name, f.inputs.join("; ")), "  ", "      ");
+    }
+    for k in &s.sobol {
+        out += &format!(
+            "\n{} (mean {}, variance across input scenarios {}, simulation noise at most {:.0} % of it)\n",
+            k.kpi,
+            number(k.mean),
+            number(k.variance),
+            100.0 * k.noise_share
+        );
+        if k.indices.is_empty() {
+            out += "  it does not vary across the input scenarios: no index is defined\n";
+            continue;
+        }
+        out += &format!("{:<28} {:>8} {:>17} {:>8} {:>17}\n", "input", "first", "95 % CI", "total", "95 % CI");
+        out += &"-".repeat(82);
+        out += "\n";
+        for e in &k.indices {
+            let name: String = e.factor.chars().take(28).collect();
+            let i = &e.index;
+            out += &format!(
+                "{:<28} {:>8} {:>17} {:>8} {:>17}\n",
+                name,
+                format!("{:.3}", i.first),
+                format!("{:.3} – {:.3}", i.first_ci95[0], i.first_ci95[1]),
+                format!("{:.3}", i.total),
+                format!("{:.3} – {:.3}", i.total_ci95[0], i.total_ci95[1]),
+            );
+        }
+    }
+    let legend = "first: the share of the KPI's variance across the input scenarios that the input explains \
+            alone (Saltelli 2010); total: the share left unexplained when every other input is known, the input \
+            alone and in all its interactions (Jansen 1999); 95 % bootstrap intervals over the base samples. A \
+            total well above the first says the input acts through interactions. The noise share bounds how much \
+            of the variance is simulation noise rather than the inputs.";
+    out += "\n";
+    out += &wrap(legend, "", "");
+    out
+}
+
+/// `sensitivity.csv`: one row per KPI and factor (Morris: μ*, μ, σ; Sobol': the
+/// first-order and total indices).
 ///
 /// # Errors
 /// A CSV writer error (not expected with an in-memory buffer).
 pub fn csv(s: &Sensitivity) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
+    if s.method == "sobol" {
+        w.write_record([
+            "kpi",
+            "input",
+            "rank",
+            "first",
+            "first_ci95_lo",
+            "first_ci95_hi",
+            "total",
+            "total_ci95_lo",
+            "total_ci95_hi",
+            "variance",
+            "noise_share",
+        ])?;
+        for k in &s.sobol {
+            for (rank, e) in k.indices.iter().enumerate() {
+                let i = &e.index;
+                w.write_record([
+                    k.kpi.clone(),
+                    e.factor.clone(),
+                    (rank + 1).to_string(),
+                    i.first.to_string(),
+                    i.first_ci95[0].to_string(),
+                    i.first_ci95[1].to_string(),
+                    i.total.to_string(),
+                    i.total_ci95[0].to_string(),
+                    i.total_ci95[1].to_string(),
+                    k.variance.to_string(),
+                    k.noise_share.to_string(),
+                ])?;
+            }
+        }
+        return w.into_inner().map_err(|e| csv::Error::from(e.into_error()));
+    }
     w.write_record([
         "kpi",
         "input",
@@ -142,10 +237,67 @@ pub fn chart(k: &KpiSensitivity) -> Result<String, ChartError> {
     .render()
 }
 
+/// The inputs ranked by total Sobol' index for one KPI: a bar per input to its total
+/// index, its first-order part darker, with the total's 95 % interval.
+///
+/// # Errors
+/// [`ChartError`] when plotters cannot draw the chart.
+pub fn sobol_chart(k: &SobolKpi) -> Result<String, ChartError> {
+    let (alone, interacting) = (PALETTE[0], PALETTE[2]);
+    let bars = k
+        .indices
+        .iter()
+        .map(|e| {
+            let first = e.index.first.clamp(0.0, e.index.total.max(0.0));
+            let rest = (e.index.total - first).max(0.0);
+            Some(Bar {
+                parts: vec![(first, alone), (rest, interacting)],
+                whisker: Some(e.index.total_ci95),
+                marker: None,
+            })
+        })
+        .collect();
+    let title = format!("What the variance of {} comes from: Sobol' indices", k.kpi);
+    let x_label = format!("share of the variance of {}", k.kpi);
+    Trellis {
+        title: &title,
+        x_label: &x_label,
+        x_range: Some((0.0, 1.0)),
+        rows: k.indices.iter().map(|e| e.factor.clone()).collect(),
+        panels: vec![(
+            format!(
+                "variance across the input scenarios {}; noise at most {:.0} % of it",
+                number(k.variance),
+                100.0 * k.noise_share
+            ),
+            bars,
+        )],
+        legend: vec![
+            (Swatch::Fill(alone), "the input alone (first-order index)".into()),
+            (Swatch::Fill(interacting), "in interactions (total less first-order)".into()),
+            (Swatch::Whisker, "95 % interval of the total index".into()),
+        ],
+        reference: None,
+        percent: false,
+        columns: 1,
+        panel_width: 460,
+    }
+    .render()
+}
+
 /// One chart per KPI, in the order given: (`sensitivity_<n>.svg`, SVG).
 ///
 /// # Errors
 /// [`ChartError`] when plotters cannot draw a chart.
 pub fn charts(s: &Sensitivity) -> Result<Vec<(String, String)>, ChartError> {
+    if s.method == "sobol" {
+        return s
+            .sobol
+            .iter()
+            .filter(|k| !k.indices.is_empty())
+            .enumerate()
+            .map(|(i, k)| Ok((format!("sensitivity_{}.svg", i + 1), sobol_chart(k)?)))
+            .collect();
+    }
     s.kpis.iter().enumerate().map(|(i, k)| Ok((format!("sensitivity_{}.svg", i + 1), chart(k)?))).collect()
 }

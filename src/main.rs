@@ -133,6 +133,9 @@ struct CapacityArgs {
     /// Replications at each factor (default: the scenario's `replications`).
     #[arg(long, value_parser = whole::<2, MAX_REPLICATIONS>)]
     replications: Option<u64>,
+    /// Also search again in N input scenarios drawn from the scenario's [uncertain.*] inputs (Latin hypercube from the seed): the sustainable factor's median and 10–90 % across them, which unknowns move it, and what binds.
+    #[arg(long, value_name = "N", value_parser = whole::<2, 10_000>)]
+    uncertain: Option<u64>,
     #[command(flatten)]
     sampling: Sampling,
     /// Write capacity.json, capacity.csv and the charts to this folder, replacing it as a whole.
@@ -533,6 +536,12 @@ fn capacity(args: &CapacityArgs) -> Outcome {
                 .join("\n")
         });
     }
+    if args.uncertain.is_some() && scenario.base().uncertain.is_empty() {
+        return Err(Failure::Usage(format!(
+            "--uncertain: {} declares no uncertain inputs; add `[uncertain.<id>]` tables (path, range or factor, source or reason), as scenarios/middle_corridor.toml does",
+            args.file.display()
+        )));
+    }
     let criteria = args
         .criteria
         .iter()
@@ -567,8 +576,26 @@ fn capacity(args: &CapacityArgs) -> Outcome {
         answers.push(answer);
     }
     note(&format!("capacity search: {:.1} s", started.elapsed().as_secs_f64()));
-    let published = to.publish_capacity(&scenario, &search, &answers, exp.seed).map_err(run_failure)?;
-    publish(published, &to, || corridor::report::capacity::answers_text(&search, &answers, exp.seed))
+    let across = match args.uncertain {
+        Some(n) => {
+            let settings = UncertainRunSettings { scenarios: n as usize, seed: exp.seed };
+            let tell = |done: usize, total: usize| note(&format!("progress: input scenario search {done}/{total}"));
+            let found = uncertainty::capacity_across_inputs(&scenario, &answers, &search, &exp, &settings, Some(&tell))
+                .map_err(run_failure)?;
+            note(&format!("capacity search across the unknowns: {:.1} s", started.elapsed().as_secs_f64()));
+            Some(found)
+        }
+        None => None,
+    };
+    let published =
+        to.publish_capacity(&scenario, &search, &answers, across.as_ref(), exp.seed).map_err(run_failure)?;
+    publish(published, &to, || {
+        let mut text = corridor::report::capacity::answers_text(&search, &answers, exp.seed);
+        if let Some(u) = &across {
+            text += &corridor::report::uncertainty::capacity_text(u);
+        }
+        text
+    })
 }
 
 fn sensitivity(args: &SensitivityArgs) -> Outcome {

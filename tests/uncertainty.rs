@@ -4,8 +4,13 @@
 //! zero: common random numbers), and thread counts.
 
 use corridor::experiment::Experiment;
-use corridor::experiment::uncertainty::{UncertainError, UncertainRunSettings, across_inputs};
+use corridor::experiment::capacity::{CapacitySearch, Criterion, search};
+use corridor::experiment::uncertainty::{UncertainError, UncertainRunSettings, across_inputs, capacity_across_inputs};
 use corridor::scenario::Scenario;
+
+#[path = "common/mmc_capacity.rs"]
+mod mmc_capacity;
+use mmc_capacity::{MMC, analytic_lambda};
 
 /// One berth, exponential service of 10 h (876 ships a year at most), Poisson
 /// arrivals of `ships_per_year` (uncertain: 350 to 1,400, ρ 0.40 to 1.60), and an
@@ -118,4 +123,41 @@ fn a_scenario_without_uncertain_inputs_is_told_what_to_add() {
         across_inputs(&scenario, &nominal, &exp, &UncertainRunSettings { scenarios: 4, seed: 1 }, None).unwrap_err();
     assert!(matches!(err, UncertainError::NoInputs));
     assert!(err.to_string().contains("[uncertain.<id>]"), "{err}");
+}
+
+#[test]
+fn the_sustainable_factor_across_inputs_follows_erlang_c_in_each_input_scenario() {
+    // M/M/3 with 10–14 h calls (uncertain) and a 6 h limit on the mean wait: in each
+    // input scenario the sustainable factor is where Erlang C's wait reaches 6 h.
+    let text = format!(
+        "{MMC}\n[uncertain.calls]\npath = \"ports.port.berths.dry.service_hours.mean\"\nrange = [10.0, 14.0]\nreason = \"a test range\"\n"
+    );
+    let scenario = Scenario::from_str(&text, "mmc.toml").unwrap_or_else(|e| panic!("{e}"));
+    let criterion = Criterion::parse("port.port.ship_wait_hours.mean <= 6").unwrap();
+    let mut s = CapacitySearch::new(vec!["ships".into()], vec![criterion]);
+    s.max_factor = 2.0;
+    s.resolution = 0.01;
+    let exp = Experiment::for_scenario(&scenario).replications(10).seed(7).threads(2);
+    let nominal = search(&scenario, "base", &s, &exp, None).unwrap();
+    let settings = UncertainRunSettings { scenarios: 8, seed: 3 };
+    let u = capacity_across_inputs(&scenario, &[nominal], &s, &exp, &settings, None).unwrap();
+    let v = &u.variants[0];
+    let lambda0 = 1460.0 / 8760.0;
+    let mut covered = 0;
+    for (x, a) in u.design.iter().zip(&v.answers) {
+        let calls = 10.0 + 4.0 * x[0];
+        let truth = analytic_lambda(6.0, 1.0 / calls, 3) / lambda0;
+        let [lo, hi] = a.ci95.expect("the wait rises with demand: an interval");
+        eprintln!("calls {calls:.2} h: Erlang C ×{truth:.3}, found ×{:.3} ({lo:.3}–{hi:.3})", a.factor);
+        covered += usize::from(lo <= truth && truth <= hi);
+        assert!((a.factor - truth).abs() < 0.06, "calls {calls:.2} h: ×{:.3} against ×{truth:.3}", a.factor);
+    }
+    // Eight 95 % intervals: 6 or more cover with probability 0.994.
+    assert!(covered >= 6, "{covered} of 8 intervals hold Erlang C's answer");
+    // Longer calls, less room: the one unknown decides the answer, downwards.
+    assert!(v.rank_correlations[0] < -0.9, "rank correlation {}", v.rank_correlations[0]);
+    let (fastest, slowest) =
+        (analytic_lambda(6.0, 1.0 / 10.0, 3) / lambda0, analytic_lambda(6.0, 1.0 / 14.0, 3) / lambda0);
+    assert!(slowest < v.p10 && v.p10 <= v.median && v.median <= v.p90 && v.p90 < fastest, "{v:?}");
+    assert_eq!(v.binding, vec![("port.port.berths.dry".to_string(), 8)]);
 }

@@ -325,6 +325,187 @@ pub fn across_inputs(
     Ok(UncertainRun { scenarios: design.len(), seed: settings.seed, replications, factors, design, variants })
 }
 
+/// The sustainable factor in one input scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioCapacity {
+    /// The largest feasible demand factor found (0: not even the smallest).
+    pub factor: f64,
+    /// Its 95 % interval (`None` where the criteria are not monotone in the factor).
+    pub ci95: Option<[f64; 2]>,
+    /// Whether the largest factor tried was feasible (the answer is "at least").
+    pub at_least: bool,
+    /// What fails first above it: `stability` or a criterion.
+    pub binding_criterion: Option<String>,
+    /// The resource that binds there.
+    pub binding_resource: Option<String>,
+}
+
+/// One variant's sustainable factor across the input scenarios.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CapacitySpread {
+    /// The variant.
+    pub variant: String,
+    /// The nominal answer (the scenario as written).
+    pub nominal: f64,
+    /// Per input scenario, in design order.
+    pub answers: Vec<ScenarioCapacity>,
+    /// The median of the factors found, and their 10 % and 90 % quantiles.
+    pub median: f64,
+    /// 10 % quantile.
+    pub p10: f64,
+    /// 90 % quantile.
+    pub p90: f64,
+    /// Per uncertain factor (in [`UncertainCapacity::factors`] order), Spearman's rank
+    /// correlation between its position in its range and the factor found: near +1
+    /// or −1, that unknown decides the answer; near 0, it does not (on its own).
+    pub rank_correlations: Vec<f64>,
+    /// What binds across the input scenarios: (resource, or the criterion when no
+    /// resource is named), how many scenarios; most first.
+    pub binding: Vec<(String, usize)>,
+}
+
+/// `corridor capacity --uncertain N`: the capacity search again in N input scenarios.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UncertainCapacity {
+    /// Input scenarios.
+    pub scenarios: usize,
+    /// Seed of the Latin hypercube.
+    pub seed: u64,
+    /// The unknowns varied.
+    pub factors: Vec<UncertainFactor>,
+    /// Each input scenario's factor positions (0 = low end, 1 = high end).
+    pub design: Vec<Vec<f64>>,
+    /// Per variant.
+    pub variants: Vec<CapacitySpread>,
+}
+
+/// Runs the capacity search of each of `nominal`'s variants again in
+/// `settings.scenarios` input scenarios (a Latin hypercube of the uncertain inputs),
+/// with `experiment`'s replications, seed and threads: the distribution of the
+/// sustainable factor over the unknowns. `progress` hears `(done, total)` searches.
+///
+/// # Errors
+/// No uncertain inputs, fewer than 2 scenarios, an input scenario that is not valid,
+/// or a search that cannot run there.
+pub fn capacity_across_inputs(
+    scenario: &Scenario,
+    nominal: &[super::capacity::CapacityAnswer],
+    search: &super::capacity::CapacitySearch,
+    experiment: &Experiment,
+    settings: &UncertainRunSettings,
+    progress: Option<&(dyn Fn(usize, usize) + Sync)>,
+) -> Result<UncertainCapacity, UncertainError> {
+    if settings.scenarios < 2 {
+        return Err(UncertainError::TooFew(settings.scenarios));
+    }
+    let factors = scenario.base().uncertain_factors();
+    if factors.is_empty() {
+        return Err(UncertainError::NoInputs);
+    }
+    let design = latin_hypercube(settings.scenarios, factors.len(), settings.seed);
+    let total = design.len() * nominal.len();
+    let mut per_variant: Vec<Vec<ScenarioCapacity>> = vec![Vec::with_capacity(design.len()); nominal.len()];
+    for (point, x) in design.iter().enumerate() {
+        let positions = UncertainFactor::positions(&factors, x);
+        let values =
+            || factors.iter().zip(x).map(|(f, u)| format!("{} at {u:.2}", f.name)).collect::<Vec<_>>().join(", ");
+        let at = scenario.with_inputs(&positions).map_err(|message| UncertainError::InvalidPoint {
+            point,
+            values: values(),
+            variant: "base".into(),
+            message,
+        })?;
+        for (i, answer) in nominal.iter().enumerate() {
+            let found = super::capacity::search(&at, &answer.variant, search, experiment, None).map_err(|e| {
+                UncertainError::InvalidPoint {
+                    point,
+                    values: values(),
+                    variant: answer.variant.clone(),
+                    message: e.to_string(),
+                }
+            })?;
+            per_variant[i].push(ScenarioCapacity {
+                factor: found.factor,
+                ci95: found.ci95,
+                at_least: found.at_least,
+                binding_criterion: found.binding_criterion.clone(),
+                binding_resource: found.binding_resource.as_ref().map(|b| b.resource.clone()),
+            });
+            if let Some(report) = progress {
+                report(point * nominal.len() + i + 1, total);
+            }
+        }
+    }
+    let variants = nominal
+        .iter()
+        .zip(per_variant)
+        .map(|(answer, answers)| {
+            let found: Vec<f64> = answers.iter().map(|a| a.factor).collect();
+            let mut sorted = found.clone();
+            sorted.sort_by(f64::total_cmp);
+            let rank_correlations = (0..factors.len())
+                .map(|f| spearman(&design.iter().map(|x| x[f]).collect::<Vec<_>>(), &found))
+                .collect();
+            let mut binding: Vec<(String, usize)> = Vec::new();
+            for a in &answers {
+                let what = a
+                    .binding_resource
+                    .clone()
+                    .or_else(|| a.binding_criterion.clone())
+                    .unwrap_or_else(|| "nothing up to the largest factor tried".into());
+                match binding.iter_mut().find(|(w, _)| *w == what) {
+                    Some((_, n)) => *n += 1,
+                    None => binding.push((what, 1)),
+                }
+            }
+            binding.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            CapacitySpread {
+                variant: answer.variant.clone(),
+                nominal: answer.factor,
+                median: quantile(&sorted, 0.5),
+                p10: quantile(&sorted, 0.1),
+                p90: quantile(&sorted, 0.9),
+                rank_correlations,
+                binding,
+                answers,
+            }
+        })
+        .collect();
+    Ok(UncertainCapacity { scenarios: design.len(), seed: settings.seed, factors, design, variants })
+}
+
+/// Spearman's rank correlation of `x` and `y` (ties take their mean rank); 0 when
+/// either does not vary.
+pub fn spearman(x: &[f64], y: &[f64]) -> f64 {
+    fn ranks(v: &[f64]) -> Vec<f64> {
+        let mut order: Vec<usize> = (0..v.len()).collect();
+        order.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+        let mut r = vec![0.0; v.len()];
+        let mut i = 0;
+        while i < order.len() {
+            let mut j = i;
+            while j + 1 < order.len() && v[order[j + 1]] == v[order[i]] {
+                j += 1;
+            }
+            let mean = (i + j) as f64 / 2.0 + 1.0;
+            for &k in &order[i..=j] {
+                r[k] = mean;
+            }
+            i = j + 1;
+        }
+        r
+    }
+    let (rx, ry) = (ranks(x), ranks(y));
+    let n = rx.len() as f64;
+    let (mx, my) = (rx.iter().sum::<f64>() / n, ry.iter().sum::<f64>() / n);
+    let cov: f64 = rx.iter().zip(&ry).map(|(a, b)| (a - mx) * (b - my)).sum();
+    let (sx, sy): (f64, f64) = (
+        rx.iter().map(|a| (a - mx).powi(2)).sum::<f64>().sqrt(),
+        ry.iter().map(|b| (b - my).powi(2)).sum::<f64>().sqrt(),
+    );
+    if sx == 0.0 || sy == 0.0 { 0.0 } else { cov / (sx * sy) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -349,6 +530,15 @@ mod tests {
         assert!((lo - 0.1812).abs() < 5e-4 && (hi - 0.5671).abs() < 5e-4, "{lo} {hi}");
         assert_eq!(wilson(0, 10)[0], 0.0);
         assert_eq!(wilson(10, 10)[1], 1.0);
+    }
+
+    #[test]
+    fn spearman_matches_a_hand_computation() {
+        // Ranks x 1..5, y (2, 1, 4, 3, 5): d² = 1+1+1+1+0 = 4; 1 − 6·4/(5·24) = 0.8.
+        let x = [0.1, 0.2, 0.3, 0.4, 0.5];
+        assert!((spearman(&x, &[20.0, 10.0, 40.0, 30.0, 50.0]) - 0.8).abs() < 1e-12);
+        assert!((spearman(&x, &[5.0, 4.0, 3.0, 2.0, 1.0]) + 1.0).abs() < 1e-12);
+        assert_eq!(spearman(&x, &[1.0; 5]), 0.0);
     }
 
     #[test]

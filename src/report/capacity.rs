@@ -173,8 +173,17 @@ pub fn non_monotone_text(a: &CapacityAnswer) -> String {
 }
 
 /// The JSON document of a capacity search.
-pub fn answers_json(search: &CapacitySearch, answers: &[CapacityAnswer], seed: u64) -> serde_json::Value {
-    json!({"search": search, "seed": seed, "answers": answers})
+pub fn answers_json(
+    search: &CapacitySearch,
+    answers: &[CapacityAnswer],
+    across: Option<&crate::experiment::uncertainty::UncertainCapacity>,
+    seed: u64,
+) -> serde_json::Value {
+    let mut doc = json!({"search": search, "seed": seed, "answers": answers});
+    if let Some(u) = across {
+        doc["uncertain"] = json!(u);
+    }
+    doc
 }
 
 /// `capacity.csv`: one row per variant, factor and criterion (plus a `stability` row
@@ -281,10 +290,11 @@ pub fn write_capacity(
     scenario: &crate::scenario::Scenario,
     search: &CapacitySearch,
     answers: &[CapacityAnswer],
+    across: Option<&crate::experiment::uncertainty::UncertainCapacity>,
     seed: u64,
 ) -> Result<Vec<String>, ReportError> {
     let mut names = vec!["capacity.json".to_string(), "capacity.csv".to_string()];
-    out.write("capacity.json", serde_json::to_string_pretty(&answers_json(search, answers, seed))?.as_bytes())?;
+    out.write("capacity.json", serde_json::to_string_pretty(&answers_json(search, answers, across, seed))?.as_bytes())?;
     out.write("capacity.csv", &answers_csv(search, answers)?)?;
     let charts = answer_charts(search, answers)?;
     for (name, svg) in &charts {

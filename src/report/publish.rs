@@ -114,15 +114,16 @@ impl Destinations {
         scenario: &Scenario,
         search: &CapacitySearch,
         answers: &[CapacityAnswer],
+        across: Option<&crate::experiment::uncertainty::UncertainCapacity>,
         seed: u64,
     ) -> Result<Published, ReportError> {
         let mut files = Vec::new();
         if let Some(dir) = &self.out {
             let mut set = OutputDir::create(dir)?;
-            files = super::capacity::write_capacity(&mut set, scenario, search, answers, seed)?;
+            files = super::capacity::write_capacity(&mut set, scenario, search, answers, across, seed)?;
             set.commit(&run_id(seed))?;
         }
-        let json = serde_json::to_string_pretty(&super::capacity::answers_json(search, answers, seed))?;
+        let json = serde_json::to_string_pretty(&super::capacity::answers_json(search, answers, across, seed))?;
         self.finish(json, files)
     }
 

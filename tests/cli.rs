@@ -524,6 +524,10 @@ fn uncertain_runs_say_what_they_need_and_report_the_spread() {
     let none = corridor(&["run", MMC, "--replications", "2", "--uncertain", "3"]);
     assert_eq!(none.status.code(), Some(2), "{}", stderr(&none));
     assert!(first_message(&none).contains("declares no uncertain inputs"), "{}", stderr(&none));
+    let capacity = corridor(&["capacity", MMC, "--replications", "2", "--uncertain", "3"]);
+    assert_eq!(capacity.status.code(), Some(2), "{}", stderr(&capacity));
+    assert!(first_message(&capacity).contains("--uncertain:"), "{}", stderr(&capacity));
+    assert!(!stderr(&capacity).contains("capacity:"), "refused before any search: {}", stderr(&capacity));
     let one = corridor(&["run", MC, "--variant", "baseline", "--replications", "2", "--uncertain", "1"]);
     assert_eq!(one.status.code(), Some(2), "{}", stderr(&one));
     let sweep = corridor(&["sweep", MC, "--uncertain", "3"]);

@@ -3,7 +3,7 @@
 
 use corridor::experiment::Experiment;
 use corridor::experiment::capacity::Criterion;
-use corridor::experiment::plan::{PlanAnswer, PlanSearch, search};
+use corridor::experiment::plan::{PlanAnswer, PlanSearch, evaluate_plan, evaluate_plans, search};
 use corridor::scenario::Scenario;
 use corridor::stats::queueing::mmc_wq;
 
@@ -254,6 +254,35 @@ add = { "ports.p.yard_capacity_tonnes" = 1000 }
     let ([run, resumed], [run_alone, resumed_alone]) = (shared.years_run_and_resumed, alone.years_run_and_resumed);
     assert_eq!(resumed_alone, 0);
     assert!(resumed > 0 && run + resumed == run_alone, "run {run} + resumed {resumed} against {run_alone}");
+}
+
+#[test]
+fn plans_called_together_are_called_as_each_alone() {
+    let text = growing_port(
+        r#"
+[candidates.third_berth]
+capital_cost = 10e6
+add = { "ports.p.berths.dry.count" = 1 }
+
+[candidates.faster_cranes]
+capital_cost = 14e6
+scale = { "ports.p.berths.dry.service_hours.mean" = 0.7 }
+"#,
+    );
+    let scenario = Scenario::from_str(&text, "growing.toml").unwrap();
+    let exp = Experiment::for_scenario(&scenario).seed(4);
+    let settings = PlanSearch::new(vec![Criterion::parse("port.p.ship_wait_hours.mean <= 12").unwrap()]);
+    let plans: Vec<Vec<(String, Option<String>)>> = vec![
+        vec![("third_berth".into(), Some("2026".into()))],
+        vec![("third_berth".into(), Some("2027".into()))],
+        vec![("third_berth".into(), Some("2026".into())), ("faster_cranes".into(), Some("2028".into()))],
+    ];
+    let together = evaluate_plans(&scenario, "base", &plans, &settings, &exp).unwrap();
+    for (plan, call) in plans.iter().zip(&together) {
+        let alone = evaluate_plan(&scenario, "base", plan, &settings, &exp).unwrap();
+        assert_eq!(serde_json::to_value(call).unwrap(), serde_json::to_value(&alone).unwrap(), "{plan:?}");
+    }
+    assert!(together.iter().any(|e| e.feasible) && together.iter().any(|e| !e.feasible));
 }
 
 #[test]

@@ -1143,9 +1143,35 @@ pub fn evaluate_plan(
     search: &PlanSearch,
     experiment: &Experiment,
 ) -> Result<PlanEvaluation, PlanError> {
+    let mut all = evaluate_plans(scenario, variant, &[plan.to_vec()], search, experiment)?;
+    Ok(all.remove(0))
+}
+
+/// Calls several plans as [`evaluate_plan`] calls one, in order, sharing the years
+/// they have in common (see [`PlanSearch::share_years`]): each plan's call is exactly
+/// what [`evaluate_plan`] gives it alone.
+///
+/// # Errors
+/// See [`evaluate_plan`]: the first plan that cannot be called.
+pub fn evaluate_plans(
+    scenario: &Scenario,
+    variant: &str,
+    plans: &[Vec<(String, Option<String>)>],
+    search: &PlanSearch,
+    experiment: &Experiment,
+) -> Result<Vec<PlanEvaluation>, PlanError> {
     search.check()?;
     let spec = scenario.variant(variant).map_err(|e| PlanError::Scenario(e.to_string()))?;
     let mut searcher = Searcher::new(&spec, search, experiment)?;
+    plans.iter().map(|plan| call_one(&mut searcher, &spec, plan)).collect()
+}
+
+/// One plan's call (see [`evaluate_plan`]) by `searcher`.
+fn call_one(
+    searcher: &mut Searcher<'_>,
+    spec: &ScenarioSpec,
+    plan: &[(String, Option<String>)],
+) -> Result<PlanEvaluation, PlanError> {
     let mut days: Days = vec![None; searcher.ids.len()];
     for (id, date) in plan {
         let c = searcher.ids.iter().position(|i| i == id).ok_or_else(|| {

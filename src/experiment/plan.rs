@@ -754,7 +754,6 @@ impl<'a> Searcher<'a> {
             .replications(n)
             .run_networks_with(label, networks.clone(), None, &replicate)
             .variants;
-        let mut tally = vec![n];
         loop {
             let (samples, capped) = self.samples(&runs[0], last_year);
             let calls = calls_at(&samples, search.guarantee.levels(n, &looks, samples.len()));
@@ -766,27 +765,23 @@ impl<'a> Searcher<'a> {
                     Summary::of(&s.values).is_none_or(|m| if s.at_most { m.mean <= s.limit } else { m.mean >= s.limit })
                 });
             if fails || holds || last || none_failing {
-                self.count_replications(&tally, up_to);
+                self.count_replications(n, up_to);
                 return Checked { result: runs.swap_remove(0), samples, calls, capped, n, fails, holds };
             }
             let more = looks.iter().copied().find(|&l| l > n).unwrap_or(n);
             self.experiment.extend_networks_with(&networks, &mut runs, more, &replicate);
-            tally.push(more - n);
             n = more;
         }
     }
 
-    /// Counts the replications of `tally`, run up to planning year `up_to` or over
-    /// every year.
-    fn count_replications(&mut self, tally: &[u64], up_to: Option<usize>) {
-        let years = up_to.map_or(self.layers(), |k| k + 1) as f64;
-        for &n in tally {
-            self.replications_run += n;
-            if up_to.is_some() {
-                self.prefix_years += n as f64 * years;
-            } else {
-                self.full_years += n as f64 * years;
-            }
+    /// Counts `n` replications run, up to planning year `up_to` or over every year.
+    fn count_replications(&mut self, n: u64, up_to: Option<usize>) {
+        self.replications_run += n;
+        let years = n as f64 * up_to.map_or(self.layers(), |k| k + 1) as f64;
+        if up_to.is_some() {
+            self.prefix_years += years;
+        } else {
+            self.full_years += years;
         }
     }
 

@@ -207,6 +207,54 @@ pub fn wilson(k: usize, n: usize) -> [f64; 2] {
     [lo, hi]
 }
 
+/// The unknowns of `scenario` as factors, and the Latin hypercube of `settings` over
+/// them.
+fn design_of(
+    scenario: &Scenario,
+    settings: &UncertainRunSettings,
+) -> Result<(Vec<UncertainFactor>, Vec<Vec<f64>>), UncertainError> {
+    if settings.scenarios < 2 {
+        return Err(UncertainError::TooFew(settings.scenarios));
+    }
+    let factors = scenario.base().uncertain_factors();
+    if factors.is_empty() {
+        return Err(UncertainError::NoInputs);
+    }
+    let design = latin_hypercube(settings.scenarios, factors.len(), settings.seed);
+    Ok((factors, design))
+}
+
+/// One input scenario: the scenario with every factor at its position, and how to
+/// name it in an error.
+struct InputScenario {
+    index: usize,
+    scenario: Scenario,
+    /// The factors' positions, for reading.
+    values: String,
+}
+
+impl InputScenario {
+    /// Input scenario `index`, with the factors at positions `x`.
+    fn at(scenario: &Scenario, factors: &[UncertainFactor], index: usize, x: &[f64]) -> Result<Self, UncertainError> {
+        let values = factors.iter().zip(x).map(|(f, u)| format!("{} at {u:.2}", f.name)).collect::<Vec<_>>().join(", ");
+        let positions = UncertainFactor::positions(factors, x);
+        match scenario.with_inputs(&positions) {
+            Ok(scenario) => Ok(InputScenario { index, scenario, values }),
+            Err(message) => Err(UncertainError::InvalidPoint { point: index, values, variant: "base".into(), message }),
+        }
+    }
+
+    /// Variant `variant` cannot run in this input scenario, because of `message`.
+    fn invalid(&self, variant: &str, message: String) -> UncertainError {
+        UncertainError::InvalidPoint {
+            point: self.index,
+            values: self.values.clone(),
+            variant: variant.into(),
+            message,
+        }
+    }
+}
+
 /// Runs every variant of `nominal` again in `settings.scenarios` input scenarios, with
 /// `experiment`'s replications, seed and threads, and sets each headline KPI's spread
 /// across them beside the nominal run's interval. `progress` hears `(done, total)`
@@ -222,35 +270,15 @@ pub fn across_inputs(
     settings: &UncertainRunSettings,
     progress: Option<&(dyn Fn(usize, usize) + Sync)>,
 ) -> Result<UncertainRun, UncertainError> {
-    if settings.scenarios < 2 {
-        return Err(UncertainError::TooFew(settings.scenarios));
-    }
-    let factors = scenario.base().uncertain_factors();
-    if factors.is_empty() {
-        return Err(UncertainError::NoInputs);
-    }
-    let design = latin_hypercube(settings.scenarios, factors.len(), settings.seed);
+    let (factors, design) = design_of(scenario, settings)?;
     let replications = nominal.replications.max(2);
     let mut runs: Vec<ExperimentResult> = Vec::with_capacity(design.len());
     for (point, x) in design.iter().enumerate() {
-        let positions = UncertainFactor::positions(&factors, x);
+        let point = InputScenario::at(scenario, &factors, point, x)?;
         let mut networks = Vec::with_capacity(nominal.variants.len());
-        let values =
-            || factors.iter().zip(x).map(|(f, u)| format!("{} at {u:.2}", f.name)).collect::<Vec<_>>().join(", ");
-        let at = scenario.with_inputs(&positions).map_err(|message| UncertainError::InvalidPoint {
-            point,
-            values: values(),
-            variant: "base".into(),
-            message,
-        })?;
         for v in &nominal.variants {
-            let invalid = |message: String| UncertainError::InvalidPoint {
-                point,
-                values: values(),
-                variant: v.name.clone(),
-                message,
-            };
-            let spec = at.variant(&v.name).map_err(|e| invalid(e.to_string()))?;
+            let invalid = |message: String| point.invalid(&v.name, message);
+            let spec = point.scenario.variant(&v.name).map_err(|e| invalid(e.to_string()))?;
             networks.push((v.name.clone(), Network::compile(&spec).map_err(|e| invalid(e.to_string()))?));
         }
         let mut exp = experiment.clone();
@@ -259,7 +287,7 @@ pub fn across_inputs(
         exp.shard = None;
         runs.push(exp.run_networks(&nominal.scenario, networks, None));
         if let Some(report) = progress {
-            report(point + 1, design.len());
+            report(point.index + 1, design.len());
         }
     }
     let variants = nominal
@@ -395,35 +423,14 @@ pub fn capacity_across_inputs(
     settings: &UncertainRunSettings,
     progress: Option<&(dyn Fn(usize, usize) + Sync)>,
 ) -> Result<UncertainCapacity, UncertainError> {
-    if settings.scenarios < 2 {
-        return Err(UncertainError::TooFew(settings.scenarios));
-    }
-    let factors = scenario.base().uncertain_factors();
-    if factors.is_empty() {
-        return Err(UncertainError::NoInputs);
-    }
-    let design = latin_hypercube(settings.scenarios, factors.len(), settings.seed);
+    let (factors, design) = design_of(scenario, settings)?;
     let total = design.len() * nominal.len();
     let mut per_variant: Vec<Vec<ScenarioCapacity>> = vec![Vec::with_capacity(design.len()); nominal.len()];
     for (point, x) in design.iter().enumerate() {
-        let positions = UncertainFactor::positions(&factors, x);
-        let values =
-            || factors.iter().zip(x).map(|(f, u)| format!("{} at {u:.2}", f.name)).collect::<Vec<_>>().join(", ");
-        let at = scenario.with_inputs(&positions).map_err(|message| UncertainError::InvalidPoint {
-            point,
-            values: values(),
-            variant: "base".into(),
-            message,
-        })?;
+        let point = InputScenario::at(scenario, &factors, point, x)?;
         for (i, answer) in nominal.iter().enumerate() {
-            let found = super::capacity::search(&at, &answer.variant, search, experiment, None).map_err(|e| {
-                UncertainError::InvalidPoint {
-                    point,
-                    values: values(),
-                    variant: answer.variant.clone(),
-                    message: e.to_string(),
-                }
-            })?;
+            let found = super::capacity::search(&point.scenario, &answer.variant, search, experiment, None)
+                .map_err(|e| point.invalid(&answer.variant, e.to_string()))?;
             per_variant[i].push(ScenarioCapacity {
                 factor: found.factor,
                 ci95: found.ci95,
@@ -432,7 +439,7 @@ pub fn capacity_across_inputs(
                 binding_resource: found.binding_resource.as_ref().map(|b| b.resource.clone()),
             });
             if let Some(report) = progress {
-                report(point * nominal.len() + i + 1, total);
+                report(point.index * nominal.len() + i + 1, total);
             }
         }
     }

@@ -298,7 +298,17 @@ impl Scenario {
     /// wrote `field` or one of its parents: where to point for a problem with `field`.
     fn override_of(&self, name: &str, field: &str) -> Option<(Vec<Segment>, String)> {
         let chain = variants::linearize(&self.base.variants, name).ok()?;
-        let covers = |p: &str| field == p || field.starts_with(&format!("{p}.")) || field.starts_with(&format!("{p}["));
+        // The deserialiser shows a map key it cannot name (a berth class) as `?`.
+        let field_parts: Vec<&str> = field.split('.').collect();
+        let covers = |p: &str| {
+            let parts: Vec<&str> = p.split('.').collect();
+            let Some((last, init)) = parts.split_last() else { return false };
+            parts.len() <= field_parts.len()
+                && init.iter().zip(&field_parts).all(|(a, b)| a == b || *b == "?")
+                && (field_parts[init.len()] == *last
+                    || field_parts[init.len()] == "?"
+                    || field_parts[init.len()].starts_with(&format!("{last}[")))
+        };
         chain.iter().rev().find_map(|v| {
             let spec = &self.base.variants[*v];
             let (table, path) = match spec.set.keys().find(|p| covers(p)) {
@@ -353,6 +363,7 @@ impl Scenario {
                 .into_iter()
                 .zip(targets.into_iter().zip(spans))
                 .map(|((field, message, valid), ((_, _, shown), span))| {
+                    let field = named_by_override(&field, &shown);
                     self.source.at_span(span, &shown, format!("{what} makes `{field}` invalid: {message}"), valid)
                 })
                 .collect(),
@@ -614,4 +625,20 @@ fn put_creating(doc: &mut Table, path: &str, value: Value) -> Result<(), String>
     }
     table.insert(key.clone(), value);
     Ok(())
+}
+
+/// `field` (a deserialiser's path, with `?` for a map key it cannot name) with each
+/// `?` filled in from the override `shown` (`variants.v.scale."ports.p.berths.dry.count"`)
+/// that covers it.
+fn named_by_override(field: &str, shown: &str) -> String {
+    let Some(path) = shown.split_once(".\"").and_then(|(_, p)| p.strip_suffix('"')) else {
+        return field.to_string();
+    };
+    let known: Vec<&str> = path.split('.').collect();
+    field
+        .split('.')
+        .enumerate()
+        .map(|(i, part)| if part == "?" { known.get(i).copied().unwrap_or(part) } else { part })
+        .collect::<Vec<_>>()
+        .join(".")
 }

@@ -80,20 +80,25 @@ fn location(id: &str, field: &str) -> Vec<Segment> {
     ["uncertain", id, field].map(|k| Segment::Key(k.to_string())).to_vec()
 }
 
-/// Sets (or multiplies) the number at `path` of `doc`, keeping a whole number whole.
+/// Sets (or multiplies) the number at `path` of `doc`, keeping a whole number whole:
+/// `doc` is the scenario as its types write it, so a whole number here is a count
+/// (berths, vessels), drawn as the nearest whole count; a rate written `3` in the file
+/// is `3.0` here and varies continuously.
 fn put(doc: &mut Table, path: &str, value: f64, factor: bool) -> Result<(), String> {
     let problem = |p: super::variants::PathProblem| p.message;
-    if factor {
-        return super::variants::scale_path(doc, path, value).map_err(problem);
-    }
-    match super::variants::get_path(doc, path) {
-        Ok(Value::Integer(_)) => {
+    let current = super::variants::get_path(doc, path).map_err(problem)?;
+    let value = match (&current, factor) {
+        (Value::Integer(i), true) => *i as f64 * value,
+        (_, true) => return super::variants::scale_path(doc, path, value).map_err(problem),
+        (_, false) => value,
+    };
+    match current {
+        Value::Integer(_) => {
             let whole = Value::Integer(value.round().clamp(i64::MIN as f64, i64::MAX as f64) as i64);
             super::variants::set_path(doc, path, whole).map_err(problem)
         }
-        Ok(Value::Float(_)) => super::variants::set_path(doc, path, Value::Float(value)).map_err(problem),
-        Ok(other) => Err(format!("`{path}` is a {}, not a number", other.type_str())),
-        Err(p) => Err(problem(p)),
+        Value::Float(_) => super::variants::set_path(doc, path, Value::Float(value)).map_err(problem),
+        other => Err(format!("`{path}` is a {}, not a number", other.type_str())),
     }
 }
 

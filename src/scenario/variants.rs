@@ -135,7 +135,10 @@ pub(super) fn set_path(doc: &mut Table, path: &str, new: Value) -> Result<(), Pa
     }
 }
 
-/// Multiplies the number at `path` by `factor` (integers are rounded).
+/// Multiplies the number at `path` by `factor`. A whole number stays whole when the
+/// product is whole; otherwise it becomes the exact product (a rate written `3` and
+/// scaled by 1.3 is 3.9, never rounded to 4), and a field that must be whole then
+/// refuses it by its path when the scenario is read.
 ///
 /// # Errors
 /// A malformed path, a path that does not exist, or a value that is not a number.
@@ -143,7 +146,7 @@ pub(super) fn scale_path(doc: &mut Table, path: &str, factor: f64) -> Result<(),
     let segments = parse(path)?;
     match get_mut(doc, &segments)? {
         Value::Float(x) => *x *= factor,
-        Value::Integer(i) => *i = scale_integer(*i, factor),
+        value @ Value::Integer(_) => *value = scale_integer(value.as_integer().unwrap_or_default(), factor),
         other => {
             return Err(PathProblem::at(format!("`{path}` is {}, not a number", a(other))));
         }
@@ -174,8 +177,15 @@ pub(super) fn add_path(doc: &mut Table, path: &str, amount: f64) -> Result<(), P
     Ok(())
 }
 
-fn scale_integer(i: i64, factor: f64) -> i64 {
-    (i as f64 * factor).round().clamp(i64::MIN as f64, i64::MAX as f64) as i64
+/// `i × factor`: a whole number when the product is one (and fits), the exact product
+/// otherwise.
+fn scale_integer(i: i64, factor: f64) -> Value {
+    let product = i as f64 * factor;
+    if product.fract() == 0.0 && product.abs() < 9.0e18 {
+        Value::Integer(product as i64)
+    } else {
+        Value::Float(product)
+    }
 }
 
 fn has_tag(entity: &Value, tags: &[String]) -> bool {
@@ -197,7 +207,9 @@ pub(super) fn scale_demand(doc: &mut Table, factor: f64, tags: &[String]) {
                 if has_tag(entity, tags) {
                     match entity.get_mut(field) {
                         Some(Value::Float(x)) => *x *= factor,
-                        Some(Value::Integer(i)) => *i = scale_integer(*i, factor),
+                        Some(value @ Value::Integer(_)) => {
+                            *value = scale_integer(value.as_integer().unwrap_or_default(), factor);
+                        }
                         _ => {}
                     }
                 }

@@ -8,6 +8,7 @@
 use clap::{Parser, Subcommand};
 use corridor::experiment::capacity::{CapacityError, CapacitySearch, Criterion};
 use corridor::experiment::cluster::Cluster;
+use corridor::experiment::plan::robust::{RobustEvaluation, Robustness};
 use corridor::experiment::plan::{PlanError, PlanSearch};
 use corridor::experiment::shard::{self, ShardResult};
 use corridor::experiment::sweep::run_sweep;
@@ -221,9 +222,15 @@ struct PlanArgs {
     /// The most plans to simulate before stopping.
     #[arg(long, default_value_t = 200, value_parser = whole::<1, 100_000>)]
     max_simulated: u64,
+    /// Find the cheapest plan called feasible in at least this share of input scenarios drawn from the scenario's [uncertain.*] inputs (e.g. 0.8; needs --uncertain N), and say which inputs it fails under.
+    #[arg(long, value_name = "P", requires = "uncertain")]
+    robust: Option<f64>,
+    /// Input scenarios for --robust (Latin hypercube from the seed).
+    #[arg(long, value_name = "N", requires = "robust", value_parser = whole::<2, 10_000>)]
+    uncertain: Option<u64>,
     #[command(flatten)]
     sampling: Sampling,
-    /// Write plan.json, plans.csv and plan.txt to this folder, replacing it as a whole.
+    /// Write plan.json, plans.csv and plan.txt (with --robust: robust_plan.json, robust_plans.csv and robust_plan.txt) to this folder, replacing it as a whole.
     #[arg(long)]
     out: Option<PathBuf>,
     /// Write the JSON document to this file, or `-` for standard output.
@@ -686,11 +693,32 @@ fn plan(args: &PlanArgs) -> Outcome {
             e.decided
         ));
     };
+    let plan_failure = |e: PlanError| match e {
+        PlanError::Criterion(_) | PlanError::Settings(_) => Failure::Usage(e.to_string()),
+        e => Failure::Run(e.to_string()),
+    };
+    if let (Some(share), Some(n)) = (args.robust, args.uncertain) {
+        let robustness = Robustness { share, scenarios: n as usize, seed: exp.seed };
+        let tell = |e: &RobustEvaluation| {
+            note(&format!(
+                "plan: [{:.0} s] #{} {} — {} — feasible in {} of {} input scenarios called{}",
+                started.elapsed().as_secs_f64(),
+                e.considered,
+                corridor::report::plan::money(e.plan.cost, &scenario.base().scenario.currency),
+                e.plan.describe(),
+                e.feasible_in,
+                e.calls.len(),
+                if e.robust { " — robust" } else { "" }
+            ));
+        };
+        let answer =
+            corridor::experiment::plan::robust::search(&scenario, &variant, &search, &robustness, &exp, Some(&tell))
+                .map_err(plan_failure)?;
+        let published = to.publish_robust_plan(&answer).map_err(run_failure)?;
+        return publish(published, &to, || corridor::report::plan::robust_text(&answer));
+    }
     let answer =
-        corridor::experiment::plan::search(&scenario, &variant, &search, &exp, Some(&report)).map_err(|e| match e {
-            PlanError::Criterion(_) | PlanError::Settings(_) => Failure::Usage(e.to_string()),
-            e => Failure::Run(e.to_string()),
-        })?;
+        corridor::experiment::plan::search(&scenario, &variant, &search, &exp, Some(&report)).map_err(plan_failure)?;
     let published = to.publish_plan(&scenario, &answer).map_err(run_failure)?;
     publish(published, &to, || corridor::report::plan::plan_text(&answer))
 }

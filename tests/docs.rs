@@ -363,3 +363,31 @@ fn the_scenario_reference_names_every_field_the_loader_accepts() {
     }
     assert!(missing.is_empty(), "docs/scenarios.md does not describe: {missing:?}");
 }
+
+#[test]
+fn the_json_contract_names_every_robust_plan_key() {
+    let out = Command::new(BIN)
+        .args(["plan", "tests/common/robust_two_ports.toml", "--robust", "0.8", "--uncertain", "4", "--json", "-"])
+        .args(["--criterion", "port.a.ship_wait_hours.mean <= 4"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let robust = &doc["robust_plan"];
+    let plan = &robust["plan"];
+    let mut keys: BTreeSet<String> = keys_of(&doc).into_iter().collect();
+    for value in
+        [robust, &robust["robustness"], &robust["factors"][0], plan, &plan["calls"][0], &robust["evaluated"][0]]
+    {
+        let found = keys_of(value);
+        assert!(!found.is_empty(), "nothing at a level of {doc}");
+        keys.extend(found);
+    }
+    let contract = section("### JSON contract");
+    for key in keys {
+        assert!(
+            contract.contains(&format!("\"{key}\"")) || contract.contains(&format!("`{key}`")),
+            "the JSON contract does not name robust plan key {key:?}"
+        );
+    }
+}

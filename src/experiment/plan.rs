@@ -68,6 +68,8 @@
 //! it covers the plans simulated and those their failures rule out; the plans the
 //! capacity bound rules out are infeasible whatever the randomness.
 
+pub mod robust;
+
 use super::capacity::{Comparison, Criterion, CriterionError};
 use super::feasibility::{Call, Guarantee, call, looks};
 use super::plan_space::{ChainOrder, Space};

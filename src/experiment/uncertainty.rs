@@ -209,7 +209,7 @@ pub fn wilson(k: usize, n: usize) -> [f64; 2] {
 
 /// The unknowns of `scenario` as factors, and the Latin hypercube of `settings` over
 /// them.
-fn design_of(
+pub(crate) fn design_of(
     scenario: &Scenario,
     settings: &UncertainRunSettings,
 ) -> Result<(Vec<UncertainFactor>, Vec<Vec<f64>>), UncertainError> {
@@ -226,16 +226,21 @@ fn design_of(
 
 /// One input scenario: the scenario with every factor at its position, and how to
 /// name it in an error.
-struct InputScenario {
-    index: usize,
-    scenario: Scenario,
+pub(crate) struct InputScenario {
+    pub(crate) index: usize,
+    pub(crate) scenario: Scenario,
     /// The factors' positions, for reading.
     values: String,
 }
 
 impl InputScenario {
     /// Input scenario `index`, with the factors at positions `x`.
-    fn at(scenario: &Scenario, factors: &[UncertainFactor], index: usize, x: &[f64]) -> Result<Self, UncertainError> {
+    pub(crate) fn at(
+        scenario: &Scenario,
+        factors: &[UncertainFactor],
+        index: usize,
+        x: &[f64],
+    ) -> Result<Self, UncertainError> {
         let values = factors.iter().zip(x).map(|(f, u)| format!("{} at {u:.2}", f.name)).collect::<Vec<_>>().join(", ");
         let positions = UncertainFactor::positions(factors, x);
         match scenario.with_inputs(&positions) {
@@ -245,7 +250,7 @@ impl InputScenario {
     }
 
     /// Variant `variant` cannot run in this input scenario, because of `message`.
-    fn invalid(&self, variant: &str, message: String) -> UncertainError {
+    pub(crate) fn invalid(&self, variant: &str, message: String) -> UncertainError {
         UncertainError::InvalidPoint {
             point: self.index,
             values: self.values.clone(),

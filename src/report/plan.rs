@@ -1,10 +1,13 @@
 //! The cheapest upgrade plan as text, JSON and CSV (`corridor plan`).
 
+use crate::experiment::plan::robust::RobustAnswer;
 use crate::experiment::plan::{ConstraintValue, PlanAnswer, PlanEvaluation, RankedPlan, Selection};
 use std::fmt::Write;
 
 /// An amount of money for reading: `412.0 M USD`, `9.5 k USD`.
 pub fn money(amount: f64, currency: &str) -> String {
+    // A sum of nothing can be -0.0; it reads as 0.
+    let amount = if amount == 0.0 { 0.0 } else { amount };
     let (value, unit) = match amount.abs() {
         a if a >= 1e9 => (amount / 1e9, " bn"),
         a if a >= 1e6 => (amount / 1e6, " M"),
@@ -247,6 +250,105 @@ fn grouped_count(n: u128) -> String {
         out.push(c);
     }
     out
+}
+
+/// The robust plan (`corridor plan --robust P --uncertain N`) for reading: the plan,
+/// where it holds, the input scenarios it fails under with their inputs, and how the
+/// search went.
+pub fn robust_text(answer: &RobustAnswer) -> String {
+    let mut out = String::new();
+    let r = &answer.robustness;
+    let needed = r.needed();
+    let _ = writeln!(out, "ROBUST UPGRADE PLAN — variant {}", answer.variant);
+    let criteria = if answer.criteria.is_empty() { String::new() } else { format!("; {}", answer.criteria.join("; ")) };
+    let _ = writeln!(out, "criteria: stable in every year{criteria}");
+    let _ = writeln!(
+        out,
+        "called feasible in at least {:.0} % of {} input scenarios ({needed} of them), drawn from the scenario's uncertain inputs (Latin hypercube, seed {}); costs in {} as the file writes them\n",
+        r.share * 100.0,
+        r.scenarios,
+        r.seed,
+        answer.currency
+    );
+    match &answer.plan {
+        None => {
+            let _ = writeln!(out, "NO ROBUST PLAN FOUND.");
+        }
+        Some(plan) => {
+            let _ = writeln!(out, "{}  —  {}", money(plan.plan.cost, &answer.currency), plan.plan.describe());
+            for u in &plan.plan.upgrades {
+                let _ = writeln!(
+                    out,
+                    "     {:<11} {:<48} {:>12}",
+                    u.date.as_deref().unwrap_or("from start"),
+                    u.name,
+                    money(u.cost, &answer.currency)
+                );
+            }
+            let ci = answer.share_ci95.map_or(String::new(), |[lo, hi]| {
+                format!(" (95 % interval of the share over the input ranges: {:.0}–{:.0} %)", lo * 100.0, hi * 100.0)
+            });
+            let _ = writeln!(out, "     feasible in {} of {} input scenarios{ci}", plan.feasible_in, r.scenarios);
+            for call in plan.calls.iter().filter(|c| !c.feasible) {
+                let why = call.failures.first().map_or(call.decided.as_str(), String::as_str);
+                let _ = writeln!(
+                    out,
+                    "     fails in input scenario {} ({}): {why}",
+                    call.scenario + 1,
+                    answer.inputs_of(call.scenario)
+                );
+            }
+        }
+    }
+    let cheaper = answer.evaluated.iter().filter(|e| !e.robust).count();
+    let _ = writeln!(
+        out,
+        "\nIn cost order, {} plans were taken: {} ruled out by their own capacity bounds in more than {} input scenarios, {} simulated ({} not robust, each called in the input scenarios until it failed in more than {}; {} replications in all, common random numbers); {} partial plans were set aside because cheaper plans with as much capacity failed in more than {} input scenarios. Each call in an input scenario has the nominal search's guarantee (docs/plan.md). Seed {}, {:.1} s.",
+        answer.considered,
+        answer.ruled_out_by_bound,
+        r.scenarios - needed,
+        answer.evaluated.len(),
+        cheaper,
+        r.scenarios - needed,
+        answer.replications_run,
+        grouped_count(u128::from(answer.ruled_out_by_failure)),
+        r.scenarios - needed,
+        answer.seed,
+        answer.seconds
+    );
+    if let Some(why) = &answer.stopped {
+        let _ = writeln!(out, "The search stopped: {why}.");
+    }
+    out
+}
+
+/// Every plan the robust search simulated, a row each: its calls per input scenario
+/// (`+` feasible, `-` infeasible, `.` not called) in design order.
+///
+/// # Errors
+/// The CSV cannot be formed.
+pub fn robust_csv(answer: &RobustAnswer) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["considered", "plan", "cost", "feasible_in", "called_in", "robust", "calls"])?;
+    for e in &answer.evaluated {
+        let calls: String = (0..answer.robustness.scenarios)
+            .map(|i| match e.calls.iter().find(|c| c.scenario == i) {
+                Some(c) if c.feasible => '+',
+                Some(_) => '-',
+                None => '.',
+            })
+            .collect();
+        w.write_record([
+            e.considered.to_string(),
+            e.plan.describe(),
+            format!("{:.2}", e.plan.cost),
+            e.feasible_in.to_string(),
+            e.calls.len().to_string(),
+            e.robust.to_string(),
+            calls,
+        ])?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
 #[cfg(test)]

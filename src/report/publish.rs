@@ -152,6 +152,28 @@ impl Destinations {
         self.finish(json, files)
     }
 
+    /// Publishes a robust plan (`corridor plan --robust P --uncertain N`):
+    /// `robust_plan.json`, `robust_plans.csv` and `robust_plan.txt`.
+    ///
+    /// # Errors
+    /// A file cannot be formed or written.
+    pub fn publish_robust_plan(
+        &self,
+        answer: &crate::experiment::plan::robust::RobustAnswer,
+    ) -> Result<Published, ReportError> {
+        let json = serde_json::to_string_pretty(&serde_json::json!({ "robust_plan": answer }))?;
+        let mut files = Vec::new();
+        if let Some(dir) = &self.out {
+            let mut set = OutputDir::create(dir)?;
+            set.write("robust_plan.json", json.as_bytes())?;
+            set.write("robust_plans.csv", &super::plan::robust_csv(answer)?)?;
+            set.write("robust_plan.txt", super::plan::robust_text(answer).as_bytes())?;
+            files.extend(["robust_plan.json", "robust_plans.csv", "robust_plan.txt"].map(String::from));
+            set.commit(&run_id(answer.seed))?;
+        }
+        self.finish(json, files)
+    }
+
     /// Publishes a sensitivity screening (`corridor sensitivity`): `sensitivity.json`,
     /// `sensitivity.csv`, `sensitivity.txt` and a chart per KPI, `sensitivity_<n>.svg`.
     ///

@@ -559,4 +559,26 @@ fn uncertain_runs_say_what_they_need_and_report_the_spread() {
     let report = std::fs::read_to_string(dir.join("o/report.html")).unwrap();
     assert!(report.contains("Across what nobody knows") && report.contains("id=\"uncertain-table\""));
     assert!(report.contains("port.baku.ship_wait_hours.p95"));
+
+    // The capacity search across the unknowns has its section in the report too.
+    let o = corridor(&[
+        "capacity",
+        "tests/common/robust_two_ports.toml",
+        "--criterion",
+        "port.a.ship_wait_hours.mean <= 4",
+        "--replications",
+        "3",
+        "--resolution",
+        "0.1",
+        "--uncertain",
+        "3",
+        "--out",
+        dir.join("c").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("c/capacity.json")).unwrap()).unwrap();
+    let median = json["uncertain"]["variants"][0]["median"].as_f64().unwrap();
+    let report = std::fs::read_to_string(dir.join("c/report.html")).unwrap();
+    assert!(report.contains("id=\"capacity-uncertain-table\""), "no section for the unknowns");
+    assert!(report.contains(&format!("×{median:.3} [")), "the median ×{median:.3} is not in the report");
 }

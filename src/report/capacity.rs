@@ -301,7 +301,7 @@ pub fn write_capacity(
         out.write(name, svg.as_bytes())?;
         names.push(name.clone());
     }
-    let page = super::html::capacity_report(scenario, search, answers, seed, &charts, &names)?;
+    let page = super::html::capacity_report(scenario, search, answers, across, seed, &charts, &names)?;
     out.write("report.html", page.as_bytes())?;
     names.push("report.html".into());
     Ok(names)

@@ -11,7 +11,7 @@ use super::decision::{decision_rows, focus_flows, focus_ports, headline_comparis
 use crate::experiment::capacity::{CapacityAnswer, CapacitySearch};
 use crate::experiment::plan::PlanAnswer;
 use crate::experiment::sweep::SweepResult;
-use crate::experiment::uncertainty::UncertainRun;
+use crate::experiment::uncertainty::{UncertainCapacity, UncertainRun};
 use crate::experiment::{ExperimentResult, VariantResult, Verdict};
 use crate::scenario::Scenario;
 use serde::Serialize;
@@ -293,6 +293,53 @@ fn uncertain_section(run: &UncertainRun) -> Section {
             run.factors.len(),
             run.seed,
             run.replications
+        )],
+        tables: vec![table],
+        ..Section::default()
+    }
+}
+
+/// The capacity search across the unknowns (`capacity --uncertain N`): per variant
+/// the nominal factor, its spread over the input scenarios, what moves it (rank
+/// correlations beyond chance) and what binds.
+fn capacity_across_section(u: &UncertainCapacity) -> Section {
+    let mut table = Table::new(&[
+        ("variant", ""),
+        ("as written", "largest factor"),
+        ("across the unknowns", "median [10–90 %]"),
+        ("lowest – highest", ""),
+        ("moved by", "rank correlation"),
+        ("binds", "input scenarios"),
+    ]);
+    table.id = Some("capacity-uncertain-table".into());
+    let chance = 1.96 / ((u.scenarios as f64 - 1.0).max(1.0)).sqrt();
+    for v in &u.variants {
+        let lowest = v.answers.iter().map(|a| a.factor).fold(f64::INFINITY, f64::min);
+        let highest = v.answers.iter().map(|a| a.factor).fold(f64::NEG_INFINITY, f64::max);
+        let mut moves: Vec<(f64, &str)> =
+            v.rank_correlations.iter().zip(&u.factors).map(|(r, f)| (*r, f.name.as_str())).collect();
+        moves.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()).then_with(|| a.1.cmp(b.1)));
+        let moved: Vec<String> =
+            moves.iter().filter(|(r, _)| r.abs() >= chance).map(|(r, name)| format!("{name} ({r:+.2})")).collect();
+        let binds: Vec<String> = v.binding.iter().map(|(what, n)| format!("{} in {n}", short_resource(what))).collect();
+        table.rows.push(vec![
+            Cell::text(&v.variant),
+            Cell::num(format!("×{:.3}", v.nominal)),
+            Cell::num(format!("×{:.3} [×{:.3}, ×{:.3}]", v.median, v.p10, v.p90)),
+            Cell::num(format!("×{lowest:.3} – ×{highest:.3}")),
+            Cell::text(if moved.is_empty() { "no unknown on its own".to_string() } else { moved.join(", ") }),
+            Cell::text(binds.join(", ")),
+        ]);
+    }
+    Section {
+        id: "capacity-uncertain",
+        title: "How much demand, across what nobody knows".into(),
+        intro: vec![format!(
+            "The capacity search again in {} input scenarios: a Latin hypercube of the scenario's {} (a group counts once), each range taken as uniform, seed {}, on the same random numbers. \"As written\" is the file's answer; the spread is the answer's over the input scenarios, which its 95 % interval (simulation noise only) does not show. An unknown is named as moving it where its rank correlation with the answer reaches ±{chance:.2}, beyond chance with {} scenarios.",
+            u.scenarios,
+            count(u.factors.len(), "uncertain input", "uncertain inputs"),
+            u.seed,
+            u.scenarios
         )],
         tables: vec![table],
         ..Section::default()
@@ -761,6 +808,7 @@ pub fn capacity_report(
     scenario: &Scenario,
     search: &CapacitySearch,
     answers: &[CapacityAnswer],
+    across: Option<&UncertainCapacity>,
     seed: u64,
     charts: &[(String, String)],
     files: &[String],
@@ -800,7 +848,7 @@ pub fn capacity_report(
     let caption = "The KPI against the demand factor, the threshold dashed and the answer shaded.";
     let chart_list: Vec<Chart> =
         charts.iter().map(|(_, svg)| Chart { svg: svg.clone(), caption: caption.to_string() }).collect();
-    let sections = vec![
+    let mut sections = vec![
         Section {
             id: "decision",
             title: "How much demand the corridor takes".into(),
@@ -816,6 +864,9 @@ pub fn capacity_report(
             ..Section::default()
         },
     ];
+    if let Some(u) = across {
+        sections.insert(1, capacity_across_section(u));
+    }
     let replications = answers.first().map_or(0, |a| a.replications);
     let page = Page {
         title: format!("{} — capacity search", scenario.base().scenario.name),

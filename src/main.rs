@@ -649,7 +649,7 @@ fn sensitivity(args: &SensitivityArgs) -> Outcome {
             e => Failure::Run(e.to_string()),
         })?;
     note(&format!("sensitivity: {:.1} s", started.elapsed().as_secs_f64()));
-    let published = to.publish_sensitivity(&screening).map_err(run_failure)?;
+    let published = to.publish_sensitivity(&scenario, &screening).map_err(run_failure)?;
     publish(published, &to, || corridor::report::sensitivity::text(&screening))
 }
 

@@ -477,6 +477,13 @@ fn sensitivity_ranks_inputs_writes_its_files_and_refuses_mistakes_as_usage() {
     }
     let text = std::fs::read_to_string(out.join("sensitivity.txt")).unwrap();
     assert!(text.contains("μ*") && text.contains("baku_rail_ferry_rate"), "{text}");
+    // The report ranks the same effects, first the largest μ*, with the chart inlined.
+    let report = std::fs::read_to_string(out.join("report.html")).expect("report.html written");
+    let top = &effects[0];
+    let mu_star = top["mu_star"].as_f64().unwrap();
+    assert!(report.contains("id=\"sensitivity-table-1\""), "no ranked table in the report");
+    assert!(report.contains(top["factor"].as_str().unwrap()) && report.contains(&format!("{mu_star:.3}")), "{top}");
+    assert!(report.contains("<svg"), "no chart in the report");
     // A mistyped KPI names the nearest; a scenario without inputs says what to add.
     let o = corridor(&["sensitivity", MC, "--kpi", "port.baku.ship_wait_hours.man", "--samples", "2"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));

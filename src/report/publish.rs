@@ -175,12 +175,14 @@ impl Destinations {
     }
 
     /// Publishes a sensitivity screening (`corridor sensitivity`): `sensitivity.json`,
-    /// `sensitivity.csv`, `sensitivity.txt` and a chart per KPI, `sensitivity_<n>.svg`.
+    /// `sensitivity.csv`, `sensitivity.txt`, a chart per KPI, `sensitivity_<n>.svg`,
+    /// and `report.html`.
     ///
     /// # Errors
     /// A file cannot be formed or written.
     pub fn publish_sensitivity(
         &self,
+        scenario: &Scenario,
         screening: &crate::experiment::sensitivity::Sensitivity,
     ) -> Result<Published, ReportError> {
         let json = serde_json::to_string_pretty(&serde_json::json!({ "sensitivity": screening }))?;
@@ -191,10 +193,16 @@ impl Destinations {
             set.write("sensitivity.csv", &super::sensitivity::csv(screening)?)?;
             set.write("sensitivity.txt", super::sensitivity::text(screening).as_bytes())?;
             files.extend(["sensitivity.json", "sensitivity.csv", "sensitivity.txt"].map(String::from));
-            for (name, svg) in super::sensitivity::charts(screening)? {
-                set.write(&name, svg.as_bytes())?;
-                files.push(name);
+            let charts = super::sensitivity::charts(screening)?;
+            for (name, svg) in &charts {
+                set.write(name, svg.as_bytes())?;
+                files.push(name.clone());
             }
+            set.write(
+                "report.html",
+                super::html::sensitivity_report(scenario, screening, &charts, &files)?.as_bytes(),
+            )?;
+            files.push("report.html".into());
             set.commit(&run_id(screening.seed))?;
         }
         self.finish(json, files)

@@ -225,8 +225,8 @@ struct PlanArgs {
     /// Find the cheapest plan called feasible in at least this share of input scenarios drawn from the scenario's [uncertain.*] inputs (e.g. 0.8; needs --uncertain N), and say which inputs it fails under.
     #[arg(long, value_name = "P", requires = "uncertain")]
     robust: Option<f64>,
-    /// Input scenarios for --robust (Latin hypercube from the seed).
-    #[arg(long, value_name = "N", requires = "robust", value_parser = whole::<2, 10_000>)]
+    /// Input scenarios for --robust (Latin hypercube from the seed; at most 1,000, each held in memory with its own searcher).
+    #[arg(long, value_name = "N", requires = "robust", value_parser = whole::<2, 1_000>)]
     uncertain: Option<u64>,
     #[command(flatten)]
     sampling: Sampling,

@@ -29,8 +29,11 @@
 //!
 //! Each rule only sets aside plans that fail in that input scenario, so a plan set
 //! aside fails in more than `N − m` of them: none is robust. A plan simulated is
-//! called in the input scenarios in order until it fails in more than `N − m` (not
-//! robust) or has been called in all of them. The answer is called in every input
+//! called where it is known to fail without simulating (a cheaper plan with as much
+//! capacity failed there) first, then in the input scenarios where plans have failed
+//! most often so far, until it fails in more than `N − m` (not robust) or has been
+//! called in all of them. The order changes only how soon a plan that is not robust
+//! is dropped, never a call. The answer is called in every input
 //! scenario, and the report names the ones it fails under, with their inputs.
 //!
 //! # What it says, and what it does not
@@ -46,6 +49,7 @@ use crate::experiment::Experiment;
 use crate::experiment::plan_space::ChainOrder;
 use crate::experiment::shared_years::{DEFAULT_BUDGET, SharedYears};
 use crate::experiment::uncertainty::{InputScenario, UncertainRunSettings, design_of, wilson};
+use crate::model::Network;
 use crate::scenario::{DAYS_PER_YEAR, Scenario, ScenarioSpec, UncertainFactor};
 use serde::{Deserialize, Serialize};
 
@@ -229,6 +233,8 @@ pub fn search(
     let mut evaluated: Vec<RobustEvaluation> = Vec::new();
     let mut answer = None;
     let mut stopped = None;
+    // How many simulated plans failed in each input scenario so far.
+    let mut failed_before = vec![0usize; robustness.scenarios];
     while answer.is_none() {
         let next = {
             let (nominal, inputs) = (&nominal, &inputs);
@@ -292,14 +298,14 @@ pub fn search(
             stopped = Some(format!("{} plans were simulated, the most allowed", search.max_simulated));
             break;
         }
+        // The failures known without simulating first (a cheaper plan with as much
+        // capacity failed there), then the simulations, where plans have failed most
+        // often first: a plan that is not robust is dropped after the fewest runs.
+        let mut to_simulate: Vec<(usize, Network)> = Vec::new();
         for (i, network) in networks.into_iter().enumerate() {
             let Some(network) = network else { continue };
-            if calls.iter().filter(|c| !c.feasible).count() > may_fail {
-                break;
-            }
-            let s = &mut inputs[i];
-            let horizon = s.horizon_end();
-            if s.ruled_out_by_failure(&days, horizon).is_some() {
+            let s = &inputs[i];
+            if s.ruled_out_by_failure(&days, s.horizon_end()).is_some() {
                 calls.push(InputCall {
                     scenario: i,
                     feasible: false,
@@ -307,9 +313,20 @@ pub fn search(
                     failures: Vec::new(),
                     replications: 0,
                 });
-                continue;
+            } else {
+                to_simulate.push((i, network));
             }
+        }
+        to_simulate.sort_by_key(|(i, _)| (std::cmp::Reverse(failed_before[*i]), *i));
+        for (i, network) in to_simulate {
+            if calls.iter().filter(|c| !c.feasible).count() > may_fail {
+                break;
+            }
+            let s = &mut inputs[i];
             let (evaluation, result, _) = s.evaluate(considered, &days, network);
+            if !evaluation.feasible {
+                failed_before[i] += 1;
+            }
             if !evaluation.feasible && !evaluation.within_zone {
                 let on_means = evaluation.constraints.iter().filter(|c| !c.holds).filter_map(|c| c.year).min();
                 let mut records = Vec::new();

@@ -161,3 +161,54 @@ fn the_sustainable_factor_across_inputs_follows_erlang_c_in_each_input_scenario(
     assert!(slowest < v.p10 && v.p10 <= v.median && v.median <= v.p90 && v.p90 < fastest, "{v:?}");
     assert_eq!(v.binding, vec![("port.port.berths.dry".to_string(), 8)]);
 }
+
+#[test]
+fn a_rank_correlation_called_beyond_chance_is_chance_one_time_in_twenty() {
+    // The reports name an unknown as moving an answer when |Spearman ρ| ≥ 1.96/√(N−1)
+    // across N input scenarios. For an unknown that moves nothing (its positions and
+    // the answers independent), that must happen about 5 % of the time: 4,000 Latin
+    // hypercubes of two factors, the second standing for the answer.
+    use corridor::experiment::uncertainty::{latin_hypercube, spearman};
+    for n in [10usize, 20, 40] {
+        let threshold = 1.96 / ((n - 1) as f64).sqrt();
+        let trials = 4_000;
+        let called = (0..trials)
+            .filter(|&seed| {
+                let design = latin_hypercube(n, 2, seed as u64);
+                let (x, y): (Vec<f64>, Vec<f64>) = design.iter().map(|p| (p[0], p[1])).unzip();
+                spearman(&x, &y).abs() >= threshold
+            })
+            .count();
+        let rate = called as f64 / trials as f64;
+        // Binomial error at 5 % over 4,000 trials: ±0.7 points at 2σ; the normal
+        // approximation of ρ's null distribution adds a little at N = 10.
+        assert!(
+            (0.038..=0.062).contains(&rate),
+            "N = {n}: called beyond chance in {:.1} % of null cases",
+            rate * 100.0
+        );
+    }
+}
+
+#[test]
+fn the_stable_share_interval_covers_the_share_of_the_input_ranges() {
+    // The stable share over N input scenarios carries a 95 % Wilson interval for the
+    // share of the input ranges in which the variant is stable. With stability decided
+    // by two unknowns together (x + y < 1.2, a share of 0.68 of the unit square), the
+    // interval must cover 0.68 in at least 95 % of Latin hypercubes (LHS only narrows
+    // the spread of the count, so it may cover more often).
+    use corridor::experiment::uncertainty::{latin_hypercube, wilson};
+    let truth = 1.0 - 0.8 * 0.8 / 2.0;
+    for n in [10usize, 20, 50] {
+        let trials = 2_000;
+        let covered = (0..trials)
+            .filter(|&seed| {
+                let stable = latin_hypercube(n, 2, 1_000 + seed as u64).iter().filter(|p| p[0] + p[1] < 1.2).count();
+                let [lo, hi] = wilson(stable, n);
+                lo <= truth && truth <= hi
+            })
+            .count();
+        let rate = covered as f64 / trials as f64;
+        assert!(rate >= 0.94, "N = {n}: the interval covered the share in {:.1} % of designs", rate * 100.0);
+    }
+}

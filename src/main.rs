@@ -216,8 +216,8 @@ struct PlanArgs {
     /// The error of each plan's feasibility call (see --tolerance).
     #[arg(long, default_value_t = 0.05)]
     alpha: f64,
-    /// How many feasible plans to report, cheapest first.
-    #[arg(long, default_value_t = 5, value_parser = whole::<1, 100>)]
+    /// How many feasible plans to report, cheapest first (not with --robust, which reports the cheapest robust plan).
+    #[arg(long, default_value_t = 5, value_parser = whole::<1, 100>, conflicts_with = "robust")]
     best: u64,
     /// The most plans to simulate before stopping.
     #[arg(long, default_value_t = 200, value_parser = whole::<1, 100_000>)]

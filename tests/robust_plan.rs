@@ -138,3 +138,23 @@ fn a_robust_plan_needs_uncertain_inputs_and_a_share_in_range() {
         Ok(_) => panic!("a robust plan without uncertain inputs ran"),
     }
 }
+
+#[test]
+fn a_plan_that_cannot_be_formed_in_one_input_scenario_names_it() {
+    // Port a (3,000 ships a year) is overloaded with 2 or 3 berths, and its count is
+    // uncertain (2 or 3): where it is 3, the candidate adding 998 berths is worked out
+    // and cannot be formed (a port has at most 1,000), and the error says in which
+    // input scenario.
+    let text = TWO_UNCERTAIN_PORTS.replacen("ships_per_year = 1100", "ships_per_year = 3000", 1)
+        + "\n[candidates.a_many]\ncapital_cost = 1e6\nadd = { \"ports.a.berths.dry.count\" = 998 }\n"
+        + "\n[uncertain.a_berths]\npath = \"ports.a.berths.dry.count\"\nrange = [2, 3]\nreason = \"test\"\n";
+    let scenario = Scenario::from_str(&text, "two.toml").unwrap_or_else(|e| panic!("{e}"));
+    let experiment = Experiment::for_scenario(&scenario).seed(1).threads(2);
+    let robustness = Robustness { share: 0.5, scenarios: 4, seed: 3 };
+    let e = match robust::search(&scenario, "base", &settings(), &robustness, &experiment, None) {
+        Err(e) => e.to_string(),
+        Ok(a) => panic!("a berth beyond the most was formed: {:?}", a.plan),
+    };
+    assert!(e.contains("in input scenario ") && e.contains("a_berths at ") && e.contains("of its range"), "{e}");
+    assert!(e.contains("ports.a.berths.dry.count"), "{e}");
+}

@@ -161,17 +161,21 @@ pub struct RobustAnswer {
     pub seconds: f64,
 }
 
+/// Each unknown's position in its range, in words (`storms at 80 % of its range`).
+fn positions_of(factors: &[UncertainFactor], x: &[f64]) -> String {
+    factors
+        .iter()
+        .zip(x)
+        .map(|(f, u)| format!("{} at {:.0} % of its range", f.name, u * 100.0))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl RobustAnswer {
     /// Input scenario `index` in words: each unknown's position in its range (0 % the
     /// low end, 100 % the high end).
     pub fn inputs_of(&self, index: usize) -> String {
-        let Some(x) = self.design.get(index) else { return String::new() };
-        self.factors
-            .iter()
-            .zip(x)
-            .map(|(f, u)| format!("{} at {:.0} % of its range", f.name, u * 100.0))
-            .collect::<Vec<_>>()
-            .join(", ")
+        self.design.get(index).map_or_else(String::new, |x| positions_of(&self.factors, x))
     }
 }
 
@@ -222,8 +226,18 @@ pub fn search(
     let may_fail = robustness.scenarios - needed;
 
     // A set is allowed in a year when it passes the bound in at least `needed` inputs.
-    let tables: Vec<Vec<Vec<bool>>> =
-        inputs.iter().map(|s| s.sheet_table().map(|(passes, _)| passes)).collect::<Result<_, _>>()?;
+    // A plan that cannot be formed in one input scenario names it.
+    let in_input = |i: usize, e: PlanError| match e {
+        PlanError::Scenario(m) => {
+            PlanError::Scenario(format!("in input scenario {} ({}): {m}", i + 1, positions_of(&factors, &design[i])))
+        }
+        e => e,
+    };
+    let tables: Vec<Vec<Vec<bool>>> = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, s)| s.sheet_table().map(|(passes, _)| passes).map_err(|e| in_input(i, e)))
+        .collect::<Result<_, _>>()?;
     let passes: Vec<Vec<bool>> = (0..nominal.layers())
         .map(|k| (0..tables[0][k].len()).map(|m| tables.iter().filter(|t| t[k][m]).count() >= needed).collect())
         .collect();
@@ -269,7 +283,7 @@ pub fn search(
         let mut networks = Vec::with_capacity(inputs.len());
         let mut calls: Vec<InputCall> = Vec::new();
         for (i, s) in inputs.iter_mut().enumerate() {
-            let network = s.compile(&entries)?;
+            let network = s.compile(&entries).map_err(|e| in_input(i, e))?;
             match bounds(&network).iter().position(crate::model::RhoBound::overloaded) {
                 Some(k) => {
                     let year = s.years.get(k).copied();

@@ -329,29 +329,20 @@ fn a_seed_no_scenario_document_can_hold_is_refused_on_its_line() {
 
 // ------------------------------------------------------------ scaled whole numbers
 
-const THREE_SHIPS: &str = r#"
-[scenario]
-name = "scaled"
-horizon_days = 365
-warmup_days = 0
-
-[ports.port]
-yard_capacity_tonnes = 0
-berths.dry = { count = 3, service_hours = { dist = "exponential", mean = 12.0 } }
-
-[ship_arrivals.ships]
-port = "port"
-class = "dry"
-ships_per_year = 3
-cargo_tonnes = { dist = "constant", value = 1000.0 }
-"#;
+/// The bundled M/M/3 port (3 berths) with 3 ships a year, written as a whole number.
+fn three_ships() -> String {
+    let port = include_str!("../scenarios/mmc_port.toml");
+    assert!(port.contains("ships_per_year = 1460"), "test setup: the port's rate moved");
+    port.replacen("ships_per_year = 1460", "ships_per_year = 3", 1)
+}
 
 #[test]
 fn a_scaled_rate_written_as_a_whole_number_is_scaled_exactly() {
     // `ships_per_year = 3` is a rate: ×1.3 is 3.9 ships a year, not 4 (a rounding that
     // once added 2.6 % more ships than the factor asked for).
     let text = format!(
-        "{THREE_SHIPS}\n[variants.more]\ndemand_factor = 1.3\n[variants.scaled]\nscale = {{ \"ship_arrivals.ships.ships_per_year\" = 1.3 }}\n"
+        "{}\n[variants.more]\ndemand_factor = 1.3\n[variants.scaled]\nscale = {{ \"ship_arrivals.ships.ships_per_year\" = 1.3 }}\n",
+        three_ships()
     );
     let scenario = Scenario::from_str(&text, "f.toml").unwrap_or_else(|e| panic!("{e}"));
     for variant in ["more", "scaled"] {
@@ -366,7 +357,7 @@ fn a_scaled_rate_written_as_a_whole_number_is_scaled_exactly() {
 #[test]
 fn a_scaled_count_that_is_not_whole_is_refused_by_its_path() {
     // 3 berths ×1.5 is 4.5 berths: rounding it to 5 ran a port the file never asked for.
-    let text = format!("{THREE_SHIPS}\n[variants.bigger]\nscale = {{ \"ports.port.berths.dry.count\" = 1.5 }}\n");
+    let text = format!("{}\n[variants.bigger]\nscale = {{ \"ports.port.berths.dry.count\" = 1.5 }}\n", three_ships());
     let e = match Scenario::from_str(&text, "f.toml") {
         Ok(_) => panic!("a count of 4.5 berths was accepted"),
         Err(e) => e.to_string(),
@@ -374,7 +365,7 @@ fn a_scaled_count_that_is_not_whole_is_refused_by_its_path() {
     assert!(e.contains("ports.port.berths.dry.count") && e.contains("4.5"), "{e}");
     assert!(e.contains("whole number"), "{e}");
     // A factor giving a whole number is fine.
-    let text = format!("{THREE_SHIPS}\n[variants.bigger]\nscale = {{ \"ports.port.berths.dry.count\" = 2.0 }}\n");
+    let text = format!("{}\n[variants.bigger]\nscale = {{ \"ports.port.berths.dry.count\" = 2.0 }}\n", three_ships());
     let spec = Scenario::from_str(&text, "f.toml").unwrap().variant("bigger").unwrap();
     assert_eq!(spec.ports["port"].berths[&corridor::scenario::BerthClass::Dry].count, 6);
 }

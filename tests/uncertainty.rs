@@ -168,9 +168,9 @@ fn a_rank_correlation_called_beyond_chance_is_chance_one_time_in_twenty() {
     // across N input scenarios. For an unknown that moves nothing (its positions and
     // the answers independent), that must happen about 5 % of the time: 4,000 Latin
     // hypercubes of two factors, the second standing for the answer.
-    use corridor::experiment::uncertainty::{latin_hypercube, spearman};
+    use corridor::experiment::uncertainty::{beyond_chance, latin_hypercube, spearman};
     for n in [10usize, 20, 40] {
-        let threshold = 1.96 / ((n - 1) as f64).sqrt();
+        let threshold = beyond_chance(n);
         let trials = 4_000;
         let called = (0..trials)
             .filter(|&seed| {

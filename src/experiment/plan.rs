@@ -78,7 +78,7 @@ use super::plan_space::ChainOrder;
 use super::selection::{Earlier, SimulatedPlan};
 use crate::scenario::{DAYS_PER_YEAR, Scenario, ScenarioSpec};
 use crate::stats::Summary;
-use searcher::{Failed, Searcher, bounds};
+use searcher::{FAILS_BY_BOUND, Failed, Searcher, bound_failure, first_overloaded};
 use serde::{Deserialize, Serialize};
 
 /// How to search.
@@ -476,20 +476,17 @@ fn call_one(
         };
         days[c] = Some(if spec.planning.is_some() { day } else { 0.0 });
     }
-    let entries: Vec<(String, f64)> =
-        searcher.ids.iter().zip(&days).filter_map(|(id, d)| Some((id.clone(), (*d)?))).collect();
-    let network = searcher.compile(&entries)?;
-    if let Some(k) = bounds(&network).iter().position(crate::model::RhoBound::overloaded) {
+    let network = searcher.compile_days(&days)?;
+    if let Some((k, bound)) = first_overloaded(&network) {
         let year = searcher.years.get(k).copied();
-        let bound = bounds(&network).swap_remove(k);
         return Ok(PlanEvaluation {
             considered: 0,
             plan: searcher.plan_of(&days),
             replications: 0,
             feasible: false,
-            decided: "fails whatever the randomness: the capacity bound reaches 1".into(),
+            decided: FAILS_BY_BOUND.into(),
             failing_year: year,
-            failures: vec![format!("{}{}", year.map_or(String::new(), |y| format!("in {y}, ")), bound.describe())],
+            failures: vec![bound_failure(year, &bound)],
             within_zone: false,
             constraints: Vec::new(),
         });
@@ -570,12 +567,10 @@ pub fn search(
         }
         considered += 1;
         let days = searcher.days_of(&chain);
-        let entries: Vec<(String, f64)> =
-            searcher.ids.iter().zip(&days).filter_map(|(id, d)| Some((id.clone(), (*d)?))).collect();
-        let network = searcher.compile(&entries)?;
+        let network = searcher.compile_days(&days)?;
         // The plan's own bound, its candidates on their dates: ρ ≥ 1 in some year is
         // infeasible whatever the randomness.
-        if let Some(k) = bounds(&network).iter().position(crate::model::RhoBound::overloaded) {
+        if let Some((k, _)) = first_overloaded(&network) {
             by_bound += 1;
             let year = searcher.years.get(k).copied();
             searcher.failures.push(Failed { until: searcher.until(year), days, year, by: None });

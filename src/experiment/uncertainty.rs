@@ -397,6 +397,33 @@ pub struct CapacitySpread {
     pub binding: Vec<(String, usize)>,
 }
 
+/// The |rank correlation| that an unknown moving nothing reaches across `n` input
+/// scenarios less than 5 % of the time (normal approximation, `n − 1` degrees of
+/// freedom; `tests/uncertainty.rs` checks the rate over thousands of designs).
+pub fn beyond_chance(n: usize) -> f64 {
+    1.96 / ((n as f64 - 1.0).max(1.0)).sqrt()
+}
+
+impl CapacitySpread {
+    /// The lowest and highest sustainable factor over the input scenarios.
+    pub fn range(&self) -> [f64; 2] {
+        let lowest = self.answers.iter().map(|a| a.factor).fold(f64::INFINITY, f64::min);
+        let highest = self.answers.iter().map(|a| a.factor).fold(f64::NEG_INFINITY, f64::max);
+        [lowest, highest]
+    }
+
+    /// The unknowns (of `factors`, in the order of `rank_correlations`) whose rank
+    /// correlation with the factor is beyond chance, strongest first, with it.
+    pub fn moved_by<'a>(&self, factors: &'a [UncertainFactor]) -> Vec<(&'a str, f64)> {
+        let chance = beyond_chance(self.answers.len());
+        let mut moves: Vec<(&str, f64)> =
+            factors.iter().zip(&self.rank_correlations).map(|(f, r)| (f.name.as_str(), *r)).collect();
+        moves.retain(|(_, r)| r.abs() >= chance);
+        moves.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then_with(|| a.0.cmp(b.0)));
+        moves
+    }
+}
+
 /// `corridor capacity --uncertain N`: the capacity search again in N input scenarios.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UncertainCapacity {

@@ -152,7 +152,8 @@ struct VerdictLine {
 
 #[derive(Debug, Clone, Default, Serialize)]
 struct Section {
-    id: &'static str,
+    /// Its anchor in the page (unique within it).
+    id: std::borrow::Cow<'static, str>,
     title: String,
     intro: Vec<String>,
     tables: Vec<Table>,
@@ -294,7 +295,7 @@ fn uncertain_section(run: &UncertainRun) -> Section {
         }
     }
     Section {
-        id: "uncertain",
+        id: "uncertain".into(),
         title: "Across what nobody knows".into(),
         intro: vec![format!(
             "Every variant again in {} input scenarios: a Latin hypercube of the scenario's {} uncertain inputs (a group counts once), each range taken as uniform, seed {}, {} replications each on the same random numbers. \"Nominal\" is the file as written; \"across the unknowns\" is the KPI's mean in each input scenario; \"noise\" is the half-width of the simulation interval inside one of them. A spread far wider than the noise is what the nominal interval does not show.",
@@ -390,7 +391,7 @@ fn decision_section(result: &ExperimentResult) -> Section {
     }
     intro.push(super::conservation_line(result).trim().replace('\n', " "));
     Section {
-        id: "decision",
+        id: "decision".into(),
         title: "Decision table and stability verdicts".into(),
         notes: intro,
         tables: vec![table],
@@ -496,7 +497,7 @@ fn ports_section(scenario: &Scenario, result: &ExperimentResult, charts: &[(Stri
     .iter()
     .filter_map(|(n, c)| chart(charts, n, c))
     .collect();
-    Section { id: "ports", title: "Ports".into(), charts, panels, ..Section::default() }
+    Section { id: "ports".into(), title: "Ports".into(), charts, panels, ..Section::default() }
 }
 
 fn flows_section(result: &ExperimentResult, charts: &[(String, String)]) -> Section {
@@ -547,7 +548,7 @@ fn flows_section(result: &ExperimentResult, charts: &[(String, String)]) -> Sect
     )
     .into_iter()
     .collect();
-    Section { id: "flows", title: "Flows".into(), charts, panels, ..Section::default() }
+    Section { id: "flows".into(), title: "Flows".into(), charts, panels, ..Section::default() }
 }
 
 fn services_section(result: &ExperimentResult, charts: &[(String, String)]) -> Section {
@@ -598,7 +599,7 @@ fn services_section(result: &ExperimentResult, charts: &[(String, String)]) -> S
         })
         .collect();
     Section {
-        id: "services",
+        id: "services".into(),
         title: "Services and where the time goes".into(),
         charts,
         grid: true,
@@ -639,7 +640,7 @@ fn binding_section(scenario: &Scenario, result: &ExperimentResult, charts: &[(St
         tables.push(table);
     }
     Section {
-        id: "binding",
+        id: "binding".into(),
         title: "What binds".into(),
         intro: vec![
             "The resource with the highest ρ binds first: above ρ = 1 it cannot keep up and queues grow without bound."
@@ -670,7 +671,7 @@ pub fn run_report(
     }
     if let Some(b) = base {
         sections.push(Section {
-            id: "comparison",
+            id: "comparison".into(),
             title: format!("Differences against {b}"),
             intro: vec![
                 "Paired over common random numbers: each variant's replication i against the base's replication i."
@@ -687,7 +688,7 @@ pub fn run_report(
             texts.push(costs.trim().to_string());
         }
         sections.push(Section {
-            id: "years",
+            id: "years".into(),
             title: "Year by year".into(),
             texts,
             charts: chart(
@@ -738,7 +739,7 @@ pub fn sweep_report(
     let mut decision = decision_section(&sweep.result);
     decision.title = "Every point of the sweep".into();
     let section = Section {
-        id: "sweep",
+        id: "sweep".into(),
         title: format!("{} across the sweep", sweep.kpi),
         texts: vec![super::publish::sweep_text(sweep).trim().to_string()],
         charts: chart(charts, "sweep.svg", "The KPI's mean and 95 % band at every point.").into_iter().collect(),
@@ -771,7 +772,7 @@ mod tests {
             subtitle: String::new(),
             alerts: Vec::new(),
             sections: vec![Section {
-                id: "decision",
+                id: "decision".into(),
                 title: "T".into(),
                 charts: vec![Chart { svg: "<svg width=\"1\" height=\"1\"></svg>".into(), caption: "c".into() }],
                 ..Section::default()

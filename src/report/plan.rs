@@ -86,18 +86,7 @@ fn plan_block(out: &mut String, rank: usize, ranked: &RankedPlan, answer: &PlanA
         call_words(e, answer),
         e.replications
     );
-    if e.plan.upgrades.is_empty() {
-        let _ = writeln!(out, "     build nothing: the corridor already meets the criteria");
-    }
-    for u in &e.plan.upgrades {
-        let _ = writeln!(
-            out,
-            "     {:<11} {:<44} {:>14}",
-            u.date.as_deref().unwrap_or("from start"),
-            u.name,
-            money(u.cost, &answer.currency)
-        );
-    }
+    upgrade_lines(out, &e.plan, &answer.currency);
     for line in criteria_lines(e, &answer.criteria) {
         let _ = writeln!(out, "     {line}");
     }
@@ -252,6 +241,22 @@ fn grouped_count(n: u128) -> String {
     out
 }
 
+/// A plan's upgrades, a line each: date, name and present cost.
+fn upgrade_lines(out: &mut String, plan: &crate::experiment::plan::Plan, currency: &str) {
+    if plan.upgrades.is_empty() {
+        let _ = writeln!(out, "     build nothing: the corridor already meets the criteria");
+    }
+    for u in &plan.upgrades {
+        let _ = writeln!(
+            out,
+            "     {:<11} {:<44} {:>14}",
+            u.date.as_deref().unwrap_or("from start"),
+            u.name,
+            money(u.cost, currency)
+        );
+    }
+}
+
 /// The robust plan (`corridor plan --robust P --uncertain N`) for reading: the plan,
 /// where it holds, the input scenarios it fails under with their inputs, and how the
 /// search went.
@@ -276,15 +281,7 @@ pub fn robust_text(answer: &RobustAnswer) -> String {
         }
         Some(plan) => {
             let _ = writeln!(out, "{}  —  {}", money(plan.plan.cost, &answer.currency), plan.plan.describe());
-            for u in &plan.plan.upgrades {
-                let _ = writeln!(
-                    out,
-                    "     {:<11} {:<48} {:>12}",
-                    u.date.as_deref().unwrap_or("from start"),
-                    u.name,
-                    money(u.cost, &answer.currency)
-                );
-            }
+            upgrade_lines(&mut out, &plan.plan, &answer.currency);
             let ci = answer.share_ci95.map_or(String::new(), |[lo, hi]| {
                 format!(" (95 % interval of the share over the input ranges: {:.0}–{:.0} %)", lo * 100.0, hi * 100.0)
             });

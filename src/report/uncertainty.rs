@@ -111,8 +111,7 @@ pub fn capacity_text(u: &crate::experiment::uncertainty::UncertainCapacity) -> S
     );
     for v in &u.variants {
         let at_least = v.answers.iter().filter(|a| a.at_least).count();
-        let lowest = v.answers.iter().map(|a| a.factor).fold(f64::INFINITY, f64::min);
-        let highest = v.answers.iter().map(|a| a.factor).fold(f64::NEG_INFINITY, f64::max);
+        let [lowest, highest] = v.range();
         out += &format!(
             "\n{}: sustainable factor ×{} as written; across the unknowns median ×{} (10–90 %: ×{} to ×{}; all: ×{} to ×{})",
             v.variant,
@@ -127,14 +126,8 @@ pub fn capacity_text(u: &crate::experiment::uncertainty::UncertainCapacity) -> S
             out += &format!("; in {at_least} the largest factor tried holds (an \"at least\")");
         }
         out += "\n";
-        // A rank correlation this far from 0 is chance less than 5 % of the time when
-        // the unknown does nothing (normal approximation, n − 1 degrees of freedom).
-        let chance = 1.96 / ((v.answers.len() as f64 - 1.0).max(1.0)).sqrt();
-        let mut moves: Vec<(f64, &str)> =
-            v.rank_correlations.iter().zip(&u.factors).map(|(r, f)| (*r, f.name.as_str())).collect();
-        moves.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()).then_with(|| a.1.cmp(b.1)));
-        let shown: Vec<String> =
-            moves.iter().filter(|(r, _)| r.abs() >= chance).map(|(r, name)| format!("{name} ({r:+.2})")).collect();
+        let chance = crate::experiment::uncertainty::beyond_chance(v.answers.len());
+        let shown: Vec<String> = v.moved_by(&u.factors).iter().map(|(name, r)| format!("{name} ({r:+.2})")).collect();
         out += &format!(
             "  moved by (rank correlation of the input's position with the factor, shown where |ρ| ≥ {chance:.2}, beyond chance with {} scenarios): {}\n",
             v.answers.len(),

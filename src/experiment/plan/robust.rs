@@ -44,7 +44,8 @@
 //! say) in which the plan holds; with few input scenarios that interval is wide.
 //! `P = 1` asks for a plan that holds in every scenario drawn.
 
-use super::{Failed, Plan, PlanError, PlanSearch, Searcher, bounds};
+use super::searcher::{FAILS_BY_BOUND, bound_failure, first_overloaded};
+use super::{Failed, Plan, PlanError, PlanSearch, Searcher};
 use crate::experiment::Experiment;
 use crate::experiment::plan_space::ChainOrder;
 use crate::experiment::shared_years::{DEFAULT_BUDGET, SharedYears};
@@ -225,7 +226,6 @@ pub fn search(
     let needed = robustness.needed();
     let may_fail = robustness.scenarios - needed;
 
-    // A set is allowed in a year when it passes the bound in at least `needed` inputs.
     // A plan that cannot be formed in one input scenario names it.
     let in_input = |i: usize, e: PlanError| match e {
         PlanError::Scenario(m) => {
@@ -238,6 +238,7 @@ pub fn search(
         .enumerate()
         .map(|(i, s)| s.sheet_table().map(|(passes, _)| passes).map_err(|e| in_input(i, e)))
         .collect::<Result<_, _>>()?;
+    // A set is allowed in a year when it passes the bound in at least `needed` inputs.
     let passes: Vec<Vec<bool>> = (0..nominal.layers())
         .map(|k| (0..tables[0][k].len()).map(|m| tables.iter().filter(|t| t[k][m]).count() >= needed).collect())
         .collect();
@@ -278,25 +279,19 @@ pub fn search(
         }
         considered += 1;
         let days = nominal.days_of(&chain);
-        let entries: Vec<(String, f64)> =
-            nominal.ids.iter().zip(&days).filter_map(|(id, d)| Some((id.clone(), (*d)?))).collect();
         let mut networks = Vec::with_capacity(inputs.len());
         let mut calls: Vec<InputCall> = Vec::new();
         for (i, s) in inputs.iter_mut().enumerate() {
-            let network = s.compile(&entries).map_err(|e| in_input(i, e))?;
-            match bounds(&network).iter().position(crate::model::RhoBound::overloaded) {
-                Some(k) => {
+            let network = s.compile_days(&days).map_err(|e| in_input(i, e))?;
+            match first_overloaded(&network) {
+                Some((k, bound)) => {
                     let year = s.years.get(k).copied();
                     s.failures.push(Failed { until: s.until(year), days: days.clone(), year, by: None });
                     calls.push(InputCall {
                         scenario: i,
                         feasible: false,
-                        decided: "fails whatever the randomness: the capacity bound reaches 1".into(),
-                        failures: vec![format!(
-                            "{}{}",
-                            year.map_or(String::new(), |y| format!("in {y}, ")),
-                            bounds(&network).swap_remove(k).describe()
-                        )],
+                        decided: FAILS_BY_BOUND.into(),
+                        failures: vec![bound_failure(year, &bound)],
                         replications: 0,
                     });
                     networks.push(None);

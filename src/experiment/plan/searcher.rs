@@ -283,6 +283,13 @@ impl<'a> Searcher<'a> {
         })
     }
 
+    /// The network of the plan whose candidates enter on `days` (`None`: not built).
+    pub(super) fn compile_days(&self, days: &Days) -> Result<Network, PlanError> {
+        let entries: Vec<(String, f64)> =
+            self.ids.iter().zip(days).filter_map(|(id, d)| Some((id.clone(), (*d)?))).collect();
+        self.compile(&entries)
+    }
+
     pub(super) fn compile(&self, plan: &[(String, f64)]) -> Result<Network, PlanError> {
         let spec = self
             .spec
@@ -479,9 +486,7 @@ impl<'a> Searcher<'a> {
         days: &Days,
         k: usize,
     ) -> Result<Option<(SimulatedPlan, Option<i32>)>, PlanError> {
-        let entries: Vec<(String, f64)> =
-            self.ids.iter().zip(days).filter_map(|(id, d)| Some((id.clone(), (*d)?))).collect();
-        let network = self.compile(&entries)?;
+        let network = self.compile_days(days)?;
         if let Some(y) = bounds(&network).iter().take(k + 1).position(crate::model::RhoBound::overloaded) {
             let year = self.years.get(y).copied();
             let certain = SimulatedPlan { constraints: Vec::new(), fails_surely: Some(year), replications: 1 };
@@ -677,6 +682,20 @@ pub(super) fn failing_year(
 pub(super) fn bounds(network: &Network) -> Vec<crate::model::RhoBound> {
     let years = network.years().len().max(1);
     (0..years).map(|k| network.rho_bound_of_year(k)).collect()
+}
+
+/// The first year (its index) in which `network`'s capacity bound reaches 1, with
+/// that bound: the plan fails there whatever the randomness.
+pub(super) fn first_overloaded(network: &Network) -> Option<(usize, crate::model::RhoBound)> {
+    bounds(network).into_iter().enumerate().find(|(_, b)| b.overloaded())
+}
+
+/// How a plan ruled out by its own bound is said to be decided.
+pub(super) const FAILS_BY_BOUND: &str = "fails whatever the randomness: the capacity bound reaches 1";
+
+/// What fails in a plan ruled out by its own bound in `year`.
+pub(super) fn bound_failure(year: Option<i32>, bound: &crate::model::RhoBound) -> String {
+    format!("{}{}", year.map_or(String::new(), |y| format!("in {y}, ")), bound.describe())
 }
 
 /// A constraint's name, and the criterion it checks.

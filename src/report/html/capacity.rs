@@ -54,13 +54,13 @@ pub fn capacity_report(
         charts.iter().map(|(_, svg)| Chart { svg: svg.clone(), caption: caption.to_string() }).collect();
     let mut sections = vec![
         Section {
-            id: "decision",
+            id: "decision".into(),
             title: "How much demand the corridor takes".into(),
             tables: vec![table],
             ..Section::default()
         },
         Section {
-            id: "search",
+            id: "search".into(),
             title: "The search".into(),
             texts: vec![crate::report::capacity::answers_text(search, answers, seed).trim().to_string()],
             charts: chart_list,
@@ -101,15 +101,10 @@ fn capacity_across_section(u: &UncertainCapacity) -> Section {
         ("binds", "input scenarios"),
     ]);
     table.id = Some("capacity-uncertain-table".into());
-    let chance = 1.96 / ((u.scenarios as f64 - 1.0).max(1.0)).sqrt();
+    let chance = crate::experiment::uncertainty::beyond_chance(u.scenarios);
     for v in &u.variants {
-        let lowest = v.answers.iter().map(|a| a.factor).fold(f64::INFINITY, f64::min);
-        let highest = v.answers.iter().map(|a| a.factor).fold(f64::NEG_INFINITY, f64::max);
-        let mut moves: Vec<(f64, &str)> =
-            v.rank_correlations.iter().zip(&u.factors).map(|(r, f)| (*r, f.name.as_str())).collect();
-        moves.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()).then_with(|| a.1.cmp(b.1)));
-        let moved: Vec<String> =
-            moves.iter().filter(|(r, _)| r.abs() >= chance).map(|(r, name)| format!("{name} ({r:+.2})")).collect();
+        let [lowest, highest] = v.range();
+        let moved: Vec<String> = v.moved_by(&u.factors).iter().map(|(name, r)| format!("{name} ({r:+.2})")).collect();
         let binds: Vec<String> = v.binding.iter().map(|(what, n)| format!("{} in {n}", short_resource(what))).collect();
         table.rows.push(vec![
             Cell::text(&v.variant),
@@ -121,7 +116,7 @@ fn capacity_across_section(u: &UncertainCapacity) -> Section {
         ]);
     }
     Section {
-        id: "capacity-uncertain",
+        id: "capacity-uncertain".into(),
         title: "How much demand, across what nobody knows".into(),
         intro: vec![format!(
             "The capacity search again in {} input scenarios: a Latin hypercube of the scenario's {} (a group counts once), each range taken as uniform, seed {}, on the same random numbers. \"As written\" is the file's answer; the spread is the answer's over the input scenarios, which its 95 % interval (simulation noise only) does not show. An unknown is named as moving it where its rank correlation with the answer reaches ±{chance:.2}, beyond chance with {} scenarios.",

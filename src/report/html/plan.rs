@@ -59,13 +59,13 @@ pub fn plan_report(scenario: &Scenario, answer: &PlanAnswer, files: &[String]) -
     }
     let sections = vec![
         Section {
-            id: "decision",
+            id: "decision".into(),
             title: "The cheapest upgrade plans".into(),
             tables: vec![table],
             ..Section::default()
         },
         Section {
-            id: "search",
+            id: "search".into(),
             title: "The plans in full and the search".into(),
             texts: vec![crate::report::plan::plan_text(answer).trim().to_string()],
             ..Section::default()

@@ -32,16 +32,22 @@ pub fn sensitivity_report(
         rows: s.factors.iter().map(|f| vec![Cell::text(&f.name), Cell::text(f.inputs.join("; "))]).collect(),
     };
     let mut sections = vec![Section {
-        id: "inputs",
+        id: "inputs".into(),
         title: "What nobody knows".into(),
         intro: vec![format!(
-            "Variant {}: {design}, {} replications each on the same random numbers (seed {}). The ranking says which unknown to pin down first; the intervals count both the spread over the design and the simulation noise.",
-            s.variant, s.replications, s.seed
+            "Variant {}: {design}, {} replications each on the same random numbers (seed {}). The ranking says which unknown to pin down first; {}",
+            s.variant,
+            s.replications,
+            s.seed,
+            if sobol {
+                "the intervals are bootstrap intervals over the base samples, and each KPI says how much of its variance is simulation noise."
+            } else {
+                "the intervals count both the spread over the trajectories and the simulation noise."
+            }
         )],
         tables: vec![inputs],
         ..Section::default()
     }];
-    let ids = ["kpi-1", "kpi-2", "kpi-3", "kpi-4", "kpi-5", "kpi-6", "kpi-7", "kpi-8"];
     let chart_for = |i: usize, caption: String| chart(charts, &format!("sensitivity_{}.svg", i + 1), &caption);
     if sobol {
         for (i, k) in s.sobol.iter().enumerate() {
@@ -74,7 +80,7 @@ pub fn sensitivity_report(
                 )
             };
             sections.push(Section {
-                id: ids.get(i).copied().unwrap_or("kpi"),
+                id: format!("kpi-{}", i + 1).into(),
                 title: k.kpi.clone(),
                 intro: vec![intro],
                 tables: if k.indices.is_empty() { Vec::new() } else { vec![table] },
@@ -110,7 +116,7 @@ pub fn sensitivity_report(
                 ]);
             }
             sections.push(Section {
-                id: ids.get(i).copied().unwrap_or("kpi"),
+                id: format!("kpi-{}", i + 1).into(),
                 title: k.kpi.clone(),
                 intro: vec![format!(
                     "Mean {}. μ*: the mean absolute change of the KPI when the unknown moves over its whole range; \"no: noise\": its interval reaches down to zero.",

@@ -372,6 +372,9 @@ pub enum CapacityError {
     /// The experiment failed.
     #[error(transparent)]
     Experiment(#[from] ExperimentError),
+    /// The experiment's interrupt flag was set: the search stopped without an answer.
+    #[error("interrupted: the capacity search stopped without an answer")]
+    Interrupted,
 }
 
 /// Hears of every evaluated point: the variant and the evaluation.
@@ -415,6 +418,9 @@ pub fn search(
         let network = compile(factor)?;
         let label = format!("{variant} ×{factor:.3}");
         let result = experiment.run_networks(&label, vec![(label.clone(), network)], None);
+        if result.interrupted {
+            return Err(CapacityError::Interrupted);
+        }
         let evaluation = Evaluation::of(factor, &result.variants[0], &search.criteria);
         if let Some(p) = progress {
             p(variant, &evaluation);

@@ -479,7 +479,7 @@ impl Experiment {
         }
     }
 
-    fn interrupted(&self) -> bool {
+    pub(crate) fn interrupted(&self) -> bool {
         self.interrupt.as_ref().is_some_and(|i| i.load(Ordering::Relaxed))
     }
 

@@ -364,6 +364,9 @@ pub enum PlanError {
     /// The variant, or a plan, is not a valid scenario.
     #[error("{0}")]
     Scenario(String),
+    /// The experiment's interrupt flag was set: the search stopped without an answer.
+    #[error("interrupted: the plan search stopped without an answer")]
+    Interrupted,
 }
 
 /// Hears of every plan simulated.
@@ -537,6 +540,9 @@ pub fn search(
     let mut best: Vec<RankedPlan> = Vec::new();
     let mut stopped = None;
     while best.len() < search.best {
+        if experiment.interrupted() {
+            return Err(PlanError::Interrupted);
+        }
         let next = {
             let searcher = &searcher;
             let dominators = &mut dominators;

@@ -251,6 +251,9 @@ pub fn search(
     // How many simulated plans failed in each input scenario so far.
     let mut failed_before = vec![0usize; robustness.scenarios];
     while answer.is_none() {
+        if experiment.interrupted() {
+            return Err(PlanError::Interrupted);
+        }
         let next = {
             let (nominal, inputs) = (&nominal, &inputs);
             order.next_unpruned(|year, chain| {

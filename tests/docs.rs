@@ -169,9 +169,12 @@ fn the_out_list_names_every_file_written() {
     for entry in std::fs::read_dir(&dir).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().to_string();
         // Per-variant files are listed by pattern: `time_split_<variant>.svg`.
-        let listed = match name.strip_prefix("time_split_") {
-            Some(_) => "time_split_<variant>.svg".to_string(),
-            None => name.clone(),
+        let listed = if name.starts_with("time_split_") {
+            "time_split_<variant>.svg".to_string()
+        } else if name.starts_with("map_") {
+            "map_<variant>.svg".to_string()
+        } else {
+            name.clone()
         };
         assert!(synopsis.contains(&listed), "the README does not list {listed}, which --out writes");
     }

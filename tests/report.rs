@@ -199,7 +199,13 @@ window.addEventListener('load', () => {
     innerWidth: window.innerWidth, innerHeight: window.innerHeight,
     scrollWidth: document.documentElement.scrollWidth,
     tableTop: r ? r.top : null, firstRowBottom: first ? first.bottom : null,
-    svgs: document.querySelectorAll('svg').length, errors: window.__errors
+    svgs: document.querySelectorAll('svg').length, errors: window.__errors,
+    mapFirst: (() => { const m = document.querySelector('#binding svg'); return m ? m.getAttribute('aria-label') : null; })(),
+    mapLinks: (() => { const m = document.querySelector('#binding svg'); return m ? m.querySelectorAll('.map-link').length : 0; })(),
+    mapNodes: (() => { const m = document.querySelector('#binding svg'); return m ? m.querySelectorAll('.map-node').length : 0; })(),
+    mapWidth: (() => { const m = document.querySelector('#binding svg'); return m ? m.getBoundingClientRect().width : 0; })(),
+    mapAboveTable: (() => { const m = document.querySelector('#binding svg'), t = document.querySelector('#binding table');
+      return !!(m && (!t || m.getBoundingClientRect().top < t.getBoundingClientRect().top)); })()
   });
   document.body.appendChild(out);
 });
@@ -244,6 +250,15 @@ fn the_bundled_scenarios_report_reads_in_a_real_browser() {
     assert!(number("firstRowBottom") <= screen, "the decision table's first row is not in the first screen: {probe}");
     assert!(number("svgs") >= 10.0, "charts are missing: {probe}");
     assert_eq!(probe["errors"], serde_json::json!([]), "console errors: {probe}");
+    // "What binds" opens with the map: the Middle Corridor's 8 ports and nodes and its
+    // 7 links (3 sea, 3 rail, the pipeline), drawn at a readable width.
+    assert!(
+        probe["mapFirst"].as_str().is_some_and(|l| l.starts_with("map of the corridor")),
+        "what binds does not open with the map: {probe}"
+    );
+    assert_eq!((number("mapNodes"), number("mapLinks")), (8.0, 7.0), "the map's ports, nodes and links: {probe}");
+    assert!(number("mapWidth") >= 500.0, "the map is drawn too small: {probe}");
+    assert_eq!(probe["mapAboveTable"], true, "the map comes after the capacity sheet: {probe}");
     // The picture a planner sees first, kept as a CI artefact, and the page printed to PDF.
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap().join("report-screenshots");
     std::fs::create_dir_all(&shots).unwrap();

@@ -322,3 +322,15 @@ fn starved_flows_are_rejected_at_validation() {
     );
     assert!(e.contains("larger than what the ship service \"aktau_dry\" carries at once"), "{e}");
 }
+
+#[test]
+fn coordinates_out_of_range_or_alone_are_located_errors() {
+    let e = error_after("lon = 49.40", "lon = 249.40");
+    assert!(e.contains(&format!("mc.toml:{}:", line_of("lon = 49.40"))), "{e}");
+    assert!(e.contains("ports.baku.lon") && e.contains("<= 180"), "{e}");
+    let e = error_after("lat = 41.72", "altitude = 41.72");
+    assert!(e.contains("unknown field `altitude`"), "{e}");
+    let tbilisi = "lon = 44.79                              # map only: approximate, rounded to 0.01° (OpenStreetMap)\nlat = 41.72\n";
+    let e = error_after(tbilisi, "lat = 41.72\n");
+    assert!(e.contains("nodes.tbilisi.lat") && e.contains("both lon and lat, or neither"), "{e}");
+}

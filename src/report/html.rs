@@ -161,6 +161,8 @@ struct Section {
     /// Paragraphs after the tables and verdicts.
     notes: Vec<String>,
     texts: Vec<String>,
+    /// Charts right after the intro, before the tables (the map of "what binds").
+    lead: Vec<Chart>,
     charts: Vec<Chart>,
     grid: bool,
     panels: Vec<Panel>,
@@ -647,6 +649,19 @@ fn binding_section(scenario: &Scenario, result: &ExperimentResult, charts: &[(St
                 .into(),
         ],
         tables,
+        lead: charts
+            .iter()
+            .filter_map(|(name, _)| {
+                let variant = name.strip_prefix("map_")?.strip_suffix(".svg")?;
+                chart(
+                    charts,
+                    name,
+                    &format!(
+                        "{variant}: each link coloured by the highest ρ of what carries it, as wide as the tonnes offered it; each port by its busiest berths or yard; × where cargo accumulates significantly. Hover for the figures; corridor.geojson holds them for GIS tools."
+                    ),
+                )
+            })
+            .collect(),
         charts: chart(charts, "binding.svg", "The binding resource of every variant and its ρ.").into_iter().collect(),
         ..Section::default()
     }

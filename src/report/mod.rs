@@ -5,6 +5,7 @@ pub mod capacity;
 pub mod charts;
 pub mod decision;
 pub mod html;
+pub mod map;
 pub mod output;
 pub mod plan;
 pub mod publish;
@@ -521,8 +522,10 @@ pub fn traced_charts(scenario: &Scenario, result: &ExperimentResult) -> Result<V
 /// Writes a run's files into `out`: `summary.json`, `summary.csv`, `replications.csv`
 /// and the charts (`ship_wait.svg`, `berth_occupancy.svg`, `binding.svg`, one
 /// `time_split_*.svg` per variant, `yard_stock.svg` over every variant's replication
-/// 0 and the first variant's `transit_times.svg`), and `report.html`, which holds
-/// them all. Returns their names.
+/// 0, the first variant's `transit_times.svg`, and `map_<variant>.svg` of the first
+/// variant and of the one whose binding ρ is highest), `corridor.geojson` (every
+/// variant's nodes and links with their figures) and `report.html`, which holds them
+/// all. Returns their names.
 ///
 /// # Errors
 /// A file cannot be formed or written.
@@ -553,9 +556,12 @@ pub fn write_run(
         charts.push(("years.svg".into(), charts::years_chart(result)?));
     }
     charts.extend(traced_charts(scenario, result)?);
+    let spec_of = |name: &str| scenario.variant(name).ok();
+    charts.extend(map::run_maps(&spec_of, result));
     for (name, svg) in &charts {
         put(out, name, svg.as_bytes())?;
     }
+    put(out, "corridor.geojson", serde_json::to_string(&map::geojson(&spec_of, result))?.as_bytes())?;
     let base = comparisons.first().map(|(b, _)| b.as_str());
     let page = html::run_report(scenario, result, base, &charts, &names, uncertain)?;
     out.write("report.html", page.as_bytes())?;

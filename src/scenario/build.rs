@@ -216,7 +216,15 @@ impl PortSpec {
             charge_per_tonne: 0.0,
             co2_kg_per_tonne: 0.0,
             depth_m: None,
+            lon: None,
+            lat: None,
         }
+    }
+
+    /// Where it is (degrees east and north), for the report's map and the GeoJSON file.
+    pub fn at(mut self, lon: f64, lat: f64) -> Self {
+        (self.lon, self.lat) = (Some(lon), Some(lat));
+        self
     }
 
     /// The usable depth at its berths (metres), which limits what deep vessels load.
@@ -299,6 +307,12 @@ impl NodeSpec {
     /// A rail terminal.
     pub fn rail_terminal() -> NodeSpec {
         NodeSpec::new(NodeKind::RailTerminal)
+    }
+
+    /// Where it is (degrees east and north), for the report's map and the GeoJSON file.
+    pub fn at(mut self, lon: f64, lat: f64) -> Self {
+        (self.lon, self.lat) = (Some(lon), Some(lat));
+        self
     }
 
     /// Its display name.

@@ -270,6 +270,13 @@ pub struct PortSpec {
     /// CO2 of handling, kg per tonne passing the port.
     #[serde(default)]
     pub co2_kg_per_tonne: f64,
+    /// Longitude, degrees east (−180 to 180), for the report's map and the GeoJSON
+    /// file; with `lat`. Changes nothing simulated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lon: Option<f64>,
+    /// Latitude, degrees north (−90 to 90); with `lon`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lat: Option<f64>,
 }
 
 /// Cargo handling at berth while a storm closes the port.
@@ -367,6 +374,13 @@ pub struct NodeSpec {
     /// For `kind = "transfer"`: handling time per consignment (hours).
     #[serde(default)]
     pub dwell_hours: Option<DistSpec>,
+    /// Longitude, degrees east (−180 to 180), for the report's map and the GeoJSON
+    /// file; with `lat`. Changes nothing simulated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lon: Option<f64>,
+    /// Latitude, degrees north (−90 to 90); with `lon`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lat: Option<f64>,
 }
 
 /// A sea link between two ports, usable both ways.

@@ -201,6 +201,22 @@ pub fn check(spec: &ScenarioSpec) -> Vec<Issue> {
         }
     }
 
+    for (p, (lon, lat)) in spec
+        .ports
+        .iter()
+        .map(|(id, port)| (format!("ports.{id}"), (port.lon, port.lat)))
+        .chain(spec.nodes.iter().map(|(id, node)| (format!("nodes.{id}"), (node.lon, node.lat))))
+    {
+        match (lon, lat) {
+            (Some(lon), Some(lat)) => {
+                c.number(format!("{p}.lon"), lon, -180.0, 180.0, false);
+                c.number(format!("{p}.lat"), lat, -90.0, 90.0, false);
+            }
+            (Some(_), None) => c.issue(format!("{p}.lon"), "`lon` without `lat`", "both lon and lat, or neither"),
+            (None, Some(_)) => c.issue(format!("{p}.lat"), "`lat` without `lon`", "both lon and lat, or neither"),
+            (None, None) => {}
+        }
+    }
     for (id, port) in &spec.ports {
         c.number(format!("ports.{id}.yard_capacity_tonnes"), port.yard_capacity_tonnes, 0.0, MAX_QUANTITY, false);
         if let Some(depth) = port.depth_m {

@@ -113,26 +113,32 @@ pub fn berth_occupancy(result: &ExperimentResult, port_name: PortName<'_>) -> Re
     .render()
 }
 
+/// The colour of ρ in three bands, as the "what binds" chart and the map draw it:
+/// below 0.85, from 0.85 to 1 (queues grow fast), and 1 or more (cannot keep up).
+pub fn rho_colour(rho: f64) -> RGBColor {
+    if rho >= 1.0 {
+        color(1)
+    } else if rho >= 0.85 {
+        color(4)
+    } else {
+        color(0)
+    }
+}
+
 /// What binds in each variant: the ρ (offered load ÷ capacity) of its binding
 /// resource, the higher of the capacity sheet's and the simulated, against ρ = 1.
 ///
 /// # Errors
 /// [`ChartError`] when plotters cannot draw the chart.
 pub fn binding(result: &ExperimentResult) -> Result<String, ChartError> {
-    let (over, near, under) = (color(1), color(4), color(0));
+    let (over, near, under) = (rho_colour(1.0), rho_colour(0.9), rho_colour(0.0));
     let mut rows = Vec::new();
     let mut bars = Vec::new();
     for v in &result.variants {
         let stability = v.stability();
         let Some(b) = stability.binding.as_ref() else { continue };
         let rho = b.rho();
-        let c = if rho >= 1.0 {
-            over
-        } else if rho >= 0.85 {
-            near
-        } else {
-            under
-        };
+        let c = rho_colour(rho);
         rows.push(format!("{}{}: {}", v.name, steady_mark(v), crate::report::decision::short_resource(&b.resource)));
         bars.push(Some(Bar { parts: vec![(rho, c)], ..Bar::default() }));
     }

@@ -17,7 +17,7 @@ pub mod lines;
 pub mod panels;
 pub mod time_split;
 
-pub use comparison::{berth_occupancy, binding, ship_wait};
+pub use comparison::{berth_occupancy, binding, rho_colour, ship_wait};
 pub use lines::{YardPanel, render_line_with_band, sweep_chart, transit_distribution, yard_stock, years_chart};
 pub use panels::{Bar, Trellis};
 pub use time_split::time_split;

@@ -24,6 +24,47 @@
 //! let err = Scenario::from_str("[scenario]\nname = 1\n", "bad.toml").unwrap_err();
 //! assert!(err.to_string().contains("bad.toml:2:8"));
 //! ```
+//!
+//! # Building a scenario in code
+//!
+//! Everything a file can say can be said in code (`tests/builders.rs` builds every
+//! table of the Middle Corridor 2025–2030 file and gets the identical spec). Each spec
+//! type has a constructor taking what it cannot do without, and a chainable setter for
+//! every other field, named as the field, with the default a file gets; lists of names
+//! take anything iterable, names take `impl Into<String>`, and keyed entries (a
+//! vessel's `slots`, a tariff per unit, a variant's `set`) are added one call at a time.
+//! [`Scenario::from_spec`] then checks the result exactly as it checks a file.
+//!
+//! ```
+//! use corridor::scenario::*;
+//! let spec = ScenarioSpec::new("two ports", 365.0)
+//!     .planning(2025, 2) // two calendar years: the horizon becomes 730 days
+//!     .seed(7)
+//!     .port("east", PortSpec::new(50_000.0).berths(BerthClass::Container, BerthSpec::rate(1, 300.0)))
+//!     .port("west", PortSpec::new(50_000.0).berths(BerthClass::Container, BerthSpec::rate(1, 300.0).berthing_hours(2.0)))
+//!     .sea_link("crossing", SeaLinkSpec::new("east", "west", DistSpec::triangular(18.0, 22.0, 30.0)).distance_km(400.0))
+//!     .ship_service(
+//!         "feeder",
+//!         ShipServiceSpec::new(BerthClass::Container, 3, 2_000.0, ["east", "west"])
+//!             .name("East-West feeders")
+//!             .slots("teu", 140)
+//!             .tariff_per_unit("teu", 450.0)
+//!             .wait_for_cargo_at(["east"]),
+//!     )
+//!     .flow(
+//!         "boxes",
+//!         FlowSpec::tonnes(["east", "west"], BerthClass::Container, 0.0, DistSpec::constant(28.0))
+//!             .teu(28_000.0, 14.0)
+//!             .unit("teu")
+//!             .empty_return(EmptyReturnSpec::new(0.2))
+//!             .tag("transit"),
+//!     )
+//!     .variant("busier", VariantSpec::new().demand_factor(1.3, ["transit"]))
+//!     .dated_change("second_berth", ChangeSpec::new("2026-01-01").add("ports.west.berths.container.count", 1.0));
+//! let scenario = Scenario::from_spec(&spec)?;
+//! assert_eq!(scenario.variant_names(), ["busier"]);
+//! # Ok::<(), ScenarioError>(())
+//! ```
 
 mod build;
 mod candidates;

@@ -1,7 +1,6 @@
 //! Embedding corridor: build a scenario in code, run it, read typed results.
 //! `cargo run --release --example embed`
-use corridor::experiment::Experiment;
-use corridor::scenario::*;
+use corridor::prelude::*;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let port = || PortSpec::new(50_000.0).berths(BerthClass::Container, BerthSpec::rate(1, 300.0).berthing_hours(2.0));
@@ -28,7 +27,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .variant("second_berth", VariantSpec::new().set("ports.east.berths.container.count", 2));
     // Built-in-code scenarios are validated exactly like files.
     let scenario = Scenario::from_spec(&spec)?;
-    let result = Experiment::for_scenario(&scenario).variants(["base", "second_berth"]).run(&scenario, None)?;
+    let result = scenario.experiment().variants(["base", "second_berth"]).run()?;
     for v in &result.variants {
         let transit = v.kpi("flow.boxes.transit_hours.mean")?;
         let wait = v.kpi("port.east.ship_wait_hours.mean")?;
@@ -37,13 +36,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             v.name, transit.mean, transit.ci95[0], transit.ci95[1], wait.mean
         );
     }
-    for (key, d) in result.compare("base", "second_berth").unwrap_or_default() {
-        if key == "flow.boxes.transit_hours.mean" || key == "port.east.ship_wait_hours.mean" {
-            println!(
-                "a second berth at east changes {key} by {:+.2} h (95 % CI {:+.2} to {:+.2})",
-                d.mean, d.ci95[0], d.ci95[1]
-            );
-        }
+    for key in ["flow.boxes.transit_hours.mean", "port.east.ship_wait_hours.mean"] {
+        let d = result.paired("base", "second_berth", key)?;
+        println!(
+            "a second berth at east changes {key} by {:+.2} h (95 % CI {:+.2} to {:+.2})",
+            d.mean, d.ci95[0], d.ci95[1]
+        );
     }
+    let binds = result.variant("base").map(VariantResult::what_binds);
+    println!("what binds without it: {:?}", binds.and_then(|b| b.binding).map(|b| b.resource));
     Ok(())
 }

@@ -15,6 +15,7 @@ pub mod feasibility;
 pub mod plan;
 mod plan_space;
 pub mod precision;
+mod prepared;
 mod result;
 pub mod selection;
 pub mod sensitivity;
@@ -27,8 +28,9 @@ pub mod uncertainty;
 pub mod years;
 
 pub use precision::{PrecisionError, PrecisionReport, PrecisionTarget, VariantPrecision};
-pub use result::{ExperimentResult, Focus, KpiError, PairedDifference, Record, VariantResult, nearest_keys};
-pub use stability::{Stability, Verdict};
+pub use prepared::PreparedExperiment;
+pub use result::{ExperimentResult, Focus, KpiError, PairedDifference, Record, VariantResult, WhatBinds, nearest_keys};
+pub use stability::{Binding, Stability, Verdict, depends_on_steady_state};
 pub use years::YearSummary;
 
 use crate::model::{CompileError, Network, ReplicationKpis, kpi_keys, run_replication};

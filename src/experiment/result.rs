@@ -96,28 +96,76 @@ impl VariantResult {
         Summary::of(&self.values(key)?)
     }
 
-    /// Summary of KPI `key` over stable replications.
+    /// Summary of KPI `key` over stable replications, flagged
+    /// [`Summary::not_steady_state`] when the figure describes waiting, queues or stocks
+    /// and the variant is not stable (it then describes the run, not a steady state).
     ///
     /// # Errors
     /// [`KpiError::Unknown`] naming the nearest keys, or [`KpiError::NoData`] when no
     /// stable replication measured it.
+    ///
+    /// ```
+    /// use corridor::experiment::Experiment;
+    /// use corridor::scenario::Scenario;
+    /// let scenario = Scenario::load("scenarios/mmc_port.toml")?;
+    /// let result = Experiment::for_scenario(&scenario).replications(4).run(&scenario, None)?;
+    /// let port = &result.variants[0];
+    /// let wait = port.kpi("port.port.ship_wait_hours.mean")?;
+    /// assert!(wait.ci95[0] <= wait.mean && wait.mean <= wait.ci95[1]);
+    /// assert!(!wait.not_steady_state, "an M/M/3 port at rho 2/3 is stable");
+    /// assert!(port.kpi("port.port.ship_wait_hour.mean").is_err()); // names the nearest keys
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn kpi(&self, key: &str) -> Result<Summary, KpiError> {
         let values = self.values(key).ok_or_else(|| KpiError::unknown(key, &self.keys))?;
-        Summary::of(&values).ok_or_else(|| KpiError::NoData { key: key.to_string(), variant: self.name.clone() })
+        let mut summary = Summary::of(&values)
+            .ok_or_else(|| KpiError::NoData { key: key.to_string(), variant: self.name.clone() })?;
+        summary.not_steady_state =
+            super::stability::depends_on_steady_state(key) && !self.stability().verdict.is_steady();
+        Ok(summary)
     }
 
-    /// Summaries of every KPI, in key order.
+    /// Summaries of every KPI, in key order, flagged as [`VariantResult::kpi`] flags them.
     pub fn summaries(&self) -> Vec<(String, Summary)> {
-        self.keys.iter().filter_map(|k| self.summary(k).map(|s| (k.clone(), s))).collect()
+        let unsteady = !self.stability().verdict.is_steady();
+        self.keys
+            .iter()
+            .filter_map(|k| {
+                let mut summary = self.summary(k)?;
+                summary.not_steady_state = unsteady && super::stability::depends_on_steady_state(k);
+                Some((k.clone(), summary))
+            })
+            .collect()
+    }
+
+    /// What binds, by every measure the program has: the resource with the highest ρ
+    /// (on the capacity sheet or simulated), the resource most often the busiest in a
+    /// replication, and where cargo most often waited longest for its next leg.
+    ///
+    /// ```
+    /// use corridor::experiment::Experiment;
+    /// use corridor::scenario::Scenario;
+    /// let scenario = Scenario::load("scenarios/mmc_port.toml")?;
+    /// let result = Experiment::for_scenario(&scenario).replications(4).run(&scenario, None)?;
+    /// let binds = result.variants[0].what_binds();
+    /// let binding = binds.binding.expect("a port with berths has a rho");
+    /// assert_eq!(binding.resource, "port.port.berths.dry");
+    /// assert!((binding.rho_static.unwrap() - 2.0 / 3.0).abs() < 1e-9);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn what_binds(&self) -> WhatBinds {
+        let (busiest, busiest_share) = self.bottleneck();
+        let (longest_wait, longest_wait_share) = self.longest_wait();
+        WhatBinds { binding: self.binding(), busiest, busiest_share, longest_wait, longest_wait_share }
     }
 
     /// The most frequent busiest resource and the share of replications naming it.
-    pub fn bottleneck(&self) -> (String, f64) {
+    pub(crate) fn bottleneck(&self) -> (String, f64) {
         mode(self.records.iter().map(|r| r.bottleneck.as_str()), self.records.len())
     }
 
     /// The most frequent place where cargo waits longest, and its share of replications.
-    pub fn longest_wait(&self) -> (String, f64) {
+    pub(crate) fn longest_wait(&self) -> (String, f64) {
         mode(self.records.iter().map(|r| r.longest_wait.as_str()), self.records.len())
     }
 
@@ -125,6 +173,23 @@ impl VariantResult {
     pub fn saturated(&self) -> Vec<(u64, &Saturation)> {
         self.records.iter().filter_map(|r| r.saturation.as_ref().map(|s| (r.replication, s))).collect()
     }
+}
+
+/// What binds in one variant (see [`VariantResult::what_binds`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WhatBinds {
+    /// The resource with the highest ρ, the capacity sheet's or the simulated one,
+    /// whichever is higher (what the stability verdict names); `None` for a network
+    /// without resources.
+    pub binding: Option<super::stability::Binding>,
+    /// The resource most often the busiest in a replication (as in `rho.*` keys).
+    pub busiest: String,
+    /// The share of replications in which it was the busiest (0–1).
+    pub busiest_share: f64,
+    /// Where cargo most often waited longest for its next leg.
+    pub longest_wait: String,
+    /// The share of replications in which it did (0–1).
+    pub longest_wait_share: f64,
 }
 
 /// Why a KPI could not be read.
@@ -145,6 +210,29 @@ pub enum KpiError {
         key: String,
         /// The variant.
         variant: String,
+    },
+    /// A comparison named a variant the experiment did not run.
+    #[error("variant {variant:?} was not run (ran: {}); add it to the experiment's variants", ran.join(", "))]
+    VariantNotRun {
+        /// The variant asked for.
+        variant: String,
+        /// The variants run.
+        ran: Vec<String>,
+    },
+    /// Fewer than two replications of both variants measured the KPI, so a paired
+    /// difference has no interval.
+    #[error(
+        "KPI {key:?}: only {pairs} replication(s) of {base:?} and {variant:?} both measured it; a paired difference needs 2"
+    )]
+    TooFewPairs {
+        /// The key.
+        key: String,
+        /// The base variant.
+        base: String,
+        /// The other variant.
+        variant: String,
+        /// Pairs found.
+        pairs: u64,
     },
 }
 
@@ -241,9 +329,22 @@ impl ExperimentResult {
         self.variants.iter().find(|v| v.name == name)
     }
 
-    /// Paired differences of every KPI of `variant` against `base`.
-    pub fn compare(&self, base: &str, variant: &str) -> Option<Vec<(String, PairedDifference)>> {
-        let (b, v) = (self.variant(base)?, self.variant(variant)?);
+    /// The result of variant `name`, or an error naming the variants run.
+    fn ran(&self, name: &str) -> Result<&VariantResult, KpiError> {
+        self.variant(name).ok_or_else(|| KpiError::VariantNotRun {
+            variant: name.to_string(),
+            ran: self.variants.iter().map(|v| v.name.clone()).collect(),
+        })
+    }
+
+    /// Paired differences (`variant` − `base`) of every KPI both measured, over common
+    /// random numbers, in `base`'s key order.
+    ///
+    /// # Errors
+    /// [`KpiError::VariantNotRun`] when either was not run (a scenario that declares
+    /// variants runs them, not its base, unless asked to).
+    pub fn compare(&self, base: &str, variant: &str) -> Result<Vec<(String, PairedDifference)>, KpiError> {
+        let (b, v) = (self.ran(base)?, self.ran(variant)?);
         let mut out = Vec::new();
         for (i, key) in b.keys.iter().enumerate() {
             let Some(j) = v.keys.iter().position(|k| k == key) else {
@@ -253,8 +354,55 @@ impl ExperimentResult {
                 out.push((key.clone(), d));
             }
         }
-        Some(out)
+        Ok(out)
     }
+
+    /// The paired difference (`variant` − `base`) of KPI `key` over common random
+    /// numbers: each replication of one is paired with the same replication of the
+    /// other, which shares its random streams, so the interval is usually far narrower
+    /// than an unpaired one ([`PairedDifference::unpaired_half_width`]).
+    ///
+    /// # Errors
+    /// A variant that was not run, a key neither has (naming the nearest), or fewer
+    /// than two replications measuring it in both.
+    ///
+    /// ```
+    /// use corridor::experiment::Experiment;
+    /// use corridor::scenario::*;
+    /// let spec = ScenarioSpec::new("one port", 200.0)
+    ///     .port("p", PortSpec::new(1e9).berths(BerthClass::Dry, BerthSpec::service(1, DistSpec::exponential(10.0))))
+    ///     .ship_arrivals("ships", ShipArrivalSpec::new("p", BerthClass::Dry, 700.0, DistSpec::constant(1000.0)))
+    ///     .variant("one_berth", VariantSpec::new())
+    ///     .variant("two_berths", VariantSpec::new().set("ports.p.berths.dry.count", 2));
+    /// let scenario = Scenario::from_spec(&spec)?;
+    /// let result = scenario.experiment().replications(10).run()?;
+    /// let d = result.paired("one_berth", "two_berths", "port.p.ship_wait_hours.mean")?;
+    /// assert!(d.ci95[1] < 0.0, "a second berth shortens the wait: {d:?}");
+    /// assert!(d.ci95[1] - d.ci95[0] < 2.0 * d.unpaired_half_width);
+    /// // The base is not run when variants are declared, and the error says so.
+    /// assert!(result.paired("base", "two_berths", "port.p.ship_wait_hours.mean").is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn paired(&self, base: &str, variant: &str, key: &str) -> Result<PairedDifference, KpiError> {
+        let (b, v) = (self.ran(base)?, self.ran(variant)?);
+        let i = b.keys.iter().position(|k| k == key).ok_or_else(|| KpiError::unknown(key, &b.keys))?;
+        let j = v.keys.iter().position(|k| k == key).ok_or_else(|| KpiError::unknown(key, &v.keys))?;
+        paired(b, v, i, j).ok_or_else(|| KpiError::TooFewPairs {
+            key: key.to_string(),
+            base: base.to_string(),
+            variant: variant.to_string(),
+            pairs: paired_count(b, v),
+        })
+    }
+}
+
+/// Replications of `b` and `v` that pair up (same index, neither saturated).
+fn paired_count(b: &VariantResult, v: &VariantResult) -> u64 {
+    b.records
+        .iter()
+        .filter(|rb| rb.saturation.is_none())
+        .filter(|rb| v.records.iter().any(|rv| rv.replication == rb.replication && rv.saturation.is_none()))
+        .count() as u64
 }
 
 fn paired(b: &VariantResult, v: &VariantResult, i: usize, j: usize) -> Option<PairedDifference> {

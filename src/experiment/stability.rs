@@ -137,6 +137,15 @@ pub struct FlowStability {
     pub unstable: bool,
 }
 
+/// Whether a KPI describes waiting, queues or stocks, which grow without bound when
+/// the backlog does: such figures of a variant that is not stable describe the run,
+/// not a steady state, and are flagged so ([`crate::stats::Summary::not_steady_state`]).
+pub fn depends_on_steady_state(key: &str) -> bool {
+    ["wait", "transit_hours", "turnaround", "berth_hours", "at_anchor", "stock", "in_system", "queue", "backlog_tonnes"]
+        .iter()
+        .any(|word| key.contains(word))
+}
+
 /// What binds: the resource with the highest ρ.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Binding {
@@ -423,8 +432,8 @@ impl VariantResult {
     }
 
     /// The resource with the highest ρ: the capacity sheet's or the simulated one,
-    /// whichever is higher.
-    pub fn binding(&self) -> Option<Binding> {
+    /// whichever is higher (read it as [`VariantResult::what_binds`]`().binding`).
+    pub(crate) fn binding(&self) -> Option<Binding> {
         let mut candidates: Vec<Binding> = Vec::new();
         let mut add = |resource: &str, rho_static: Option<f64>, rho_simulated: Option<f64>| match candidates
             .iter_mut()

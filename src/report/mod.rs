@@ -48,19 +48,14 @@ pub fn selected_summaries(result: &ExperimentResult, v: &VariantResult, kpis: &K
 }
 
 fn summary_json(s: &Summary) -> Value {
-    json!({
+    let mut json = json!({
         "mean": s.mean, "sd": s.sd, "ci95": [s.ci95[0], s.ci95[1]], "min": s.min,
         "p05": s.p05, "p50": s.p50, "p95": s.p95, "max": s.max, "n": s.n
-    })
-}
-
-/// Whether a KPI describes waiting, queues or stocks, which grow without bound when
-/// the backlog does: such figures of a variant that is not stable describe the run,
-/// not a steady state, and are flagged so.
-pub fn depends_on_steady_state(key: &str) -> bool {
-    ["wait", "transit_hours", "turnaround", "berth_hours", "at_anchor", "stock", "in_system", "queue", "backlog_tonnes"]
-        .iter()
-        .any(|word| key.contains(word))
+    });
+    if s.not_steady_state {
+        json["not_steady_state"] = Value::Bool(true);
+    }
+    json
 }
 
 /// The JSON document of the contract in README.md. `comparisons` lists
@@ -76,18 +71,8 @@ pub fn to_json(result: &ExperimentResult, comparisons: &[(String, String)], kpis
             for (key, s) in selected_summaries(result, v, selection) {
                 kpis.insert(key, summary_json(&s));
             }
-            let (bottleneck, share) = v.bottleneck();
-            let (waits, wait_share) = v.longest_wait();
+            let binds = v.what_binds();
             let stability = v.stability();
-            if !stability.verdict.is_steady() {
-                for (key, value) in kpis.iter_mut() {
-                    if depends_on_steady_state(key)
-                        && let Value::Object(summary) = value
-                    {
-                        summary.insert("not_steady_state".into(), Value::Bool(true));
-                    }
-                }
-            }
             let saturated: Vec<Value> = v
                 .saturated()
                 .into_iter()
@@ -101,7 +86,7 @@ pub fn to_json(result: &ExperimentResult, comparisons: &[(String, String)], kpis
                 "first_unstable_year": years.iter().find(|y| matches!(y.verdict, crate::experiment::Verdict::Unstable | crate::experiment::Verdict::Saturated)).map(|y| y.year),
                 "capacity": v.capacity,
                 "kpis": kpis,
-                "bottleneck": {"resource": bottleneck, "share": share, "longest_wait": waits, "longest_wait_share": wait_share},
+                "bottleneck": {"resource": binds.busiest, "share": binds.busiest_share, "longest_wait": binds.longest_wait, "longest_wait_share": binds.longest_wait_share},
                 "saturated": saturated,
             })
         })
@@ -109,7 +94,7 @@ pub fn to_json(result: &ExperimentResult, comparisons: &[(String, String)], kpis
     let comparisons: Vec<Value> = comparisons
         .iter()
         .filter_map(|(base, variant)| {
-            let diffs = result.compare(base, variant)?;
+            let diffs = result.compare(base, variant).ok()?;
             let mut kpis = Map::new();
             for (key, d) in diffs.into_iter().filter(|(k, _)| selection.keeps(k)) {
                 kpis.insert(key, json!({"mean_difference": d.mean, "ci95": d.ci95, "n": d.n}));
@@ -158,7 +143,7 @@ pub fn summary_csv(result: &ExperimentResult, kpis: &KpiSelection) -> Result<Vec
         let verdict = v.stability().verdict;
         for (key, s) in selected_summaries(result, v, kpis) {
             let nums = [s.mean, s.sd, s.ci95[0], s.ci95[1], s.min, s.p05, s.p50, s.p95, s.max];
-            let steady = verdict.is_steady() || !depends_on_steady_state(&key);
+            let steady = !s.not_steady_state;
             let mut row = vec![v.name.clone(), verdict.name().to_string(), key];
             row.extend(nums.iter().map(|x| x.to_string()));
             row.push(s.n.to_string());

@@ -27,6 +27,11 @@ pub struct Summary {
     pub max: f64,
     /// Number of observations.
     pub n: u64,
+    /// Set on a KPI of waiting, queues or stocks of a variant that is not stable: the
+    /// figure describes the run (a backlog that grows with it), not a steady state.
+    /// [`Summary::of`] leaves it unset; an experiment's results set it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_steady_state: bool,
 }
 
 impl Summary {
@@ -57,6 +62,7 @@ impl Summary {
             p95: quantile_sorted(&sorted, 0.95),
             max: sorted[sorted.len() - 1],
             n: sorted.len() as u64,
+            not_steady_state: false,
         })
     }
 

@@ -317,3 +317,53 @@ fn system_totals_measure_the_same_window_as_every_flow() {
         assert!(k.system.in_system_start_tonnes > 10_000.0, "30 days of warm-up build stock: {:?}", k.system);
     }
 }
+
+/// KPIs as bits, so that NaN (a KPI with no observation) compares equal to itself.
+fn bits(k: &ReplicationKpis) -> Vec<(String, u64)> {
+    k.entries().into_iter().map(|(key, v)| (key, v.to_bits())).collect()
+}
+
+#[test]
+fn a_traced_replication_reports_exactly_the_kpis_of_the_same_replication_untraced() {
+    let day = corridor::engine::SimTime::from_whole_hours(24);
+    for file in ["scenarios/middle_corridor.toml", "scenarios/middle_corridor_2030.toml", "tests/common/every_feature.toml"]
+    {
+        let s = scenario(file);
+        let name = s.variant_names().first().cloned().unwrap_or_else(|| BASE.to_string());
+        let network = Network::compile(&s.variant(&name).unwrap()).unwrap();
+        for replication in [0, 3] {
+            let plain = run_replication(&network, 11, replication);
+            let (traced, trace) = corridor::model::run_traced(&network, 11, replication, day);
+            let (plain, traced) = (bits(&plain), bits(&traced));
+            let differs = plain.iter().zip(&traced).find(|(a, b)| a != b);
+            assert!(differs.is_none() && plain.len() == traced.len(), "{file}, replication {replication}: {differs:?}");
+            // A sample a day from day 0 to the end, from empty yards, not all alike.
+            let days = (network.end.as_days().floor() as usize) + 1;
+            assert_eq!(trace.days.len(), days, "{file}: one sample a day");
+            assert!(trace.is_consistent(), "{file}");
+            assert!(trace.yard_tonnes.iter().all(|(_, s)| s[0] == 0.0), "{file}: yards start empty");
+            assert!(
+                trace.yard_tonnes.iter().any(|(_, s)| s.iter().any(|x| *x != s[days - 1])),
+                "{file}: the stock moves over the run"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_experiment_traces_replication_zero_as_it_runs_it() {
+    let s = scenario("scenarios/middle_corridor.toml");
+    let run = |traced: bool| {
+        let e = s.experiment().variants(["baseline", "transit_surge"]).replications(2).threads(2);
+        let e = if traced { e.traced(corridor::engine::SimTime::from_whole_hours(24)) } else { e };
+        e.run().unwrap()
+    };
+    let (plain, traced) = (run(false), run(true));
+    for (a, b) in plain.variants.iter().zip(&traced.variants) {
+        let json = |v: &corridor::experiment::VariantResult| serde_json::to_string(&v.records).unwrap();
+        assert_eq!(json(a), json(b), "{}: the records do not depend on tracing", a.name);
+        assert!(a.trace.is_none(), "untraced unless asked");
+        let trace = b.trace.as_ref().expect("replication 0 traced");
+        assert!(trace.days.len() > 300 && trace.is_consistent());
+    }
+}

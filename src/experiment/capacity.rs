@@ -561,7 +561,7 @@ mod tests {
                 saturation: None,
             })
             .collect();
-        VariantResult { name: "v".into(), keys, records, capacity: None, years_capacity: Vec::new() }
+        VariantResult { name: "v".into(), keys, records, capacity: None, years_capacity: Vec::new(), trace: None }
     }
 
     #[test]

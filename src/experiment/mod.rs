@@ -59,6 +59,10 @@ pub struct Experiment {
     /// When set to `true` (e.g. by a Ctrl-C handler), replications not yet started
     /// are skipped and the result is marked interrupted.
     pub interrupt: Option<Arc<AtomicBool>>,
+    /// When set, replication 0 of every variant is traced, sampling yard stocks at
+    /// this interval, and the trace kept in [`VariantResult::trace`] (for charts).
+    /// Its KPIs are those of the same replication untraced, bit for bit.
+    pub trace_every: Option<crate::engine::SimTime>,
 }
 
 impl Default for Experiment {
@@ -73,6 +77,7 @@ impl Default for Experiment {
             precision: None,
             shard: None,
             interrupt: None,
+            trace_every: None,
         }
     }
 }
@@ -119,6 +124,13 @@ impl Experiment {
     /// This many worker threads.
     pub fn threads(mut self, threads: usize) -> Self {
         self.threads = Some(threads);
+        self
+    }
+
+    /// Traces replication 0 of every variant, sampling yard stocks every `interval`
+    /// (see [`Experiment::trace_every`]).
+    pub fn traced(mut self, interval: crate::engine::SimTime) -> Self {
+        self.trace_every = Some(interval);
         self
     }
 
@@ -419,7 +431,27 @@ impl Experiment {
         networks: Vec<(String, Network)>,
         progress: Option<Progress<'_>>,
     ) -> ExperimentResult {
-        self.run_networks_with(name, networks, progress, &from_the_start)
+        let Some(interval) = self.trace_every else {
+            return self.run_networks_with(name, networks, progress, &from_the_start);
+        };
+        // Replication 0 of each network runs traced: the same events, so the same KPIs.
+        let traces: Vec<std::sync::Mutex<Option<crate::model::Trace>>> =
+            networks.iter().map(|_| std::sync::Mutex::new(None)).collect();
+        let traced = |i: usize, network: &Network, seed: u64, replication: u64| {
+            if replication != 0 {
+                return run_replication(network, seed, replication);
+            }
+            let (kpis, trace) = crate::model::run_traced(network, seed, 0, interval);
+            if let Ok(mut slot) = traces[i].lock() {
+                *slot = Some(trace);
+            }
+            kpis
+        };
+        let mut result = self.run_networks_with(name, networks, progress, &traced);
+        for (v, trace) in result.variants.iter_mut().zip(traces) {
+            v.trace = trace.into_inner().ok().flatten();
+        }
+        result
     }
 
     /// Like [`Experiment::run_networks`], each replication run by `replicate`.
@@ -524,6 +556,7 @@ impl Experiment {
                 records: Vec::new(),
                 capacity: Some(net.capacity_sheet()),
                 years_capacity: years::capacity_by_year(net),
+                trace: None,
             })
             .collect();
         let done = std::sync::atomic::AtomicU64::new(0);

@@ -98,6 +98,13 @@ impl<'a> PreparedExperiment<'a> {
         self
     }
 
+    /// Traces replication 0 of every variant, sampling yard stocks every `interval`
+    /// ([`crate::experiment::VariantResult::trace`]); its KPIs are unchanged.
+    pub fn traced(mut self, interval: crate::engine::SimTime) -> Self {
+        self.experiment = self.experiment.traced(interval);
+        self
+    }
+
     /// Calls `report(done, planned)` as replications finish (from worker threads).
     pub fn progress(mut self, report: impl Fn(u64, u64) + Sync + 'a) -> Self {
         self.progress = Some(Box::new(report));

@@ -39,6 +39,11 @@ pub struct VariantResult {
     /// at the year's end, with that year's demand.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub years_capacity: Vec<(i32, CapacitySheet)>,
+    /// Replication 0 traced (yard stocks over time, transit-time percentiles), when
+    /// the experiment asked for it ([`crate::experiment::Experiment::trace_every`]):
+    /// the very replication whose KPIs are recorded, not a run of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<crate::model::Trace>,
 }
 
 impl VariantResult {

@@ -372,11 +372,16 @@ pub fn merge(
             records: Vec::with_capacity(first.identity.replications as usize),
             capacity: v.capacity.clone(),
             years_capacity: v.years_capacity.clone(),
+            trace: None,
         })
         .collect();
     for (_, s) in shards {
         for (merged, part) in variants.iter_mut().zip(&s.variants) {
             merged.records.extend(part.records.iter().cloned());
+            // The trace of replication 0 comes from the shard that ran it, if whole.
+            if s.replications.contains(&0) {
+                merged.trace = part.trace.clone().filter(crate::model::Trace::is_consistent);
+            }
         }
     }
     for v in &mut variants {

@@ -65,6 +65,7 @@ impl VariantResult {
             records,
             capacity,
             years_capacity: Vec::new(),
+            trace: None,
         })
     }
 

@@ -405,8 +405,6 @@ pub(crate) enum Event {
     PipelineArrived(u32, u32),
     /// The corridor: the end of the warm-up opens every measured window.
     WarmupEnd,
-    /// Tracing: take a sample.
-    Sample,
     /// Backlog: sample every backlog level.
     BacklogSample,
 }
@@ -557,9 +555,6 @@ impl<'n> Corridor<'n> {
         if net.warmup > SimTime::ZERO {
             let _ = s.schedule_at(net.warmup, Event::WarmupEnd);
         }
-        if self.tracer.is_some() {
-            s.schedule_in(SimTime::ZERO, Event::Sample);
-        }
     }
 
     /// Opens every subsystem's measured window.
@@ -631,9 +626,10 @@ impl<'n> Corridor<'n> {
         held
     }
 
-    /// The trace recorded (`None` unless tracing was enabled).
-    pub(crate) fn trace(&self) -> Option<Trace> {
-        trace::finish(self)
+    /// The trace recorded up to `now`, the time the run stopped (`None` unless
+    /// tracing was enabled).
+    pub(crate) fn trace(&mut self, now: SimTime) -> Option<Trace> {
+        trace::finish(self, now)
     }
 
     /// Stops the run: a cap was hit.
@@ -720,6 +716,9 @@ impl crate::engine::Model for Corridor<'_> {
     type Event = Event;
 
     fn handle(&mut self, event: Event, s: &mut Scheduler<Event>) {
+        if self.tracer.as_ref().is_some_and(|t| t.due(s.now())) {
+            trace::sample_until(self, s.now());
+        }
         self.events += 1;
         match event {
             Event::FlowArrival(f) => flows::on_arrival(self, f as usize, s),
@@ -740,7 +739,6 @@ impl crate::engine::Model for Corridor<'_> {
             Event::Pumped(x) => pipelines::on_pumped(self, x as usize, s),
             Event::PipelineArrived(x, id) => pipelines::on_arrived(self, x as usize, id, s),
             Event::WarmupEnd => self.open_window(s.now()),
-            Event::Sample => trace::on_sample(self, s),
             Event::BacklogSample => backlog::on_sample(self, s),
         }
     }

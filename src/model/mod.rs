@@ -128,9 +128,11 @@ fn run(
         model.start(scheduler);
     }
     let (kpis, mut sim) = drive(network, sim, &mut Pauses::none());
+    let now = sim.now();
     let model = sim.model_mut();
     let checked = if audit { audited(model, &kpis) } else { Ok(()) };
-    (kpis, model.trace(), checked)
+    let trace = model.trace(now);
+    (kpis, trace, checked)
 }
 
 /// The invariants of a finished replication, and conservation in its KPIs.

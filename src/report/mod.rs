@@ -18,7 +18,7 @@ pub mod years;
 use crate::experiment::sweep::SweepResult;
 use crate::experiment::uncertainty::UncertainRun;
 use crate::experiment::{ExperimentResult, VariantResult};
-use crate::model::{CompileError, Network, run_traced};
+use crate::model::CompileError;
 use crate::scenario::{Scenario, VariantError};
 use crate::stats::Summary;
 use output::{OutputDir, OutputError};
@@ -477,18 +477,22 @@ pub fn port_display_name(scenario: &Scenario, id: &str) -> String {
     scenario.base().ports.get(id).and_then(|p| p.name.clone()).unwrap_or_else(|| id.to_string())
 }
 
-/// The charts drawn from traced replications, as `(file name, SVG)`: `yard_stock.svg`
-/// over the whole run for replication 0 of every variant, and `transit_times.svg`,
-/// the transit-time curves of the first variant's (none without variants).
+/// How often a run traced for its report samples the yards: daily.
+pub const TRACE_INTERVAL: crate::engine::SimTime = crate::engine::SimTime::from_whole_hours(24);
+
+/// The charts drawn from the traced replication 0 of each variant (an experiment run
+/// with [`crate::experiment::Experiment::traced`]), as `(file name, SVG)`:
+/// `yard_stock.svg` over the whole run for every variant traced, and
+/// `transit_times.svg`, the transit-time curves of the first one. None when no
+/// variant was traced. Nothing is simulated here.
 ///
 /// # Errors
-/// A variant cannot be compiled, or a chart drawn.
+/// A variant's scenario cannot be formed, or a chart drawn.
 pub fn traced_charts(scenario: &Scenario, result: &ExperimentResult) -> Result<Vec<(String, String)>, ReportError> {
     let mut panels = Vec::new();
     for v in &result.variants {
+        let Some(trace) = v.trace.clone() else { continue };
         let spec = scenario.variant(&v.name)?;
-        let network = Network::compile(&spec)?;
-        let (_, trace) = run_traced(&network, result.seed, 0, crate::engine::SimTime::from_whole_hours(24));
         let capacity = spec.ports.iter().map(|(id, p)| (id.clone(), p.yard_capacity_tonnes)).collect();
         panels.push(charts::YardPanel {
             title: format!("{}{}", v.name, decision::verdict_mark(v.stability().verdict)),

@@ -1,0 +1,140 @@
+//! `capacity`: the capacity sheet, or the largest demand factor that keeps a variant
+//! stable and every criterion true.
+
+use crate::flags::{Sampling, whole};
+use crate::output::{Failure, Outcome, load, publish, run_failure};
+use corridor::experiment::capacity::{CapacityError, CapacitySearch, Criterion};
+use corridor::experiment::uncertainty::{self, UncertainRunSettings};
+use corridor::experiment::{Experiment, default_variants};
+use corridor::report::publish::Destinations;
+use corridor::report::terminal::note;
+use corridor::scenario::limits::MAX_REPLICATIONS;
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub(crate) struct CapacityArgs {
+    /// Scenario file (TOML).
+    pub(crate) file: PathBuf,
+    /// Variant to search (repeatable; `base` is the unmodified scenario). Default: the first declared variant.
+    #[arg(long = "variant")]
+    pub(crate) variants: Vec<String>,
+    /// Print the capacity sheet worked out from the scenario alone, without simulating.
+    #[arg(long = "static")]
+    pub(crate) static_sheet: bool,
+    /// Scale the demand of flows and arrivals with this tag (repeatable). Default: all of them.
+    #[arg(long = "tags", value_delimiter = ',')]
+    pub(crate) tags: Vec<String>,
+    /// A condition on a KPI's mean, e.g. 'port.baku.ship_wait_hours.p95 <= 24' or 'delivered_share >= 0.99' (repeatable).
+    #[arg(long = "criterion")]
+    pub(crate) criteria: Vec<String>,
+    /// The largest demand factor tried.
+    #[arg(long, default_value_t = 3.0)]
+    pub(crate) max_factor: f64,
+    /// Stop when the factor is known to within this.
+    #[arg(long, default_value_t = 0.01)]
+    pub(crate) resolution: f64,
+    /// Replications at each factor (default: the scenario's `replications`).
+    #[arg(long, value_parser = whole::<2, MAX_REPLICATIONS>)]
+    pub(crate) replications: Option<u64>,
+    /// Also search again in N input scenarios drawn from the scenario's [uncertain.*] inputs (Latin hypercube from the seed): the sustainable factor's median and 10–90 % across them, which unknowns move it, and what binds.
+    #[arg(long, value_name = "N", value_parser = whole::<2, 10_000>)]
+    pub(crate) uncertain: Option<u64>,
+    #[command(flatten)]
+    pub(crate) sampling: Sampling,
+    /// Write capacity.json, capacity.csv and the charts to this folder, replacing it as a whole.
+    #[arg(long)]
+    pub(crate) out: Option<PathBuf>,
+    /// Write the JSON document to this file, or `-` for standard output.
+    #[arg(long)]
+    pub(crate) json: Option<String>,
+}
+
+pub(crate) fn capacity(args: &CapacityArgs) -> Outcome {
+    let scenario = load(&args.file)?;
+    let variants = if args.variants.is_empty() {
+        default_variants(&scenario).into_iter().take(1).collect()
+    } else {
+        args.variants.clone()
+    };
+    for v in &variants {
+        scenario.check_variant_name(v).map_err(|e| Failure::Usage(format!("--variant: {e}")))?;
+    }
+    let to = Destinations { out: args.out.clone(), json: args.json.clone(), ..Destinations::default() };
+    to.check().map_err(|e| Failure::Usage(e.to_string()))?;
+    if args.static_sheet {
+        let mut sheets = Vec::new();
+        for v in &variants {
+            let spec = scenario.variant(v).map_err(run_failure)?;
+            let network = corridor::model::Network::compile(&spec).map_err(run_failure)?;
+            sheets.push((v.clone(), network.capacity_sheet()));
+        }
+        let published = to.publish_sheets(&sheets).map_err(run_failure)?;
+        return publish(published, &to, || {
+            sheets
+                .iter()
+                .map(|(v, s)| corridor::report::capacity::sheet_text(v, s, None))
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
+    }
+    if args.uncertain.is_some() && scenario.base().uncertain.is_empty() {
+        return Err(Failure::Usage(format!(
+            "--uncertain: {} declares no uncertain inputs; add `[uncertain.<id>]` tables (path, range or factor, source or reason), as scenarios/middle_corridor.toml does",
+            args.file.display()
+        )));
+    }
+    let criteria = args
+        .criteria
+        .iter()
+        .map(|c| Criterion::parse(c))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Failure::Usage(format!("--criterion: {e}")))?;
+    let mut search = CapacitySearch::new(args.tags.clone(), criteria);
+    search.max_factor = args.max_factor;
+    search.resolution = args.resolution;
+    let mut exp = Experiment::for_scenario(&scenario);
+    args.sampling.apply(&mut exp);
+    exp.replications = args.replications.unwrap_or(exp.replications);
+    let started = std::time::Instant::now();
+    let mut answers = Vec::new();
+    let report = |variant: &str, e: &corridor::experiment::capacity::Evaluation| {
+        let failing: Vec<&str> = e.criteria.iter().filter(|c| !c.holds).map(|c| c.criterion.as_str()).collect();
+        note(&format!(
+            "capacity: {variant} ×{:.3} — {}{} → {}",
+            e.factor,
+            e.stability.verdict.name(),
+            if failing.is_empty() { String::new() } else { format!("; fails {}", failing.join(", ")) },
+            if e.feasible { "holds" } else { "fails" }
+        ));
+    };
+    for v in &variants {
+        let answer = corridor::experiment::capacity::search(&scenario, v, &search, &exp, Some(&report)).map_err(
+            |e| match e {
+                CapacityError::Criterion(_) | CapacityError::Settings(_) => Failure::Usage(e.to_string()),
+                e => Failure::Run(e.to_string()),
+            },
+        )?;
+        answers.push(answer);
+    }
+    note(&format!("capacity search: {:.1} s", started.elapsed().as_secs_f64()));
+    let across = match args.uncertain {
+        Some(n) => {
+            let settings = UncertainRunSettings { scenarios: n as usize, seed: exp.seed };
+            let tell = |done: usize, total: usize| note(&format!("progress: input scenario search {done}/{total}"));
+            let found = uncertainty::capacity_across_inputs(&scenario, &answers, &search, &exp, &settings, Some(&tell))
+                .map_err(run_failure)?;
+            note(&format!("capacity search across the unknowns: {:.1} s", started.elapsed().as_secs_f64()));
+            Some(found)
+        }
+        None => None,
+    };
+    let published =
+        to.publish_capacity(&scenario, &search, &answers, across.as_ref(), exp.seed).map_err(run_failure)?;
+    publish(published, &to, || {
+        let mut text = corridor::report::capacity::answers_text(&search, &answers, exp.seed);
+        if let Some(u) = &across {
+            text += &corridor::report::uncertainty::capacity_text(u);
+        }
+        text
+    })
+}

@@ -1,0 +1,95 @@
+//! `sensitivity`: which uncertain inputs move each KPI most (Morris or Sobol').
+
+use crate::flags::{Sampling, whole};
+use crate::output::{Failure, Outcome, load, publish, run_failure};
+use corridor::experiment::{Experiment, default_variants};
+use corridor::report::publish::Destinations;
+use corridor::report::terminal::note;
+use corridor::scenario::limits::MAX_REPLICATIONS;
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub(crate) struct SensitivityArgs {
+    /// Scenario file (TOML) with [uncertain.<id>] tables.
+    pub(crate) file: PathBuf,
+    /// A KPI to explain (repeatable), e.g. 'port.baku.ship_wait_hours.p95' or 'system.backlog_growth_tonnes_per_day'.
+    #[arg(long = "kpi", required = true)]
+    pub(crate) kpis: Vec<String>,
+    /// The variant screened (`base` is the unmodified scenario). Default: the first declared variant.
+    #[arg(long)]
+    pub(crate) variant: Option<String>,
+    /// Method: Morris elementary effects (screening many inputs cheaply), or Sobol' first-order and total indices (for the few that matter).
+    #[arg(long, value_enum, default_value_t = Method::Morris)]
+    pub(crate) method: Method,
+    /// Morris trajectories, each (inputs + 1) input scenarios (default 10); or Sobol' base samples N, N × (inputs + 2) input scenarios (default 64).
+    #[arg(long, value_parser = whole::<2, 100_000>)]
+    pub(crate) samples: Option<u64>,
+    /// Replications of each input scenario (default: the scenario's `replications`).
+    #[arg(long, value_parser = whole::<2, MAX_REPLICATIONS>)]
+    pub(crate) replications: Option<u64>,
+    #[command(flatten)]
+    pub(crate) sampling: Sampling,
+    /// Write sensitivity.json, sensitivity.csv and sensitivity.txt to this folder, replacing it as a whole.
+    #[arg(long)]
+    pub(crate) out: Option<PathBuf>,
+    /// Write the JSON document to this file, or `-` for standard output.
+    #[arg(long)]
+    pub(crate) json: Option<String>,
+}
+
+/// A sensitivity method.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub(crate) enum Method {
+    /// Morris elementary effects (μ*, μ, σ): screening many inputs cheaply.
+    Morris,
+    /// Sobol' first-order and total indices with bootstrap intervals (Saltelli 2010, Jansen 1999).
+    Sobol,
+}
+
+pub(crate) fn sensitivity(args: &SensitivityArgs) -> Outcome {
+    let scenario = load(&args.file)?;
+    let variant = args.variant.clone().unwrap_or_else(|| default_variants(&scenario).remove(0));
+    scenario.check_variant_name(&variant).map_err(|e| Failure::Usage(format!("--variant: {e}")))?;
+    let to = Destinations { out: args.out.clone(), json: args.json.clone(), ..Destinations::default() };
+    to.check().map_err(|e| Failure::Usage(e.to_string()))?;
+    let mut exp = Experiment::for_scenario(&scenario);
+    args.sampling.apply(&mut exp);
+    let replications = args.replications.unwrap_or(exp.replications);
+    let started = std::time::Instant::now();
+    let report = |done: usize, total: usize| {
+        if done.is_multiple_of(10) || done == total {
+            note(&format!("sensitivity: {done}/{total} input scenarios"));
+        }
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(exp.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Failure::Run(format!("cannot start the worker threads: {e}")))?;
+    let screening = pool
+        .install(|| match args.method {
+            Method::Morris => {
+                let settings = corridor::experiment::sensitivity::MorrisSettings {
+                    trajectories: args.samples.unwrap_or(10) as usize,
+                    replications,
+                    seed: exp.seed,
+                };
+                corridor::experiment::sensitivity::morris(&scenario, &variant, &args.kpis, &settings, Some(&report))
+            }
+            Method::Sobol => {
+                let settings = corridor::experiment::sensitivity::SobolSettings {
+                    samples: args.samples.unwrap_or(64) as usize,
+                    replications,
+                    seed: exp.seed,
+                };
+                corridor::experiment::sensitivity::sobol(&scenario, &variant, &args.kpis, &settings, Some(&report))
+            }
+        })
+        .map_err(|e| match e {
+            corridor::experiment::sensitivity::SensitivityError::Kpi(_)
+            | corridor::experiment::sensitivity::SensitivityError::Settings(_) => Failure::Usage(e.to_string()),
+            e => Failure::Run(e.to_string()),
+        })?;
+    note(&format!("sensitivity: {:.1} s", started.elapsed().as_secs_f64()));
+    let published = to.publish_sensitivity(&scenario, &screening).map_err(run_failure)?;
+    publish(published, &to, || corridor::report::sensitivity::text(&screening))
+}

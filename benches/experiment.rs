@@ -24,6 +24,7 @@ fn replications_per_second(c: &mut Criterion) {
             precision: None,
             shard: None,
             interrupt: None,
+            trace_every: None,
         };
         group.bench_function(BenchmarkId::new("threads", threads), |b| {
             b.iter(|| black_box(experiment.run(&scenario, None).expect("runs")))

@@ -14,9 +14,7 @@ fn experiment(threads: usize, replications: u64) -> Experiment {
         replications,
         seed: 99,
         threads: Some(threads),
-        precision: None,
-        shard: None,
-        interrupt: None,
+        ..Experiment::default()
     }
 }
 

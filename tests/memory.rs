@@ -26,6 +26,7 @@ fn ten_thousand_replications_stay_under_200_mb() {
         precision: None,
         shard: None,
         interrupt: None,
+        trace_every: None,
     };
     let result = experiment.run(&scenario, None).unwrap();
     assert_eq!(result.replications, 10_000);

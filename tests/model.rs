@@ -326,7 +326,8 @@ fn bits(k: &ReplicationKpis) -> Vec<(String, u64)> {
 #[test]
 fn a_traced_replication_reports_exactly_the_kpis_of_the_same_replication_untraced() {
     let day = corridor::engine::SimTime::from_whole_hours(24);
-    for file in ["scenarios/middle_corridor.toml", "scenarios/middle_corridor_2030.toml", "tests/common/every_feature.toml"]
+    for file in
+        ["scenarios/middle_corridor.toml", "scenarios/middle_corridor_2030.toml", "tests/common/every_feature.toml"]
     {
         let s = scenario(file);
         let name = s.variant_names().first().cloned().unwrap_or_else(|| BASE.to_string());

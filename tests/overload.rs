@@ -25,6 +25,7 @@ fn five_times_the_demand_saturates_cleanly() {
         precision: None,
         shard: None,
         interrupt: None,
+        trace_every: None,
     };
     let result = experiment.run(&scenario, None).unwrap();
     let elapsed = started.elapsed().as_secs_f64();

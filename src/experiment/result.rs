@@ -471,6 +471,7 @@ mod tests {
             records: Vec::new(),
             capacity: None,
             years_capacity: Vec::new(),
+            trace: None,
         };
         v.push_record(keys(&["a", "b"]), record(0, &[1.0, 2.0]));
         // Another order, a key missing and one new.

@@ -543,6 +543,7 @@ mod tests {
             records,
             capacity: None,
             years_capacity: Vec::new(),
+            trace: None,
         }
     }
 

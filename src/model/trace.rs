@@ -80,7 +80,7 @@ pub(super) fn sample_until(w: &mut Corridor<'_>, until: SimTime) {
         for (yard, (_, series)) in w.yards.ports.iter().zip(tracer.trace.yard_tonnes.iter_mut()) {
             series.push(tonnes(yard.kg));
         }
-        tracer.next = tracer.next + tracer.interval;
+        tracer.next += tracer.interval;
     }
 }
 

@@ -159,26 +159,36 @@ fn the_synopsis_names_every_subcommand_and_flag() {
 
 #[test]
 fn the_out_list_names_every_file_written() {
-    let dir = std::env::temp_dir().join(format!("corridor-docs-out-{}", std::process::id()));
-    let out = Command::new(BIN)
-        .args(["run", "scenarios/mmc_port.toml", "--replications", "2", "--out", dir.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
     let synopsis = section("## The CLI");
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let name = entry.unwrap().file_name().to_string_lossy().to_string();
-        // Per-variant files are listed by pattern: `time_split_<variant>.svg`.
-        let listed = if name.starts_with("time_split_") {
-            "time_split_<variant>.svg".to_string()
-        } else if name.starts_with("map_") {
-            "map_<variant>.svg".to_string()
-        } else {
-            name.clone()
-        };
-        assert!(synopsis.contains(&listed), "the README does not list {listed}, which --out writes");
+    let commands: [&[&str]; 2] = [
+        &["run", "scenarios/mmc_port.toml", "--replications", "2"],
+        &[
+            "plan",
+            "tests/common/plan_growing_port.toml",
+            "--criterion",
+            "port.p.ship_wait_hours.mean <= 8",
+            "--best",
+            "2",
+        ],
+    ];
+    for (k, args) in commands.iter().enumerate() {
+        let dir = std::env::temp_dir().join(format!("corridor-docs-out-{}-{k}", std::process::id()));
+        let out = Command::new(BIN).args(*args).arg("--out").arg(&dir).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().to_string();
+            // Per-variant files are listed by pattern: `time_split_<variant>.svg`.
+            let listed = if name.starts_with("time_split_") {
+                "time_split_<variant>.svg".to_string()
+            } else if name.starts_with("map_") {
+                "map_<variant>.svg".to_string()
+            } else {
+                name.clone()
+            };
+            assert!(synopsis.contains(&listed), "the README does not list {listed}, which --out writes");
+        }
+        std::fs::remove_dir_all(dir).ok();
     }
-    std::fs::remove_dir_all(dir).ok();
 }
 
 /// Paths like `tests/x.rs` or `docs/x.md` mentioned in a text.

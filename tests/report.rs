@@ -18,7 +18,7 @@ fn outputs() -> &'static Vec<(&'static str, PathBuf)> {
         let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report");
         let _ = std::fs::remove_dir_all(&root);
         std::fs::create_dir_all(&root).unwrap();
-        let runs: [(&str, &[&str]); 6] = [
+        let runs: [(&str, &[&str]); 7] = [
             ("run", &["run", "scenarios/middle_corridor.toml", "--replications", "3"]),
             (
                 "compare",
@@ -62,6 +62,17 @@ fn outputs() -> &'static Vec<(&'static str, PathBuf)> {
                     "10",
                 ],
             ),
+            (
+                "plan_years",
+                &[
+                    "plan",
+                    "tests/common/plan_growing_port.toml",
+                    "--criterion",
+                    "port.p.ship_wait_hours.mean <= 8",
+                    "--best",
+                    "3",
+                ],
+            ),
         ];
         runs.iter()
             .map(|(what, args)| {
@@ -98,8 +109,9 @@ fn every_chart_has_a_title_axis_units_and_stays_on_its_canvas() {
     }
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
     // run: ship wait, berth time, binding, 13 time splits, yard stock, transit;
-    // sweep: 1; capacity: 2; planning: those of one variant and the years; plan: none.
-    assert!(checked >= 30, "only {checked} charts were written");
+    // sweep: 1; capacity: 2; planning: those of one variant and the years; plan: none
+    // without planning years, the timeline and plan 1's years with them.
+    assert!(checked >= 32, "only {checked} charts were written");
 }
 
 fn report(what: &str) -> (PathBuf, String) {
@@ -122,7 +134,7 @@ fn references(html: &str) -> Vec<String> {
 
 #[test]
 fn every_command_writes_a_self_contained_report_with_its_provenance() {
-    for what in ["run", "compare", "sweep", "capacity", "planning", "plan"] {
+    for what in ["run", "compare", "sweep", "capacity", "planning", "plan", "plan_years"] {
         let (_, html) = report(what);
         assert!(html.starts_with("<!DOCTYPE html>"), "{what}");
         assert!(html.contains("id=\"decision-table\""), "{what}: no decision table");
@@ -136,6 +148,7 @@ fn every_command_writes_a_self_contained_report_with_its_provenance() {
             "capacity" => "scenarios/mmc_port.toml",
             "planning" => "scenarios/middle_corridor_2030.toml",
             "plan" => "tests/common/plan_two_ports.toml",
+            "plan_years" => "tests/common/plan_growing_port.toml",
             _ => "scenarios/middle_corridor.toml",
         };
         let hash = blake3::hash(&std::fs::read(file).unwrap()).to_hex().to_string();
@@ -158,6 +171,39 @@ fn every_command_writes_a_self_contained_report_with_its_provenance() {
     assert!(html.contains("Port of Baku (Alat) (baku)"), "one panel per port, by name");
     assert!(report("planning").1.contains("id=\"years\""));
     assert!(report("compare").1.contains("id=\"comparison\""));
+}
+
+#[test]
+fn a_plan_report_draws_the_plans_instead_of_printing_them() {
+    let (_, html) = report("plan_years");
+    let dir = &outputs().iter().find(|(w, _)| *w == "plan_years").unwrap().1;
+    for (file, words) in [
+        ("plan_timeline.svg", "When each of the cheapest plans builds what"),
+        ("plan_years.svg", "Plan 1 year by year"),
+    ] {
+        let svg = std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(svg.contains(words) && html.contains(words), "{file} is written and in the report");
+    }
+    // The timeline has a bar per upgrade of the three plans; plan 1's chart a panel for
+    // stability and one for the criterion, a mark for each of the four years in each.
+    let timeline = std::fs::read_to_string(dir.join("plan_timeline.svg")).unwrap();
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
+    let upgrades: usize = plan["plan"]["best"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["evaluation"]["plan"]["upgrades"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(timeline.matches("<rect x=").count(), upgrades);
+    let years = std::fs::read_to_string(dir.join("plan_years.svg")).unwrap();
+    assert_eq!(years.matches("<circle").count() + years.matches("<path d=").count(), 2 * 4);
+    assert!(years.contains("Criterion: port.p.ship_wait_hours.mean &lt;= 8"));
+    // The search is a table now, not preformatted text.
+    assert!(html.contains("The plans simulated and the search") && !html.contains("<pre"));
+    // Without planning years there is nothing to draw, and nothing is.
+    let plain = &outputs().iter().find(|(w, _)| *w == "plan").unwrap().1;
+    assert!(!plain.join("plan_timeline.svg").exists() && !plain.join("plan_years.svg").exists());
 }
 
 /// A Chromium-family browser: `CORRIDOR_BROWSER`, or one on the PATH.

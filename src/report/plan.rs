@@ -138,15 +138,47 @@ pub fn plan_text(answer: &PlanAnswer) -> String {
     if let Some(selection) = &answer.selection {
         let _ = writeln!(out, "{}", selection_text(answer, selection));
     }
-    let _ = writeln!(
-        out,
+    let _ = writeln!(out, "{}", guarantee_text(answer));
+    let _ = writeln!(out, "{}", search_text(answer));
+    out
+}
+
+/// The plan search's pictures, as `(file name, SVG)`: `plan_timeline.svg` (when each
+/// of the cheapest plans builds what) and `plan_years.svg` (plan 1 year by year
+/// against every limit), in a planning run with a feasible plan; none otherwise.
+///
+/// # Errors
+/// The variant's scenario cannot be formed, or a chart drawn.
+pub fn plan_charts(
+    scenario: &crate::scenario::Scenario,
+    answer: &PlanAnswer,
+) -> Result<Vec<(String, String)>, super::ReportError> {
+    let spec = scenario.variant(&answer.variant)?;
+    let mut charts = Vec::new();
+    if let Some(svg) = super::charts::plan::plan_timeline(answer, spec.planning.as_ref())? {
+        charts.push(("plan_timeline.svg".to_string(), svg));
+    }
+    if spec.planning.is_some()
+        && let Some(svg) = super::charts::plan::plan_years(answer)?
+    {
+        charts.push(("plan_years.svg".to_string(), svg));
+    }
+    Ok(charts)
+}
+
+/// What each plan's call guarantees, in a paragraph.
+pub fn guarantee_text(answer: &PlanAnswer) -> String {
+    format!(
         "Each plan is called feasible when every constraint holds, infeasible when one fails: with δ = {} % of each limit and α = {} %, a plan every KPI of which is δ inside its limit is called feasible, and one with a KPI δ outside infeasible, each with probability at least {}; between, either call is acceptable (docs/plan.md).",
         answer.guarantee.tolerance * 100.0,
         answer.guarantee.alpha * 100.0,
         1.0 - answer.guarantee.alpha
-    );
-    let _ = writeln!(
-        out,
+    )
+}
+
+/// What the search did, in a paragraph (and why it stopped early, if it did).
+pub fn search_text(answer: &PlanAnswer) -> String {
+    let mut out = format!(
         "Searched {} plans: {} keep requires/excludes/earliest dates and pass the capacity bound in every year (ρ < 1 whatever the split of the cargo; {} sets' bounds worked out). In cost order, {} of these were taken: {} ruled out by their own bound with their candidates on their dates, {} simulated ({} replications to screen, at least {} to call a plan feasible, at most {}; {} in all, common random numbers{}); on the way, {} partial plans (years up to a failure, each with all its completions) were set aside because a cheaper plan with as much capacity in those years failed. Seed {}, {:.1} s.",
         grouped_count(answer.plans_in_all),
         grouped_count(answer.plans_passing_sheet),
@@ -164,7 +196,7 @@ pub fn plan_text(answer: &PlanAnswer) -> String {
         answer.seconds
     );
     if let Some(why) = &answer.stopped {
-        let _ = writeln!(out, "The search stopped: {why}.");
+        let _ = write!(out, "\nThe search stopped: {why}.");
     }
     out
 }

@@ -145,7 +145,12 @@ impl Destinations {
             set.write("plans.csv", &super::plan::plans_csv(answer)?)?;
             set.write("plan.txt", super::plan::plan_text(answer).as_bytes())?;
             files.extend(["plan.json", "plans.csv", "plan.txt"].map(String::from));
-            set.write("report.html", super::html::plan_report(scenario, answer, &files)?.as_bytes())?;
+            let charts = super::plan::plan_charts(scenario, answer)?;
+            for (name, svg) in &charts {
+                set.write(name, svg.as_bytes())?;
+                files.push(name.clone());
+            }
+            set.write("report.html", super::html::plan_report(scenario, answer, &files, &charts)?.as_bytes())?;
             files.push("report.html".into());
             set.commit(&run_id(answer.seed))?;
         }

@@ -15,6 +15,7 @@ pub mod check;
 pub mod comparison;
 pub mod lines;
 pub mod panels;
+pub mod plan;
 pub mod time_split;
 
 pub use comparison::{berth_occupancy, binding, rho_colour, ship_wait};
@@ -383,7 +384,7 @@ pub(crate) fn thousands(a: f64) -> String {
 
 /// A tick value for reading: thousands separated, decimals only where they tell
 /// something (`12,500`, `37.5`, `0.84`).
-fn human(x: f64) -> String {
+pub(crate) fn human(x: f64) -> String {
     let a = x.abs();
     if a >= 1000.0 || x == x.round() && a >= 1.0 {
         format!("{}{}", if x < 0.0 { "-" } else { "" }, thousands(a))

@@ -6,7 +6,12 @@ use super::*;
 ///
 /// # Errors
 /// The template cannot be rendered (a bug).
-pub fn plan_report(scenario: &Scenario, answer: &PlanAnswer, files: &[String]) -> Result<String, ReportError> {
+pub fn plan_report(
+    scenario: &Scenario,
+    answer: &PlanAnswer,
+    files: &[String],
+    charts: &[(String, String)],
+) -> Result<String, ReportError> {
     let mut table = Table::new(&[
         ("rank", ""),
         ("cost", "present value"),
@@ -57,20 +62,37 @@ pub fn plan_report(scenario: &Scenario, answer: &PlanAnswer, files: &[String]) -
             class: if selection.probability >= 0.9 { "ok" } else { "bad" },
         });
     }
-    let sections = vec![
-        Section {
-            id: "decision".into(),
-            title: "The cheapest upgrade plans".into(),
-            tables: vec![table],
+    let timeline = chart(
+        charts,
+        "plan_timeline.svg",
+        "Each upgrade of the cheapest plans, from the day it enters service to the horizon's end.",
+    );
+    let mut sections = vec![Section {
+        id: "decision".into(),
+        title: "The cheapest upgrade plans".into(),
+        tables: vec![table],
+        charts: timeline.into_iter().collect(),
+        ..Section::default()
+    }];
+    if let Some(years) = chart(
+        charts,
+        "plan_years.svg",
+        "Plan 1 in every planning year: each constraint's mean with its 95 % interval against its limit; a × marks a year that fails or is undecided.",
+    ) {
+        sections.push(Section {
+            id: "plan-1".into(),
+            title: "Plan 1 year by year".into(),
+            charts: vec![years],
             ..Section::default()
-        },
-        Section {
-            id: "search".into(),
-            title: "The plans in full and the search".into(),
-            texts: vec![crate::report::plan::plan_text(answer).trim().to_string()],
-            ..Section::default()
-        },
-    ];
+        });
+    }
+    sections.push(Section {
+        id: "search".into(),
+        title: "The plans simulated and the search".into(),
+        intro: vec![crate::report::plan::search_text(answer), crate::report::plan::guarantee_text(answer)],
+        tables: vec![simulated_table(answer)],
+        ..Section::default()
+    });
     let page = Page {
         title: format!("{} — cheapest upgrade plan", scenario.base().scenario.name),
         subtitle: format!(
@@ -95,4 +117,35 @@ pub fn plan_report(scenario: &Scenario, answer: &PlanAnswer, files: &[String]) -
         files: files.to_vec(),
     };
     render(&page)
+}
+
+/// Every plan simulated, in the order simulated: its cost, what it builds, the
+/// replications it took and the call, with what failed.
+fn simulated_table(answer: &PlanAnswer) -> Table {
+    let mut table = Table::new(&[
+        ("#", "in cost order"),
+        ("cost", "present value"),
+        ("builds", "candidate and date"),
+        ("replications", ""),
+        ("call", "how it was decided"),
+    ]);
+    for e in &answer.evaluated {
+        let verdict = if e.feasible { "feasible".to_string() } else { "infeasible".to_string() };
+        let mut call = Cell::text(verdict).sub(e.decided.clone());
+        if let Some(first) = e.failures.first() {
+            call.lines.push(first.clone());
+        }
+        table.rows.push(vec![
+            Cell::num(e.considered.to_string()),
+            Cell::num(crate::report::plan::money(e.plan.cost, &answer.currency)),
+            Cell::text(e.plan.describe()),
+            Cell::num(e.replications.to_string()),
+            call,
+        ]);
+    }
+    table.caption = Some(format!(
+        "The {} plans simulated, in the order simulated (plans.csv has every constraint of each).",
+        answer.evaluated.len()
+    ));
+    table
 }

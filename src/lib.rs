@@ -63,7 +63,7 @@
 //! ```
 //! use corridor::prelude::*;
 //!
-//! let scenario = Scenario::load("scenarios/middle_corridor.toml")?;
+//! let scenario = Scenario::from_str(corridor::scenario::bundled::MIDDLE_CORRIDOR, "middle_corridor.toml")?;
 //! let result = scenario.experiment().variants(["baseline", "baku_phase2"]).replications(4).run()?;
 //! let baseline = result.variant("baseline").unwrap();
 //! let wait = baseline.kpi("port.baku.ship_wait_hours.mean")?;

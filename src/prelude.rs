@@ -7,7 +7,7 @@
 //!
 //! ```
 //! use corridor::prelude::*;
-//! let scenario = Scenario::load("scenarios/mmc_port.toml")?;
+//! let scenario = Scenario::from_str(corridor::scenario::bundled::MMC_PORT, "mmc_port.toml")?;
 //! let result = scenario.experiment().replications(4).run()?;
 //! let port = &result.variants[0];
 //! let wait: Summary = port.kpi("port.port.ship_wait_hours.mean")?;

@@ -89,7 +89,7 @@ impl Experiment {
     /// ```
     /// use corridor::experiment::Experiment;
     /// use corridor::scenario::Scenario;
-    /// let scenario = Scenario::load("scenarios/mmc_port.toml").unwrap();
+    /// let scenario = Scenario::from_str(corridor::scenario::bundled::MMC_PORT, "mmc_port.toml").unwrap();
     /// let experiment = Experiment::for_scenario(&scenario).replications(4);
     /// assert_eq!(experiment.seed, scenario.base().scenario.seed);
     /// ```

@@ -15,7 +15,7 @@ use std::sync::atomic::AtomicBool;
 /// use corridor::scenario::Scenario;
 /// use std::sync::atomic::{AtomicU64, Ordering};
 ///
-/// let scenario = Scenario::load("scenarios/mmc_port.toml")?;
+/// let scenario = Scenario::from_str(corridor::scenario::bundled::MMC_PORT, "mmc_port.toml")?;
 /// let done = AtomicU64::new(0);
 /// let result = scenario
 ///     .experiment()
@@ -134,7 +134,7 @@ impl<'a> PreparedExperiment<'a> {
     ///
     /// ```
     /// use corridor::prelude::*;
-    /// let scenario = Scenario::load("scenarios/mmc_port.toml")?;
+    /// let scenario = Scenario::from_str(corridor::scenario::bundled::MMC_PORT, "mmc_port.toml")?;
     /// let criterion = Criterion::parse("port.port.ship_wait_hours.mean <= 12")?;
     /// let answer = scenario
     ///     .experiment()

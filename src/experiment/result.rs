@@ -112,7 +112,7 @@ impl VariantResult {
     /// ```
     /// use corridor::experiment::Experiment;
     /// use corridor::scenario::Scenario;
-    /// let scenario = Scenario::load("scenarios/mmc_port.toml")?;
+    /// let scenario = Scenario::from_str(corridor::scenario::bundled::MMC_PORT, "mmc_port.toml")?;
     /// let result = Experiment::for_scenario(&scenario).replications(4).run(&scenario, None)?;
     /// let port = &result.variants[0];
     /// let wait = port.kpi("port.port.ship_wait_hours.mean")?;
@@ -150,7 +150,7 @@ impl VariantResult {
     /// ```
     /// use corridor::experiment::Experiment;
     /// use corridor::scenario::Scenario;
-    /// let scenario = Scenario::load("scenarios/mmc_port.toml")?;
+    /// let scenario = Scenario::from_str(corridor::scenario::bundled::MMC_PORT, "mmc_port.toml")?;
     /// let result = Experiment::for_scenario(&scenario).replications(4).run(&scenario, None)?;
     /// let binds = result.variants[0].what_binds();
     /// let binding = binds.binding.expect("a port with berths has a rho");

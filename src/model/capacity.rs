@@ -357,7 +357,7 @@ impl Network {
     /// ```
     /// use corridor::model::Network;
     /// use corridor::scenario::Scenario;
-    /// let scenario = Scenario::load("scenarios/mmc_port.toml").unwrap();
+    /// let scenario = Scenario::from_str(corridor::scenario::bundled::MMC_PORT, "mmc_port.toml").unwrap();
     /// let sheet = Network::compile(scenario.base()).unwrap().capacity_sheet();
     /// let berths = sheet.row("port.port.berths.dry").unwrap();
     /// assert!((berths.rho - 2.0 / 3.0).abs() < 1e-9); // λ E[S] / c = (1/6 h) × 12 h / 3

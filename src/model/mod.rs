@@ -70,7 +70,7 @@ use corridor::Corridor;
 /// ```
 /// use corridor::model::{Network, run_replication};
 /// use corridor::scenario::Scenario;
-/// let scenario = Scenario::load("scenarios/mmc_port.toml").unwrap();
+/// let scenario = Scenario::from_str(corridor::scenario::bundled::MMC_PORT, "mmc_port.toml").unwrap();
 /// let network = Network::compile(scenario.base()).unwrap();
 /// let kpis = run_replication(&network, 42, 0);
 /// assert!(kpis.conservation.holds());

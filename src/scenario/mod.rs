@@ -101,6 +101,23 @@ use toml::{Table, Value};
 /// ```
 pub const STARTER: &str = include_str!("starter.toml");
 
+/// The scenarios bundled with corridor, as text, so that examples and embedders can
+/// load them without a file path: `Scenario::from_str(bundled::MMC_PORT, "mmc_port.toml")`.
+pub mod bundled {
+    /// The Middle Corridor in 2024 (`scenarios/middle_corridor.toml`): Kazakh and
+    /// Turkmen ports, the Caspian fleet, Baku (Alat) and rail to Georgia and Turkey,
+    /// with its variants, sweep and uncertain inputs.
+    pub const MIDDLE_CORRIDOR: &str = include_str!("../../scenarios/middle_corridor.toml");
+    /// The Middle Corridor 2025–2030 (`scenarios/middle_corridor_2030.toml`): demand
+    /// growth, the announced upgrades as dated changes, candidate upgrades to plan.
+    pub const MIDDLE_CORRIDOR_2030: &str = include_str!("../../scenarios/middle_corridor_2030.toml");
+    /// An M/M/3 port (`scenarios/mmc_port.toml`): Poisson ships, three berths with
+    /// exponential 12 h calls, ρ = 2/3; Erlang C gives a mean wait of 5.33 h.
+    pub const MMC_PORT: &str = include_str!("../../scenarios/mmc_port.toml");
+    /// A port feeding rail (`scenarios/port_rail.toml`), the peer-comparison case.
+    pub const PORT_RAIL: &str = include_str!("../../scenarios/port_rail.toml");
+}
+
 /// The name under which the unmodified base scenario is run.
 pub const BASE: &str = "base";
 

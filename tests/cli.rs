@@ -484,6 +484,41 @@ fn sensitivity_ranks_inputs_writes_its_files_and_refuses_mistakes_as_usage() {
     assert!(report.contains("id=\"sensitivity-table-1\""), "no ranked table in the report");
     assert!(report.contains(top["factor"].as_str().unwrap()) && report.contains(&format!("{mu_star:.3}")), "{top}");
     assert!(report.contains("<svg"), "no chart in the report");
+    // Two shards, run apart and merged, write exactly the files one machine writes.
+    let mut parts = Vec::new();
+    for k in 0..2 {
+        let part = dir.join(format!("shard{k}"));
+        let shard = format!("{k}/2");
+        let o = corridor(&[
+            "sensitivity",
+            MC,
+            "--variant",
+            "baseline",
+            "--kpi",
+            "port.baku.ship_wait_hours.mean",
+            "--samples",
+            "2",
+            "--replications",
+            "2",
+            "--shard",
+            &shard,
+            "--out",
+            part.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(part.join("sensitivity_shard.json").is_file());
+        parts.push(part);
+    }
+    let merged = dir.join("merged");
+    let o =
+        corridor(&["merge", parts[1].to_str().unwrap(), parts[0].to_str().unwrap(), "--out", merged.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for file in ["sensitivity.json", "sensitivity.csv", "sensitivity.txt"] {
+        assert_eq!(std::fs::read(merged.join(file)).unwrap(), std::fs::read(out.join(file)).unwrap(), "{file}");
+    }
+    let o = corridor(&["merge", parts[0].to_str().unwrap(), "--out", dir.join("half").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "a missing shard is refused: {}", stderr(&o));
+    assert!(stderr(&o).contains("missing"), "{}", stderr(&o));
     // A mistyped KPI names the nearest; a scenario without inputs says what to add.
     let o = corridor(&["sensitivity", MC, "--kpi", "port.baku.ship_wait_hours.man", "--samples", "2"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));

@@ -3,7 +3,9 @@
 //! the noise, the same numbers on any thread count, and mistakes in `[uncertain.*]`
 //! reported at their line.
 
-use corridor::experiment::sensitivity::{MorrisSettings, Sensitivity, SobolSettings, morris, sobol};
+use corridor::experiment::sensitivity::{
+    Method, MorrisSettings, Sensitivity, SensitivityShard, SobolSettings, merge_shards, morris, run_shard, sobol,
+};
 use corridor::scenario::{STARTER, Scenario};
 
 /// The starter corridor with uncertain inputs: its demand (600 kt/yr) anywhere in
@@ -147,4 +149,56 @@ fn sobol_indices_put_a_linear_input_at_one_and_an_inert_one_at_exactly_zero() {
 #[test]
 fn sobol_indices_are_the_same_on_any_thread_count() {
     assert_eq!(sobol_indices(1), sobol_indices(2));
+}
+
+/// The shards of an analysis, each run on its own as another machine would.
+fn shards(
+    method: Method,
+    replications: u64,
+    seed: u64,
+    kpis: &[String],
+    count: u64,
+) -> Vec<(String, SensitivityShard)> {
+    (0..count)
+        .map(|k| {
+            let shard = corridor::experiment::Shard::new(k, count).unwrap();
+            let part = run_shard(&scenario(), "baseline", kpis, (method, replications, seed), shard, None).unwrap();
+            // Through its file format, as a merge reads it.
+            let read: SensitivityShard = serde_json::from_slice(&serde_json::to_vec(&part).unwrap()).unwrap();
+            (format!("shard{k}"), read)
+        })
+        .collect()
+}
+
+#[test]
+fn sharded_analyses_merge_to_exactly_what_one_machine_gives() {
+    let kpis = ["flow.goods.generated_tonnes".to_string(), "port.west.ship_wait_hours.mean".to_string()];
+    let json = |s: &Sensitivity| serde_json::to_string(s).unwrap();
+    // Morris, in three shards (the shards given in any order).
+    let mut parts = shards(Method::Morris { trajectories: 8 }, 6, 5, &kpis, 3);
+    parts.reverse();
+    let (merged, _) = merge_shards(&parts).unwrap();
+    assert_eq!(json(&merged), json(&screen(2)), "Morris: merged shards differ from one machine");
+    // Sobol', in two.
+    let sobol_kpis = ["flow.goods.generated_tonnes".to_string(), "flow.goods.transit_hours.mean".to_string()];
+    let parts = shards(Method::Sobol { samples: 24 }, 4, 9, &sobol_kpis, 2);
+    let (merged, _) = merge_shards(&parts).unwrap();
+    assert_eq!(json(&merged), json(&sobol_indices(2)), "Sobol': merged shards differ from one machine");
+}
+
+#[test]
+fn a_missing_repeated_damaged_or_foreign_sensitivity_shard_is_refused() {
+    let kpis = ["flow.goods.generated_tonnes".to_string()];
+    let parts = shards(Method::Morris { trajectories: 3 }, 3, 5, &kpis, 3);
+    let message =
+        |parts: &[(String, SensitivityShard)]| merge_shards(parts).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(message(&parts[..2]).contains("missing"), "{}", message(&parts[..2]));
+    let twice = vec![parts[0].clone(), parts[1].clone(), parts[1].clone()];
+    assert!(message(&twice).contains("twice"), "{}", message(&twice));
+    let mut damaged = parts.clone();
+    damaged[2].1.points[0].1[0][0] = Some(1.0);
+    assert!(message(&damaged).contains("shard2: its digest does not match"), "{}", message(&damaged));
+    let other = shards(Method::Morris { trajectories: 3 }, 3, 6, &kpis, 3);
+    let mixed = vec![parts[0].clone(), parts[1].clone(), other[2].clone()];
+    assert!(message(&mixed).contains("another analysis"), "{}", message(&mixed));
 }

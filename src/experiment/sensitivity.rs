@@ -252,12 +252,12 @@ fn simulate_points(
     variant: &str,
     factors: &[UncertainFactor],
     kpis: &[String],
-    points: &[Vec<f64>],
+    points: &[(usize, &Vec<f64>)],
     (reps, seed): (u64, u64),
     progress: Option<&(dyn Fn(usize, usize) + Sync)>,
 ) -> Result<Vec<Vec<Vec<f64>>>, SensitivityError> {
     let mut values: Vec<Vec<Vec<f64>>> = Vec::with_capacity(points.len());
-    for (point, x) in points.iter().enumerate() {
+    for (done, &(point, x)) in points.iter().enumerate() {
         let positions = UncertainFactor::positions(factors, x);
         let shown =
             || factors.iter().zip(x).map(|(f, u)| format!("{} at {:.2}", f.name, u)).collect::<Vec<_>>().join(", ");
@@ -281,7 +281,7 @@ fn simulate_points(
         }
         values.push(per_kpi);
         if let Some(report) = progress {
-            report(point + 1, points.len());
+            report(done + 1, points.len());
         }
     }
     Ok(values)
@@ -324,13 +324,28 @@ pub fn morris(
         return Err(SensitivityError::Settings("at least 2 trajectories are needed for an interval".into()));
     }
     let (spec, factors) = prepare(scenario, variant, kpis, settings.replications)?;
-    let k = factors.len();
-    let design = trajectories(k, settings.trajectories, settings.seed);
-    let total = design.len() * (k + 1);
-    let reps = settings.replications;
+    let design = trajectories(factors.len(), settings.trajectories, settings.seed);
     let points: Vec<Vec<f64>> = design.iter().flat_map(|(points, _)| points.iter().cloned()).collect();
     // Each input scenario's KPI values per replication, in design order.
-    let values = simulate_points(scenario, variant, &factors, kpis, &points, (reps, settings.seed), progress)?;
+    let all: Vec<(usize, &Vec<f64>)> = points.iter().enumerate().collect();
+    let values =
+        simulate_points(scenario, variant, &factors, kpis, &all, (settings.replications, settings.seed), progress)?;
+    Ok(morris_analysis(&spec, &factors, variant, kpis, settings, &design, &values))
+}
+
+/// Morris's measures from every input scenario's KPI values (in design order).
+fn morris_analysis(
+    spec: &crate::scenario::ScenarioSpec,
+    factors: &[UncertainFactor],
+    variant: &str,
+    kpis: &[String],
+    settings: &MorrisSettings,
+    design: &[(Vec<Vec<f64>>, Vec<usize>)],
+    values: &[Vec<Vec<f64>>],
+) -> Sensitivity {
+    let k = factors.len();
+    let total = design.len() * (k + 1);
+    let reps = settings.replications;
     let t = student_t_quantile(0.95, settings.trajectories as u64 - 1);
     let mut out = Vec::new();
     for (q, key) in kpis.iter().enumerate() {
@@ -373,17 +388,17 @@ pub fn morris(
         ranked.sort_by(|a, b| b.mu_star.total_cmp(&a.mu_star).then_with(|| a.factor.cmp(&b.factor)));
         out.push(KpiSensitivity { kpi: key.clone(), mean: mean.mean(), effects: ranked });
     }
-    Ok(Sensitivity {
+    Sensitivity {
         variant: variant.to_string(),
         method: "morris".into(),
         trajectories: settings.trajectories,
         replications: reps,
         seed: settings.seed,
         points: total,
-        factors: factors.iter().map(|f| described(&spec, f)).collect(),
+        factors: factors.iter().map(|f| described(spec, f)).collect(),
         kpis: out,
         sobol: Vec::new(),
-    })
+    }
 }
 
 /// Sobol' first-order and total indices of `variant`'s uncertain inputs on each of
@@ -406,8 +421,23 @@ pub fn sobol(
     }
     let (spec, factors) = prepare(scenario, variant, kpis, settings.replications)?;
     let design = SobolDesign::new(settings.samples, factors.len(), settings.seed);
+    let all: Vec<(usize, &Vec<f64>)> = design.points.iter().enumerate().collect();
+    let values =
+        simulate_points(scenario, variant, &factors, kpis, &all, (settings.replications, settings.seed), progress)?;
+    Ok(sobol_analysis(&spec, &factors, variant, kpis, settings, &design, &values))
+}
+
+/// Sobol' indices from every input scenario's KPI values (in design order).
+fn sobol_analysis(
+    spec: &crate::scenario::ScenarioSpec,
+    factors: &[UncertainFactor],
+    variant: &str,
+    kpis: &[String],
+    settings: &SobolSettings,
+    design: &SobolDesign,
+    values: &[Vec<Vec<f64>>],
+) -> Sensitivity {
     let reps = settings.replications;
-    let values = simulate_points(scenario, variant, &factors, kpis, &design.points, (reps, settings.seed), progress)?;
     let mut out = Vec::new();
     for (q, key) in kpis.iter().enumerate() {
         let mut all = OnlineStats::new();
@@ -424,7 +454,7 @@ pub fn sobol(
                 s.mean()
             })
             .collect();
-        let (indices, variance) = match super::sobol::indices(&design, &means, settings.seed) {
+        let (indices, variance) = match super::sobol::indices(design, &means, settings.seed) {
             Some((found, variance)) => {
                 let mut ranked: Vec<SobolEffect> =
                     factors.iter().zip(found).map(|(f, index)| SobolEffect { factor: f.name.clone(), index }).collect();
@@ -441,15 +471,271 @@ pub fn sobol(
             indices,
         });
     }
-    Ok(Sensitivity {
+    Sensitivity {
         variant: variant.to_string(),
         method: "sobol".into(),
         trajectories: settings.samples,
         replications: reps,
         seed: settings.seed,
         points: design.points.len(),
-        factors: factors.iter().map(|f| described(&spec, f)).collect(),
+        factors: factors.iter().map(|f| described(spec, f)).collect(),
         kpis: Vec::new(),
         sobol: out,
-    })
+    }
+}
+
+/// The method of an analysis and its settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "method")]
+pub enum Method {
+    /// Morris screening with this many trajectories.
+    Morris {
+        /// Trajectories.
+        trajectories: usize,
+    },
+    /// Sobol' indices with this many base samples.
+    Sobol {
+        /// Base samples N.
+        samples: usize,
+    },
+}
+
+/// The input scenarios of `method` for `k` factors, in design order, and what the
+/// analysis needs of the design.
+enum Design {
+    Morris(Vec<(Vec<Vec<f64>>, Vec<usize>)>),
+    Sobol(SobolDesign),
+}
+
+impl Design {
+    fn of(method: Method, k: usize, seed: u64) -> Design {
+        match method {
+            Method::Morris { trajectories: r } => Design::Morris(trajectories(k, r, seed)),
+            Method::Sobol { samples } => Design::Sobol(SobolDesign::new(samples, k, seed)),
+        }
+    }
+
+    fn points(&self) -> Vec<&Vec<f64>> {
+        match self {
+            Design::Morris(design) => design.iter().flat_map(|(points, _)| points.iter()).collect(),
+            Design::Sobol(design) => design.points.iter().collect(),
+        }
+    }
+}
+
+/// Checks `method`'s settings as [`morris`] and [`sobol`] do.
+fn check_method(method: Method) -> Result<(), SensitivityError> {
+    match method {
+        Method::Morris { trajectories } if trajectories < 2 => {
+            Err(SensitivityError::Settings("at least 2 trajectories are needed for an interval".into()))
+        }
+        Method::Sobol { samples } if samples < 8 => {
+            Err(SensitivityError::Settings("at least 8 base samples are needed for Sobol' indices".into()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// One shard of an analysis: the input scenarios `index % shard_count ==
+/// shard_index` simulated, each with its KPI values per replication. Shards of one
+/// analysis, merged with [`merge_shards`], give exactly what one machine gives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SensitivityShard {
+    /// Always [`SHARD_FORMAT`].
+    pub format: String,
+    /// What makes shards parts of one analysis.
+    pub identity: ShardIdentity,
+    /// This shard's index.
+    pub shard_index: u64,
+    /// The scenario text, so the merge needs no file.
+    pub scenario_text: String,
+    /// Per input scenario this shard ran, in order: its index in the design and, per
+    /// KPI, the values of every replication (`null` for a KPI without a value).
+    pub points: Vec<(usize, Vec<Vec<Option<f64>>>)>,
+    /// BLAKE3 digest (hex) of everything above.
+    #[serde(default)]
+    pub digest: String,
+}
+
+/// File format tag of sensitivity shards.
+pub const SHARD_FORMAT: &str = "corridor-sensitivity-shard-1";
+
+/// What makes sensitivity shards parts of one analysis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardIdentity {
+    /// BLAKE3 hash of the scenario text, hex.
+    pub scenario_hash: String,
+    /// The variant analysed.
+    pub variant: String,
+    /// The KPIs, in order.
+    pub kpis: Vec<String>,
+    /// The method and its size.
+    pub method: Method,
+    /// Replications of each input scenario.
+    pub replications: u64,
+    /// Seed of the design and the replications.
+    pub seed: u64,
+    /// Input scenarios in the whole design.
+    pub points: usize,
+    /// Number of shards.
+    pub shard_count: u64,
+}
+
+impl SensitivityShard {
+    /// BLAKE3 (hex) of the shard's JSON without its digest.
+    pub fn content_digest(&self) -> String {
+        let mut copy = self.clone();
+        copy.digest = String::new();
+        blake3::hash(&serde_json::to_vec(&copy).unwrap_or_default()).to_hex().to_string()
+    }
+}
+
+/// Runs shard `shard` of an analysis of `variant` by `method` (see [`morris`] and
+/// [`sobol`]): only its input scenarios are simulated.
+///
+/// # Errors
+/// As [`morris`] and [`sobol`].
+pub fn run_shard(
+    scenario: &Scenario,
+    variant: &str,
+    kpis: &[String],
+    (method, replications, seed): (Method, u64, u64),
+    shard: super::Shard,
+    progress: Option<&(dyn Fn(usize, usize) + Sync)>,
+) -> Result<SensitivityShard, SensitivityError> {
+    check_method(method)?;
+    let (_, factors) = prepare(scenario, variant, kpis, replications)?;
+    let design = Design::of(method, factors.len(), seed);
+    let points = design.points();
+    let owned: Vec<(usize, &Vec<f64>)> =
+        points.iter().enumerate().filter(|(i, _)| shard.owns(*i as u64)).map(|(i, x)| (i, *x)).collect();
+    let values = simulate_points(scenario, variant, &factors, kpis, &owned, (replications, seed), progress)?;
+    let nan_as_none = |v: &Vec<f64>| v.iter().map(|x| x.is_finite().then_some(*x)).collect::<Vec<_>>();
+    let mut part = SensitivityShard {
+        format: SHARD_FORMAT.to_string(),
+        identity: ShardIdentity {
+            scenario_hash: super::shard::scenario_hash(scenario.text()),
+            variant: variant.to_string(),
+            kpis: kpis.to_vec(),
+            method,
+            replications,
+            seed,
+            points: points.len(),
+            shard_count: shard.count,
+        },
+        shard_index: shard.index,
+        scenario_text: scenario.text().to_string(),
+        points: owned
+            .iter()
+            .zip(values)
+            .map(|((i, _), per_kpi)| (*i, per_kpi.iter().map(nan_as_none).collect()))
+            .collect(),
+        digest: String::new(),
+    };
+    part.digest = part.content_digest();
+    Ok(part)
+}
+
+/// Why sensitivity shards cannot be merged.
+#[derive(Debug, thiserror::Error)]
+pub enum ShardMergeError {
+    /// No shards given.
+    #[error("no shards given")]
+    Empty,
+    /// A shard is damaged, of another analysis, or does not fit the others.
+    #[error("{file}: {defect}")]
+    Defect {
+        /// The file.
+        file: String,
+        /// What is wrong.
+        defect: String,
+    },
+    /// Input scenarios that no shard holds.
+    #[error("input scenarios missing from the shards: {0}; run the missing shards and merge again")]
+    Missing(String),
+    /// The analysis itself failed on the merged values.
+    #[error(transparent)]
+    Analysis(#[from] SensitivityError),
+}
+
+/// Merges the shards of one analysis (with the names of the files they came from)
+/// into the analysis one machine would have made: every shard checked (digest,
+/// format, the same analysis, each input scenario exactly once and of the right
+/// shape), then Morris's measures or Sobol' indices worked out on all of them.
+/// Returns the analysis and the scenario.
+///
+/// # Errors
+/// The first defect found, naming its file.
+pub fn merge_shards(parts: &[(String, SensitivityShard)]) -> Result<(Sensitivity, Scenario), ShardMergeError> {
+    let ((first_file, first), _) = parts.split_first().ok_or(ShardMergeError::Empty)?;
+    let defect = |file: &str, defect: String| ShardMergeError::Defect { file: file.to_string(), defect };
+    for (file, part) in parts {
+        if part.format != SHARD_FORMAT {
+            return Err(defect(file, format!("not a sensitivity shard of this version (format {:?})", part.format)));
+        }
+        if part.digest != part.content_digest() {
+            return Err(defect(file, "its digest does not match its content: the file was changed or damaged".into()));
+        }
+    }
+    let id = &first.identity;
+    // The design comes from the scenario, so nothing is sized by what a file claims.
+    let scenario = Scenario::from_str(&first.scenario_text, "the shards' scenario")
+        .map_err(|e| defect(first_file, format!("its scenario does not load: {e}")))?;
+    if super::shard::scenario_hash(scenario.text()) != id.scenario_hash {
+        return Err(defect(first_file, "its scenario text does not match its hash".into()));
+    }
+    check_method(id.method)?;
+    let (spec, factors) = prepare(&scenario, &id.variant, &id.kpis, id.replications)?;
+    let design = Design::of(id.method, factors.len(), id.seed);
+    if design.points().len() != id.points {
+        return Err(defect(first_file, "its number of input scenarios does not match its scenario's design".into()));
+    }
+    if super::Shard::new(0, id.shard_count).is_err() {
+        return Err(defect(first_file, format!("{} shards is out of range", id.shard_count)));
+    }
+    let mut values: Vec<Option<Vec<Vec<f64>>>> = vec![None; id.points];
+    let mut seen = vec![false; id.shard_count as usize];
+    for (file, part) in parts {
+        if part.identity != *id {
+            return Err(defect(file, format!("it belongs to another analysis than {first_file}")));
+        }
+        if part.shard_index >= id.shard_count || seen[part.shard_index as usize] {
+            return Err(defect(
+                file,
+                format!("shard {}/{} is given twice or out of range", part.shard_index, id.shard_count),
+            ));
+        }
+        seen[part.shard_index as usize] = true;
+        for (i, per_kpi) in &part.points {
+            let fits = *i < id.points
+                && *i as u64 % id.shard_count == part.shard_index
+                && per_kpi.len() == id.kpis.len()
+                && per_kpi.iter().all(|v| v.len() as u64 == id.replications);
+            if !fits || values[*i].is_some() {
+                return Err(defect(
+                    file,
+                    format!("input scenario {i} does not belong to this shard or has the wrong shape"),
+                ));
+            }
+            values[*i] = Some(per_kpi.iter().map(|v| v.iter().map(|x| x.unwrap_or(f64::NAN)).collect()).collect());
+        }
+    }
+    let missing: Vec<String> =
+        values.iter().enumerate().filter(|(_, v)| v.is_none()).take(20).map(|(i, _)| i.to_string()).collect();
+    if !missing.is_empty() {
+        return Err(ShardMergeError::Missing(missing.join(", ")));
+    }
+    let values: Vec<Vec<Vec<f64>>> = values.into_iter().flatten().collect();
+    let analysis = match (id.method, design) {
+        (Method::Morris { trajectories }, Design::Morris(design)) => {
+            let settings = MorrisSettings { trajectories, replications: id.replications, seed: id.seed };
+            morris_analysis(&spec, &factors, &id.variant, &id.kpis, &settings, &design, &values)
+        }
+        (Method::Sobol { samples }, Design::Sobol(design)) => {
+            let settings = SobolSettings { samples, replications: id.replications, seed: id.seed };
+            sobol_analysis(&spec, &factors, &id.variant, &id.kpis, &settings, &design, &values)
+        }
+        _ => return Err(defect(first_file, "its method does not match its design".into())),
+    };
+    Ok((analysis, scenario))
 }

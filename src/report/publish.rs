@@ -262,6 +262,20 @@ pub fn write_shard(dir: &Path, shard: &ShardResult) -> Result<(), ReportError> {
     Ok(())
 }
 
+/// Writes a sensitivity shard as `dir/sensitivity_shard.json`.
+///
+/// # Errors
+/// The folder or file cannot be written.
+pub fn write_sensitivity_shard(
+    dir: &Path,
+    shard: &crate::experiment::sensitivity::SensitivityShard,
+) -> Result<(), ReportError> {
+    let mut set = OutputDir::create(dir)?;
+    set.write("sensitivity_shard.json", &serde_json::to_vec(shard)?)?;
+    set.commit(&format!("sensitivity shard {}/{}", shard.shard_index, shard.identity.shard_count))?;
+    Ok(())
+}
+
 /// The `(base, variant)` pairs compared when `base` is given.
 pub fn comparisons(result: &ExperimentResult, base: Option<&str>) -> Vec<(String, String)> {
     base.map(|b| result.variants.iter().filter(|v| v.name != b).map(|v| (b.to_string(), v.name.clone())).collect())

@@ -209,10 +209,43 @@ pub(crate) fn sweep(args: &RunArgs) -> Outcome {
 pub(crate) fn merge(shards: &[PathBuf], out: &Path, json: Option<&str>, kpis: KpiSelection) -> Outcome {
     let to = Destinations { out: Some(out.to_path_buf()), json: json.map(str::to_string), kpis };
     to.check().map_err(|e| Failure::Usage(e.to_string()))?;
+    if shards.first().is_some_and(|p| sensitivity_shard_file(p).is_some()) {
+        return merge_sensitivity(shards, &to);
+    }
     let (result, scenario) = shard::merge_files(shards).map_err(run_failure)?;
     let keys: Vec<String> = result.variants.iter().flat_map(|v| v.keys.iter().cloned()).collect();
     to.kpis.check(&keys).map_err(Failure::Usage)?;
     note(&format!("merged {} shards: {} replications per variant", shards.len(), result.replications));
     let published = to.publish_run(&scenario, &result, None).map_err(run_failure)?;
     publish(published, &to, || publish::run_text(&result, None, false))
+}
+
+/// The sensitivity shard a merge argument names: `DIR/sensitivity_shard.json`, or the
+/// file itself.
+fn sensitivity_shard_file(path: &Path) -> Option<PathBuf> {
+    let file = if path.is_dir() { path.join("sensitivity_shard.json") } else { path.to_path_buf() };
+    (file.file_name()? == "sensitivity_shard.json" && file.is_file()).then_some(file)
+}
+
+/// `corridor merge` of the shards of `corridor sensitivity --shard K/N`: the files one
+/// machine would have written.
+fn merge_sensitivity(shards: &[PathBuf], to: &Destinations) -> Outcome {
+    let mut parts = Vec::new();
+    for path in shards {
+        let Some(file) = sensitivity_shard_file(path) else {
+            return Err(Failure::Run(format!(
+                "{}: not a sensitivity shard, unlike the first one given: merge the shards of one command at a time",
+                path.display()
+            )));
+        };
+        let name = file.display().to_string();
+        let bytes = std::fs::read(&file).map_err(|e| Failure::Run(format!("{name}: cannot be read: {e}")))?;
+        let part = serde_json::from_slice(&bytes)
+            .map_err(|e| Failure::Run(format!("{name}: not a corridor sensitivity shard: {e}")))?;
+        parts.push((name, part));
+    }
+    let (screening, scenario) = corridor::experiment::sensitivity::merge_shards(&parts).map_err(run_failure)?;
+    note(&format!("merged {} sensitivity shards: {} input scenarios", shards.len(), screening.points));
+    let published = to.publish_sensitivity(&scenario, &screening).map_err(run_failure)?;
+    publish(published, to, || corridor::report::sensitivity::text(&screening))
 }

@@ -2,7 +2,8 @@
 
 use crate::flags::{Sampling, whole};
 use crate::output::{Failure, Outcome, load, publish, run_failure};
-use corridor::experiment::{Experiment, default_variants};
+use corridor::experiment::sensitivity::{self as analysis, SensitivityError};
+use corridor::experiment::{Experiment, Shard, default_variants};
 use corridor::report::publish::Destinations;
 use corridor::report::terminal::note;
 use corridor::scenario::limits::MAX_REPLICATIONS;
@@ -35,6 +36,15 @@ pub(crate) struct SensitivityArgs {
     /// Write the JSON document to this file, or `-` for standard output.
     #[arg(long)]
     pub(crate) json: Option<String>,
+    /// Run only shard K of N (K from 0): the input scenarios i with i % N == K; writes DIR/sensitivity_shard.json (needs --out); `corridor merge` combines the shards into what one machine writes.
+    #[arg(long, value_name = "K/N", value_parser = |s: &str| Shard::parse(s).map_err(|e| e.to_string()))]
+    pub(crate) shard: Option<Shard>,
+    #[arg(long, env = "SLURM_ARRAY_TASK_ID", hide = true)]
+    pub(crate) slurm_task_id: Option<u64>,
+    #[arg(long, env = "SLURM_ARRAY_TASK_COUNT", hide = true)]
+    pub(crate) slurm_task_count: Option<u64>,
+    #[arg(long, env = "SLURM_ARRAY_TASK_MIN", hide = true)]
+    pub(crate) slurm_task_min: Option<u64>,
 }
 
 /// A sensitivity method.
@@ -65,30 +75,55 @@ pub(crate) fn sensitivity(args: &SensitivityArgs) -> Outcome {
         .num_threads(exp.threads.unwrap_or(0))
         .build()
         .map_err(|e| Failure::Run(format!("cannot start the worker threads: {e}")))?;
+    let failure = |e: SensitivityError| match e {
+        SensitivityError::Kpi(_) | SensitivityError::Settings(_) => Failure::Usage(e.to_string()),
+        e => Failure::Run(e.to_string()),
+    };
+    let method = match args.method {
+        Method::Morris => analysis::Method::Morris { trajectories: args.samples.unwrap_or(10) as usize },
+        Method::Sobol => analysis::Method::Sobol { samples: args.samples.unwrap_or(64) as usize },
+    };
+    let shard = match (args.shard, args.slurm_task_id, args.slurm_task_count) {
+        (None, Some(id), Some(count)) => Some(
+            Shard::from_slurm(id, count, args.slurm_task_min)
+                .map_err(|e| Failure::Usage(format!("Slurm variables: {e}")))?,
+        ),
+        (shard, _, _) => shard,
+    };
+    if let Some(shard) = shard {
+        let Some(dir) = &args.out else {
+            return Err(Failure::Usage(
+                "--shard needs --out DIR (the shard is written to DIR/sensitivity_shard.json)".into(),
+            ));
+        };
+        let settings = (method, replications, exp.seed);
+        let part = pool
+            .install(|| analysis::run_shard(&scenario, &variant, &args.kpis, settings, shard, Some(&report)))
+            .map_err(failure)?;
+        corridor::report::publish::write_sensitivity_shard(dir, &part).map_err(run_failure)?;
+        note(&format!(
+            "sensitivity shard {}/{}: {} of {} input scenarios written to {} ({:.1} s)",
+            shard.index,
+            shard.count,
+            part.points.len(),
+            part.identity.points,
+            dir.display(),
+            started.elapsed().as_secs_f64()
+        ));
+        return Ok(());
+    }
     let screening = pool
-        .install(|| match args.method {
-            Method::Morris => {
-                let settings = corridor::experiment::sensitivity::MorrisSettings {
-                    trajectories: args.samples.unwrap_or(10) as usize,
-                    replications,
-                    seed: exp.seed,
-                };
-                corridor::experiment::sensitivity::morris(&scenario, &variant, &args.kpis, &settings, Some(&report))
+        .install(|| match method {
+            analysis::Method::Morris { trajectories } => {
+                let settings = analysis::MorrisSettings { trajectories, replications, seed: exp.seed };
+                analysis::morris(&scenario, &variant, &args.kpis, &settings, Some(&report))
             }
-            Method::Sobol => {
-                let settings = corridor::experiment::sensitivity::SobolSettings {
-                    samples: args.samples.unwrap_or(64) as usize,
-                    replications,
-                    seed: exp.seed,
-                };
-                corridor::experiment::sensitivity::sobol(&scenario, &variant, &args.kpis, &settings, Some(&report))
+            analysis::Method::Sobol { samples } => {
+                let settings = analysis::SobolSettings { samples, replications, seed: exp.seed };
+                analysis::sobol(&scenario, &variant, &args.kpis, &settings, Some(&report))
             }
         })
-        .map_err(|e| match e {
-            corridor::experiment::sensitivity::SensitivityError::Kpi(_)
-            | corridor::experiment::sensitivity::SensitivityError::Settings(_) => Failure::Usage(e.to_string()),
-            e => Failure::Run(e.to_string()),
-        })?;
+        .map_err(failure)?;
     note(&format!("sensitivity: {:.1} s", started.elapsed().as_secs_f64()));
     let published = to.publish_sensitivity(&scenario, &screening).map_err(run_failure)?;
     publish(published, &to, || corridor::report::sensitivity::text(&screening))

@@ -36,7 +36,7 @@ pub(crate) struct SensitivityArgs {
     /// Write the JSON document to this file, or `-` for standard output.
     #[arg(long)]
     pub(crate) json: Option<String>,
-    /// Run only shard K of N (K from 0): the input scenarios i with i % N == K; writes DIR/sensitivity_shard.json (needs --out); `corridor merge` combines the shards into what one machine writes.
+    /// Run only shard K of N (K from 0): the input scenarios i with i % N == K; writes DIR/sensitivity_shard.json (needs --out). `corridor merge` combines the shards into what one machine writes.
     #[arg(long, value_name = "K/N", value_parser = |s: &str| Shard::parse(s).map_err(|e| e.to_string()))]
     pub(crate) shard: Option<Shard>,
     #[arg(long, env = "SLURM_ARRAY_TASK_ID", hide = true)]

@@ -68,6 +68,7 @@
 //! it covers the plans simulated and those their failures rule out; the plans the
 //! capacity bound rules out are infeasible whatever the randomness.
 
+mod constraints;
 pub mod robust;
 mod searcher;
 
@@ -78,7 +79,8 @@ use super::plan_space::ChainOrder;
 use super::selection::{Earlier, SimulatedPlan};
 use crate::scenario::{DAYS_PER_YEAR, Scenario, ScenarioSpec};
 use crate::stats::Summary;
-use searcher::{FAILS_BY_BOUND, Failed, Searcher, bound_failure, first_overloaded};
+use constraints::{FAILS_BY_BOUND, bound_failure, first_overloaded};
+use searcher::{Failed, Searcher};
 use serde::{Deserialize, Serialize};
 
 /// How to search.

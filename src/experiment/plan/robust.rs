@@ -44,7 +44,7 @@
 //! say) in which the plan holds; with few input scenarios that interval is wide.
 //! `P = 1` asks for a plan that holds in every scenario drawn.
 
-use super::searcher::{FAILS_BY_BOUND, bound_failure, first_overloaded};
+use super::constraints::{FAILS_BY_BOUND, bound_failure, first_overloaded};
 use super::{Failed, Plan, PlanError, PlanSearch, Searcher};
 use crate::experiment::Experiment;
 use crate::experiment::plan_space::ChainOrder;

@@ -359,7 +359,7 @@ fn the_scenario_reference_names_every_field_the_loader_accepts() {
         .map(|part| std::fs::read_to_string(format!("src/scenario/schema/{part}.rs")).unwrap())
         .concat()
         + &std::fs::read_to_string("src/scenario/planning/mod.rs").unwrap()
-        + &std::fs::read_to_string("src/scenario/candidates.rs").unwrap()
+        + &std::fs::read_to_string("src/scenario/candidates/mod.rs").unwrap()
         + &std::fs::read_to_string("src/scenario/dist.rs").unwrap();
     let mut missing = BTreeSet::new();
     let mut in_spec = false;

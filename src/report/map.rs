@@ -12,6 +12,7 @@
 //! simulated (as the "what binds" chart takes it). A port's ρ is that of its busiest
 //! berth group or yard.
 
+use super::charts::svg_escape as escape;
 use crate::experiment::{ExperimentResult, VariantResult};
 use crate::scenario::ScenarioSpec;
 use serde_json::{Value, json};
@@ -469,8 +470,7 @@ fn rail_path(spec: &ScenarioSpec, route: &[String; 2]) -> Vec<String> {
 
 /// The colour of ρ in the bands of the "what binds" chart.
 fn hex(rho: f64) -> String {
-    let c = super::charts::rho_colour(rho);
-    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+    super::charts::hex_colour(super::charts::rho_colour(rho))
 }
 
 fn fixed(x: f64, decimals: usize) -> String {
@@ -482,10 +482,6 @@ fn short_name(id: &str) -> String {
     let words = id.replace('_', " ");
     let mut chars = words.chars();
     chars.next().map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Every variant's map of `result` as one GeoJSON FeatureCollection: a Point per node

@@ -1,7 +1,9 @@
 //! Flags several commands share: which KPIs the files carry, the random numbers and
 //! threads, and whole numbers read with their valid range.
 
-use corridor::experiment::{Experiment, MAX_THREADS};
+use crate::output::Failure;
+use corridor::experiment::capacity::Criterion;
+use corridor::experiment::{Experiment, MAX_THREADS, Shard};
 use corridor::report::KpiSelection;
 
 /// Which KPIs the JSON and CSV files carry: the same flags for `run`, `compare`,
@@ -51,4 +53,37 @@ pub(crate) fn whole<const LO: u64, const HI: u64>(text: &str) -> Result<u64, Str
         Ok(n) => Err(format!("{n} is out of range ({valid})")),
         Err(_) => Err(format!("not a whole number ({valid})")),
     }
+}
+
+/// A Slurm job array's variables, read from the environment: inside an array task
+/// they choose the shard when `--shard` is not given.
+#[derive(clap::Args)]
+pub(crate) struct SlurmArray {
+    #[arg(long, env = "SLURM_ARRAY_TASK_ID", hide = true)]
+    pub(crate) slurm_task_id: Option<u64>,
+    #[arg(long, env = "SLURM_ARRAY_TASK_COUNT", hide = true)]
+    pub(crate) slurm_task_count: Option<u64>,
+    #[arg(long, env = "SLURM_ARRAY_TASK_MIN", hide = true)]
+    pub(crate) slurm_task_min: Option<u64>,
+}
+
+impl SlurmArray {
+    /// The shard to run: `given` (from `--shard`), or the array task's.
+    pub(crate) fn shard(&self, given: Option<Shard>) -> Result<Option<Shard>, Failure> {
+        match (given, self.slurm_task_id, self.slurm_task_count) {
+            (None, Some(id), Some(count)) => Shard::from_slurm(id, count, self.slurm_task_min)
+                .map(Some)
+                .map_err(|e| Failure::Usage(format!("Slurm variables: {e}"))),
+            (given, _, _) => Ok(given),
+        }
+    }
+}
+
+/// The `--criterion` flags, parsed; a mistake is a usage error.
+pub(crate) fn criteria(texts: &[String]) -> Result<Vec<Criterion>, Failure> {
+    texts
+        .iter()
+        .map(|c| Criterion::parse(c))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Failure::Usage(format!("--criterion: {e}")))
 }

@@ -36,6 +36,17 @@ pub const PALETTE: [RGBColor; 8] = [
     RGBColor(240, 228, 66),
 ];
 
+/// Text for an SVG drawn by hand (the map, the plan charts): `&`, `<`, `>` and `"`
+/// escaped.
+pub(crate) fn svg_escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A colour as SVG writes it: `#rrggbb`.
+pub(crate) fn hex_colour(c: RGBColor) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+}
+
 /// A KPI key or a scenario path as an axis label with its unit, read from its words:
 /// `port.baku.ship_wait_hours.p95` → `port.baku.ship_wait_hours.p95 (hours)`.
 pub fn kpi_axis_label(key: &str) -> String {

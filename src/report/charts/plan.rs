@@ -2,7 +2,7 @@
 //! cheapest plans builds what, and how plan 1 fares year by year against every limit.
 //! Drawn as plain SVG (like the map), so the rows and panels can be laid out exactly.
 
-use super::{ChartError, PALETTE, kpi_axis_label, text_width};
+use super::{ChartError, PALETTE, hex_colour, kpi_axis_label, svg_escape as escape, text_width};
 use crate::experiment::feasibility::Call;
 use crate::experiment::plan::{ConstraintValue, PlanAnswer};
 use crate::scenario::{PlanningSpec, parse_date};
@@ -16,10 +16,6 @@ const BARS_LEFT: f64 = 360.0;
 const RIGHT: f64 = 30.0;
 /// A timeline row's height.
 const ROW: f64 = 22.0;
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
 
 /// `text` cut to at most `pixels` wide at `font` px, with an ellipsis when cut.
 fn fit(text: &str, pixels: f64, font: u32) -> String {
@@ -42,8 +38,7 @@ fn year_of(date: &str) -> Option<f64> {
 }
 
 fn colour(i: usize) -> String {
-    let c = PALETTE[i % (PALETTE.len() - 1)];
-    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+    hex_colour(PALETTE[i % (PALETTE.len() - 1)])
 }
 
 /// `plan_timeline.svg`: a row per upgrade of each of the cheapest plans found, its bar

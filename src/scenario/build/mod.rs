@@ -52,6 +52,32 @@ macro_rules! name_list_setters {
     };
 }
 
+/// The `set`, `scale` and `add` entries of a dated change or a candidate, one call
+/// each; `$when` says from when they hold.
+macro_rules! patch_setters {
+    ($ty:ty, $when:literal) => {
+        impl $ty {
+            #[doc = concat!("Sets the field at `path` to `value`", $when, ".")]
+            pub fn set(mut self, path: impl Into<String>, value: impl Into<OverrideValue>) -> Self {
+                self.set.insert(path.into(), value.into());
+                self
+            }
+
+            #[doc = concat!("Multiplies the number at `path` by `factor`", $when, ".")]
+            pub fn scale(mut self, path: impl Into<String>, factor: f64) -> Self {
+                self.scale.insert(path.into(), factor);
+                self
+            }
+
+            #[doc = concat!("Adds `amount` to the number at `path`", $when, ".")]
+            pub fn add(mut self, path: impl Into<String>, amount: f64) -> Self {
+                self.add.insert(path.into(), amount);
+                self
+            }
+        }
+    };
+}
+
 mod demand;
 mod distributions;
 mod network;
@@ -86,10 +112,8 @@ impl ScenarioSpec {
 
     /// Measures `years` calendar years from `start_year` (the horizon becomes 365 days
     /// a year).
-    pub fn planning(mut self, start_year: i32, years: u32) -> Self {
-        self.scenario.horizon_days = f64::from(years) * crate::scenario::DAYS_PER_YEAR;
-        self.planning = Some(crate::scenario::PlanningSpec::new(start_year, years));
-        self
+    pub fn planning(self, start_year: i32, years: u32) -> Self {
+        self.planning_years(crate::scenario::PlanningSpec::new(start_year, years))
     }
 
     /// Demand of the flows and arrivals tagged `tag` grows along `path`.
@@ -218,25 +242,25 @@ impl ScenarioSpec {
 
     /// Free text describing the scenario.
     pub fn description(mut self, text: impl Into<String>) -> Self {
-        self.scenario.description = Some(text.into());
+        self.scenario = self.scenario.description(text);
         self
     }
 
     /// Ports whose ship waits the decision table shows (default: the busiest port).
     pub fn focus_ports<S: Into<String>>(mut self, ports: impl IntoIterator<Item = S>) -> Self {
-        self.scenario.focus_ports = ports.into_iter().map(Into::into).collect();
+        self.scenario = self.scenario.focus_ports(ports);
         self
     }
 
     /// Flows whose p95 transit time the decision table shows (default: every flow).
     pub fn focus_flows<S: Into<String>>(mut self, flows: impl IntoIterator<Item = S>) -> Self {
-        self.scenario.focus_flows = flows.into_iter().map(Into::into).collect();
+        self.scenario = self.scenario.focus_flows(flows);
         self
     }
 
     /// The currency of tariffs, charges and the value of time (a label, e.g. "EUR").
     pub fn currency(mut self, currency: impl Into<String>) -> Self {
-        self.scenario.currency = currency.into();
+        self.scenario = self.scenario.currency(currency);
         self
     }
 

@@ -110,25 +110,10 @@ impl crate::scenario::ChangeSpec {
     pub fn new(date: impl Into<String>) -> crate::scenario::ChangeSpec {
         crate::scenario::ChangeSpec { date: date.into(), enabled: true, ..Default::default() }
     }
-
-    /// Sets the field at `path` to `value` from the change's date on.
-    pub fn set(mut self, path: impl Into<String>, value: impl Into<OverrideValue>) -> Self {
-        self.set.insert(path.into(), value.into());
-        self
-    }
-
-    /// Multiplies the number at `path` by `factor` from the change's date on.
-    pub fn scale(mut self, path: impl Into<String>, factor: f64) -> Self {
-        self.scale.insert(path.into(), factor);
-        self
-    }
-
-    /// Adds `amount` to the number at `path` from the change's date on.
-    pub fn add(mut self, path: impl Into<String>, amount: f64) -> Self {
-        self.add.insert(path.into(), amount);
-        self
-    }
 }
+
+patch_setters!(crate::scenario::ChangeSpec, " from the change's date on");
+patch_setters!(crate::scenario::CandidateSpec, " when the candidate enters service");
 
 setters!(crate::scenario::ChangeSpec {
     /// Whether it happens (variants switch it with `changes.<id>.enabled`).

@@ -81,24 +81,6 @@ impl CandidateSpec {
         CandidateSpec { capital_cost, ..CandidateSpec::default() }
     }
 
-    /// Sets the field at `path` to `value`.
-    pub fn set(mut self, path: impl Into<String>, value: impl Into<OverrideValue>) -> Self {
-        self.set.insert(path.into(), value.into());
-        self
-    }
-
-    /// Multiplies the number at `path` by `factor`.
-    pub fn scale(mut self, path: impl Into<String>, factor: f64) -> Self {
-        self.scale.insert(path.into(), factor);
-        self
-    }
-
-    /// Adds `amount` to the number at `path`.
-    pub fn add(mut self, path: impl Into<String>, amount: f64) -> Self {
-        self.add.insert(path.into(), amount);
-        self
-    }
-
     /// The yearly operating cost.
     pub fn yearly_cost(mut self, cost: f64) -> Self {
         self.yearly_cost = cost;

@@ -3,7 +3,7 @@
 
 use crate::flags::{Sampling, whole};
 use crate::output::{Failure, Outcome, load, publish, run_failure};
-use corridor::experiment::capacity::{CapacityError, CapacitySearch, Criterion};
+use corridor::experiment::capacity::{CapacityError, CapacitySearch};
 use corridor::experiment::uncertainty::{self, UncertainRunSettings};
 use corridor::experiment::{Experiment, default_variants};
 use corridor::report::publish::Destinations;
@@ -83,12 +83,7 @@ pub(crate) fn capacity(args: &CapacityArgs) -> Outcome {
             args.file.display()
         )));
     }
-    let criteria = args
-        .criteria
-        .iter()
-        .map(|c| Criterion::parse(c))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| Failure::Usage(format!("--criterion: {e}")))?;
+    let criteria = crate::flags::criteria(&args.criteria)?;
     let mut search = CapacitySearch::new(args.tags.clone(), criteria);
     search.max_factor = args.max_factor;
     search.resolution = args.resolution;

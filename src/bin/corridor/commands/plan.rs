@@ -3,7 +3,6 @@
 
 use crate::flags::{Sampling, whole};
 use crate::output::{Failure, Outcome, load, publish, run_failure};
-use corridor::experiment::capacity::Criterion;
 use corridor::experiment::plan::robust::{RobustEvaluation, Robustness};
 use corridor::experiment::plan::{PlanError, PlanSearch};
 use corridor::experiment::{Experiment, default_variants};
@@ -71,12 +70,7 @@ pub(crate) fn plan(args: &PlanArgs) -> Outcome {
     scenario.check_variant_name(&variant).map_err(|e| Failure::Usage(format!("--variant: {e}")))?;
     let to = Destinations { out: args.out.clone(), json: args.json.clone(), ..Destinations::default() };
     to.check().map_err(|e| Failure::Usage(e.to_string()))?;
-    let criteria = args
-        .criteria
-        .iter()
-        .map(|c| Criterion::parse(c))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| Failure::Usage(format!("--criterion: {e}")))?;
+    let criteria = crate::flags::criteria(&args.criteria)?;
     let mut exp = Experiment::for_scenario(&scenario);
     args.sampling.apply(&mut exp);
     let mut search = PlanSearch::new(criteria);

@@ -1,7 +1,7 @@
 //! `run`, `compare`, `sweep` and `merge`: experiments on variants, sweep grids and
 //! shards.
 
-use crate::flags::{KpiFlags, Sampling, whole};
+use crate::flags::{KpiFlags, Sampling, SlurmArray, whole};
 use crate::output::{Failure, Outcome, from_experiment, interrupted, load, publish, run_failure};
 use corridor::experiment::cluster::Cluster;
 use corridor::experiment::shard::{self, ShardResult};
@@ -49,12 +49,8 @@ pub(crate) struct RunArgs {
     /// Run only shard K of N (K from 0): replications r with r % N == K; writes DIR/shard.json (needs --out).
     #[arg(long, value_name = "K/N", value_parser = |s: &str| Shard::parse(s).map_err(|e| e.to_string()))]
     pub(crate) shard: Option<Shard>,
-    #[arg(long, env = "SLURM_ARRAY_TASK_ID", hide = true)]
-    pub(crate) slurm_task_id: Option<u64>,
-    #[arg(long, env = "SLURM_ARRAY_TASK_COUNT", hide = true)]
-    pub(crate) slurm_task_count: Option<u64>,
-    #[arg(long, env = "SLURM_ARRAY_TASK_MIN", hide = true)]
-    pub(crate) slurm_task_min: Option<u64>,
+    #[command(flatten)]
+    pub(crate) slurm: SlurmArray,
 }
 
 /// The experiment the flags ask for; command-line mistakes are reported as usage errors.
@@ -72,13 +68,7 @@ pub(crate) fn experiment(
         exp.trace_every = Some(corridor::report::TRACE_INTERVAL);
     }
     exp.replications = args.replications.unwrap_or(exp.replications);
-    exp.shard = match (args.shard, args.slurm_task_id, args.slurm_task_count) {
-        (None, Some(id), Some(count)) => Some(
-            Shard::from_slurm(id, count, args.slurm_task_min)
-                .map_err(|e| Failure::Usage(format!("Slurm variables: {e}")))?,
-        ),
-        (shard, _, _) => shard,
-    };
+    exp.shard = args.slurm.shard(args.shard)?;
     if let Some(text) = &args.precision {
         if distributed {
             return Err(Failure::Usage("--precision cannot be used under mpirun: the ranks would each need every replication; run it on one machine".into()));

@@ -1,6 +1,6 @@
 //! `sensitivity`: which uncertain inputs move each KPI most (Morris or Sobol').
 
-use crate::flags::{Sampling, whole};
+use crate::flags::{Sampling, SlurmArray, whole};
 use crate::output::{Failure, Outcome, load, publish, run_failure};
 use corridor::experiment::sensitivity::{self as analysis, SensitivityError};
 use corridor::experiment::{Experiment, Shard, default_variants};
@@ -39,12 +39,8 @@ pub(crate) struct SensitivityArgs {
     /// Run only shard K of N (K from 0): the input scenarios i with i % N == K; writes DIR/sensitivity_shard.json (needs --out). `corridor merge` combines the shards into what one machine writes.
     #[arg(long, value_name = "K/N", value_parser = |s: &str| Shard::parse(s).map_err(|e| e.to_string()))]
     pub(crate) shard: Option<Shard>,
-    #[arg(long, env = "SLURM_ARRAY_TASK_ID", hide = true)]
-    pub(crate) slurm_task_id: Option<u64>,
-    #[arg(long, env = "SLURM_ARRAY_TASK_COUNT", hide = true)]
-    pub(crate) slurm_task_count: Option<u64>,
-    #[arg(long, env = "SLURM_ARRAY_TASK_MIN", hide = true)]
-    pub(crate) slurm_task_min: Option<u64>,
+    #[command(flatten)]
+    pub(crate) slurm: SlurmArray,
 }
 
 /// A sensitivity method.
@@ -83,13 +79,7 @@ pub(crate) fn sensitivity(args: &SensitivityArgs) -> Outcome {
         Method::Morris => analysis::Method::Morris { trajectories: args.samples.unwrap_or(10) as usize },
         Method::Sobol => analysis::Method::Sobol { samples: args.samples.unwrap_or(64) as usize },
     };
-    let shard = match (args.shard, args.slurm_task_id, args.slurm_task_count) {
-        (None, Some(id), Some(count)) => Some(
-            Shard::from_slurm(id, count, args.slurm_task_min)
-                .map_err(|e| Failure::Usage(format!("Slurm variables: {e}")))?,
-        ),
-        (shard, _, _) => shard,
-    };
+    let shard = args.slurm.shard(args.shard)?;
     if let Some(shard) = shard {
         let Some(dir) = &args.out else {
             return Err(Failure::Usage(

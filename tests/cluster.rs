@@ -1,7 +1,8 @@
 //! Sharded runs (`--shard K/N`, Slurm job-array variables) merged with `corridor merge`
 //! reproduce a single run exactly; mismatched, missing, duplicated, damaged or edited
 //! shards are refused naming the shard and the defect; Ctrl-C stops cleanly; a process
-//! killed at any moment never leaves files from two runs.
+//! killed at any moment never leaves files from two runs. `run --uncertain` shards its
+//! input scenarios too, and merges into the single run's spread.
 
 use corridor::experiment::shard::ShardResult;
 use std::io::BufRead;
@@ -157,6 +158,59 @@ fn shards_merge_into_exactly_the_single_run() {
     );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("belongs to a different run: the seed is 4"), "{err}");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn an_uncertain_run_shards_and_merges_into_exactly_the_single_run() {
+    // `run --uncertain 5` on one machine, then in 2 shards (input scenarios 0, 2, 4 and
+    // 1, 3) merged in either order: the same spread across the inputs, byte for byte.
+    let dir = tmp("uncertain");
+    let args = |out: &Path, shard: Option<&str>| {
+        let mut a: Vec<String> = run_args("3", out.to_str().unwrap()).into_iter().map(String::from).collect();
+        a.extend(["--uncertain", "5"].map(String::from));
+        if let Some(k) = shard {
+            a.extend(["--shard".to_string(), k.to_string()]);
+        }
+        a
+    };
+    let run = |a: Vec<String>| ok(corridor(&a.iter().map(String::as_str).collect::<Vec<_>>(), &[]));
+    let single = dir.join("single");
+    run(args(&single, None));
+    let shards: Vec<PathBuf> = (0..2).map(|k| dir.join(format!("shard{k}"))).collect();
+    for (k, d) in shards.iter().enumerate() {
+        run(args(d, Some(&format!("{k}/2"))));
+        assert!(d.join("uncertain_shard.json").is_file(), "shard {k} wrote no input scenarios");
+    }
+    let merged = dir.join("merged");
+    let (s0, s1) = (shards[0].to_str().unwrap(), shards[1].to_str().unwrap());
+    ok(corridor(&["merge", s1, s0, "--out", merged.to_str().unwrap()], &[]));
+    let a = std::fs::read(single.join("uncertain.csv")).unwrap();
+    assert!(a == std::fs::read(merged.join("uncertain.csv")).unwrap(), "uncertain.csv differs");
+    assert!(String::from_utf8_lossy(&a).lines().count() > 10, "uncertain.csv holds too little");
+    assert_eq!(results_json(&single), results_json(&merged));
+    assert!(results_json(&merged)["uncertain"]["variants"].as_array().is_some_and(|v| v.len() == 2));
+    // Refused: an input-scenario part missing beside one shard, and an edited one.
+    let bare = dir.join("bare");
+    std::fs::create_dir_all(&bare).unwrap();
+    std::fs::copy(shards[1].join("shard.json"), bare.join("shard.json")).unwrap();
+    let out = corridor(&["merge", s0, bare.to_str().unwrap(), "--out", dir.join("x").to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no uncertain_shard.json"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let edited = shards[1].join("uncertain_shard.json");
+    let text = std::fs::read_to_string(&edited).unwrap().replacen("\"stable\":true", "\"stable\":false", 1);
+    std::fs::write(&edited, text).unwrap();
+    let out = corridor(&["merge", s0, s1, "--out", dir.join("y").to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("digest does not match"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     std::fs::remove_dir_all(dir).ok();
 }
 

@@ -262,6 +262,24 @@ pub fn write_shard(dir: &Path, shard: &ShardResult) -> Result<(), ReportError> {
     Ok(())
 }
 
+/// Writes a shard of `run --uncertain`: its nominal replications as `dir/shard.json`
+/// and its input scenarios as `dir/uncertain_shard.json`, the folder replaced as a
+/// whole.
+///
+/// # Errors
+/// The folder cannot be written.
+pub fn write_uncertain_shard(
+    dir: &Path,
+    shard: &ShardResult,
+    inputs: &crate::experiment::uncertainty::shard::UncertainShard,
+) -> Result<(), ReportError> {
+    let mut set = OutputDir::create(dir)?;
+    set.write("shard.json", &serde_json::to_vec(shard)?)?;
+    set.write("uncertain_shard.json", &serde_json::to_vec(inputs)?)?;
+    set.commit(&format!("shard {}/{} with input scenarios", shard.shard_index, shard.identity.shard_count))?;
+    Ok(())
+}
+
 /// Writes a sensitivity shard as `dir/sensitivity_shard.json`.
 ///
 /// # Errors

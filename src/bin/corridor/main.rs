@@ -62,7 +62,7 @@ enum Command {
     Sensitivity(sensitivity::SensitivityArgs),
     /// Combine shard results (from `run --shard` or `sensitivity --shard`) into the output of a single run.
     Merge {
-        /// Folders (or shard.json / sensitivity_shard.json files) written by `corridor run` or `corridor sensitivity` with `--shard K/N --out DIR`.
+        /// Folders (or shard.json / sensitivity_shard.json files) written by `corridor run` or `corridor sensitivity` with `--shard K/N --out DIR` (a folder's uncertain_shard.json, from `run --uncertain`, is merged too).
         #[arg(required = true)]
         shards: Vec<PathBuf>,
         /// Folder for the merged files.

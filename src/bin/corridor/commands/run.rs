@@ -44,9 +44,9 @@ pub(crate) struct RunArgs {
     #[command(flatten)]
     pub(crate) kpis: KpiFlags,
     /// Also run every variant in N input scenarios drawn from the scenario's [uncertain.*] inputs (Latin hypercube from the seed): each headline KPI's spread across them beside its simulation CI, and the share of them in which each variant is stable.
-    #[arg(long, value_name = "N", value_parser = whole::<2, 10_000>, conflicts_with = "shard")]
+    #[arg(long, value_name = "N", value_parser = whole::<2, 10_000>)]
     pub(crate) uncertain: Option<u64>,
-    /// Run only shard K of N (K from 0): replications r with r % N == K; writes DIR/shard.json (needs --out).
+    /// Run only shard K of N (K from 0): replications r with r % N == K, and with --uncertain the input scenarios i with i % N == K; writes DIR/shard.json (and DIR/uncertain_shard.json; needs --out).
     #[arg(long, value_name = "K/N", value_parser = |s: &str| Shard::parse(s).map_err(|e| e.to_string()))]
     pub(crate) shard: Option<Shard>,
     #[command(flatten)]
@@ -145,9 +145,23 @@ pub(crate) fn run(args: &RunArgs, base: Option<&Option<String>>, cluster: &Clust
             ));
         }
         let part = ShardResult::new(&result, scenario.text(), shard, exp.replications);
-        publish::write_shard(dir, &part).map_err(run_failure)?;
+        let inputs = match args.uncertain {
+            Some(n) => {
+                let settings = UncertainRunSettings { scenarios: n as usize, seed: exp.seed };
+                let tell =
+                    |done: usize, total: usize| note(&format!("progress: input scenario {done}/{total} of this shard"));
+                let inputs = uncertainty::shard::run_shard(&scenario, &exp, &settings, shard, Some(&tell))
+                    .map_err(run_failure)?;
+                publish::write_uncertain_shard(dir, &part, &inputs).map_err(run_failure)?;
+                format!(" and {} input scenarios", inputs.points.len())
+            }
+            None => {
+                publish::write_shard(dir, &part).map_err(run_failure)?;
+                String::new()
+            }
+        };
         note(&format!(
-            "shard {}/{}: {} replications written to {}",
+            "shard {}/{}: {} replications{inputs} written to {}",
             shard.index,
             shard.count,
             part.replications.len(),
@@ -205,9 +219,53 @@ pub(crate) fn merge(shards: &[PathBuf], out: &Path, json: Option<&str>, kpis: Kp
     let (result, scenario) = shard::merge_files(shards).map_err(run_failure)?;
     let keys: Vec<String> = result.variants.iter().flat_map(|v| v.keys.iter().cloned()).collect();
     to.kpis.check(&keys).map_err(Failure::Usage)?;
-    note(&format!("merged {} shards: {} replications per variant", shards.len(), result.replications));
-    let published = to.publish_run(&scenario, &result, None).map_err(run_failure)?;
-    publish(published, &to, || publish::run_text(&result, None, false))
+    let across = merge_inputs(shards, &scenario, &result)?;
+    let inputs = across.as_ref().map_or(String::new(), |a| format!(" and {} input scenarios", a.scenarios));
+    note(&format!("merged {} shards: {} replications per variant{inputs}", shards.len(), result.replications));
+    let published = to.publish_run_across_inputs(&scenario, &result, None, across.as_ref()).map_err(run_failure)?;
+    publish(published, &to, || {
+        let mut text = publish::run_text(&result, None, false);
+        if let Some(run) = &across {
+            text += &corridor::report::uncertainty::text(run);
+        }
+        text
+    })
+}
+
+/// The input-scenario part a merge argument's folder holds beside its `shard.json`
+/// (`run --uncertain N --shard K/N'`), if any.
+fn uncertain_shard_file(path: &Path) -> Option<PathBuf> {
+    let dir = if path.is_dir() { path.to_path_buf() } else { path.parent()?.to_path_buf() };
+    let file = dir.join("uncertain_shard.json");
+    file.is_file().then_some(file)
+}
+
+/// The spread across input scenarios of a sharded `run --uncertain`: `None` when no
+/// shard has an input-scenario part; refused when only some have.
+fn merge_inputs(
+    shards: &[PathBuf],
+    scenario: &corridor::scenario::Scenario,
+    nominal: &corridor::experiment::ExperimentResult,
+) -> Result<Option<uncertainty::UncertainRun>, Failure> {
+    let files: Vec<Option<PathBuf>> = shards.iter().map(|p| uncertain_shard_file(p)).collect();
+    if files.iter().all(Option::is_none) {
+        return Ok(None);
+    }
+    let mut parts = Vec::new();
+    for (path, file) in shards.iter().zip(&files) {
+        let Some(file) = file else {
+            return Err(Failure::Run(format!(
+                "{}: no uncertain_shard.json beside its shard, unlike others given: every shard of `run --uncertain` has one",
+                path.display()
+            )));
+        };
+        let name = file.display().to_string();
+        let bytes = std::fs::read(file).map_err(|e| Failure::Run(format!("{name}: cannot be read: {e}")))?;
+        let part = serde_json::from_slice(&bytes)
+            .map_err(|e| Failure::Run(format!("{name}: not a corridor input-scenario shard: {e}")))?;
+        parts.push((name, part));
+    }
+    uncertainty::shard::merge(scenario, nominal, &parts).map(Some).map_err(Failure::Run)
 }
 
 /// The sensitivity shard a merge argument names: `DIR/sensitivity_shard.json`, or the

@@ -36,11 +36,12 @@
 use super::{Experiment, ExperimentResult, Focus, VariantResult, Verdict};
 use crate::model::Network;
 use crate::scenario::{Scenario, UncertainFactor};
-use crate::stats::Summary;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
+
+pub mod shard;
 
 /// The normal 97.5 % quantile.
 const Z95: f64 = 1.959_963_984_540_054;
@@ -276,31 +277,114 @@ pub fn across_inputs(
     progress: Option<&(dyn Fn(usize, usize) + Sync)>,
 ) -> Result<UncertainRun, UncertainError> {
     let (factors, design) = design_of(scenario, settings)?;
-    let replications = nominal.replications.max(2);
-    let mut runs: Vec<ExperimentResult> = Vec::with_capacity(design.len());
-    for (point, x) in design.iter().enumerate() {
-        let point = InputScenario::at(scenario, &factors, point, x)?;
-        let mut networks = Vec::with_capacity(nominal.variants.len());
-        for v in &nominal.variants {
-            let invalid = |message: String| point.invalid(&v.name, message);
-            let spec = point.scenario.variant(&v.name).map_err(|e| invalid(e.to_string()))?;
-            networks.push((v.name.clone(), Network::compile(&spec).map_err(|e| invalid(e.to_string()))?));
+    let variants: Vec<String> = nominal.variants.iter().map(|v| v.name.clone()).collect();
+    let all: Vec<usize> = (0..design.len()).collect();
+    let points =
+        simulate_points(scenario, &variants, experiment, nominal.replications, (&factors, &design), &all, progress)?;
+    Ok(assemble(nominal, settings.seed, factors, design, &points))
+}
+
+/// What one variant showed in one input scenario: whether it was stable, and the mean
+/// and 95 % half-width of every KPI that can be a headline KPI (see
+/// [`PointVariant::candidate`]), `None` where the KPI has no value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PointVariant {
+    /// Whether the variant was stable there.
+    pub stable: bool,
+    /// Per candidate KPI: its key, mean and half-width.
+    pub kpis: Vec<(String, Option<f64>, Option<f64>)>,
+}
+
+impl PointVariant {
+    /// Whether `key` can be one of [`headline_kpis`] (which depend on the nominal run,
+    /// so a shard keeps every key that can be).
+    pub fn candidate(key: &str) -> bool {
+        key == "system.delivered_share"
+            || key == "system.backlog_growth_tonnes_per_day"
+            || key.starts_with("rho.")
+            || (key.starts_with("port.")
+                && (key.ends_with(".ship_wait_hours.mean") || key.ends_with(".ship_wait_hours.p95")))
+    }
+
+    fn of(v: &VariantResult) -> PointVariant {
+        let finite = |x: f64| x.is_finite().then_some(x);
+        let kpis = v
+            .keys
+            .iter()
+            .filter(|k| Self::candidate(k))
+            .map(|k| {
+                let s = v.summary(k);
+                let mean = s.as_ref().and_then(|s| finite(s.mean));
+                let half = s.as_ref().and_then(|s| finite((s.ci95[1] - s.ci95[0]) / 2.0));
+                (k.clone(), mean, half)
+            })
+            .collect();
+        PointVariant { stable: is_stable(v), kpis }
+    }
+
+    fn kpi(&self, key: &str) -> (Option<f64>, Option<f64>) {
+        self.kpis.iter().find(|(k, _, _)| k == key).map_or((None, None), |(_, m, h)| (*m, *h))
+    }
+}
+
+/// Input scenario `index` of a design, each variant's outcome there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PointOutcome {
+    /// Its index in the design.
+    pub index: usize,
+    /// Per variant, in the nominal run's order.
+    pub variants: Vec<PointVariant>,
+}
+
+/// Runs `variants` in the input scenarios `indices` of `design`, each on the
+/// `replications` of the nominal run (common random numbers).
+pub(crate) fn simulate_points(
+    scenario: &Scenario,
+    variants: &[String],
+    experiment: &Experiment,
+    replications: u64,
+    (factors, design): (&[UncertainFactor], &[Vec<f64>]),
+    indices: &[usize],
+    progress: Option<&(dyn Fn(usize, usize) + Sync)>,
+) -> Result<Vec<PointOutcome>, UncertainError> {
+    let mut out = Vec::with_capacity(indices.len());
+    for (done, &index) in indices.iter().enumerate() {
+        let point = InputScenario::at(scenario, factors, index, &design[index])?;
+        let mut networks = Vec::with_capacity(variants.len());
+        for name in variants {
+            let invalid = |message: String| point.invalid(name, message);
+            let spec = point.scenario.variant(name).map_err(|e| invalid(e.to_string()))?;
+            networks.push((name.clone(), Network::compile(&spec).map_err(|e| invalid(e.to_string()))?));
         }
         let mut exp = experiment.clone();
-        exp.replications = replications;
+        exp.replications = replications.max(2);
         exp.precision = None;
         exp.shard = None;
-        runs.push(exp.run_networks(&nominal.scenario, networks, None));
+        let run = exp.run_networks(scenario.base().scenario.name.as_str(), networks, None);
+        out.push(PointOutcome { index, variants: run.variants.iter().map(PointVariant::of).collect() });
         if let Some(report) = progress {
-            report(point.index + 1, design.len());
+            report(done + 1, indices.len());
         }
     }
+    Ok(out)
+}
+
+/// The spread across the input scenarios `points` (every one of `design`, in order),
+/// beside the nominal run.
+pub(crate) fn assemble(
+    nominal: &ExperimentResult,
+    seed: u64,
+    factors: Vec<UncertainFactor>,
+    design: Vec<Vec<f64>>,
+    points: &[PointOutcome],
+) -> UncertainRun {
+    let replications = nominal.replications.max(2);
     let variants = nominal
         .variants
         .iter()
         .enumerate()
         .map(|(i, v)| {
-            let stable: Vec<bool> = runs.iter().map(|r| is_stable(&r.variants[i])).collect();
+            let stable: Vec<bool> = points.iter().map(|p| p.variants[i].stable).collect();
             let k = stable.iter().filter(|s| **s).count();
             let leans = (0..factors.len())
                 .map(|f| {
@@ -319,16 +403,12 @@ pub fn across_inputs(
                 .into_iter()
                 .map(|key| {
                     let nominal_summary = v.summary(&key);
-                    let inside: Vec<Option<Summary>> = runs.iter().map(|r| r.variants[i].summary(&key)).collect();
-                    let means: Vec<f64> = inside.iter().map(|s| s.as_ref().map_or(f64::NAN, |s| s.mean)).collect();
+                    let inside: Vec<(Option<f64>, Option<f64>)> =
+                        points.iter().map(|p| p.variants[i].kpi(&key)).collect();
+                    let means: Vec<f64> = inside.iter().map(|(m, _)| m.unwrap_or(f64::NAN)).collect();
                     let mut sorted: Vec<f64> = means.iter().copied().filter(|m| m.is_finite()).collect();
                     sorted.sort_by(f64::total_cmp);
-                    let halves: Vec<f64> = inside
-                        .iter()
-                        .flatten()
-                        .map(|s| (s.ci95[1] - s.ci95[0]) / 2.0)
-                        .filter(|h| h.is_finite())
-                        .collect();
+                    let halves: Vec<f64> = inside.iter().filter_map(|(_, h)| *h).collect();
                     KpiSpread {
                         nominal: nominal_summary.as_ref().map_or(f64::NAN, |s| s.mean),
                         nominal_ci95: nominal_summary.as_ref().map_or([f64::NAN; 2], |s| s.ci95),
@@ -355,7 +435,7 @@ pub fn across_inputs(
             }
         })
         .collect();
-    Ok(UncertainRun { scenarios: design.len(), seed: settings.seed, replications, factors, design, variants })
+    UncertainRun { scenarios: design.len(), seed, replications, factors, design, variants }
 }
 
 /// The sustainable factor in one input scenario.

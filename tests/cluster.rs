@@ -1,8 +1,9 @@
 //! Sharded runs (`--shard K/N`, Slurm job-array variables) merged with `corridor merge`
 //! reproduce a single run exactly; mismatched, missing, duplicated, damaged or edited
 //! shards are refused naming the shard and the defect; Ctrl-C stops cleanly; a process
-//! killed at any moment never leaves files from two runs. `run --uncertain` shards its
-//! input scenarios too, and merges into the single run's spread.
+//! killed at any moment never leaves files from two runs. `run --uncertain` and
+//! `capacity --uncertain` shard their input scenarios too, and merge into what one
+//! machine gives.
 
 use corridor::experiment::shard::ShardResult;
 use std::io::BufRead;
@@ -205,6 +206,78 @@ fn an_uncertain_run_shards_and_merges_into_exactly_the_single_run() {
     let text = std::fs::read_to_string(&edited).unwrap().replacen("\"stable\":true", "\"stable\":false", 1);
     std::fs::write(&edited, text).unwrap();
     let out = corridor(&["merge", s0, s1, "--out", dir.join("y").to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("digest does not match"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn an_uncertain_capacity_search_shards_and_merges_into_exactly_the_single_search() {
+    // `capacity --uncertain 3` on one machine, then in 2 shards (shard 0: the search as
+    // written and input scenarios 0 and 2; shard 1: input scenario 1), merged.
+    let dir = tmp("capacity");
+    let args = |out: &Path, shard: Option<&str>| {
+        let mut a: Vec<String> = [
+            "capacity",
+            SCENARIO,
+            "--variant",
+            "baseline",
+            "--tags",
+            "transit",
+            "--replications",
+            "2",
+            "--resolution",
+            "0.2",
+            "--max-factor",
+            "2",
+            "--uncertain",
+            "3",
+            "--out",
+            out.to_str().unwrap(),
+        ]
+        .map(String::from)
+        .to_vec();
+        if let Some(k) = shard {
+            a.extend(["--shard".to_string(), k.to_string()]);
+        }
+        a
+    };
+    let run = |a: Vec<String>| ok(corridor(&a.iter().map(String::as_str).collect::<Vec<_>>(), &[]));
+    let single = dir.join("single");
+    run(args(&single, None));
+    let shards: Vec<PathBuf> = (0..2).map(|k| dir.join(format!("shard{k}"))).collect();
+    for (k, d) in shards.iter().enumerate() {
+        run(args(d, Some(&format!("{k}/2"))));
+        assert!(d.join("capacity_shard.json").is_file(), "shard {k} wrote nothing");
+    }
+    let merged = dir.join("merged");
+    let (s0, s1) = (shards[0].to_str().unwrap(), shards[1].to_str().unwrap());
+    ok(corridor(&["merge", s1, s0, "--out", merged.to_str().unwrap()], &[]));
+    for file in ["capacity.json", "capacity.csv", "capacity_baseline_stability.svg"] {
+        let a = std::fs::read(single.join(file)).unwrap();
+        assert!(a == std::fs::read(merged.join(file)).unwrap(), "{file} differs between one machine and the merge");
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(merged.join("capacity.json")).unwrap()).unwrap();
+    assert!(json.to_string().contains("\"answers\""), "capacity.json holds no answers across the inputs");
+    // Refused: a missing shard, a shard without --uncertain, an edited shard.
+    let out = corridor(&["merge", s1, "--out", dir.join("x").to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("shards missing: 0/2"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = corridor(&["capacity", SCENARIO, "--shard", "0/2", "--out", dir.join("y").to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let edited = shards[1].join("capacity_shard.json");
+    let text = std::fs::read_to_string(&edited).unwrap().replacen("\"at_least\":false", "\"at_least\":true", 1);
+    std::fs::write(&edited, text).unwrap();
+    let out = corridor(&["merge", s0, s1, "--out", dir.join("z").to_str().unwrap()], &[]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("digest does not match"),

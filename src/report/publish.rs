@@ -280,6 +280,20 @@ pub fn write_uncertain_shard(
     Ok(())
 }
 
+/// Writes a shard of `capacity --uncertain` as `dir/capacity_shard.json`.
+///
+/// # Errors
+/// The folder or file cannot be written.
+pub fn write_capacity_shard(
+    dir: &Path,
+    shard: &crate::experiment::uncertainty::capacity_shard::CapacityShard,
+) -> Result<(), ReportError> {
+    let mut set = OutputDir::create(dir)?;
+    set.write("capacity_shard.json", &serde_json::to_vec(shard)?)?;
+    set.commit(&format!("capacity shard {}/{}", shard.shard_index, shard.identity.shard_count))?;
+    Ok(())
+}
+
 /// Writes a sensitivity shard as `dir/sensitivity_shard.json`.
 ///
 /// # Errors

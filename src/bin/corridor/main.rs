@@ -60,9 +60,9 @@ enum Command {
     /// Which uncertain inputs ([uncertain.<id>]) move each --kpi most: Morris elementary effects with 95 % intervals and the simulation noise.
     #[command(allow_negative_numbers = true)]
     Sensitivity(sensitivity::SensitivityArgs),
-    /// Combine shard results (from `run --shard` or `sensitivity --shard`) into the output of a single run.
+    /// Combine shard results (from `run --shard`, `capacity --uncertain N --shard` or `sensitivity --shard`) into the output of a single run.
     Merge {
-        /// Folders (or shard.json / sensitivity_shard.json files) written by `corridor run` or `corridor sensitivity` with `--shard K/N --out DIR` (a folder's uncertain_shard.json, from `run --uncertain`, is merged too).
+        /// Folders (or shard.json / capacity_shard.json / sensitivity_shard.json files) written by `corridor run`, `capacity` or `sensitivity` with `--shard K/N --out DIR` (a folder's uncertain_shard.json, from `run --uncertain`, is merged too).
         #[arg(required = true)]
         shards: Vec<PathBuf>,
         /// Folder for the merged files.

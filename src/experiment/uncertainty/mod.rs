@@ -41,6 +41,7 @@ use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+pub mod capacity_shard;
 pub mod shard;
 
 /// The normal 97.5 % quantile.
@@ -536,14 +537,32 @@ pub fn capacity_across_inputs(
     progress: Option<&(dyn Fn(usize, usize) + Sync)>,
 ) -> Result<UncertainCapacity, UncertainError> {
     let (factors, design) = design_of(scenario, settings)?;
-    let total = design.len() * nominal.len();
-    let mut per_variant: Vec<Vec<ScenarioCapacity>> = vec![Vec::with_capacity(design.len()); nominal.len()];
-    for (point, x) in design.iter().enumerate() {
-        let point = InputScenario::at(scenario, &factors, point, x)?;
-        for (i, answer) in nominal.iter().enumerate() {
-            let found = super::capacity::search(&point.scenario, &answer.variant, search, experiment, None)
-                .map_err(|e| point.invalid(&answer.variant, e.to_string()))?;
-            per_variant[i].push(ScenarioCapacity {
+    let variants: Vec<String> = nominal.iter().map(|a| a.variant.clone()).collect();
+    let all: Vec<usize> = (0..design.len()).collect();
+    let points = capacity_points(scenario, &variants, search, experiment, (&factors, &design), &all, progress)?;
+    Ok(assemble_capacity(nominal, settings.seed, factors, design, &points))
+}
+
+/// Searches `variants` in the input scenarios `indices` of `design`: per input
+/// scenario, its index and each variant's answer there.
+pub(crate) fn capacity_points(
+    scenario: &Scenario,
+    variants: &[String],
+    search: &super::capacity::CapacitySearch,
+    experiment: &Experiment,
+    (factors, design): (&[UncertainFactor], &[Vec<f64>]),
+    indices: &[usize],
+    progress: Option<&(dyn Fn(usize, usize) + Sync)>,
+) -> Result<Vec<(usize, Vec<ScenarioCapacity>)>, UncertainError> {
+    let total = indices.len() * variants.len();
+    let mut out = Vec::with_capacity(indices.len());
+    for (done, &index) in indices.iter().enumerate() {
+        let point = InputScenario::at(scenario, factors, index, &design[index])?;
+        let mut answers = Vec::with_capacity(variants.len());
+        for (i, variant) in variants.iter().enumerate() {
+            let found = super::capacity::search(&point.scenario, variant, search, experiment, None)
+                .map_err(|e| point.invalid(variant, e.to_string()))?;
+            answers.push(ScenarioCapacity {
                 factor: found.factor,
                 ci95: found.ci95,
                 at_least: found.at_least,
@@ -551,10 +570,25 @@ pub fn capacity_across_inputs(
                 binding_resource: found.binding_resource.as_ref().map(|b| b.resource.clone()),
             });
             if let Some(report) = progress {
-                report(point.index * nominal.len() + i + 1, total);
+                report(done * variants.len() + i + 1, total);
             }
         }
+        out.push((index, answers));
     }
+    Ok(out)
+}
+
+/// The sustainable factor's spread across the input scenarios `points` (every one of
+/// `design`, in order), beside the nominal answers.
+pub(crate) fn assemble_capacity(
+    nominal: &[super::capacity::CapacityAnswer],
+    seed: u64,
+    factors: Vec<UncertainFactor>,
+    design: Vec<Vec<f64>>,
+    points: &[(usize, Vec<ScenarioCapacity>)],
+) -> UncertainCapacity {
+    let per_variant: Vec<Vec<ScenarioCapacity>> =
+        (0..nominal.len()).map(|i| points.iter().map(|(_, answers)| answers[i].clone()).collect()).collect();
     let variants = nominal
         .iter()
         .zip(per_variant)
@@ -590,7 +624,7 @@ pub fn capacity_across_inputs(
             }
         })
         .collect();
-    Ok(UncertainCapacity { scenarios: design.len(), seed: settings.seed, factors, design, variants })
+    UncertainCapacity { scenarios: design.len(), seed, factors, design, variants }
 }
 
 /// Spearman's rank correlation of `x` and `y` (ties take their mean rank); 0 when

@@ -1,11 +1,11 @@
 //! `capacity`: the capacity sheet, or the largest demand factor that keeps a variant
 //! stable and every criterion true.
 
-use crate::flags::{Sampling, whole};
+use crate::flags::{Sampling, SlurmArray, whole};
 use crate::output::{Failure, Outcome, load, publish, run_failure};
 use corridor::experiment::capacity::{CapacityError, CapacitySearch};
 use corridor::experiment::uncertainty::{self, UncertainRunSettings};
-use corridor::experiment::{Experiment, default_variants};
+use corridor::experiment::{Experiment, Shard, default_variants};
 use corridor::report::publish::Destinations;
 use corridor::report::terminal::note;
 use corridor::scenario::limits::MAX_REPLICATIONS;
@@ -39,6 +39,11 @@ pub(crate) struct CapacityArgs {
     /// Also search again in N input scenarios drawn from the scenario's [uncertain.*] inputs (Latin hypercube from the seed): the sustainable factor's median and 10–90 % across them, which unknowns move it, and what binds.
     #[arg(long, value_name = "N", value_parser = whole::<2, 10_000>)]
     pub(crate) uncertain: Option<u64>,
+    /// With --uncertain, run only shard K of N (K from 0): the input scenarios i with i % N == K, and in shard 0 the search as written; writes DIR/capacity_shard.json (needs --out). `corridor merge` combines the shards into what one machine writes.
+    #[arg(long, value_name = "K/N", value_parser = |s: &str| Shard::parse(s).map_err(|e| e.to_string()))]
+    pub(crate) shard: Option<Shard>,
+    #[command(flatten)]
+    pub(crate) slurm: SlurmArray,
     #[command(flatten)]
     pub(crate) sampling: Sampling,
     /// Write capacity.json, capacity.csv and the charts to this folder, replacing it as a whole.
@@ -83,6 +88,12 @@ pub(crate) fn capacity(args: &CapacityArgs) -> Outcome {
             args.file.display()
         )));
     }
+    let shard = args.slurm.shard(args.shard)?;
+    if shard.is_some() && (args.uncertain.is_none() || args.out.is_none()) {
+        return Err(Failure::Usage(
+            "--shard shards the input scenarios of --uncertain N and writes DIR/capacity_shard.json: give both --uncertain and --out".into(),
+        ));
+    }
     let criteria = crate::flags::criteria(&args.criteria)?;
     let mut search = CapacitySearch::new(args.tags.clone(), criteria);
     search.max_factor = args.max_factor;
@@ -102,7 +113,9 @@ pub(crate) fn capacity(args: &CapacityArgs) -> Outcome {
             if e.feasible { "holds" } else { "fails" }
         ));
     };
-    for v in &variants {
+    // Every shard but the first leaves the search as written to shard 0.
+    let searched: &[String] = if shard.is_some_and(|s| s.index > 0) { &[] } else { &variants };
+    for v in searched {
         let answer = corridor::experiment::capacity::search(&scenario, v, &search, &exp, Some(&report)).map_err(
             |e| match e {
                 CapacityError::Criterion(_) | CapacityError::Settings(_) => Failure::Usage(e.to_string()),
@@ -112,6 +125,32 @@ pub(crate) fn capacity(args: &CapacityArgs) -> Outcome {
         answers.push(answer);
     }
     note(&format!("capacity search: {:.1} s", started.elapsed().as_secs_f64()));
+    if let (Some(shard), Some(n), Some(dir)) = (shard, args.uncertain, &args.out) {
+        let settings = UncertainRunSettings { scenarios: n as usize, seed: exp.seed };
+        let tell =
+            |done: usize, total: usize| note(&format!("progress: input scenario search {done}/{total} of this shard"));
+        let nominal = (shard.index == 0).then_some(answers);
+        let part = uncertainty::capacity_shard::run_shard(
+            &scenario,
+            &variants,
+            nominal,
+            (&search, &exp),
+            &settings,
+            shard,
+            Some(&tell),
+        )
+        .map_err(run_failure)?;
+        corridor::report::publish::write_capacity_shard(dir, &part).map_err(run_failure)?;
+        note(&format!(
+            "capacity shard {}/{}: {} of {n} input scenarios written to {} ({:.1} s)",
+            shard.index,
+            shard.count,
+            part.points.len(),
+            dir.display(),
+            started.elapsed().as_secs_f64()
+        ));
+        return Ok(());
+    }
     let across = match args.uncertain {
         Some(n) => {
             let settings = UncertainRunSettings { scenarios: n as usize, seed: exp.seed };
@@ -130,6 +169,42 @@ pub(crate) fn capacity(args: &CapacityArgs) -> Outcome {
         if let Some(u) = &across {
             text += &corridor::report::uncertainty::capacity_text(u);
         }
+        text
+    })
+}
+
+/// The capacity shard a merge argument names: `DIR/capacity_shard.json`, or the file
+/// itself.
+pub(crate) fn capacity_shard_file(path: &std::path::Path) -> Option<PathBuf> {
+    let file = if path.is_dir() { path.join("capacity_shard.json") } else { path.to_path_buf() };
+    (file.file_name()? == "capacity_shard.json" && file.is_file()).then_some(file)
+}
+
+/// `corridor merge` of the shards of `corridor capacity --uncertain N --shard K/N`:
+/// the files one machine would have written.
+pub(crate) fn merge(shards: &[PathBuf], to: &Destinations) -> Outcome {
+    let mut parts = Vec::new();
+    for path in shards {
+        let Some(file) = capacity_shard_file(path) else {
+            return Err(Failure::Run(format!(
+                "{}: not a capacity shard, unlike the first one given: merge the shards of one command at a time",
+                path.display()
+            )));
+        };
+        let name = file.display().to_string();
+        let bytes = std::fs::read(&file).map_err(|e| Failure::Run(format!("{name}: cannot be read: {e}")))?;
+        let part = serde_json::from_slice(&bytes)
+            .map_err(|e| Failure::Run(format!("{name}: not a corridor capacity shard: {e}")))?;
+        parts.push((name, part));
+    }
+    let merged = uncertainty::capacity_shard::merge(&parts).map_err(Failure::Run)?;
+    note(&format!("merged {} capacity shards: {} input scenarios", shards.len(), merged.across.scenarios));
+    let published = to
+        .publish_capacity(&merged.scenario, &merged.search, &merged.answers, Some(&merged.across), merged.seed)
+        .map_err(run_failure)?;
+    publish(published, to, || {
+        let mut text = corridor::report::capacity::answers_text(&merged.search, &merged.answers, merged.seed);
+        text += &corridor::report::uncertainty::capacity_text(&merged.across);
         text
     })
 }

@@ -216,6 +216,9 @@ pub(crate) fn merge(shards: &[PathBuf], out: &Path, json: Option<&str>, kpis: Kp
     if shards.first().is_some_and(|p| sensitivity_shard_file(p).is_some()) {
         return merge_sensitivity(shards, &to);
     }
+    if shards.first().is_some_and(|p| super::capacity::capacity_shard_file(p).is_some()) {
+        return super::capacity::merge(shards, &to);
+    }
     let (result, scenario) = shard::merge_files(shards).map_err(run_failure)?;
     let keys: Vec<String> = result.variants.iter().flat_map(|v| v.keys.iter().cloned()).collect();
     to.kpis.check(&keys).map_err(Failure::Usage)?;

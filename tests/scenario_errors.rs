@@ -334,3 +334,20 @@ fn coordinates_out_of_range_or_alone_are_located_errors() {
     let e = error_after(tbilisi, "lat = 41.72\n");
     assert!(e.contains("nodes.tbilisi.lat") && e.contains("both lon and lat, or neither"), "{e}");
 }
+
+#[test]
+fn a_berth_field_of_the_wrong_type_names_its_berth_class() {
+    // The berth classes are map keys the deserialiser cannot name: the error reads
+    // them off the file, inline (the third class of Baku's) or as a section.
+    let e = error_after(
+        "berths.container = { count = 3, handling_tonnes_per_hour = 135.0,",
+        "berths.container = { count = \"three\", handling_tonnes_per_hour = 135.0,",
+    );
+    assert!(e.contains("field `ports.baku.berths.container.count`"), "{e}");
+    assert!(e.contains("found the text \"three\""), "{e}");
+    let section = "[scenario]\nname = \"x\"\nhorizon_days = 30\n[ports.p]\nyard_capacity_tonnes = 0\n\
+        [ports.p.berths.dry]\ncount = 1\nservice_hours = { dist = \"exponential\", mean = 12.0 }\n\
+        [ports.p.berths.container]\ncount = \"two\"\nservice_hours = { dist = \"exponential\", mean = 12.0 }\n";
+    let e = Scenario::from_str(section, "s.toml").map(|_| ()).unwrap_err().to_string();
+    assert!(e.contains("s.toml:10:") && e.contains("field `ports.p.berths.container.count`"), "{e}");
+}

@@ -214,6 +214,45 @@ fn walk(root: &DeTable<'_>, segments: &[Segment], key: bool) -> Option<Range<usi
     span
 }
 
+/// `path` as the deserialiser gives it, each `?` (a map key it cannot name, such as a
+/// berth class) replaced by the key of the table entry whose value holds `span` (the
+/// offending value): `ports.p.berths.?.count` becomes `ports.p.berths.dry.count`.
+/// Parts it cannot resolve stay as they are.
+pub(super) fn name_unnamed_keys(text: &str, path: &str, span: &Range<usize>) -> String {
+    if !path.split('.').any(|p| p == "?") {
+        return path.to_string();
+    }
+    let Ok(root) = DeTable::parse(text) else { return path.to_string() };
+    let mut table: Option<&DeTable<'_>> = Some(root.get_ref());
+    let mut named = Vec::new();
+    for part in path.split('.') {
+        let found = table.and_then(|t| {
+            if part != "?" {
+                return t.iter().find(|(k, _)| k.get_ref().as_ref() == part);
+            }
+            // The entry whose value holds the span (an inline table), else the one
+            // declared last before it (a `[a.b.key]` section, whose span is its header).
+            t.iter()
+                .find(|(_, v)| v.span().start <= span.start && span.end <= v.span().end)
+                .or_else(|| t.iter().filter(|(k, _)| k.span().start <= span.start).max_by_key(|(k, _)| k.span().start))
+        });
+        match found {
+            Some((k, v)) => {
+                named.push(k.get_ref().to_string());
+                table = match v.get_ref() {
+                    DeValue::Table(t) => Some(t),
+                    _ => None,
+                };
+            }
+            None => {
+                named.push(part.to_string());
+                table = None;
+            }
+        }
+    }
+    named.join(".")
+}
+
 /// Narrows `span` (of a key or string holding `needle`) to the character at
 /// `char_offset` inside `needle`; the whole span when `needle` is not found.
 pub(super) fn narrow_to_char(text: &str, span: Range<usize>, needle: &str, char_offset: usize) -> Range<usize> {

@@ -241,6 +241,11 @@ impl Scenario {
             let path = e.path().to_string();
             let path = if path == "." { String::new() } else { path };
             let inner = e.into_inner();
+            // A map key the deserialiser cannot name (`?`) is read off the text.
+            let path = match inner.span() {
+                Some(span) => diagnostics::name_unnamed_keys(text, &path, &span),
+                None => path,
+            };
             let (message, valid) = messages::field(&path, inner.message());
             let d = match inner.span() {
                 Some(span) if !path.is_empty() => source.at_span(Some(span), &path, message, valid),

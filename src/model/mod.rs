@@ -43,6 +43,7 @@ mod pipelines;
 mod planning;
 mod pools;
 mod routes;
+mod ship_services;
 mod ship_weather;
 mod ships;
 mod trace;

@@ -33,6 +33,7 @@ mod berths;
 mod bound;
 mod capacity;
 mod cargo;
+mod compiled;
 mod corridor;
 mod costs;
 mod fleet_time;

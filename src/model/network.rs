@@ -1,7 +1,7 @@
 //! What every subsystem shares once a scenario is compiled: cargo weights in whole
 //! kilograms, nodes and ports, legs and who carries them, compile errors, and the
 //! helpers each subsystem's compiler uses. The subsystems compile their own entities
-//! (see `Network::compile` in `corridor.rs`).
+//! (see `Network::compile` in `compiled.rs`).
 
 use crate::engine::SimTime;
 use crate::scenario::{BerthClass, DistError, DistSpec, Issue, Sampler, ScenarioSpec};

@@ -19,6 +19,40 @@ use serde::{Deserialize, Serialize};
 /// File format tag of shard results.
 pub const FORMAT: &str = "corridor-shard-3";
 
+/// A shard file of an analysis across input scenarios (sensitivity, `run
+/// --uncertain`, `capacity --uncertain`): its format tag and its digest.
+pub(crate) trait SealedPart {
+    /// What the file is, in an error: "a capacity shard".
+    const KIND: &'static str;
+    /// The format tag of this version.
+    const FORMAT: &'static str;
+    /// The format tag the file carries.
+    fn format(&self) -> &str;
+    /// The digest the file carries.
+    fn digest(&self) -> &str;
+    /// The digest of the file's content.
+    fn content_digest(&self) -> String;
+}
+
+/// Checks every part's format and digest before anything else is read of them.
+///
+/// # Errors
+/// The first defect: the part's file, and what is wrong.
+pub(crate) fn check_sealed<T: SealedPart>(parts: &[(String, T)]) -> Result<(), (String, String)> {
+    for (file, part) in parts {
+        if part.format() != T::FORMAT {
+            return Err((file.clone(), format!("not {} of this version (format {:?})", T::KIND, part.format())));
+        }
+        if part.digest() != part.content_digest() {
+            return Err((
+                file.clone(),
+                "its digest does not match its content: the file was changed or damaged".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// What makes shards parts of the same experiment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunIdentity {

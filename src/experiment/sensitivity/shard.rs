@@ -58,6 +58,20 @@ impl SensitivityShard {
     }
 }
 
+impl crate::experiment::shard::SealedPart for SensitivityShard {
+    const KIND: &'static str = "a sensitivity shard";
+    const FORMAT: &'static str = SHARD_FORMAT;
+    fn format(&self) -> &str {
+        &self.format
+    }
+    fn digest(&self) -> &str {
+        &self.digest
+    }
+    fn content_digest(&self) -> String {
+        SensitivityShard::content_digest(self)
+    }
+}
+
 /// Runs shard `shard` of an analysis of `variant` by `method` (see [`morris`] and
 /// [`sobol`]): only its input scenarios are simulated.
 ///
@@ -137,14 +151,7 @@ pub enum ShardMergeError {
 pub fn merge_shards(parts: &[(String, SensitivityShard)]) -> Result<(Sensitivity, Scenario), ShardMergeError> {
     let ((first_file, first), _) = parts.split_first().ok_or(ShardMergeError::Empty)?;
     let defect = |file: &str, defect: String| ShardMergeError::Defect { file: file.to_string(), defect };
-    for (file, part) in parts {
-        if part.format != SHARD_FORMAT {
-            return Err(defect(file, format!("not a sensitivity shard of this version (format {:?})", part.format)));
-        }
-        if part.digest != part.content_digest() {
-            return Err(defect(file, "its digest does not match its content: the file was changed or damaged".into()));
-        }
-    }
+    crate::experiment::shard::check_sealed(parts).map_err(|(file, d)| defect(&file, d))?;
     let id = &first.identity;
     // The design comes from the scenario, so nothing is sized by what a file claims.
     let scenario = Scenario::from_str(&first.scenario_text, "the shards' scenario")

@@ -79,6 +79,20 @@ impl CapacityShard {
     }
 }
 
+impl crate::experiment::shard::SealedPart for CapacityShard {
+    const KIND: &'static str = "a capacity shard";
+    const FORMAT: &'static str = FORMAT;
+    fn format(&self) -> &str {
+        &self.format
+    }
+    fn digest(&self) -> &str {
+        &self.digest
+    }
+    fn content_digest(&self) -> String {
+        CapacityShard::content_digest(self)
+    }
+}
+
 /// Runs shard `shard` of a capacity search of `variants` across the input scenarios
 /// of `settings`: its input scenarios, and with `nominal` (shard 0's), the answers of
 /// the search as written.
@@ -143,14 +157,7 @@ pub struct MergedCapacity {
 pub fn merge(parts: &[(String, CapacityShard)]) -> Result<MergedCapacity, String> {
     let ((first_file, first), _) = parts.split_first().ok_or("no capacity shards given")?;
     let defect = |file: &str, what: String| format!("{file}: {what}");
-    for (file, part) in parts {
-        if part.format != FORMAT {
-            return Err(defect(file, format!("not a capacity shard of this version (format {:?})", part.format)));
-        }
-        if part.digest != part.content_digest() {
-            return Err(defect(file, "its digest does not match its content: the file was changed or damaged".into()));
-        }
-    }
+    crate::experiment::shard::check_sealed(parts).map_err(|(file, d)| defect(&file, d))?;
     let id = &first.identity;
     let scenario = Scenario::from_str(&first.scenario_text, "the shards' scenario")
         .map_err(|e| defect(first_file, format!("its scenario does not load: {e}")))?;

@@ -67,6 +67,20 @@ impl UncertainShard {
     }
 }
 
+impl crate::experiment::shard::SealedPart for UncertainShard {
+    const KIND: &'static str = "an input-scenario shard";
+    const FORMAT: &'static str = FORMAT;
+    fn format(&self) -> &str {
+        &self.format
+    }
+    fn digest(&self) -> &str {
+        &self.digest
+    }
+    fn content_digest(&self) -> String {
+        UncertainShard::content_digest(self)
+    }
+}
+
 /// Runs the input scenarios of `shard` for the variants of `experiment` (whose
 /// `replications` are the whole run's), as [`super::across_inputs`] would.
 ///
@@ -122,17 +136,7 @@ pub fn merge(
 ) -> Result<UncertainRun, String> {
     let ((first_file, first), _) = parts.split_first().ok_or("no input-scenario shards given")?;
     let defect = |file: &str, what: String| format!("{file}: {what}");
-    for (file, part) in parts {
-        if part.format != FORMAT {
-            return Err(defect(
-                file,
-                format!("not an input-scenario shard of this version (format {:?})", part.format),
-            ));
-        }
-        if part.digest != part.content_digest() {
-            return Err(defect(file, "its digest does not match its content: the file was changed or damaged".into()));
-        }
-    }
+    crate::experiment::shard::check_sealed(parts).map_err(|(file, d)| defect(&file, d))?;
     let id = &first.identity;
     let variants: Vec<String> = nominal.variants.iter().map(|v| v.name.clone()).collect();
     if id.scenario_hash != crate::experiment::shard::scenario_hash(scenario.text())

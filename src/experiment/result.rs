@@ -46,6 +46,11 @@ pub struct VariantResult {
     pub trace: Option<crate::model::Trace>,
 }
 
+/// The planning year of a KPI key `year.<Y>.…` (the `<Y>`), if it is one.
+fn year_of(key: &str) -> Option<&str> {
+    key.strip_prefix("year.").and_then(|rest| rest.split_once('.')).map(|(year, _)| year)
+}
+
 impl VariantResult {
     /// Adds a replication's record with the KPI keys its values go with. Replications
     /// of one network usually report the same keys; where one does not (it stopped
@@ -78,20 +83,25 @@ impl VariantResult {
     /// year in full, including those that stopped at a cap in a later year.
     pub fn values(&self, key: &str) -> Option<Vec<f64>> {
         let i = self.keys.iter().position(|k| k == key)?;
-        let completed = key
-            .strip_prefix("year.")
-            .and_then(|rest| rest.split_once('.'))
-            .and_then(|(year, _)| self.keys.iter().position(|k| *k == format!("year.{year}.system.completed")));
-        Some(
-            self.records
-                .iter()
-                .filter(|r| match completed {
-                    Some(c) => r.values[c] == 1.0,
-                    None => r.saturation.is_none(),
-                })
-                .map(|r| r.values[i])
-                .collect(),
-        )
+        let completed = year_of(key).and_then(|year| {
+            let completed = format!("year.{year}.system.completed");
+            self.keys.iter().position(|k| *k == completed)
+        });
+        Some(self.values_at(i, completed))
+    }
+
+    /// Values of the KPI at key index `i` across the replications that measured it:
+    /// those whose year-completed flag at index `completed` is 1 (a planning year's
+    /// KPI), else those that did not saturate.
+    fn values_at(&self, i: usize, completed: Option<usize>) -> Vec<f64> {
+        self.records
+            .iter()
+            .filter(|r| match completed {
+                Some(c) => r.values[c] == 1.0,
+                None => r.saturation.is_none(),
+            })
+            .map(|r| r.values[i])
+            .collect()
     }
 
     /// Summary of KPI `key` over stable replications (`None` for an unknown key or
@@ -133,10 +143,20 @@ impl VariantResult {
     /// Summaries of every KPI, in key order, flagged as [`VariantResult::kpi`] flags them.
     pub fn summaries(&self) -> Vec<(String, Summary)> {
         let unsteady = !self.stability().verdict.is_steady();
+        // Each planning year's completed flag, found once: a lookup per key would make
+        // this quadratic in the number of keys (thousands in a planning run).
+        let completed: std::collections::HashMap<&str, usize> = self
+            .keys
+            .iter()
+            .enumerate()
+            .filter_map(|(i, k)| Some((k.strip_prefix("year.")?.strip_suffix(".system.completed")?, i)))
+            .collect();
         self.keys
             .iter()
-            .filter_map(|k| {
-                let mut summary = self.summary(k)?;
+            .enumerate()
+            .filter_map(|(i, k)| {
+                let flag = year_of(k).and_then(|year| completed.get(year).copied());
+                let mut summary = Summary::of(&self.values_at(i, flag))?;
                 summary.not_steady_state = unsteady && super::stability::depends_on_steady_state(k);
                 Some((k.clone(), summary))
             })

@@ -340,3 +340,118 @@ fn sobol_indices_of_a_simulated_queue_cover_the_closed_form() {
         }
     }
 }
+
+/// An M/M/1 port whose arrival rate nobody knows: 219–438 ships a year at 20 h each,
+/// so ρ lies in 0.5–1.0 and the demand factor that keeps it stable, 1/ρ, in 1–2; and
+/// an input that changes nothing. Ten years a replication.
+fn mm1_capacity() -> Scenario {
+    let text = "[scenario]
+name = \"M/M/1, uncertain arrivals, for the capacity factor\"
+horizon_days = 3650
+warmup_days = 100
+replications = 4
+seed = 3
+
+[ports.port]
+yard_capacity_tonnes = 0
+berths.dry = { count = 1, service_hours = { dist = \"exponential\", mean = 20.0 } }
+
+[ship_arrivals.ships]
+port = \"port\"
+class = \"dry\"
+ships_per_year = 300
+cargo_tonnes = { dist = \"constant\", value = 1000.0 }
+
+[uncertain.arrivals]
+path = \"ship_arrivals.ships.ships_per_year\"
+range = [219.0, 438.0]
+reason = \"what the shippers may send\"
+
+[uncertain.inert]
+path = \"scenario.max_events_per_replication\"
+factor = [1.0, 2.0]
+reason = \"a cap no run reaches: changes nothing\"
+";
+    Scenario::from_str(text, "mm1_capacity.toml").unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn the_capacity_factor_moves_with_the_arrival_rate_as_one_over_rho_and_not_with_an_inert_input() {
+    use corridor::experiment::sensitivity::CAPACITY_FACTOR;
+    let kpis = [CAPACITY_FACTOR.to_string()];
+    let settings = MorrisSettings { trajectories: 6, replications: 4, seed: 21 };
+    let s = morris(&mm1_capacity(), "base", &kpis, &settings, None).unwrap();
+    let k = &s.kpis[0];
+    let arrivals = k.effects.iter().find(|e| e.factor == "arrivals").unwrap();
+    let inert = k.effects.iter().find(|e| e.factor == "inert").unwrap();
+    eprintln!(
+        "capacity factor: mean {:.3}; arrivals μ {:.3}, μ* {:.3} ({:.3}–{:.3}), σ {:.3}, noise {:.3}",
+        k.mean,
+        arrivals.mu,
+        arrivals.mu_star,
+        arrivals.mu_star_ci95[0],
+        arrivals.mu_star_ci95[1],
+        arrivals.sigma,
+        arrivals.noise
+    );
+    // The sustainable factor is 1/ρ = 2 / (1 + u) at the arrivals' position u on the
+    // grid {0, 1/3, 2/3, 1}: a step of 2/3 from 0 changes it by −0.8 and from 1/3 by
+    // −0.5, so every elementary effect is −1.2 or −0.75; within twice the stated
+    // noise (the searches' own 95 % intervals) of that range.
+    let slack = 2.0 * arrivals.noise;
+    assert!(arrivals.noise > 0.0 && arrivals.noise.is_finite(), "noise {}", arrivals.noise);
+    assert!(
+        (-1.2 - slack..=-0.75 + slack).contains(&arrivals.mu),
+        "μ {:.3} is not −1.2 to −0.75 (± {slack:.3})",
+        arrivals.mu
+    );
+    assert!(arrivals.above_noise && k.effects[0].factor == "arrivals");
+    assert!((1.0 - slack..=2.0 + slack).contains(&k.mean), "mean factor {:.3} is not in 1–2", k.mean);
+    // Under common random numbers the inert input finds exactly the same factor.
+    assert_eq!((inert.mu_star, inert.sigma), (0.0, 0.0));
+    assert!(!inert.above_noise);
+
+    // Each input scenario's two searches (even and odd replications), read from the
+    // analysis in two shards: their mean lies within 3.5 standard errors (the halves'
+    // spread, pooled over every input scenario) and the search's resolution of 1/ρ at
+    // one of the grid's four arrival rates; and the shards merge to the analysis one
+    // machine made.
+    let method = Method::Morris { trajectories: 6 };
+    let parts: Vec<(String, SensitivityShard)> = (0..2)
+        .map(|i| {
+            let shard = corridor::experiment::Shard::new(i, 2).unwrap();
+            let part = run_shard(&mm1_capacity(), "base", &kpis, (method, 4, 21), shard, None).unwrap();
+            let read: SensitivityShard = serde_json::from_slice(&serde_json::to_vec(&part).unwrap()).unwrap();
+            (format!("shard{i}"), read)
+        })
+        .collect();
+    let halves: Vec<(usize, f64, f64)> = parts
+        .iter()
+        .flat_map(|(_, part)| part.points.iter().map(|(i, v)| (*i, v[0][0].unwrap(), v[0][1].unwrap())))
+        .collect();
+    let pooled_half_variance = halves.iter().map(|(_, a, b)| (a - b).powi(2) / 2.0).sum::<f64>() / halves.len() as f64;
+    let error = (pooled_half_variance / 2.0).sqrt();
+    eprintln!("a search's answer, mean of two halves: standard error {error:.4}");
+    let one_over_rho = [2.0, 1.5, 1.2, 1.0];
+    for (i, a, b) in &halves {
+        let factor = (a + b) / 2.0;
+        let off = one_over_rho.iter().map(|x| (factor - x).abs()).fold(f64::INFINITY, f64::min);
+        assert!(off <= 3.5 * error + 0.01, "input scenario {i}: ×{factor:.3} (halves {a:.3}, {b:.3}) is not 1/ρ");
+    }
+    let (merged, _) = merge_shards(&parts).unwrap();
+    assert_eq!(merged, s, "merged shards differ from one machine");
+
+    // Sobol': the arrival rate explains all the variance, the inert input none of it.
+    let settings = SobolSettings { samples: 24, replications: 4, seed: 21 };
+    let s = sobol(&mm1_capacity(), "base", &kpis, &settings, None).unwrap();
+    let k = &s.sobol[0];
+    let arrivals = k.indices.iter().find(|e| e.factor == "arrivals").unwrap();
+    let inert = k.indices.iter().find(|e| e.factor == "inert").unwrap();
+    eprintln!("Sobol': arrivals total {:?}, noise share {:.3}", arrivals.index.total_ci95, k.noise_share);
+    let ci = arrivals.index.total_ci95;
+    assert!(ci[0] <= 1.0 && 1.0 <= ci[1], "the arrivals' total index {ci:?} misses 1");
+    assert_eq!((inert.index.first, inert.index.total), (0.0, 0.0));
+    // The searches' intervals are stated as noise: wide near ρ = 1, but well below the
+    // spread the arrival rate causes.
+    assert!(k.noise_share > 0.0 && k.noise_share < 0.5, "noise share {}", k.noise_share);
+}

@@ -31,6 +31,17 @@
 //! down to zero is not told apart from simulation noise (noise alone gives μ* about
 //! 0.8 × the noise, inside that interval).
 //!
+//! **The capacity factor.** The KPI [`CAPACITY_FACTOR`] (`capacity.factor`) is the
+//! capacity search's answer ([`crate::experiment::capacity`]): the largest factor on
+//! every flow's demand that keeps the variant stable, with the search's defaults (up
+//! to ×3, to 0.01). It has no value per replication, so each input scenario runs the
+//! search twice, on the even and on the odd replications (the same ones in every
+//! input scenario: common random numbers): two independent answers that stand in
+//! for two replications. Their mean is the value and, paired as replications are,
+//! their difference gives each elementary effect's noise (one degree of freedom each,
+//! pooled over the trajectories). An answer of ×3 means "at least ×3"; it needs at
+//! least 4 replications.
+//!
 //! Determinism: the trajectories come from the seed alone; every replication from its
 //! index and the seed; results are gathered in order, so any thread count gives the
 //! same numbers.
@@ -49,6 +60,10 @@ use serde::{Deserialize, Serialize};
 mod shard;
 
 pub use shard::{SHARD_FORMAT, SensitivityShard, ShardIdentity, ShardMergeError, merge_shards, run_shard};
+
+/// The KPI key of the capacity search's sustainable demand factor (see the module
+/// documentation): `--kpi capacity.factor`.
+pub const CAPACITY_FACTOR: &str = "capacity.factor";
 
 /// Grid levels of the Morris design.
 const LEVELS: f64 = 4.0;
@@ -230,6 +245,11 @@ fn prepare(
     if replications < 2 {
         return Err(SensitivityError::Settings("at least 2 replications are needed for the noise".into()));
     }
+    if replications < 4 && kpis.iter().any(|k| k == CAPACITY_FACTOR) {
+        return Err(SensitivityError::Settings(format!(
+            "{CAPACITY_FACTOR} needs at least 4 replications: the search runs on the even and on the odd ones"
+        )));
+    }
     let spec = scenario.variant(variant)?;
     let factors = spec.uncertain_factors();
     if factors.is_empty() {
@@ -242,7 +262,7 @@ fn prepare(
         values: "the variant as written".into(),
         message: e.to_string(),
     })?);
-    if let Some(unknown) = kpis.iter().find(|k| !k.starts_with("year.") && !keys.contains(k)) {
+    if let Some(unknown) = kpis.iter().find(|k| !k.starts_with("year.") && *k != CAPACITY_FACTOR && !keys.contains(k)) {
         return Err(KpiError::unknown(unknown, &keys).into());
     }
     Ok((spec, factors))
@@ -269,10 +289,19 @@ fn simulate_points(
         let at = scenario.with_inputs(&positions).map_err(invalid)?;
         let at = at.variant(variant).map_err(|e| invalid(e.to_string()))?;
         let network = Network::compile(&at).map_err(|e| invalid(e.to_string()))?;
-        let runs: Vec<Vec<(String, f64)>> =
-            (0..reps).into_par_iter().map(|r| run_replication(&network, seed, r).entries()).collect();
+        let plain = kpis.iter().any(|k| k != CAPACITY_FACTOR);
+        let runs: Vec<Vec<(String, f64)>> = if plain {
+            (0..reps).into_par_iter().map(|r| run_replication(&network, seed, r).entries()).collect()
+        } else {
+            Vec::new()
+        };
         let mut per_kpi = Vec::with_capacity(kpis.len());
         for key in kpis {
+            if key == CAPACITY_FACTOR {
+                let inputs = scenario.with_inputs(&positions).map_err(invalid)?;
+                per_kpi.push(capacity_factor(&inputs, variant, (reps, seed)).map_err(invalid)?);
+                continue;
+            }
             let column: Option<Vec<f64>> =
                 runs.iter().map(|e| e.iter().find(|(n, _)| n == key).map(|(_, v)| *v)).collect();
             match column {
@@ -289,6 +318,26 @@ fn simulate_points(
         }
     }
     Ok(values)
+}
+
+/// The capacity search's answer for `variant` of `inputs`, run twice on `reps`
+/// replications under `seed`: on the even replications and on the odd ones. The two
+/// halves are independent, so they stand for two replications of the answer: their
+/// mean is the value, their difference its noise (see the module documentation).
+fn capacity_factor(inputs: &Scenario, variant: &str, (reps, seed): (u64, u64)) -> Result<Vec<f64>, String> {
+    let search = crate::experiment::capacity::CapacitySearch::new(Vec::new(), Vec::new());
+    (0..2)
+        .map(|half| {
+            let mut experiment = crate::experiment::Experiment::for_scenario(inputs)
+                .replications(reps)
+                .seed(seed)
+                .threads(rayon::current_num_threads());
+            experiment.shard = Some(crate::experiment::Shard::new(half, 2).map_err(|e| e.to_string())?);
+            let found = crate::experiment::capacity::search(inputs, variant, &search, &experiment, None)
+                .map_err(|e| e.to_string())?;
+            Ok(found.factor)
+        })
+        .collect()
 }
 
 /// The trajectories: each k + 1 points on the unit cube, and which factor each step

@@ -18,7 +18,9 @@ pub struct SensitivityShard {
     /// The scenario text, so the merge needs no file.
     pub scenario_text: String,
     /// Per input scenario this shard ran, in order: its index in the design and, per
-    /// KPI, the values of every replication (`null` for a KPI without a value).
+    /// KPI, the values of every replication (`null` for a KPI without a value); for
+    /// [`CAPACITY_FACTOR`], the searches' answers on the even and on the odd
+    /// replications.
     pub points: Vec<(usize, Vec<Vec<Option<f64>>>)>,
     /// BLAKE3 digest (hex) of everything above.
     #[serde(default)]
@@ -118,6 +120,13 @@ pub fn run_shard(
     Ok(part)
 }
 
+/// How many values an input scenario holds for KPI `key`: one per replication, or
+/// for [`CAPACITY_FACTOR`] the answers of the searches on the even and on the odd
+/// replications.
+fn values_per_point(key: &str, replications: u64) -> u64 {
+    if key == CAPACITY_FACTOR { 2 } else { replications }
+}
+
 /// Why sensitivity shards cannot be merged.
 #[derive(Debug, thiserror::Error)]
 pub enum ShardMergeError {
@@ -185,7 +194,10 @@ pub fn merge_shards(parts: &[(String, SensitivityShard)]) -> Result<(Sensitivity
             let fits = *i < id.points
                 && *i as u64 % id.shard_count == part.shard_index
                 && per_kpi.len() == id.kpis.len()
-                && per_kpi.iter().all(|v| v.len() as u64 == id.replications);
+                && per_kpi
+                    .iter()
+                    .zip(&id.kpis)
+                    .all(|(v, key)| v.len() as u64 == values_per_point(key, id.replications));
             if !fits || values[*i].is_some() {
                 return Err(defect(
                     file,

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 pub(crate) struct SensitivityArgs {
     /// Scenario file (TOML) with [uncertain.<id>] tables.
     pub(crate) file: PathBuf,
-    /// A KPI to explain (repeatable), e.g. 'port.baku.ship_wait_hours.p95' or 'system.backlog_growth_tonnes_per_day'.
+    /// A KPI to explain (repeatable), e.g. 'port.baku.ship_wait_hours.p95', 'system.backlog_growth_tonnes_per_day', or 'capacity.factor' (the capacity search's sustainable demand factor, searched again in each input scenario).
     #[arg(long = "kpi", required = true)]
     pub(crate) kpis: Vec<String>,
     /// The variant screened (`base` is the unmodified scenario). Default: the first declared variant.

@@ -333,3 +333,66 @@ seasonality = [12.0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
     assert!(at("t01") > 10_000.0, "a tenth into the year: {} t", at("t01"));
     assert!(at("t09") < 1_000.0, "nine tenths into the year: {} t", at("t09"));
 }
+
+/// The M/M/c port without `[planning]`: one run of `days` measured from 1 January of
+/// `scenario.start_year` 2022, with `changes`.
+fn single_run(days: u32, changes: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "M/M/c port, one run with a dated change"
+horizon_days = {days}
+warmup_days = 100
+start_year = 2022
+
+[ports.port]
+yard_capacity_tonnes = 0
+berths.dry = {{ count = 3, service_hours = {{ dist = "exponential", mean = 12.0 }} }}
+
+[ship_arrivals.ships]
+port = "port"
+class = "dry"
+ships_per_year = 1460
+cargo_tonnes = {{ dist = "constant", value = 1000.0 }}
+
+{changes}
+"#
+    )
+}
+
+#[test]
+fn a_single_run_with_a_start_year_takes_a_dated_change_and_weighs_each_configuration_by_its_time() {
+    // Offered load 2 berths' worth; a fourth berth from 1 September 2022 (day 243 of
+    // 365): the year's berths average (243 × 3 + 122 × 4) / 365.
+    let change = r#"[changes.fourth_berth]
+date = "2022-09"
+set = { "ports.port.berths.dry.count" = 4 }"#;
+    let v = run(&single_run(365, change), 20);
+    agrees(&v, "utilisation.port.port.berths.dry", 2.0 / ((243.0 * 3.0 + 122.0 * 4.0) / 365.0));
+    assert_eq!(v.stability().verdict, Verdict::Stable);
+    // The capacity sheet's rows are the configuration at the end (four berths); its
+    // bound weighs both configurations by their time.
+    let sheet = v.capacity.as_ref().unwrap();
+    let rho = sheet.row("port.port.berths.dry").unwrap().rho;
+    assert!((rho - 0.5).abs() < 1e-9, "the sheet shows ρ {rho} for four berths");
+    let bound = sheet.bound.as_ref().unwrap().rho;
+    let weighted = 2.0 / ((243.0 * 3.0 + 122.0 * 4.0) / 365.0);
+    assert!((bound - weighted).abs() < 1e-6, "bound {bound}, time-weighted ρ {weighted}");
+
+    // Disabled, the change does nothing: three berths all year.
+    let off = change.replace("date = \"2022-09\"", "date = \"2022-09\"\nenabled = false");
+    agrees(&run(&single_run(365, &off), 20), "utilisation.port.port.berths.dry", 2.0 / 3.0);
+
+    // Mistakes: a change after the horizon, a start year beside [planning], and a
+    // change without any calendar, each named with what would be valid.
+    let error = |text: &str| Scenario::from_str(text, "single.toml").err().map(|e| e.to_string()).unwrap_or_default();
+    let late = error(&single_run(200, change));
+    assert!(late.contains("changes.fourth_berth.date") && late.contains("after the horizon"), "{late}");
+    let both = error(
+        &port(r#"factors = { "2025" = 1.0 }"#, "", 3)
+            .replace("warmup_days = 100", "warmup_days = 100\nstart_year = 2025"),
+    );
+    assert!(both.contains("scenario.start_year") && both.contains("planning.start_year"), "{both}");
+    let none = error(&single_run(365, change).replace("start_year = 2022", ""));
+    assert!(none.contains("dated changes need a calendar") && none.contains("scenario.start_year"), "{none}");
+}

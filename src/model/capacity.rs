@@ -363,8 +363,15 @@ impl Network {
     /// assert!((berths.rho - 2.0 / 3.0).abs() < 1e-9); // λ E[S] / c = (1/6 h) × 12 h / 3
     /// ```
     ///
-    /// In a planning run the sheet is the last year's (see [`Network::final_year`]).
+    /// In a planning run the sheet is the last year's (see [`Network::final_year`]);
+    /// in a single run with dated changes, its rows are the configuration in force at
+    /// the end and its bound weighs every configuration by the time it holds.
     pub fn capacity_sheet(&self) -> CapacitySheet {
+        if self.calendar.is_none() && !self.epochs.is_empty() {
+            let mut sheet = self.for_year(0).capacity_sheet();
+            sheet.bound = Some(self.rho_bound_of_year(0));
+            return sheet;
+        }
         if self.calendar.is_some()
             && (!self.epochs.is_empty()
                 || self.flows.iter().any(|f| !f.growth.is_empty())

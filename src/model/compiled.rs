@@ -302,7 +302,7 @@ impl Network {
     /// planning), over every configuration in force during it (see
     /// [`RhoBound`](super::RhoBound)).
     pub fn rho_bound_of_year(&self, k: usize) -> super::RhoBound {
-        if self.calendar.is_none() {
+        if self.calendar.is_none() && self.epochs.is_empty() {
             return super::bound::of(self);
         }
         let mut configurations = self.configurations_of_year(k);

@@ -309,6 +309,7 @@ impl Settings {
             focus_ports: Vec::new(),
             focus_flows: Vec::new(),
             currency: "USD".to_string(),
+            start_year: None,
         }
     }
 }
@@ -331,6 +332,9 @@ setters!(Settings {
 optional_setters!(Settings {
     /// Free text describing the scenario.
     description: String,
+    /// Without `[planning]`: the calendar year the measured window opens on 1 January,
+    /// for dated changes inside one run.
+    start_year: i32,
 });
 
 name_list_setters!(Settings {

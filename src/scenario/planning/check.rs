@@ -40,6 +40,18 @@ pub(in crate::scenario) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
             location,
         });
     };
+    if let Some(year) = spec.scenario.start_year {
+        if spec.planning.is_some() {
+            issue(
+                "scenario.start_year".into(),
+                "a start year beside [planning]".into(),
+                "no scenario.start_year: planning.start_year says when the run starts",
+                None,
+            );
+        } else if !(1900..=2200).contains(&year) {
+            issue("scenario.start_year".into(), format!("{year} is out of range"), "a year from 1900 to 2200", None);
+        }
+    }
     let Some(planning) = &spec.planning else {
         if !spec.growth.is_empty() {
             issue(
@@ -49,13 +61,16 @@ pub(in crate::scenario) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
                 None,
             );
         }
-        if !spec.changes.is_empty() {
+        if !spec.changes.is_empty() && spec.scenario.start_year.is_none() {
             issue(
                 "changes".into(),
-                "dated changes need a planning horizon".into(),
-                "a [planning] table with start_year and years",
+                "dated changes need a calendar".into(),
+                "a [planning] table with start_year and years, or scenario.start_year (the year the measured window opens on 1 January)",
                 None,
             );
+        }
+        if issues.borrow().is_empty() && spec.scenario.start_year.is_some() {
+            check_changes(spec, &issues);
         }
         return issues.into_inner();
     };
@@ -228,19 +243,35 @@ pub(in crate::scenario) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
             );
         }
     }
+    check_changes(spec, &issues);
+    issues.into_inner()
+}
+
+/// The checks of `[changes]`, against the calendar they fall in (`[planning]`'s, or
+/// `scenario.start_year` and the horizon).
+fn check_changes(spec: &ScenarioSpec, issues: &std::cell::RefCell<Vec<Issue>>) {
+    let issue = |path: String, message: String, valid: &str, location: Option<Vec<Segment>>| {
+        issues.borrow_mut().push(Issue {
+            path,
+            message,
+            valid: (!valid.is_empty()).then(|| valid.to_string()),
+            location,
+        });
+    };
     if spec.changes.len() > MAX_CHANGES {
         issue("changes".into(), format!("{} changes", spec.changes.len()), &format!("at most {MAX_CHANGES}"), None);
-        return issues.into_inner();
+        return;
     }
-    let horizon = f64::from(planning.years) * DAYS_PER_YEAR;
-    let last_year = planning.start_year + planning.years.saturating_sub(1) as i32;
+    let Some((start_year, horizon)) = spec.change_calendar() else { return };
+    let last_day = if spec.planning.is_some() { "the planning horizon" } else { "the horizon" };
+    let last_year = start_year + ((horizon / DAYS_PER_YEAR).ceil() as i32 - 1).max(0);
     for (id, c) in &spec.changes {
         if let Err(m) = parse_date(&c.date) {
             issue(format!("changes.{id}.date"), m, "\"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\"", None);
         } else if c.enabled && !c.from_plan && spec.day_of(&c.date).is_some_and(|d| d >= horizon) {
             issue(
                 format!("changes.{id}.date"),
-                format!("{} is after the planning horizon: the change would never happen", c.date),
+                format!("{} is after {last_day}: the change would never happen", c.date),
                 &format!("a date before the end of {last_year}, or enabled = false"),
                 None,
             );
@@ -259,13 +290,13 @@ pub(in crate::scenario) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
         }
     }
     if !issues.borrow().is_empty() {
-        return issues.into_inner();
+        return;
     }
     let timeline = match spec.timeline() {
         Ok(t) => t,
         // The scenario itself holds a figure a TOML document cannot (a seed above
         // 2⁶³ − 1): the scenario's own checks name the field.
-        Err(ChangeProblem { change: id, .. }) if id.is_empty() => return issues.into_inner(),
+        Err(ChangeProblem { change: id, .. }) if id.is_empty() => return,
         Err(ChangeProblem { change: id, location, message }) => {
             issue(
                 format!("changes.{id}"),
@@ -273,7 +304,7 @@ pub(in crate::scenario) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
                 "a path to a field of ports, nodes, links, services or pipelines",
                 Some(location),
             );
-            return issues.into_inner();
+            return;
         }
     };
     // Changes dated on or before the first day shape the starting configuration.
@@ -314,7 +345,6 @@ pub(in crate::scenario) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
             );
         }
     }
-    issues.into_inner()
 }
 
 /// What a change may not do between two configurations (see the module docs).

@@ -331,11 +331,22 @@ impl ScenarioSpec {
     }
 
     /// Days after the end of the warm-up at which `date` falls (negative before the
-    /// first planning year), or `None` without planning or for a malformed date.
+    /// first year measured), or `None` without a calendar (`[planning]` or
+    /// `scenario.start_year`) or for a malformed date.
     pub fn day_of(&self, date: &str) -> Option<f64> {
-        let planning = self.planning.as_ref()?;
+        let (start_year, _) = self.change_calendar()?;
         let (year, day) = parse_date(date).ok()?;
-        Some(f64::from(year - planning.start_year) * DAYS_PER_YEAR + f64::from(day))
+        Some(f64::from(year - start_year) * DAYS_PER_YEAR + f64::from(day))
+    }
+
+    /// The calendar dated changes fall in: the first calendar year measured (from its
+    /// 1 January, after the warm-up) and the days measured. `[planning]`'s, or
+    /// without it `scenario.start_year` and the horizon; `None` when neither is given.
+    pub fn change_calendar(&self) -> Option<(i32, f64)> {
+        match &self.planning {
+            Some(p) => Some((p.start_year, f64::from(p.years) * DAYS_PER_YEAR)),
+            None => self.scenario.start_year.map(|year| (year, self.scenario.horizon_days)),
+        }
     }
 
     /// The scenario's configurations over time: the first holds from the start (with
@@ -351,7 +362,7 @@ impl ScenarioSpec {
         base.variants.clear();
         base.candidates.clear();
         base.sweep = None;
-        let horizon = self.planning.as_ref().map_or(0.0, |p| f64::from(p.years) * DAYS_PER_YEAR);
+        let horizon = self.change_calendar().map_or(0.0, |(_, days)| days);
         let mut dated: Vec<(f64, &String, &ChangeSpec)> = self
             .changes
             .iter()

@@ -206,6 +206,12 @@ pub struct Settings {
     /// The currency of tariffs, charges and the value of time (a label, e.g. "USD").
     #[serde(default = "default_currency")]
     pub currency: String,
+    /// Without `[planning]`: the calendar year whose 1 January the measured window
+    /// opens on, so that dated changes (`[changes.<id>]`) can fall inside a single
+    /// run (a fleet that grows in September). With `[planning]`, leave it out:
+    /// `planning.start_year` says it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_year: Option<i32>,
 }
 
 fn default_currency() -> String {

@@ -313,8 +313,11 @@ pub fn markdown(rows: &[Row]) -> String {
             out of service are the missing mechanisms named above. The bundled scenario's headline answers still use \
             the fixed split it was calibrated with; moving them to pooled ferries is the next step this evidence \
             supports (README, \"Pooled rail ferries: before and after\").\n\
-            - **What no single year can show.** 2022's three feeders until September (six after) are averaged to \
-            four over the year, so the first eight months' bottleneck at the crossing (§9.3) is averaged away; \
-            borders and transshipment, where the World Bank puts 2022's delays (§9.3), are not in the model yet.\n";
+            - **Within a year.** 2022 runs three Aktau–Alat feeders until September and six after (§9.3), a \
+            dated change inside the year (`scenario.start_year`): the crossing binds for eight months and clears \
+            after, so Baku's counts still come out of the year's demand, but containers from China wait at Aktau \
+            for weeks (their mean door-to-door time is about three times that with four feeders all year), the \
+            bottleneck the operators named (§9.3). Borders and transshipment, where the World Bank puts 2022's \
+            delays (§9.3), are not in the model yet.\n";
     out
 }

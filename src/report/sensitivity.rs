@@ -44,6 +44,9 @@ pub fn text(s: &Sensitivity) -> String {
     }
     for k in &s.kpis {
         out += &format!("\n{} (mean {}): change over each input's range\n", k.kpi, number(k.mean));
+        if let Some(m) = crate::experiment::sensitivity::kpi_meaning(&k.kpi) {
+            out += &wrap(&format!("({m})"), "", "");
+        }
         out += &format!(
             "{:<28} {:>8} {:>17} {:>8} {:>8} {:>8}  {}\n",
             "input", "μ*", "95 % CI", "μ", "σ", "noise", "moves it"
@@ -99,6 +102,9 @@ fn sobol_text(s: &Sensitivity) -> String {
             number(k.variance),
             100.0 * k.noise_share
         );
+        if let Some(m) = crate::experiment::sensitivity::kpi_meaning(&k.kpi) {
+            out += &wrap(&format!("({m})"), "", "");
+        }
         if k.indices.is_empty() {
             out += "  it does not vary across the input scenarios: no index is defined\n";
             continue;

@@ -65,6 +65,16 @@ pub use shard::{SHARD_FORMAT, SensitivityShard, ShardIdentity, ShardMergeError, 
 /// documentation): `--kpi capacity.factor`.
 pub const CAPACITY_FACTOR: &str = "capacity.factor";
 
+/// What a KPI of an analysis is, where its key alone does not say: for
+/// [`CAPACITY_FACTOR`], how it is searched.
+pub fn kpi_meaning(key: &str) -> Option<&'static str> {
+    (key == CAPACITY_FACTOR).then_some(
+        "the capacity search's sustainable factor on every flow's demand (stability only, up to ×3), searched on the \
+         even and on the odd replications of each input scenario: two independent answers, their mean the value and \
+         their difference the noise",
+    )
+}
+
 /// Grid levels of the Morris design.
 const LEVELS: f64 = 4.0;
 /// The step: p / (2 (p − 1)).

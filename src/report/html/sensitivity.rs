@@ -82,7 +82,7 @@ pub fn sensitivity_report(
             sections.push(Section {
                 id: format!("kpi-{}", i + 1).into(),
                 title: k.kpi.clone(),
-                intro: vec![intro],
+                intro: meaning(&k.kpi).into_iter().chain([intro]).collect(),
                 tables: if k.indices.is_empty() { Vec::new() } else { vec![table] },
                 // Charts are numbered over the KPIs that vary (see `sensitivity::charts`).
                 charts: if k.indices.is_empty() {
@@ -118,10 +118,13 @@ pub fn sensitivity_report(
             sections.push(Section {
                 id: format!("kpi-{}", i + 1).into(),
                 title: k.kpi.clone(),
-                intro: vec![format!(
-                    "Mean {}. μ*: the mean absolute change of the KPI when the unknown moves over its whole range; \"no: noise\": its interval reaches down to zero.",
-                    fixed(k.mean, 3)
-                )],
+                intro: meaning(&k.kpi)
+                    .into_iter()
+                    .chain([format!(
+                        "Mean {}. μ*: the mean absolute change of the KPI when the unknown moves over its whole range; \"no: noise\": its interval reaches down to zero.",
+                        fixed(k.mean, 3)
+                    )])
+                    .collect(),
                 tables: vec![table],
                 charts: chart_for(i, format!("{}: the unknowns ranked by μ*.", k.kpi)).into_iter().collect(),
                 ..Section::default()
@@ -138,4 +141,9 @@ pub fn sensitivity_report(
         files: files.to_vec(),
     };
     render(&page)
+}
+
+/// A sentence saying what KPI `key` is, where its key alone does not say.
+fn meaning(key: &str) -> Option<String> {
+    crate::experiment::sensitivity::kpi_meaning(key).map(|m| format!("{key}: {m}."))
 }

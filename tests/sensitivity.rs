@@ -455,3 +455,37 @@ fn the_capacity_factor_moves_with_the_arrival_rate_as_one_over_rho_and_not_with_
     // spread the arrival rate causes.
     assert!(k.noise_share > 0.0 && k.noise_share < 0.5, "noise share {}", k.noise_share);
 }
+
+#[test]
+fn the_capacity_factors_two_halves_state_its_noise_as_it_spreads_over_seeds() {
+    // The premise of `capacity.factor`: the searches on the even and on the odd
+    // replications are two independent answers, so half their difference is the
+    // standard error of their mean. Over 40 seeds, the mean's spread must match the
+    // error the halves state (the same check as for a KPI with replications). The
+    // search's answers lie on its bisection grid, which could make two halves agree
+    // more often than independent answers would: this is where that would show.
+    use corridor::experiment::capacity::{CapacitySearch, search};
+    use corridor::experiment::{Experiment, Shard};
+    let scenario = mm1_capacity();
+    let (mut means, mut stated) = (corridor::stats::OnlineStats::new(), corridor::stats::OnlineStats::new());
+    for seed in 0..40 {
+        let half = |k: u64| {
+            let mut experiment = Experiment::for_scenario(&scenario).replications(8).seed(500 + seed).threads(2);
+            experiment.shard = Some(Shard::new(k, 2).unwrap());
+            search(&scenario, "base", &CapacitySearch::new(Vec::new(), Vec::new()), &experiment, None).unwrap().factor
+        };
+        let (even, odd) = (half(0), half(1));
+        means.push((even + odd) / 2.0);
+        stated.push(((even - odd) / 2.0).powi(2));
+    }
+    let ratio = means.sd() / stated.mean().sqrt();
+    eprintln!(
+        "capacity factor over seeds: mean {:.3}, sd {:.4}; stated error {:.4}; ratio {ratio:.2}",
+        means.mean(),
+        means.sd(),
+        stated.mean().sqrt()
+    );
+    // 40 seeds on each side: the ratio of the two estimates lies within 0.66-1.51 at
+    // 99 % (F with 39 and 40 degrees of freedom, square-rooted).
+    assert!((0.66..1.51).contains(&ratio), "the halves state the noise off by a factor {ratio:.2}");
+}

@@ -296,8 +296,8 @@ fn simulate_points(
         let shown =
             || factors.iter().zip(x).map(|(f, u)| format!("{} at {:.2}", f.name, u)).collect::<Vec<_>>().join(", ");
         let invalid = |message: String| SensitivityError::InvalidPoint { point, values: shown(), message };
-        let at = scenario.with_inputs(&positions).map_err(invalid)?;
-        let at = at.variant(variant).map_err(|e| invalid(e.to_string()))?;
+        let inputs = scenario.with_inputs(&positions).map_err(invalid)?;
+        let at = inputs.variant(variant).map_err(|e| invalid(e.to_string()))?;
         let network = Network::compile(&at).map_err(|e| invalid(e.to_string()))?;
         let plain = kpis.iter().any(|k| k != CAPACITY_FACTOR);
         let runs: Vec<Vec<(String, f64)>> = if plain {
@@ -308,7 +308,6 @@ fn simulate_points(
         let mut per_kpi = Vec::with_capacity(kpis.len());
         for key in kpis {
             if key == CAPACITY_FACTOR {
-                let inputs = scenario.with_inputs(&positions).map_err(invalid)?;
                 per_kpi.push(capacity_factor(&inputs, variant, (reps, seed)).map_err(invalid)?);
                 continue;
             }

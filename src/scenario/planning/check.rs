@@ -32,14 +32,7 @@ pub(super) fn check_changeable(path: &str) -> Result<(), String> {
 /// The checks of `[planning]`, `[growth]` and `[changes]`.
 pub(in crate::scenario) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
     let issues = std::cell::RefCell::new(Vec::new());
-    let issue = |path: String, message: String, valid: &str, location: Option<Vec<Segment>>| {
-        issues.borrow_mut().push(Issue {
-            path,
-            message,
-            valid: (!valid.is_empty()).then(|| valid.to_string()),
-            location,
-        });
-    };
+    let issue = |path, message, valid: &str, location| push(&issues, path, message, valid, location);
     if let Some(year) = spec.scenario.start_year {
         if spec.planning.is_some() {
             issue(
@@ -247,17 +240,21 @@ pub(in crate::scenario) fn check(spec: &ScenarioSpec) -> Vec<Issue> {
     issues.into_inner()
 }
 
+/// Adds an issue at `path` (with what would be valid, when there is something to say).
+fn push(
+    issues: &std::cell::RefCell<Vec<Issue>>,
+    path: String,
+    message: String,
+    valid: &str,
+    location: Option<Vec<Segment>>,
+) {
+    issues.borrow_mut().push(Issue { path, message, valid: (!valid.is_empty()).then(|| valid.to_string()), location });
+}
+
 /// The checks of `[changes]`, against the calendar they fall in (`[planning]`'s, or
 /// `scenario.start_year` and the horizon).
 fn check_changes(spec: &ScenarioSpec, issues: &std::cell::RefCell<Vec<Issue>>) {
-    let issue = |path: String, message: String, valid: &str, location: Option<Vec<Segment>>| {
-        issues.borrow_mut().push(Issue {
-            path,
-            message,
-            valid: (!valid.is_empty()).then(|| valid.to_string()),
-            location,
-        });
-    };
+    let issue = |path, message, valid: &str, location| push(issues, path, message, valid, location);
     if spec.changes.len() > MAX_CHANGES {
         issue("changes".into(), format!("{} changes", spec.changes.len()), &format!("at most {MAX_CHANGES}"), None);
         return;

@@ -261,7 +261,9 @@ fn check_changes(spec: &ScenarioSpec, issues: &std::cell::RefCell<Vec<Issue>>) {
     }
     let Some((start_year, horizon)) = spec.change_calendar() else { return };
     let last_day = if spec.planning.is_some() { "the planning horizon" } else { "the horizon" };
-    let last_year = start_year + ((horizon / DAYS_PER_YEAR).ceil() as i32 - 1).max(0);
+    // Clamped: a horizon or start year out of range has its own issue already.
+    let years_after = ((horizon / DAYS_PER_YEAR).ceil() - 1.0).clamp(0.0, 1e6) as i32;
+    let last_year = start_year.saturating_add(years_after);
     for (id, c) in &spec.changes {
         if let Err(m) = parse_date(&c.date) {
             issue(format!("changes.{id}.date"), m, "\"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\"", None);

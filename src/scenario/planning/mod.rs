@@ -336,7 +336,7 @@ impl ScenarioSpec {
     pub fn day_of(&self, date: &str) -> Option<f64> {
         let (start_year, _) = self.change_calendar()?;
         let (year, day) = parse_date(date).ok()?;
-        Some(f64::from(year - start_year) * DAYS_PER_YEAR + f64::from(day))
+        Some((f64::from(year) - f64::from(start_year)) * DAYS_PER_YEAR + f64::from(day))
     }
 
     /// The calendar dated changes fall in: the first calendar year measured (from its

@@ -31,7 +31,7 @@
 //! split: the year's work against the year's capacity.
 
 use super::capacity::{HOURS_PER_YEAR, call_time, flow_annual, open_share};
-use super::corridor::Network;
+use super::compiled::Network;
 use super::network::{Carrier, Handling, tonnes};
 use crate::scenario::{DeparturePolicy, RouteChoice};
 use microlp::{ComparisonOp, OptimizationDirection, Problem, Variable};

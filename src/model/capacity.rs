@@ -39,7 +39,7 @@
 //! resource would be fully used, with the same mix of cargo).
 
 use super::bound::RhoBound;
-use super::corridor::Network;
+use super::compiled::Network;
 use super::network::{Carrier, Handling, Kg, tonnes};
 use crate::scenario::DeparturePolicy;
 use serde::{Deserialize, Serialize};

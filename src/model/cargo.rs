@@ -4,7 +4,7 @@
 //! Measurement: waits for the next leg, and the ledger's measured window (generated
 //! and delivered after the warm-up, and what was in the system when it ended).
 
-use super::corridor::Network;
+use super::compiled::Network;
 use super::network::{Carrier, Kg};
 use crate::engine::SimTime;
 use crate::stats::OnlineStats;

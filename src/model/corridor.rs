@@ -275,7 +275,7 @@ impl<'n> Corridor<'n> {
         let held = self.capacity.held(self.net, self.window_start, end);
         self.transfers.kpis(self.net, &held, end, &mut kpis);
         self.pipelines.kpis(self.net, end, &mut kpis);
-        super::costs::kpis(self, &mut kpis);
+        super::costs::kpis(self.net, &self.flows, &mut kpis);
         kpis
     }
 

@@ -15,7 +15,8 @@
 //! the value of time and CO2 of the cargo delivered in the window. KPIs exist only
 //! when the scenario gives some tariff, charge, emission factor or value of time.
 
-use super::corridor::Corridor;
+use super::compiled::Network;
+use super::flows::Flows;
 use super::kpis::ReplicationKpis;
 use super::network::tonnes;
 use crate::scenario::{FlowSpec, LegCarrier, ScenarioSpec};
@@ -122,14 +123,13 @@ fn sail_along(spec: &ScenarioSpec, route: &[String], from: &str, to: &str) -> (f
 }
 
 /// Adds the cost and CO2 KPIs (see the module documentation) to `kpis`.
-pub(super) fn kpis(w: &Corridor<'_>, kpis: &mut ReplicationKpis) {
-    let net = w.net;
+pub(super) fn kpis(net: &Network, flows: &Flows, kpis: &mut ReplicationKpis) {
     if !net.costed {
         return;
     }
     let per = |x: f64, t: f64| if t > 0.0 { x / t } else { 0.0 };
     let (mut paid, mut time, mut co2, mut delivered) = (0.0, 0.0, 0.0, 0.0);
-    for (def, st) in net.flows.iter().zip(&w.flows.state) {
+    for (def, st) in net.flows.iter().zip(&flows.state) {
         if def.empty {
             continue;
         }

@@ -509,7 +509,7 @@ pub(super) fn on_arrival(w: &mut Corridor<'_>, f: usize, s: &mut Scheduler<Event
         }
         _ => (kg_from_tonnes(tonnes).max(1), 0),
     };
-    let route = super::routes::choose(w, f);
+    let route = super::routes::choose(w.net, &w.cargo, &mut w.flows.route_rng[f], f);
     let id = w.cargo.consignments.insert(Consignment {
         flow: route as u32,
         leg_pos: 0,

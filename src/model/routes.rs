@@ -18,7 +18,9 @@
 //! stream of its own: the arrivals and sizes of every flow are the same whatever the
 //! rule (common random numbers survive a change of rule or of routes).
 
-use super::corridor::Corridor;
+use super::cargo::Cargo;
+use super::compiled::Network;
+use crate::engine::RandomStream;
 use crate::scenario::RouteChoice;
 use rand::RngExt;
 
@@ -67,20 +69,21 @@ impl RouteSet {
     }
 }
 
-/// The route (a flow index) a new consignment of flow `f` takes.
-pub(super) fn choose(w: &mut Corridor<'_>, f: usize) -> usize {
-    let net = w.net;
+/// The route (a flow index) a new consignment of flow `f` takes, drawing from `rng`
+/// (the flow's route stream) where the rule needs a draw. It reads the compiled
+/// network and the cargo waiting per leg only, not the whole run-time corridor.
+pub(super) fn choose(net: &Network, cargo: &Cargo, rng: &mut RandomStream, f: usize) -> usize {
     let Some(set) = &net.flows[f].routes else {
         return f;
     };
     let pick = match set.rule {
         RouteChoice::Shares => {
-            let u: f64 = w.flows.route_rng[f].random::<f64>();
+            let u: f64 = rng.random::<f64>();
             set.cumulative.iter().position(|&c| u < c).unwrap_or(set.routes.len() - 1)
         }
         RouteChoice::Cost => set.cheapest,
         RouteChoice::Congestion => {
-            let waiting = |r: usize| -> u64 { net.flows[set.routes[r]].legs.iter().map(|&l| w.cargo.legs[l].kg).sum() };
+            let waiting = |r: usize| -> u64 { net.flows[set.routes[r]].legs.iter().map(|&l| cargo.legs[l].kg).sum() };
             let key = |r: usize| (waiting(r), set.generalised[r]);
             let best = (1..set.routes.len()).fold(0, |best, r| {
                 let ((a, ca), (b, cb)) = (key(r), key(best));
@@ -88,7 +91,7 @@ pub(super) fn choose(w: &mut Corridor<'_>, f: usize) -> usize {
             });
             let tied = (0..set.routes.len()).filter(|&r| key(r) == key(best)).count();
             if tied > 1 {
-                let k = (w.flows.route_rng[f].random::<f64>() * tied as f64) as usize;
+                let k = (rng.random::<f64>() * tied as f64) as usize;
                 (0..set.routes.len()).filter(|&r| key(r) == key(best)).nth(k.min(tied - 1)).unwrap_or(best)
             } else {
                 best

@@ -7,8 +7,17 @@
 use std::path::Path;
 
 /// The model files that must not depend on the run-time corridor.
-const COMPILED_NETWORK_ONLY: &[&str] =
-    &["network.rs", "compiled.rs", "ship_services.rs", "capacity.rs", "bound.rs", "routes.rs", "costs.rs", "cargo.rs"];
+const COMPILED_NETWORK_ONLY: &[&str] = &[
+    "network.rs",
+    "compiled.rs",
+    "ship_services.rs",
+    "capacity/mod.rs",
+    "capacity/rows.rs",
+    "bound.rs",
+    "routes.rs",
+    "costs.rs",
+    "cargo.rs",
+];
 
 /// What naming the run-time corridor looks like in a model file.
 const RUN_TIME: &[&str] = &["super::corridor", "crate::model::corridor", "Corridor<", "Corridor;", "Scheduler<Event>"];

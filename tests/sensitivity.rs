@@ -495,3 +495,124 @@ fn the_capacity_factors_two_halves_state_its_noise_as_it_spreads_over_seeds() {
     // 99 % (F with 39 and 40 degrees of freedom, square-rooted).
     assert!((0.66..1.51).contains(&ratio), "the halves state the noise off by a factor {ratio:.2}");
 }
+
+/// An M/M/1 port (20-hour calls) with two streams of ships: 50 a year untagged and
+/// 100–160 a year tagged `surge` (uncertain). Scaling the surge alone by f, the mean
+/// wait Wq = S·ρ/(1 − ρ) stays within S = 20 h while ρ ≤ 1/2, i.e. while
+/// (f·A + 50)·20 ≤ 4,380: f = 169/A. Stability alone would allow f = 388/A ≥ 2.4.
+fn mm1_tagged_capacity() -> Scenario {
+    let text = "[scenario]
+name = \"M/M/1, an uncertain tagged surge, for the capacity factor of a search\"
+horizon_days = 3650
+warmup_days = 100
+replications = 4
+seed = 3
+
+[ports.port]
+yard_capacity_tonnes = 0
+berths.dry = { count = 1, service_hours = { dist = \"exponential\", mean = 20.0 } }
+
+[ship_arrivals.regular]
+port = \"port\"
+class = \"dry\"
+ships_per_year = 50
+cargo_tonnes = { dist = \"constant\", value = 1000.0 }
+
+[ship_arrivals.surge]
+port = \"port\"
+class = \"dry\"
+ships_per_year = 130
+cargo_tonnes = { dist = \"constant\", value = 1000.0 }
+tags = [\"surge\"]
+
+[uncertain.surge]
+path = \"ship_arrivals.surge.ships_per_year\"
+range = [100.0, 160.0]
+reason = \"how many more ships the surge brings\"
+";
+    Scenario::from_str(text, "mm1_tagged_capacity.toml").unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn the_capacity_factor_of_a_named_search_scales_its_tags_and_keeps_its_criterion() {
+    use corridor::experiment::capacity::{CapacitySearch, Criterion};
+    use corridor::experiment::sensitivity::{capacity_factor_key, kpi_meaning};
+    let search = CapacitySearch::new(
+        vec!["surge".into()],
+        vec![Criterion::parse("port.port.ship_wait_hours.mean <= 20").unwrap()],
+    );
+    let key = capacity_factor_key(&search);
+    assert_eq!(key, "capacity.factor[tags=surge; criterion=port.port.ship_wait_hours.mean <= 20]");
+    let kpis = [key.clone()];
+    let method = Method::Morris { trajectories: 4 };
+    let parts: Vec<(String, SensitivityShard)> = (0..2)
+        .map(|i| {
+            let shard = corridor::experiment::Shard::new(i, 2).unwrap();
+            let part = run_shard(&mm1_tagged_capacity(), "base", &kpis, (method, 4, 8), shard, None).unwrap();
+            (format!("shard{i}"), part)
+        })
+        .collect();
+    let halves: Vec<(usize, f64, f64)> = parts
+        .iter()
+        .flat_map(|(_, part)| part.points.iter().map(|(i, v)| (*i, v[0][0].unwrap(), v[0][1].unwrap())))
+        .collect();
+    let pooled_half_variance = halves.iter().map(|(_, a, b)| (a - b).powi(2) / 2.0).sum::<f64>() / halves.len() as f64;
+    let error = (pooled_half_variance / 2.0).sqrt();
+    // The grid puts the surge at 100, 120, 140 or 160 ships a year.
+    let by_criterion: Vec<f64> = [100.0, 120.0, 140.0, 160.0].iter().map(|a| 169.0 / a).collect();
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, a, b) in &halves {
+        let factor = (a + b) / 2.0;
+        let (at, off) = by_criterion
+            .iter()
+            .enumerate()
+            .map(|(k, x)| (k, (factor - x).abs()))
+            .min_by(|x, y| x.1.total_cmp(&y.1))
+            .unwrap();
+        eprintln!("input scenario {i}: ×{factor:.3} (halves {a:.3}, {b:.3}); nearest 169/A = {:.3}", by_criterion[at]);
+        assert!(
+            off <= 3.5 * error + 0.01,
+            "input scenario {i}: ×{factor:.3} is not 169/A (standard error {error:.4}); stability alone gives 388/A"
+        );
+        seen.insert(at);
+    }
+    assert!(seen.len() >= 2, "the design visited one surge level only: {seen:?}");
+    let (merged, _) = merge_shards(&parts).unwrap();
+    assert_eq!(merged.kpis[0].kpi, key, "the analysis names the search it ran");
+    let meaning = kpi_meaning(&merged.kpis[0].kpi).unwrap();
+    assert!(
+        meaning.contains("the demand tagged surge (stability and port.port.ship_wait_hours.mean <= 20"),
+        "{meaning}"
+    );
+    let surge = merged.kpis[0].effects.iter().find(|e| e.factor == "surge").unwrap();
+    assert!(surge.mu < 0.0 && surge.above_noise, "more surge ships leave less room: μ {:.3}", surge.mu);
+
+    // A shard of another search is not part of this analysis.
+    let plain = [CAPACITY_FACTOR_KEY.to_string()];
+    let other = run_shard(
+        &mm1_tagged_capacity(),
+        "base",
+        &plain,
+        (method, 4, 8),
+        corridor::experiment::Shard::new(1, 2).unwrap(),
+        None,
+    )
+    .unwrap();
+    let mixed = vec![parts[0].clone(), ("other".to_string(), other)];
+    assert!(merge_shards(&mixed).is_err(), "shards of two different searches merged");
+}
+
+const CAPACITY_FACTOR_KEY: &str = corridor::experiment::sensitivity::CAPACITY_FACTOR;
+
+#[test]
+fn a_capacity_factor_with_an_unknown_tag_or_criterion_is_refused_before_simulating() {
+    let settings = MorrisSettings { trajectories: 4, replications: 4, seed: 1 };
+    for (key, says) in [
+        ("capacity.factor[tags=transit]", "no flow or arrival stream is tagged \"transit\""),
+        ("capacity.factor[criterion=port.nowhere.ship_wait_hours.mean <= 20]", "port.nowhere.ship_wait_hours.mean"),
+        ("capacity.factor[max=-1]", "--max-factor"),
+    ] {
+        let error = morris(&mm1_tagged_capacity(), "base", &[key.to_string()], &settings, None).unwrap_err();
+        assert!(error.to_string().contains(says), "{key}: {error}");
+    }
+}

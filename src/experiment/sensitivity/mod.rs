@@ -32,15 +32,18 @@
 //! 0.8 × the noise, inside that interval).
 //!
 //! **The capacity factor.** The KPI [`CAPACITY_FACTOR`] (`capacity.factor`) is the
-//! capacity search's answer ([`crate::experiment::capacity`]): the largest factor on
-//! every flow's demand that keeps the variant stable, with the search's defaults (up
-//! to ×3, to 0.01). It has no value per replication, so each input scenario runs the
-//! search twice, on the even and on the odd replications (the same ones in every
-//! input scenario: common random numbers): two independent answers that stand in
-//! for two replications. Their mean is the value and, paired as replications are,
-//! their difference gives each elementary effect's noise (one degree of freedom each,
-//! pooled over the trajectories). An answer of ×3 means "at least ×3"; it needs at
-//! least 4 replications.
+//! capacity search's answer ([`crate::experiment::capacity`]): by default the largest
+//! factor on every flow's demand that keeps the variant stable, with the search's
+//! defaults (up to ×3, to 0.01). It has no value per replication, so each input
+//! scenario runs the search twice, on the even and on the odd replications (the same
+//! ones in every input scenario: common random numbers): two independent answers
+//! that stand in for two replications. Their mean is the value and, paired as
+//! replications are, their difference gives each elementary effect's noise (one
+//! degree of freedom each, pooled over the trajectories). An answer of ×3 means "at
+//! least ×3"; it needs at least 4 replications. The key may name another search, the
+//! one `corridor capacity` runs with the same settings: `capacity.factor[tags=transit;
+//! criterion=port.baku.ship_wait_hours.p95 <= 24]` scales only the tagged demand and
+//! keeps the criteria besides stability (see `capacity_kpi` for the grammar).
 //!
 //! Determinism: the trajectories come from the seed alone; every replication from its
 //! index and the seed; results are gathered in order, so any thread count gives the
@@ -57,23 +60,12 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+mod capacity_kpi;
 mod shard;
 
+pub use capacity_kpi::{CAPACITY_FACTOR, capacity_factor_key, capacity_search_of, kpi_meaning};
+
 pub use shard::{SHARD_FORMAT, SensitivityShard, ShardIdentity, ShardMergeError, merge_shards, run_shard};
-
-/// The KPI key of the capacity search's sustainable demand factor (see the module
-/// documentation): `--kpi capacity.factor`.
-pub const CAPACITY_FACTOR: &str = "capacity.factor";
-
-/// What a KPI of an analysis is, where its key alone does not say: for
-/// [`CAPACITY_FACTOR`], how it is searched.
-pub fn kpi_meaning(key: &str) -> Option<&'static str> {
-    (key == CAPACITY_FACTOR).then_some(
-        "the capacity search's sustainable factor on every flow's demand (stability only, up to ×3), searched on the \
-         even and on the odd replications of each input scenario: two independent answers, their mean the value and \
-         their difference the noise",
-    )
-}
 
 /// Grid levels of the Morris design.
 const LEVELS: f64 = 4.0;
@@ -255,10 +247,15 @@ fn prepare(
     if replications < 2 {
         return Err(SensitivityError::Settings("at least 2 replications are needed for the noise".into()));
     }
-    if replications < 4 && kpis.iter().any(|k| k == CAPACITY_FACTOR) {
+    if replications < 4 && kpis.iter().any(|k| capacity_search_of(k).is_some()) {
         return Err(SensitivityError::Settings(format!(
             "{CAPACITY_FACTOR} needs at least 4 replications: the search runs on the even and on the odd ones"
         )));
+    }
+    for key in kpis {
+        if let Some(Err(message)) = capacity_search_of(key) {
+            return Err(SensitivityError::Settings(message));
+        }
     }
     let spec = scenario.variant(variant)?;
     let factors = spec.uncertain_factors();
@@ -272,8 +269,24 @@ fn prepare(
         values: "the variant as written".into(),
         message: e.to_string(),
     })?);
-    if let Some(unknown) = kpis.iter().find(|k| !k.starts_with("year.") && *k != CAPACITY_FACTOR && !keys.contains(k)) {
+    if let Some(unknown) =
+        kpis.iter().find(|k| !k.starts_with("year.") && capacity_search_of(k).is_none() && !keys.contains(k))
+    {
         return Err(KpiError::unknown(unknown, &keys).into());
+    }
+    // A capacity factor's tags and criteria are checked as the search checks them.
+    let tags = scenario.base().demand_tags();
+    for search in kpis.iter().filter_map(|k| capacity_search_of(k)?.ok()) {
+        if let Some(t) = search.tags.iter().find(|t| !tags.contains(t.as_str())) {
+            let known: Vec<&str> = tags.iter().copied().collect();
+            return Err(SensitivityError::Settings(format!(
+                "{CAPACITY_FACTOR}: no flow or arrival stream is tagged {t:?}; tags in this scenario: {}",
+                known.join(", ")
+            )));
+        }
+        for c in search.criteria.iter().filter(|c| !c.key.starts_with("year.")) {
+            c.check_key(&keys).map_err(|e| SensitivityError::Settings(format!("{CAPACITY_FACTOR}: {e}")))?;
+        }
     }
     Ok((spec, factors))
 }
@@ -299,7 +312,7 @@ fn simulate_points(
         let inputs = scenario.with_inputs(&positions).map_err(invalid)?;
         let at = inputs.variant(variant).map_err(|e| invalid(e.to_string()))?;
         let network = Network::compile(&at).map_err(|e| invalid(e.to_string()))?;
-        let plain = kpis.iter().any(|k| k != CAPACITY_FACTOR);
+        let plain = kpis.iter().any(|k| capacity_search_of(k).is_none());
         let runs: Vec<Vec<(String, f64)>> = if plain {
             (0..reps).into_par_iter().map(|r| run_replication(&network, seed, r).entries()).collect()
         } else {
@@ -307,8 +320,9 @@ fn simulate_points(
         };
         let mut per_kpi = Vec::with_capacity(kpis.len());
         for key in kpis {
-            if key == CAPACITY_FACTOR {
-                per_kpi.push(capacity_factor(&inputs, variant, (reps, seed)).map_err(invalid)?);
+            if let Some(search) = capacity_search_of(key) {
+                let search = search.map_err(invalid)?;
+                per_kpi.push(capacity_kpi::capacity_factor(&inputs, variant, &search, (reps, seed)).map_err(invalid)?);
                 continue;
             }
             let column: Option<Vec<f64>> =
@@ -327,26 +341,6 @@ fn simulate_points(
         }
     }
     Ok(values)
-}
-
-/// The capacity search's answer for `variant` of `inputs`, run twice on `reps`
-/// replications under `seed`: on the even replications and on the odd ones. The two
-/// halves are independent, so they stand for two replications of the answer: their
-/// mean is the value, their difference its noise (see the module documentation).
-fn capacity_factor(inputs: &Scenario, variant: &str, (reps, seed): (u64, u64)) -> Result<Vec<f64>, String> {
-    let search = crate::experiment::capacity::CapacitySearch::new(Vec::new(), Vec::new());
-    (0..2)
-        .map(|half| {
-            let mut experiment = crate::experiment::Experiment::for_scenario(inputs)
-                .replications(reps)
-                .seed(seed)
-                .threads(rayon::current_num_threads());
-            experiment.shard = Some(crate::experiment::Shard::new(half, 2).map_err(|e| e.to_string())?);
-            let found = crate::experiment::capacity::search(inputs, variant, &search, &experiment, None)
-                .map_err(|e| e.to_string())?;
-            Ok(found.factor)
-        })
-        .collect()
 }
 
 /// The trajectories: each k + 1 points on the unit cube, and which factor each step

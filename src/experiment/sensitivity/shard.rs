@@ -19,7 +19,7 @@ pub struct SensitivityShard {
     pub scenario_text: String,
     /// Per input scenario this shard ran, in order: its index in the design and, per
     /// KPI, the values of every replication (`null` for a KPI without a value); for
-    /// [`CAPACITY_FACTOR`], the searches' answers on the even and on the odd
+    /// a capacity factor ([`CAPACITY_FACTOR`]), the searches' answers on the even and on the odd
     /// replications.
     pub points: Vec<(usize, Vec<Vec<Option<f64>>>)>,
     /// BLAKE3 digest (hex) of everything above.
@@ -121,10 +121,10 @@ pub fn run_shard(
 }
 
 /// How many values an input scenario holds for KPI `key`: one per replication, or
-/// for [`CAPACITY_FACTOR`] the answers of the searches on the even and on the odd
+/// for a capacity factor ([`CAPACITY_FACTOR`]) the answers of the searches on the even and on the odd
 /// replications.
 fn values_per_point(key: &str, replications: u64) -> u64 {
-    if key == CAPACITY_FACTOR { 2 } else { replications }
+    if capacity_search_of(key).is_some() { 2 } else { replications }
 }
 
 /// Why sensitivity shards cannot be merged.

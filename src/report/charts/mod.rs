@@ -50,6 +50,11 @@ pub(crate) fn hex_colour(c: RGBColor) -> String {
 /// A KPI key or a scenario path as an axis label with its unit, read from its words:
 /// `port.baku.ship_wait_hours.p95` → `port.baku.ship_wait_hours.p95 (hours)`.
 pub fn kpi_axis_label(key: &str) -> String {
+    if key.starts_with("capacity.factor") {
+        // A search's key names its criteria, whose words must not set the unit; the
+        // chart's title shows the whole key.
+        return "the sustainable demand factor (×)".to_string();
+    }
     let unit = if key.contains("hours") {
         "hours"
     } else if key.contains("tonnes_per_day") {

@@ -16,6 +16,18 @@ pub(crate) struct SensitivityArgs {
     /// A KPI to explain (repeatable), e.g. 'port.baku.ship_wait_hours.p95', 'system.backlog_growth_tonnes_per_day', or 'capacity.factor' (the capacity search's sustainable demand factor, searched again in each input scenario).
     #[arg(long = "kpi", required = true)]
     pub(crate) kpis: Vec<String>,
+    /// With --kpi capacity.factor: scale the demand of flows and arrivals with this tag (repeatable). Default: all of them.
+    #[arg(long = "tags", value_delimiter = ',')]
+    pub(crate) tags: Vec<String>,
+    /// With --kpi capacity.factor: a condition on a KPI's mean the search keeps besides stability, e.g. 'port.baku.ship_wait_hours.p95 <= 24' (repeatable).
+    #[arg(long = "criterion")]
+    pub(crate) criteria: Vec<String>,
+    /// With --kpi capacity.factor: the largest demand factor tried (default 3).
+    #[arg(long)]
+    pub(crate) max_factor: Option<f64>,
+    /// With --kpi capacity.factor: stop when the factor is known to within this (default 0.01).
+    #[arg(long)]
+    pub(crate) resolution: Option<f64>,
     /// The variant screened (`base` is the unmodified scenario). Default: the first declared variant.
     #[arg(long)]
     pub(crate) variant: Option<String>,
@@ -58,6 +70,7 @@ pub(crate) fn sensitivity(args: &SensitivityArgs) -> Outcome {
     scenario.check_variant_name(&variant).map_err(|e| Failure::Usage(format!("--variant: {e}")))?;
     let to = Destinations { out: args.out.clone(), json: args.json.clone(), ..Destinations::default() };
     to.check().map_err(|e| Failure::Usage(e.to_string()))?;
+    let kpis = kpis_with_search(args)?;
     let mut exp = Experiment::for_scenario(&scenario);
     args.sampling.apply(&mut exp);
     let replications = args.replications.unwrap_or(exp.replications);
@@ -88,7 +101,7 @@ pub(crate) fn sensitivity(args: &SensitivityArgs) -> Outcome {
         };
         let settings = (method, replications, exp.seed);
         let part = pool
-            .install(|| analysis::run_shard(&scenario, &variant, &args.kpis, settings, shard, Some(&report)))
+            .install(|| analysis::run_shard(&scenario, &variant, &kpis, settings, shard, Some(&report)))
             .map_err(failure)?;
         corridor::report::publish::write_sensitivity_shard(dir, &part).map_err(run_failure)?;
         note(&format!(
@@ -106,15 +119,39 @@ pub(crate) fn sensitivity(args: &SensitivityArgs) -> Outcome {
         .install(|| match method {
             analysis::Method::Morris { trajectories } => {
                 let settings = analysis::MorrisSettings { trajectories, replications, seed: exp.seed };
-                analysis::morris(&scenario, &variant, &args.kpis, &settings, Some(&report))
+                analysis::morris(&scenario, &variant, &kpis, &settings, Some(&report))
             }
             analysis::Method::Sobol { samples } => {
                 let settings = analysis::SobolSettings { samples, replications, seed: exp.seed };
-                analysis::sobol(&scenario, &variant, &args.kpis, &settings, Some(&report))
+                analysis::sobol(&scenario, &variant, &kpis, &settings, Some(&report))
             }
         })
         .map_err(failure)?;
     note(&format!("sensitivity: {:.1} s", started.elapsed().as_secs_f64()));
     let published = to.publish_sensitivity(&scenario, &screening).map_err(run_failure)?;
     publish(published, &to, || corridor::report::sensitivity::text(&screening))
+}
+
+/// The KPIs asked for, with `capacity.factor` carrying the search that `--tags`,
+/// `--criterion`, `--max-factor` and `--resolution` describe (its key then names the
+/// search, so the files and shards say which one it was).
+fn kpis_with_search(args: &SensitivityArgs) -> Result<Vec<String>, Failure> {
+    let asked =
+        !args.tags.is_empty() || !args.criteria.is_empty() || args.max_factor.is_some() || args.resolution.is_some();
+    if !asked {
+        return Ok(args.kpis.clone());
+    }
+    if !args.kpis.iter().any(|k| k == analysis::CAPACITY_FACTOR) {
+        return Err(Failure::Usage(format!(
+            "--tags, --criterion, --max-factor and --resolution set the search of --kpi {}; add it, or leave them out",
+            analysis::CAPACITY_FACTOR
+        )));
+    }
+    let criteria = crate::flags::criteria(&args.criteria)?;
+    let mut search = corridor::experiment::capacity::CapacitySearch::new(args.tags.clone(), criteria);
+    search.max_factor = args.max_factor.unwrap_or(search.max_factor);
+    search.resolution = args.resolution.unwrap_or(search.resolution);
+    search.check().map_err(|e| Failure::Usage(e.to_string()))?;
+    let key = analysis::capacity_factor_key(&search);
+    Ok(args.kpis.iter().map(|k| if k == analysis::CAPACITY_FACTOR { key.clone() } else { k.clone() }).collect())
 }

@@ -1,5 +1,5 @@
 //! The SVG text plotters writes, made smaller without changing a pixel: defaults and
-//! excess digits dropped, straight runs of a polyline cut to their ends, and lines
+//! excess digits dropped, text that draws nothing dropped, straight runs of a polyline cut to their ends, and lines
 //! and polylines written as paths with relative coordinates, consecutive ones of the
 //! same style in one path. `tests` below and `tests/report.rs` (the browser) check it;
 //! the bundled report's charts rendered before and after were compared pixel by pixel.
@@ -172,6 +172,35 @@ fn stroke_of(element: &str) -> Option<(String, String)> {
     Some((style.join(" "), d))
 }
 
+/// The SVG without text that draws nothing: a `<text>` whose content is only white
+/// space (plotters writes one for every empty label), and the `fill="#000000"` of the
+/// rest (black is SVG's default fill, and no style of the report sets one).
+pub(super) fn tidy_text(svg: &str) -> String {
+    let mut out = String::with_capacity(svg.len());
+    let mut rest = svg;
+    while let Some(at) = rest.find("<text ") {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let (Some(open_end), Some(close)) = (rest.find('>'), rest.find("</text>")) else { break };
+        if close < open_end {
+            break;
+        }
+        let open = &rest[..=open_end];
+        let content = &rest[open_end + 1..close];
+        let after = &rest[close + "</text>".len()..];
+        if content.trim().is_empty() {
+            rest = after.strip_prefix('\n').unwrap_or(after);
+            continue;
+        }
+        out.push_str(&open.replacen(" fill=\"#000000\"", "", 1));
+        out.push_str(content);
+        out.push_str("</text>");
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,5 +246,23 @@ mod tests {
             "<line stroke=\"#F3F3F3\" stroke-width=\"1\" x1=\"2.5\" y1=\"50\" x2=\"2\" y2=\"8\"/>\n",
         );
         assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn text_that_draws_nothing_goes_and_black_is_left_to_the_default() {
+        let svg = concat!(
+            "<text x=\"1\" y=\"2\" font-size=\"9\" fill=\"#000000\">\n\n</text>\n",
+            "<text x=\"3\" y=\"4\" font-size=\"9\" fill=\"#000000\">\nlabel\n</text>\n",
+            "<text x=\"5\" y=\"6\" fill=\"#D55E00\">\nred\n</text>\n",
+            "<rect x=\"0\" y=\"0\" width=\"1\" height=\"1\" fill=\"#000000\"/>\n",
+        );
+        let expected = concat!(
+            "<text x=\"3\" y=\"4\" font-size=\"9\">\nlabel\n</text>\n",
+            "<text x=\"5\" y=\"6\" fill=\"#D55E00\">\nred\n</text>\n",
+            "<rect x=\"0\" y=\"0\" width=\"1\" height=\"1\" fill=\"#000000\"/>\n",
+        );
+        assert_eq!(tidy_text(svg), expected);
+        // Text cut short is left as it is.
+        assert_eq!(tidy_text("<text x=\"1\">open"), "<text x=\"1\">open");
     }
 }

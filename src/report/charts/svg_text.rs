@@ -1,5 +1,6 @@
 //! The SVG text plotters writes, made smaller without changing a pixel: defaults and
-//! excess digits dropped, text that draws nothing dropped, straight runs of a polyline cut to their ends, and lines
+//! excess digits dropped, text that draws nothing dropped, bars of one colour as
+//! one path where no bar between them overlaps, straight runs of a polyline cut to their ends, and lines
 //! and polylines written as paths with relative coordinates, consecutive ones of the
 //! same style in one path. `tests` below and `tests/report.rs` (the browser) check it;
 //! the bundled report's charts rendered before and after were compared pixel by pixel.
@@ -201,6 +202,93 @@ pub(super) fn tidy_text(svg: &str) -> String {
     out
 }
 
+/// One `<rect x y width height fill/>` line with whole-number geometry.
+struct Rect<'s> {
+    line: &'s str,
+    fill: &'s str,
+    x: i64,
+    y: i64,
+    w: i64,
+    h: i64,
+}
+
+impl Rect<'_> {
+    /// Whether the interiors of the two rectangles meet.
+    fn overlaps(&self, other: &Rect<'_>) -> bool {
+        self.x < other.x + other.w
+            && other.x < self.x + self.w
+            && self.y < other.y + other.h
+            && other.y < self.y + self.h
+    }
+}
+
+/// Reads a line that is exactly `<rect x="…" y="…" width="…" height="…" fill="…"/>`
+/// with whole numbers (what plotters writes for bars once defaults are dropped).
+fn rect_of(line: &str) -> Option<Rect<'_>> {
+    let mut rest = line.strip_prefix("<rect ")?.strip_suffix("/>")?;
+    let mut values = [0i64; 4];
+    for (i, name) in ["x", "y", "width", "height"].iter().enumerate() {
+        let (value, after) = attribute(rest.trim_start(), &format!("{name}=\""))?;
+        values[i] = value.parse().ok()?;
+        rest = after;
+    }
+    let (fill, after) = attribute(rest.trim_start(), "fill=\"")?;
+    if !after.trim().is_empty() || !fill.starts_with('#') {
+        return None;
+    }
+    let [x, y, w, h] = values;
+    Some(Rect { line, fill, x, y, w, h })
+}
+
+/// The SVG with runs of consecutive opaque rectangles (bars) drawn as one path per
+/// colour where that changes no pixel: a rectangle of no area is dropped, and one
+/// joins the path of an earlier rectangle of its colour only when it overlaps none of
+/// the rectangles of other colours that would then be painted after it instead of
+/// before. With whole-number corners no pixel is shared by two rectangles that do not
+/// overlap, so the order among them is invisible.
+pub(super) fn rects_as_paths(svg: &str) -> String {
+    let mut out = String::with_capacity(svg.len());
+    let mut run: Vec<Rect<'_>> = Vec::new();
+    for line in svg.split_inclusive('\n') {
+        match rect_of(line.trim_end_matches('\n')) {
+            Some(r) => run.push(r),
+            None => {
+                write_rects(&mut out, &mut run);
+                out.push_str(line);
+            }
+        }
+    }
+    write_rects(&mut out, &mut run);
+    out
+}
+
+/// Writes a run of rectangles grouped as [`rects_as_paths`] says, and empties it.
+fn write_rects(out: &mut String, run: &mut Vec<Rect<'_>>) {
+    let mut groups: Vec<Vec<Rect<'_>>> = Vec::new();
+    for r in run.drain(..).filter(|r| r.w > 0 && r.h > 0) {
+        let joins = groups
+            .iter()
+            .rposition(|g| g[0].fill == r.fill)
+            .filter(|&at| groups[at + 1..].iter().flatten().all(|later| !later.overlaps(&r)));
+        match joins {
+            Some(at) => groups[at].push(r),
+            None => groups.push(vec![r]),
+        }
+    }
+    for g in groups {
+        if let [only] = g.as_slice() {
+            out.push_str(only.line);
+            out.push('\n');
+            continue;
+        }
+        out.push_str(&format!("<path fill=\"{}\" d=\"", g[0].fill));
+        for r in &g {
+            out.push_str(&format!("M{} {}h{}v{}h-{}z", r.x, r.y, r.w, r.h, r.w));
+        }
+        out.push_str("\"/>\n");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,5 +352,37 @@ mod tests {
         assert_eq!(tidy_text(svg), expected);
         // Text cut short is left as it is.
         assert_eq!(tidy_text("<text x=\"1\">open"), "<text x=\"1\">open");
+    }
+
+    #[test]
+    fn bars_of_one_colour_share_a_path_unless_a_bar_between_overlaps() {
+        let svg = concat!(
+            "<rect x=\"0\" y=\"0\" width=\"100\" height=\"100\" fill=\"#FFFFFF\"/>\n",
+            "<rect x=\"10\" y=\"10\" width=\"20\" height=\"5\" fill=\"#0072B2\"/>\n",
+            "<rect x=\"30\" y=\"10\" width=\"20\" height=\"5\" fill=\"#E69F00\"/>\n",
+            "<rect x=\"50\" y=\"10\" width=\"0\" height=\"5\" fill=\"#CC79A7\"/>\n",
+            "<rect x=\"10\" y=\"20\" width=\"25\" height=\"5\" fill=\"#0072B2\"/>\n",
+            // Over the orange bar: must stay after it.
+            "<rect x=\"40\" y=\"12\" width=\"5\" height=\"5\" fill=\"#0072B2\"/>\n",
+            // White over the background's colour but on the bars: stays on top.
+            "<rect x=\"12\" y=\"11\" width=\"2\" height=\"2\" fill=\"#FFFFFF\"/>\n",
+            "<text x=\"1\">\nlabel\n</text>\n",
+            "<rect x=\"10\" y=\"30\" width=\"20\" height=\"5\" fill=\"#0072B2\"/>\n",
+            "<rect x=\"1.5\" y=\"30\" width=\"20\" height=\"5\" fill=\"#0072B2\"/>\n",
+        );
+        let out = rects_as_paths(svg);
+        let want = [
+            "<rect x=\"0\" y=\"0\" width=\"100\" height=\"100\" fill=\"#FFFFFF\"/>",
+            "<path fill=\"#0072B2\" d=\"M10 10h20v5h-20zM10 20h25v5h-25z\"/>",
+            "<rect x=\"30\" y=\"10\" width=\"20\" height=\"5\" fill=\"#E69F00\"/>",
+            "<rect x=\"40\" y=\"12\" width=\"5\" height=\"5\" fill=\"#0072B2\"/>",
+            "<rect x=\"12\" y=\"11\" width=\"2\" height=\"2\" fill=\"#FFFFFF\"/>",
+            "<text x=\"1\">",
+            "label",
+            "</text>",
+            "<rect x=\"10\" y=\"30\" width=\"20\" height=\"5\" fill=\"#0072B2\"/>",
+            "<rect x=\"1.5\" y=\"30\" width=\"20\" height=\"5\" fill=\"#0072B2\"/>",
+        ];
+        assert_eq!(out.lines().collect::<Vec<_>>(), want);
     }
 }

@@ -375,6 +375,18 @@ reason = \"a cap no run reaches: changes nothing\"
     Scenario::from_str(text, "mm1_capacity.toml").unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// Each input scenario's two capacity searches (on the even and on the odd
+/// replications) read from sharded analyses of one capacity-factor KPI, and the
+/// standard error of their mean: the halves' spread, pooled over every input scenario.
+fn searched_halves(parts: &[(String, SensitivityShard)]) -> (Vec<(usize, f64, f64)>, f64) {
+    let halves: Vec<(usize, f64, f64)> = parts
+        .iter()
+        .flat_map(|(_, part)| part.points.iter().map(|(i, v)| (*i, v[0][0].unwrap(), v[0][1].unwrap())))
+        .collect();
+    let pooled_half_variance = halves.iter().map(|(_, a, b)| (a - b).powi(2) / 2.0).sum::<f64>() / halves.len() as f64;
+    (halves, (pooled_half_variance / 2.0).sqrt())
+}
+
 #[test]
 fn the_capacity_factor_moves_with_the_arrival_rate_as_one_over_rho_and_not_with_an_inert_input() {
     use corridor::experiment::sensitivity::CAPACITY_FACTOR;
@@ -431,12 +443,7 @@ fn the_capacity_factor_moves_with_the_arrival_rate_as_one_over_rho_and_not_with_
             (format!("shard{i}"), read)
         })
         .collect();
-    let halves: Vec<(usize, f64, f64)> = parts
-        .iter()
-        .flat_map(|(_, part)| part.points.iter().map(|(i, v)| (*i, v[0][0].unwrap(), v[0][1].unwrap())))
-        .collect();
-    let pooled_half_variance = halves.iter().map(|(_, a, b)| (a - b).powi(2) / 2.0).sum::<f64>() / halves.len() as f64;
-    let error = (pooled_half_variance / 2.0).sqrt();
+    let (halves, error) = searched_halves(&parts);
     eprintln!("a search's answer, mean of two halves: standard error {error:.4}");
     let one_over_rho = [2.0, 1.5, 1.2, 1.0];
     for (i, a, b) in &halves {
@@ -552,12 +559,7 @@ fn the_capacity_factor_of_a_named_search_scales_its_tags_and_keeps_its_criterion
             (format!("shard{i}"), part)
         })
         .collect();
-    let halves: Vec<(usize, f64, f64)> = parts
-        .iter()
-        .flat_map(|(_, part)| part.points.iter().map(|(i, v)| (*i, v[0][0].unwrap(), v[0][1].unwrap())))
-        .collect();
-    let pooled_half_variance = halves.iter().map(|(_, a, b)| (a - b).powi(2) / 2.0).sum::<f64>() / halves.len() as f64;
-    let error = (pooled_half_variance / 2.0).sqrt();
+    let (halves, error) = searched_halves(&parts);
     // The grid puts the surge at 100, 120, 140 or 160 ships a year.
     let by_criterion: Vec<f64> = [100.0, 120.0, 140.0, 160.0].iter().map(|a| 169.0 / a).collect();
     let mut seen = std::collections::BTreeSet::new();

@@ -292,6 +292,32 @@ impl CapacitySearch {
         CapacitySearch { tags, criteria, max_factor: 3.0, resolution: 0.01 }
     }
 
+    /// Checks that every tag is carried by some flow or arrival stream of `scenario`.
+    ///
+    /// # Errors
+    /// [`CapacityError::Settings`] naming the tag and the scenario's tags.
+    pub fn check_tags(&self, scenario: &Scenario) -> Result<(), CapacityError> {
+        let known = scenario.base().demand_tags();
+        match self.tags.iter().find(|t| !known.contains(t.as_str())) {
+            Some(t) => Err(CapacityError::Settings(format!(
+                "no flow or arrival stream is tagged {t:?}; tags in this scenario: {}",
+                known.into_iter().collect::<Vec<_>>().join(", ")
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// Checks every criterion's key against `keys`, the KPI keys a run produces.
+    ///
+    /// # Errors
+    /// [`CapacityError::Criterion`] for the first unknown key, naming the nearest.
+    pub fn check_criteria(&self, keys: &[String]) -> Result<(), CapacityError> {
+        for c in &self.criteria {
+            c.check_key(keys)?;
+        }
+        Ok(())
+    }
+
     /// Checks the settings: a largest factor above 0 and at most
     /// [`MAX_SEARCH_FACTOR`], a resolution from [`MIN_RESOLUTION`] to that factor.
     ///
@@ -393,23 +419,14 @@ pub fn search(
     progress: Option<PointProgress<'_>>,
 ) -> Result<CapacityAnswer, CapacityError> {
     search.check()?;
-    let known = scenario.base().demand_tags();
-    if let Some(t) = search.tags.iter().find(|t| !known.contains(t.as_str())) {
-        return Err(CapacityError::Settings(format!(
-            "no flow or arrival stream is tagged {t:?}; tags in this scenario: {}",
-            known.into_iter().collect::<Vec<_>>().join(", ")
-        )));
-    }
+    search.check_tags(scenario)?;
     let compile = |factor: f64| -> Result<Network, CapacityError> {
         let spec = scenario
             .with_demand_factor(variant, factor, &search.tags)
             .map_err(|e| CapacityError::Scenario(e.to_string()))?;
         Network::compile(&spec).map_err(|e| CapacityError::Scenario(e.to_string()))
     };
-    let keys = kpi_keys(&compile(1.0)?);
-    for c in &search.criteria {
-        c.check_key(&keys)?;
-    }
+    search.check_criteria(&kpi_keys(&compile(1.0)?))?;
     let mut evaluations: Vec<Evaluation> = Vec::new();
     let evaluate = |factor: f64, evaluations: &mut Vec<Evaluation>| -> Result<bool, CapacityError> {
         if let Some(e) = evaluations.iter().find(|e| e.factor == factor) {

@@ -275,18 +275,11 @@ fn prepare(
         return Err(KpiError::unknown(unknown, &keys).into());
     }
     // A capacity factor's tags and criteria are checked as the search checks them.
-    let tags = scenario.base().demand_tags();
     for search in kpis.iter().filter_map(|k| capacity_search_of(k)?.ok()) {
-        if let Some(t) = search.tags.iter().find(|t| !tags.contains(t.as_str())) {
-            let known: Vec<&str> = tags.iter().copied().collect();
-            return Err(SensitivityError::Settings(format!(
-                "{CAPACITY_FACTOR}: no flow or arrival stream is tagged {t:?}; tags in this scenario: {}",
-                known.join(", ")
-            )));
-        }
-        for c in search.criteria.iter().filter(|c| !c.key.starts_with("year.")) {
-            c.check_key(&keys).map_err(|e| SensitivityError::Settings(format!("{CAPACITY_FACTOR}: {e}")))?;
-        }
+        search
+            .check_tags(scenario)
+            .and_then(|()| search.check_criteria(&keys))
+            .map_err(|e| SensitivityError::Settings(format!("{CAPACITY_FACTOR}: {e}")))?;
     }
     Ok((spec, factors))
 }

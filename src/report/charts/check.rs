@@ -26,7 +26,12 @@ fn unescape(text: &str) -> String {
     text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
 }
 
+/// The chart's labels; a label without its own `font-size` or `text-anchor` takes
+/// the root `<svg>`'s, where the charts state what most labels share.
 fn texts(svg: &str) -> Vec<SvgText> {
+    let root = svg.split("<svg").nth(1).and_then(|s| s.split('>').next()).unwrap_or("");
+    let root_size = attribute(root, "font-size").and_then(|v| v.parse::<f64>().ok());
+    let root_anchor = attribute(root, "text-anchor");
     svg.split("<text")
         .skip(1)
         .filter_map(|part| {
@@ -36,8 +41,8 @@ fn texts(svg: &str) -> Vec<SvgText> {
             Some(SvgText {
                 x: number("x")?,
                 y: number("y")?,
-                font_size: number("font-size").unwrap_or(12.0),
-                anchor: attribute(tag, "text-anchor").unwrap_or_else(|| "start".into()),
+                font_size: number("font-size").or(root_size).unwrap_or(12.0),
+                anchor: attribute(tag, "text-anchor").or_else(|| root_anchor.clone()).unwrap_or_else(|| "start".into()),
                 dy: attribute(tag, "dy").unwrap_or_default(),
                 rotated: attribute(tag, "transform").is_some_and(|t| t.contains("rotate")),
                 content,
@@ -138,6 +143,11 @@ mod tests {
             "{:?}",
             layout_problems(&off_right)
         );
+        // Sizes and anchors stated once on the root count for every label without its own.
+        let shared = GOOD
+            .replace(r#"viewBox="0 0 400 300""#, r#"viewBox="0 0 400 300" font-size="12" text-anchor="end""#)
+            .replace(r#"x="200" y="280" text-anchor="middle" font-size="12""#, r#"x="40" y="280""#);
+        assert!(layout_problems(&shared).iter().any(|p| p.contains("runs off")), "{:?}", layout_problems(&shared));
         let off_top = GOOD.replace("rotate(270, 15, 150)", "rotate(270, 15, 40)").replace(r#"y="150""#, r#"y="40""#);
         assert!(layout_problems(&off_top).iter().any(|p| p.contains("runs off")));
     }

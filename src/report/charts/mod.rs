@@ -19,7 +19,7 @@ pub mod plan;
 mod svg_text;
 pub mod time_split;
 
-use svg_text::{compact_svg, rects_as_paths, strokes_as_paths, tidy_text};
+use svg_text::{compact_svg, rects_as_paths, shared_text_style, strokes_as_paths, tidy_text};
 
 pub use comparison::{berth_occupancy, binding, rho_colour, ship_wait};
 pub use lines::{YardPanel, render_line_with_band, sweep_chart, transit_distribution, yard_stock, years_chart};
@@ -315,7 +315,7 @@ fn render(size: (u32, u32), draw: impl FnOnce(&Root<'_>) -> Result<(), ChartErro
         draw(&root)?;
         root.present().map_err(err)?;
     }
-    Ok(rects_as_paths(&strokes_as_paths(&tidy_text(&compact_svg(&svg_dashes(svg))))))
+    Ok(shared_text_style(&rects_as_paths(&strokes_as_paths(&tidy_text(&compact_svg(&svg_dashes(svg)))))))
 }
 
 /// A non-negative number rounded to a whole one, its thousands separated by commas

@@ -1,9 +1,12 @@
 //! The SVG text plotters writes, made smaller without changing a pixel: defaults and
 //! excess digits dropped, text that draws nothing dropped, bars of one colour as
-//! one path where no bar between them overlaps, straight runs of a polyline cut to their ends, and lines
-//! and polylines written as paths with relative coordinates, consecutive ones of the
-//! same style in one path. `tests` below and `tests/report.rs` (the browser) check it;
-//! the bundled report's charts rendered before and after were compared pixel by pixel.
+//! one path where no bar between them overlaps, straight runs of a polyline cut to
+//! their ends, lines and polylines written as paths with relative coordinates
+//! (consecutive ones of the same style in one path where that changes no pixel), and
+//! the text properties most labels share stated once on the root. `tests` below and
+//! `tests/report.rs` (the browser) check it; the bundled report's charts rendered
+//! before and after, by `rsvg-convert` and inline in Chromium, were compared pixel by
+//! pixel.
 
 /// The SVG without what changes nothing on screen: `opacity="1"` (the default),
 /// font sizes to two decimals, and the middle points of straight runs of a polyline
@@ -77,35 +80,53 @@ fn straighten(points: &str) -> String {
 /// The SVG with every `<line>` and `<polyline>` (whole-number coordinates, as
 /// plotters writes them) as a `<path>`: `M` to its first point, then relative moves
 /// (`h`, `v` or `l`). Consecutive ones of exactly the same style share one path, one
-/// subpath each, unless the style has an opacity (overlaps would then blend once, not
-/// twice) or a dash pattern (which would run on across subpaths in some renderers).
+/// subpath each, where that changes no pixel:
+/// - with a dash pattern, never (it would run on across subpaths in some renderers);
+/// - with an opacity, only straight horizontal or vertical segments whose pixels do
+///   not meet (where they met, the overlap would blend once, not twice);
+/// - opaque black strokes also across labels in plain black between them, which are
+///   then written after the path: one opaque colour painted over itself looks the
+///   same in either order.
+///
 /// A rectangle's `stroke="none"` (the default) is dropped. Anything else, and any
 /// element this does not read, is left as it is.
 pub(super) fn strokes_as_paths(svg: &str) -> String {
     let mut out = String::with_capacity(svg.len() / 2);
-    let mut group: Option<(String, String)> = None; // (style, path data)
-    let flush = |out: &mut String, group: &mut Option<(String, String)>| {
-        if let Some((style, d)) = group.take() {
-            out.push_str(&format!("<path fill=\"none\" {style} d=\"{d}\"/>\n"));
+    let mut group: Option<StrokeGroup> = None;
+    // Black labels passed over by a group of black strokes, written after its path.
+    let mut passed_labels = String::new();
+    let mut in_passed_label = false;
+    let flush = |out: &mut String, group: &mut Option<StrokeGroup>, passed: &mut String| {
+        if let Some(g) = group.take() {
+            out.push_str(&format!("<path fill=\"none\" {} d=\"{}\"/>\n", g.style, g.d));
         }
+        out.push_str(passed);
+        passed.clear();
     };
     for line in svg.split_inclusive('\n') {
         let element = line.trim_end_matches('\n');
-        if let Some((style, d)) = stroke_of(element) {
-            let mergeable = !style.contains("opacity") && !style.contains("dasharray");
-            match &mut group {
-                Some((s, data)) if mergeable && *s == style => data.push_str(&d),
-                _ => {
-                    flush(&mut out, &mut group);
-                    group = Some((style, d));
-                }
-            }
-            if !mergeable {
-                flush(&mut out, &mut group);
+        if in_passed_label {
+            passed_labels.push_str(line);
+            in_passed_label = !element.contains("</text>");
+            continue;
+        }
+        if let Some(stroke) = stroke_of(element) {
+            let joined = match &mut group {
+                Some(g) => g.join(&stroke),
+                None => false,
+            };
+            if !joined {
+                flush(&mut out, &mut group, &mut passed_labels);
+                group = Some(StrokeGroup::new(stroke));
             }
             continue;
         }
-        flush(&mut out, &mut group);
+        if group.as_ref().is_some_and(StrokeGroup::is_opaque_black) && is_plain_black_label(element) {
+            passed_labels.push_str(line);
+            in_passed_label = !element.contains("</text>");
+            continue;
+        }
+        flush(&mut out, &mut group, &mut passed_labels);
         if element.starts_with("<rect ") && element.ends_with(" stroke=\"none\"/>") {
             out.push_str(&element[..element.len() - " stroke=\"none\"/>".len()]);
             out.push_str("/>");
@@ -114,14 +135,89 @@ pub(super) fn strokes_as_paths(svg: &str) -> String {
             out.push_str(line);
         }
     }
-    flush(&mut out, &mut group);
+    flush(&mut out, &mut group, &mut passed_labels);
     out
+}
+
+/// Whether a line opens a `<text>` painted in the default black: no fill, stroke,
+/// opacity or style of its own (the charts' root sets none).
+fn is_plain_black_label(element: &str) -> bool {
+    let Some(tag) = element.strip_prefix("<text ") else { return false };
+    let tag = tag.split('>').next().unwrap_or(tag);
+    !["fill=", "stroke", "opacity", "style=", "class="].iter().any(|a| tag.contains(a))
+}
+
+/// One line or polyline read by [`stroke_of`]: its style, its path data and its points.
+struct Stroke {
+    style: String,
+    d: String,
+    points: Vec<(i64, i64)>,
+}
+
+/// Strokes of one style drawn as one path, with the pixels its straight segments
+/// cover (only kept for styles with an opacity).
+struct StrokeGroup {
+    style: String,
+    d: String,
+    footprints: Vec<[i64; 4]>,
+}
+
+impl StrokeGroup {
+    fn new(stroke: Stroke) -> StrokeGroup {
+        let footprints = footprint(&stroke).into_iter().collect();
+        StrokeGroup { style: stroke.style, d: stroke.d, footprints }
+    }
+
+    fn is_opaque_black(&self) -> bool {
+        self.style.contains("stroke=\"#000000\"")
+            && !self.style.contains("opacity")
+            && !self.style.contains("dasharray")
+    }
+
+    /// Adds the stroke to this path if [`strokes_as_paths`] allows it.
+    fn join(&mut self, stroke: &Stroke) -> bool {
+        if stroke.style != self.style || self.style.contains("dasharray") {
+            return false;
+        }
+        if self.style.contains("opacity") {
+            let Some(pixels) = footprint(stroke) else { return false };
+            if self.footprints.iter().any(|f| meets(f, &pixels)) {
+                return false;
+            }
+            self.footprints.push(pixels);
+        }
+        self.d.push_str(&stroke.d);
+        true
+    }
+}
+
+/// The pixels (`[x0, y0, x1, y1)`, whole pixels, widened by half the stroke width on
+/// every side) a straight horizontal or vertical two-point stroke can touch; `None`
+/// for any other stroke or a width that is not read.
+fn footprint(stroke: &Stroke) -> Option<[i64; 4]> {
+    let [(x1, y1), (x2, y2)] = stroke.points.as_slice() else { return None };
+    if x1 != x2 && y1 != y2 {
+        return None;
+    }
+    let width: f64 = match attribute_value(&format!(" {}", stroke.style), "stroke-width") {
+        Some(w) => w.parse().ok().filter(|w: &f64| w.is_finite() && *w >= 0.0)?,
+        None => 1.0,
+    };
+    let half = width / 2.0;
+    let (lo_x, hi_x) = (*x1.min(x2) as f64 - half, *x1.max(x2) as f64 + half);
+    let (lo_y, hi_y) = (*y1.min(y2) as f64 - half, *y1.max(y2) as f64 + half);
+    Some([lo_x.floor() as i64, lo_y.floor() as i64, hi_x.ceil() as i64, hi_y.ceil() as i64])
+}
+
+/// Whether two pixel footprints share a pixel.
+fn meets(a: &[i64; 4], b: &[i64; 4]) -> bool {
+    a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]
 }
 
 /// A one-line `<line .../>` or `<polyline .../>` read as its style (every attribute
 /// but the coordinates and a polyline's `fill="none"`, in order) and its path data;
 /// `None` for anything else, or coordinates that are not whole numbers.
-fn stroke_of(element: &str) -> Option<(String, String)> {
+fn stroke_of(element: &str) -> Option<Stroke> {
     let (kind, rest) = if let Some(rest) = element.strip_prefix("<line ") {
         ("line", rest)
     } else {
@@ -170,7 +266,7 @@ fn stroke_of(element: &str) -> Option<(String, String)> {
         }
         at = (x, y);
     }
-    Some((style.join(" "), d))
+    Some(Stroke { style: style.join(" "), d, points })
 }
 
 /// The SVG without text that draws nothing: a `<text>` whose content is only white
@@ -289,6 +385,74 @@ fn write_rects(out: &mut String, run: &mut Vec<Rect<'_>>) {
     }
 }
 
+/// The text properties every label of the chart states, said once on the root
+/// `<svg>` instead: for `font-family`, `font-size` and `text-anchor` (inherited
+/// properties that only text reads), the value most labels carry goes on the root
+/// and the labels that carry it drop it. A property is left on the labels when some
+/// label does not state it (it would then inherit the root's value instead of the
+/// page's), and `font-size` also when anything but a label is sized in `em` or `ex`.
+pub(super) fn shared_text_style(svg: &str) -> String {
+    let Some(root_end) = svg.strip_prefix("<svg ").and_then(|_| svg.find('>')) else {
+        return svg.to_string();
+    };
+    let (root, body) = svg.split_at(root_end);
+    let tags: Vec<&str> =
+        body.match_indices("<text ").map(|(at, _)| &body[at..at + body[at..].find('>').unwrap_or(0)]).collect();
+    if tags.is_empty() {
+        return svg.to_string();
+    }
+    let outside_text_uses_font_units = body.split("<text ").enumerate().any(|(i, part)| {
+        let outside = if i == 0 { part } else { part.split_once("</text>").map_or("", |(_, after)| after) };
+        outside.contains("em\"") || outside.contains("ex\"")
+    });
+    let mut root = root.to_string();
+    let mut shared: Vec<String> = Vec::new();
+    for name in ["font-family", "font-size", "text-anchor"] {
+        if root.contains(&format!(" {name}=")) || name == "font-size" && outside_text_uses_font_units {
+            continue;
+        }
+        let values: Option<Vec<&str>> = tags.iter().map(|tag| attribute_value(tag, name)).collect();
+        let Some(values) = values else { continue };
+        let mut counts: Vec<(&str, usize)> = Vec::new();
+        for v in values {
+            match counts.iter_mut().find(|(seen, _)| *seen == v) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((v, 1)),
+            }
+        }
+        // The first of the most common values, so the choice does not depend on a sort.
+        let Some(&(most, _)) = counts.iter().rev().max_by_key(|(_, n)| *n) else { continue };
+        let attr = format!(" {name}=\"{most}\"");
+        root.push_str(&attr);
+        shared.push(attr);
+    }
+    if shared.is_empty() {
+        return svg.to_string();
+    }
+    let mut out = String::with_capacity(svg.len());
+    out.push_str(&root);
+    let mut rest = body;
+    while let Some(at) = rest.find("<text ") {
+        out.push_str(&rest[..at]);
+        let end = at + rest[at..].find('>').unwrap_or(0);
+        let mut tag = rest[at..end].to_string();
+        for attr in &shared {
+            tag = tag.replacen(attr.as_str(), "", 1);
+        }
+        out.push_str(&tag);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The value of attribute `name` in one start tag, if the tag has it.
+fn attribute_value<'s>(tag: &'s str, name: &str) -> Option<&'s str> {
+    let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let end = tag[at..].find('"')?;
+    Some(&tag[at..at + end])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,6 +498,44 @@ mod tests {
             "<line stroke=\"#F3F3F3\" stroke-width=\"1\" x1=\"2.5\" y1=\"50\" x2=\"2\" y2=\"8\"/>\n",
         );
         assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn faint_lines_share_a_path_only_where_their_pixels_do_not_meet_and_black_ticks_pass_black_labels() {
+        let faint = |x: i64| {
+            format!(
+                "<line opacity=\"0.2\" stroke=\"#000000\" stroke-width=\"1\" x1=\"{x}\" y1=\"0\" x2=\"{x}\" y2=\"9\"/>\n"
+            )
+        };
+        let tick =
+            |y: i64| format!("<line stroke=\"#000000\" stroke-width=\"1\" x1=\"0\" y1=\"{y}\" x2=\"5\" y2=\"{y}\"/>\n");
+        let svg = [
+            faint(10),
+            faint(30),
+            faint(31), // touches the pixels of x = 30: a path of its own
+            "<polyline opacity=\"0.2\" stroke=\"#000000\" stroke-width=\"1\" points=\"50,0 60,5 \"/>\n".into(),
+            tick(1),
+            "<text x=\"9\" y=\"1\">\n0\n</text>\n".into(),
+            tick(5),
+            "<text x=\"9\" y=\"5\">\n5\n</text>\n".into(),
+            "<text x=\"9\" y=\"7\" fill=\"#D55E00\">\nred\n</text>\n".into(),
+            tick(9),
+        ]
+        .concat();
+        let expected = concat!(
+            "<path fill=\"none\" opacity=\"0.2\" stroke=\"#000000\" stroke-width=\"1\" d=\"M10 0v9M30 0v9\"/>\n",
+            "<path fill=\"none\" opacity=\"0.2\" stroke=\"#000000\" stroke-width=\"1\" d=\"M31 0v9\"/>\n",
+            // Not straight across or down: its pixels are not worked out, so alone.
+            "<path fill=\"none\" opacity=\"0.2\" stroke=\"#000000\" stroke-width=\"1\" d=\"M50 0l10 5\"/>\n",
+            // Two black ticks with the black label between them: one path, label after.
+            "<path fill=\"none\" stroke=\"#000000\" stroke-width=\"1\" d=\"M0 1h5M0 5h5\"/>\n",
+            "<text x=\"9\" y=\"1\">\n0\n</text>\n",
+            "<text x=\"9\" y=\"5\">\n5\n</text>\n",
+            // A label in colour keeps its place: the next tick starts a path.
+            "<text x=\"9\" y=\"7\" fill=\"#D55E00\">\nred\n</text>\n",
+            "<path fill=\"none\" stroke=\"#000000\" stroke-width=\"1\" d=\"M0 9h5\"/>\n",
+        );
+        assert_eq!(strokes_as_paths(&svg), expected);
     }
 
     #[test]
@@ -384,5 +586,34 @@ mod tests {
             "<rect x=\"1.5\" y=\"30\" width=\"20\" height=\"5\" fill=\"#0072B2\"/>",
         ];
         assert_eq!(out.lines().collect::<Vec<_>>(), want);
+    }
+
+    #[test]
+    fn text_properties_every_label_states_are_said_once_on_the_root() {
+        let svg = concat!(
+            "<svg width=\"9\" height=\"9\" xmlns=\"http://www.w3.org/2000/svg\">\n",
+            "<text x=\"1\" y=\"2\" dy=\"0.5ex\" text-anchor=\"end\" font-family=\"sans-serif\" font-size=\"9.68\">\na\n</text>\n",
+            "<text x=\"1\" y=\"3\" dy=\"0.5ex\" text-anchor=\"middle\" font-family=\"sans-serif\" font-size=\"16.13\">\nb\n</text>\n",
+            "<text x=\"1\" y=\"4\" dy=\"0.5ex\" text-anchor=\"end\" font-family=\"sans-serif\" font-size=\"9.68\">\nc\n</text>\n",
+            "<path fill=\"none\" stroke=\"#000000\" d=\"M0 0h1\"/>\n",
+            "</svg>\n",
+        );
+        let expected = concat!(
+            "<svg width=\"9\" height=\"9\" xmlns=\"http://www.w3.org/2000/svg\" font-family=\"sans-serif\" font-size=\"9.68\" text-anchor=\"end\">\n",
+            "<text x=\"1\" y=\"2\" dy=\"0.5ex\">\na\n</text>\n",
+            "<text x=\"1\" y=\"3\" dy=\"0.5ex\" text-anchor=\"middle\" font-size=\"16.13\">\nb\n</text>\n",
+            "<text x=\"1\" y=\"4\" dy=\"0.5ex\">\nc\n</text>\n",
+            "<path fill=\"none\" stroke=\"#000000\" d=\"M0 0h1\"/>\n",
+            "</svg>\n",
+        );
+        assert_eq!(shared_text_style(svg), expected);
+        // A label that does not state a property keeps the page's: the others keep theirs.
+        let unstated = svg.replacen(" font-family=\"sans-serif\"", "", 1);
+        let out = shared_text_style(&unstated);
+        assert_eq!(out.matches("font-family=\"sans-serif\"").count(), 2, "{out}");
+        assert!(out.lines().next().is_some_and(|root| !root.contains("font-family")), "{out}");
+        // Something other than a label sized in em: font sizes stay on the labels.
+        let em = svg.replace("d=\"M0 0h1\"", "stroke-width=\"0.1em\" d=\"M0 0h1\"");
+        assert_eq!(shared_text_style(&em).matches("font-size=\"9.68\"").count(), 2);
     }
 }

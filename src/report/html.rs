@@ -86,6 +86,8 @@ struct Cell {
     /// Lines shown one under another after `text`.
     lines: Vec<String>,
     sub: Option<String>,
+    /// `num` for a number (right-aligned; the template writes such cells without a
+    /// class, as they are most cells), a verdict's class, or empty for text.
     class: &'static str,
 }
 

@@ -109,6 +109,15 @@ fn the_robust_plan_is_the_erlang_c_answer_at_the_drawn_demands() {
                 assert!(!call.failures.is_empty());
             }
         }
+        // The counts add up, and a plan counted as simulated ran replications.
+        assert_eq!(
+            answer.considered,
+            answer.ruled_out_by_bound + answer.ruled_out_without_simulating + answer.evaluated.len() as u64,
+            "P {share}"
+        );
+        for e in &answer.evaluated {
+            assert!(e.calls.iter().map(|c| c.replications).sum::<u64>() > 0, "P {share}: not simulated: {e:?}");
+        }
         // Every cheaper plan simulated was found not robust.
         for e in answer.evaluated.iter().filter(|e| e.plan.cost < plan.plan.cost) {
             assert!(!e.robust && e.feasible_in < needed, "{e:?}");

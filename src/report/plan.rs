@@ -332,10 +332,11 @@ pub fn robust_text(answer: &RobustAnswer) -> String {
     let cheaper = answer.evaluated.iter().filter(|e| !e.robust).count();
     let _ = writeln!(
         out,
-        "\nIn cost order, {} plans were taken: {} ruled out by their own capacity bounds in more than {} input scenarios, {} simulated ({} not robust, each called in the input scenarios until it failed in more than {}; {} replications in all, common random numbers); {} partial plans were set aside because cheaper plans with as much capacity failed in more than {} input scenarios. Each call in an input scenario has the nominal search's guarantee (docs/plan.md). Seed {}, {:.1} s.",
+        "\nIn cost order, {} plans were taken: {} ruled out by their own capacity bounds in more than {} input scenarios, {} ruled out there without simulating (by their bounds and by cheaper plans with as much capacity that failed), {} simulated ({} not robust, each called in the input scenarios until it failed in more than {}; {} replications in all, common random numbers); {} partial plans were set aside because cheaper plans with as much capacity failed in more than {} input scenarios. Each call in an input scenario has the nominal search's guarantee (docs/plan.md). Seed {}, {:.1} s.",
         answer.considered,
         answer.ruled_out_by_bound,
         r.scenarios - needed,
+        answer.ruled_out_without_simulating,
         answer.evaluated.len(),
         cheaper,
         r.scenarios - needed,

@@ -145,13 +145,18 @@ pub struct RobustAnswer {
     pub share_ci95: Option<[f64; 2]>,
     /// Every plan simulated, in cost order.
     pub evaluated: Vec<RobustEvaluation>,
-    /// Plans taken in cost order (simulated, or ruled out by their own bounds).
+    /// Plans taken in cost order (simulated, ruled out by their own bounds, or ruled
+    /// out without simulating by cheaper plans' failures).
     pub considered: u64,
     /// Of those, ruled out by their own capacity bounds in too many input scenarios.
     pub ruled_out_by_bound: u64,
     /// Partial plans set aside because they were ruled out by failures in too many
     /// input scenarios.
     pub ruled_out_by_failure: u64,
+    /// Whole plans taken but not simulated: ruled out in too many input scenarios by
+    /// their bounds and by cheaper plans with as much capacity that failed there.
+    #[serde(default)]
+    pub ruled_out_without_simulating: u64,
     /// Replications run in all, over every input scenario.
     pub replications_run: u64,
     /// Why no plan was found, if none was.
@@ -244,7 +249,7 @@ pub fn search(
         .collect();
     let space = nominal.space(&passes);
     let mut order = ChainOrder::new(&space);
-    let (mut considered, mut by_bound) = (0u64, 0u64);
+    let (mut considered, mut by_bound, mut by_known_failure) = (0u64, 0u64, 0u64);
     let mut evaluated: Vec<RobustEvaluation> = Vec::new();
     let mut answer = None;
     let mut stopped = None;
@@ -306,10 +311,6 @@ pub fn search(
             by_bound += 1;
             continue;
         }
-        if evaluated.len() >= search.max_simulated {
-            stopped = Some(format!("{} plans were simulated, the most allowed", search.max_simulated));
-            break;
-        }
         // The failures known without simulating first (a cheaper plan with as much
         // capacity failed there), then the simulations, where plans have failed most
         // often first: a plan that is not robust is dropped after the fewest runs.
@@ -328,6 +329,16 @@ pub fn search(
             } else {
                 to_simulate.push((i, network));
             }
+        }
+        // Ruled out by its bounds and by cheaper plans' failures alone: not simulated,
+        // so it neither counts as simulated nor uses up `--max-simulated`.
+        if calls.len() > may_fail {
+            by_known_failure += 1;
+            continue;
+        }
+        if evaluated.len() >= search.max_simulated {
+            stopped = Some(format!("{} plans were simulated, the most allowed", search.max_simulated));
+            break;
         }
         to_simulate.sort_by_key(|(i, _)| (std::cmp::Reverse(failed_before[*i]), *i));
         for (i, network) in to_simulate {
@@ -381,6 +392,7 @@ pub fn search(
         considered,
         ruled_out_by_bound: by_bound,
         ruled_out_by_failure: order.pruned,
+        ruled_out_without_simulating: by_known_failure,
         replications_run,
         stopped,
         seed: experiment.seed,

@@ -97,3 +97,68 @@ fn ctrl_c_under_mpirun_says_what_happened() {
     assert!(!status.success());
     assert!(rest.iter().any(|l| l.contains("under mpirun a Ctrl-C stops every rank at once")), "{rest:?}");
 }
+
+/// `mpirun -n 2 corridor <args> --out DIR` and the same command on one machine; the
+/// folder each wrote.
+/// `shared` is what rank 0 says when the ranks shared the work (a run on rank 0
+/// alone would write the same files).
+fn single_and_two_ranks(name: &str, args: &[&str], shared: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("corridor-mpi-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (single, ranks) = (dir.join("single"), dir.join("mpi"));
+    let o = Command::new(BIN).args(args).arg("--out").arg(&single).output().unwrap();
+    assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+    let o = mpirun(args).arg("--out").arg(&ranks).output().unwrap();
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{name} under mpirun: {said}");
+    assert!(said.contains(shared), "{name}: the ranks did not share the work: {said}");
+    (single, ranks)
+}
+
+fn same_file(name: &str, a: &std::path::Path, b: &std::path::Path, file: &str) {
+    let (x, y) = (std::fs::read(a.join(file)).unwrap(), std::fs::read(b.join(file)).unwrap());
+    assert!(x == y, "{name}: {file} differs between mpirun -n 2 and a single machine");
+}
+
+#[test]
+fn the_ranks_share_the_input_scenarios_and_write_what_one_machine_writes() {
+    let file = "tests/common/robust_two_ports.toml";
+    // Sensitivity: every input scenario of the design, shared by the ranks.
+    let (a, b) = single_and_two_ranks(
+        "sensitivity",
+        &["sensitivity", file, "--kpi", "port.a.ship_wait_hours.mean", "--samples", "3", "--replications", "4"],
+        "sensitivity over 2 ranks",
+    );
+    for f in ["sensitivity.json", "sensitivity.csv", "sensitivity.txt", "sensitivity_1.svg"] {
+        same_file("sensitivity", &a, &b, f);
+    }
+    // run --uncertain: the replications and the input scenarios.
+    let (a, b) = single_and_two_ranks(
+        "run",
+        &["run", file, "--uncertain", "4", "--replications", "4"],
+        "input scenarios over 2 ranks",
+    );
+    for f in ["uncertain.csv", "summary.csv", "replications.csv"] {
+        same_file("run --uncertain", &a, &b, f);
+    }
+    let json = |d: &std::path::Path| -> serde_json::Value {
+        let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(d.join("summary.json")).unwrap()).unwrap();
+        let map = v.as_object_mut().unwrap();
+        map.remove("threads");
+        map.remove("wall_seconds");
+        v
+    };
+    let (x, y) = (json(&a), json(&b));
+    assert!(x.get("uncertain").is_some(), "the run has its spread across the input scenarios");
+    assert_eq!(x, y, "run --uncertain: summary.json differs beyond threads and wall_seconds");
+    // capacity --uncertain: the search as written on rank 0, the input scenarios shared.
+    let (a, b) = single_and_two_ranks(
+        "capacity",
+        &["capacity", file, "--uncertain", "3", "--replications", "4"],
+        "capacity search over 2 ranks",
+    );
+    for f in ["capacity.json", "capacity.csv"] {
+        same_file("capacity --uncertain", &a, &b, f);
+    }
+    std::fs::remove_dir_all(a.parent().unwrap()).ok();
+}

@@ -2,8 +2,10 @@
 //! started under `mpirun` — spread over MPI ranks (see `distributed`). The same code
 //! path either way, so the command line needs no MPI plumbing of its own.
 
-use super::{Experiment, ExperimentResult, Progress};
+use super::{Experiment, ExperimentResult, Progress, Shard};
 use crate::scenario::Scenario;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 /// The machines an experiment runs on.
 pub struct Cluster {
@@ -47,6 +49,51 @@ impl Cluster {
     /// Whether the experiment is spread over more than one rank.
     pub fn is_distributed(&self) -> bool {
         self.ranks() > 1
+    }
+
+    /// This rank's share of work made of independent pieces (input scenarios):
+    /// shard `rank` of `ranks`, or `None` on one machine.
+    pub fn shard(&self) -> Option<Shard> {
+        #[cfg(feature = "mpi")]
+        if let Some(u) = &self.universe
+            && self.is_distributed()
+        {
+            let world = u.world();
+            return Some(Shard {
+                index: mpi::traits::Communicator::rank(&world) as u64,
+                count: mpi::traits::Communicator::size(&world) as u64,
+            });
+        }
+        None
+    }
+
+    /// Every rank's `part`, in rank order, on rank 0 (`None` on the others); on one
+    /// machine, this machine's part alone. Each part travels as JSON, as a shard file
+    /// would, and is named after its rank for the merge's messages. Every rank must
+    /// call it, as the same step of the same command.
+    ///
+    /// # Errors
+    /// A part that cannot be written or read back.
+    pub fn gather<T: Serialize + DeserializeOwned>(&self, part: &T) -> Result<Option<Vec<(String, T)>>, String> {
+        let bytes = serde_json::to_vec(part).map_err(|e| e.to_string())?;
+        #[cfg(feature = "mpi")]
+        if let Some(u) = &self.universe
+            && self.is_distributed()
+        {
+            let Some(all) = super::distributed::gather_bytes(&u.world(), &bytes) else { return Ok(None) };
+            return all
+                .iter()
+                .enumerate()
+                .map(|(r, b)| {
+                    serde_json::from_slice(b)
+                        .map(|p| (format!("rank {r}"), p))
+                        .map_err(|e| format!("rank {r} sent an unreadable result: {e}"))
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some);
+        }
+        let mine = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+        Ok(Some(vec![("this machine".to_string(), mine)]))
     }
 
     /// Runs `experiment`: here, or over every rank with the merged result on rank 0

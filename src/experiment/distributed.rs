@@ -33,14 +33,32 @@ pub fn run_distributed<C: Communicator>(
     let result = mine.run(scenario, if rank == 0 { progress } else { None }).map_err(|e| e.to_string())?;
     let part = ShardResult::new(&result, scenario.text(), shard, experiment.replications);
     let bytes = serde_json::to_vec(&part).map_err(|e| e.to_string())?;
+    let Some(all) = gather_bytes(world, &bytes) else { return Ok(None) };
+    let mut parts = Vec::with_capacity(size as usize);
+    for (r, slice) in all.iter().enumerate() {
+        let part: ShardResult =
+            serde_json::from_slice(slice).map_err(|e| format!("rank {r} sent an unreadable result: {e}"))?;
+        parts.push((format!("rank {r}"), part));
+    }
+    let (mut merged, _) = merge(&parts, None).map_err(|e| e.to_string())?;
+    merged.threads = parts.iter().map(|(_, p)| p.threads).sum();
+    merged.wall_seconds = parts.iter().map(|(_, p)| p.wall_seconds).fold(0.0, f64::max);
+    merged.focus = crate::experiment::Focus::of(scenario);
+    Ok(Some(merged))
+}
+
+/// Every rank's `bytes`, in rank order, on rank 0 (`None` on the others). Every rank
+/// must call it at the same step.
+pub fn gather_bytes<C: Communicator>(world: &C, bytes: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let size = world.size() as usize;
     let root = world.process_at_rank(0);
     let length = bytes.len() as i32;
-    if rank != 0 {
+    if world.rank() != 0 {
         root.gather_into(&length);
-        root.gather_varcount_into(&bytes[..]);
-        return Ok(None);
+        root.gather_varcount_into(bytes);
+        return None;
     }
-    let mut lengths = vec![0i32; size as usize];
+    let mut lengths = vec![0i32; size];
     root.gather_into_root(&length, &mut lengths[..]);
     let displacements: Vec<i32> = lengths
         .iter()
@@ -54,18 +72,13 @@ pub fn run_distributed<C: Communicator>(
     let mut buffer = vec![0u8; total];
     {
         let mut partition = PartitionMut::new(&mut buffer[..], &lengths[..], &displacements[..]);
-        root.gather_varcount_into_root(&bytes[..], &mut partition);
+        root.gather_varcount_into_root(bytes, &mut partition);
     }
-    let mut parts = Vec::with_capacity(size as usize);
-    for (r, (&at, &len)) in displacements.iter().zip(&lengths).enumerate() {
-        let slice = &buffer[at as usize..(at + len) as usize];
-        let part: ShardResult =
-            serde_json::from_slice(slice).map_err(|e| format!("rank {r} sent an unreadable result: {e}"))?;
-        parts.push((format!("rank {r}"), part));
-    }
-    let (mut merged, _) = merge(&parts, None).map_err(|e| e.to_string())?;
-    merged.threads = parts.iter().map(|(_, p)| p.threads).sum();
-    merged.wall_seconds = parts.iter().map(|(_, p)| p.wall_seconds).fold(0.0, f64::max);
-    merged.focus = crate::experiment::Focus::of(scenario);
-    Ok(Some(merged))
+    Some(
+        displacements
+            .iter()
+            .zip(&lengths)
+            .map(|(&at, &len)| buffer[at as usize..(at + len) as usize].to_vec())
+            .collect(),
+    )
 }

@@ -4,6 +4,7 @@
 use crate::flags::{Sampling, SlurmArray, whole};
 use crate::output::{Failure, Outcome, load, publish, run_failure};
 use corridor::experiment::capacity::{CapacityError, CapacitySearch};
+use corridor::experiment::cluster::Cluster;
 use corridor::experiment::uncertainty::{self, UncertainRunSettings};
 use corridor::experiment::{Experiment, Shard, default_variants};
 use corridor::report::publish::Destinations;
@@ -54,7 +55,12 @@ pub(crate) struct CapacityArgs {
     pub(crate) json: Option<String>,
 }
 
-pub(crate) fn capacity(args: &CapacityArgs) -> Outcome {
+pub(crate) fn capacity(args: &CapacityArgs, cluster: &Cluster) -> Outcome {
+    // Under mpirun only the input scenarios of --uncertain are shared; a search
+    // without them runs on rank 0 alone.
+    if !cluster.is_root() && args.uncertain.is_none() {
+        return Ok(());
+    }
     let scenario = load(&args.file)?;
     let variants = if args.variants.is_empty() {
         default_variants(&scenario).into_iter().take(1).collect()
@@ -89,6 +95,12 @@ pub(crate) fn capacity(args: &CapacityArgs) -> Outcome {
         )));
     }
     let shard = args.slurm.shard(args.shard)?;
+    let rank = cluster.shard();
+    if rank.is_some() && shard.is_some() {
+        return Err(Failure::Usage(
+            "--shard cannot be combined with mpirun: the ranks already share the input scenarios".into(),
+        ));
+    }
     if shard.is_some() && (args.uncertain.is_none() || args.out.is_none()) {
         return Err(Failure::Usage(
             "--shard shards the input scenarios of --uncertain N and writes DIR/capacity_shard.json: give both --uncertain and --out".into(),
@@ -113,8 +125,8 @@ pub(crate) fn capacity(args: &CapacityArgs) -> Outcome {
             if e.feasible { "holds" } else { "fails" }
         ));
     };
-    // Every shard but the first leaves the search as written to shard 0.
-    let searched: &[String] = if shard.is_some_and(|s| s.index > 0) { &[] } else { &variants };
+    // Every shard (or rank) but the first leaves the search as written to shard 0.
+    let searched: &[String] = if shard.or(rank).is_some_and(|s| s.index > 0) { &[] } else { &variants };
     for v in searched {
         let answer = corridor::experiment::capacity::search(&scenario, v, &search, &exp, Some(&report)).map_err(
             |e| match e {
@@ -125,6 +137,29 @@ pub(crate) fn capacity(args: &CapacityArgs) -> Outcome {
         answers.push(answer);
     }
     note(&format!("capacity search: {:.1} s", started.elapsed().as_secs_f64()));
+    if let (Some(rank), Some(n)) = (rank, args.uncertain) {
+        // Each rank searches its shard of the input scenarios; rank 0 merges the
+        // parts as `corridor merge` would and writes what one machine writes.
+        let settings = UncertainRunSettings { scenarios: n as usize, seed: exp.seed };
+        let tell =
+            |done: usize, total: usize| note(&format!("progress: input scenario search {done}/{total} of rank 0"));
+        let tell: Option<&(dyn Fn(usize, usize) + Sync)> = if cluster.is_root() { Some(&tell) } else { None };
+        let nominal = (rank.index == 0).then_some(answers);
+        let part = uncertainty::capacity_shard::run_shard(
+            &scenario,
+            &variants,
+            nominal,
+            (&search, &exp),
+            &settings,
+            rank,
+            tell,
+        )
+        .map_err(run_failure)?;
+        let Some(parts) = cluster.gather(&part).map_err(Failure::Run)? else { return Ok(()) };
+        let merged = uncertainty::capacity_shard::merge(&parts).map_err(Failure::Run)?;
+        note(&format!("capacity search over {} ranks: {:.1} s", parts.len(), started.elapsed().as_secs_f64()));
+        return publish_merged(&merged, &to);
+    }
     if let (Some(shard), Some(n), Some(dir)) = (shard, args.uncertain, &args.out) {
         let settings = UncertainRunSettings { scenarios: n as usize, seed: exp.seed };
         let tell =
@@ -199,6 +234,12 @@ pub(crate) fn merge(shards: &[PathBuf], to: &Destinations) -> Outcome {
     }
     let merged = uncertainty::capacity_shard::merge(&parts).map_err(Failure::Run)?;
     note(&format!("merged {} capacity shards: {} input scenarios", shards.len(), merged.across.scenarios));
+    publish_merged(&merged, to)
+}
+
+/// Writes what one machine writes for merged capacity shards (`corridor merge`, or
+/// ranks under mpirun).
+fn publish_merged(merged: &uncertainty::capacity_shard::MergedCapacity, to: &Destinations) -> Outcome {
     let published = to
         .publish_capacity(&merged.scenario, &merged.search, &merged.answers, Some(&merged.across), merged.seed)
         .map_err(run_failure)?;

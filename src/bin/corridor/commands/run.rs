@@ -135,7 +135,24 @@ pub(crate) fn run(args: &RunArgs, base: Option<&Option<String>>, cluster: &Clust
             args.file.display()
         )));
     }
-    let Some(result) = cluster.run(&exp, &scenario, Some(&progress)).map_err(Failure::Run)? else {
+    let result = cluster.run(&exp, &scenario, Some(&progress)).map_err(Failure::Run)?;
+    // Under mpirun the ranks share the input scenarios of --uncertain too: each runs
+    // its shard of them and rank 0 merges the parts as `corridor merge` would.
+    let gathered_inputs = match (cluster.shard(), args.uncertain) {
+        (Some(rank), Some(n)) => {
+            let settings = UncertainRunSettings { scenarios: n as usize, seed: exp.seed };
+            let tell = |done: usize, total: usize| note(&format!("progress: input scenario {done}/{total} of rank 0"));
+            let tell: Option<&(dyn Fn(usize, usize) + Sync)> = if cluster.is_root() { Some(&tell) } else { None };
+            let part = uncertainty::shard::run_shard(&scenario, &exp, &settings, rank, tell).map_err(run_failure)?;
+            let parts = cluster.gather(&part).map_err(Failure::Run)?;
+            if let Some(p) = &parts {
+                note(&format!("input scenarios over {} ranks: {n} in all", p.len()));
+            }
+            parts
+        }
+        _ => None,
+    };
+    let Some(result) = result else {
         return Ok(());
     };
     if let (Some(shard), Some(dir)) = (exp.shard, &args.out) {
@@ -170,6 +187,10 @@ pub(crate) fn run(args: &RunArgs, base: Option<&Option<String>>, cluster: &Clust
         return Ok(());
     }
     let across = match args.uncertain {
+        Some(_) if !result.interrupted && gathered_inputs.is_some() => {
+            let parts = gathered_inputs.as_deref().unwrap_or_default();
+            Some(uncertainty::shard::merge(&scenario, &result, parts).map_err(Failure::Run)?)
+        }
         Some(n) if !result.interrupted => {
             let settings = UncertainRunSettings { scenarios: n as usize, seed: exp.seed };
             let tell = |done: usize, total: usize| note(&format!("progress: input scenario {done}/{total}"));

@@ -2,6 +2,7 @@
 
 use crate::flags::{Sampling, SlurmArray, whole};
 use crate::output::{Failure, Outcome, load, publish, run_failure};
+use corridor::experiment::cluster::Cluster;
 use corridor::experiment::sensitivity::{self as analysis, SensitivityError};
 use corridor::experiment::{Experiment, Shard, default_variants};
 use corridor::report::publish::Destinations;
@@ -64,7 +65,7 @@ pub(crate) enum Method {
     Sobol,
 }
 
-pub(crate) fn sensitivity(args: &SensitivityArgs) -> Outcome {
+pub(crate) fn sensitivity(args: &SensitivityArgs, cluster: &Cluster) -> Outcome {
     let scenario = load(&args.file)?;
     let variant = args.variant.clone().unwrap_or_else(|| default_variants(&scenario).remove(0));
     scenario.check_variant_name(&variant).map_err(|e| Failure::Usage(format!("--variant: {e}")))?;
@@ -93,6 +94,24 @@ pub(crate) fn sensitivity(args: &SensitivityArgs) -> Outcome {
         Method::Sobol => analysis::Method::Sobol { samples: args.samples.unwrap_or(64) as usize },
     };
     let shard = args.slurm.shard(args.shard)?;
+    if let Some(rank) = cluster.shard() {
+        if shard.is_some() {
+            return Err(Failure::Usage(
+                "--shard cannot be combined with mpirun: the ranks already share the input scenarios".into(),
+            ));
+        }
+        // Under mpirun: each rank runs its shard, rank 0 merges them as `corridor
+        // merge` would and writes what one machine writes.
+        let settings = (method, replications, exp.seed);
+        let tell: Option<&(dyn Fn(usize, usize) + Sync)> = if cluster.is_root() { Some(&report) } else { None };
+        let part =
+            pool.install(|| analysis::run_shard(&scenario, &variant, &kpis, settings, rank, tell)).map_err(failure)?;
+        let Some(parts) = cluster.gather(&part).map_err(Failure::Run)? else { return Ok(()) };
+        let (screening, merged_scenario) = analysis::merge_shards(&parts).map_err(run_failure)?;
+        note(&format!("sensitivity over {} ranks: {:.1} s", parts.len(), started.elapsed().as_secs_f64()));
+        let published = to.publish_sensitivity(&merged_scenario, &screening).map_err(run_failure)?;
+        return publish(published, &to, || corridor::report::sensitivity::text(&screening));
+    }
     if let Some(shard) = shard {
         let Some(dir) = &args.out else {
             return Err(Failure::Usage(

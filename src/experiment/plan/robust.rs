@@ -28,7 +28,12 @@
 //!   nominal search).
 //!
 //! Each rule only sets aside plans that fail in that input scenario, so a plan set
-//! aside fails in more than `N − m` of them: none is robust. A plan simulated is
+//! aside fails in more than `N − m` of them: none is robust. A whole plan is checked
+//! first where a cheaper plan's failure rules it out (no network needed), then by its
+//! own bound, compiling its network in one input scenario after another (those where
+//! bounds failed most often first) and stopping as soon as it fails in more than
+//! `N − m`: compiling is the costly part of a plan that is never simulated. A plan
+//! simulated is
 //! called where it is known to fail without simulating (a cheaper plan with as much
 //! capacity failed there) first, then in the input scenarios where plans have failed
 //! most often so far, until it fails in more than `N − m` (not robust) or has been
@@ -255,6 +260,8 @@ pub fn search(
     let mut stopped = None;
     // How many simulated plans failed in each input scenario so far.
     let mut failed_before = vec![0usize; robustness.scenarios];
+    // How many plans failed their own bound in each input scenario so far.
+    let mut bound_failed_before = vec![0usize; robustness.scenarios];
     while answer.is_none() {
         if experiment.interrupted() {
             return Err(PlanError::Interrupted);
@@ -287,9 +294,34 @@ pub fn search(
         }
         considered += 1;
         let days = nominal.days_of(&chain);
-        let mut networks = Vec::with_capacity(inputs.len());
+        // What is known without simulating, cheapest first, stopping as soon as the
+        // plan fails in more than N − m input scenarios: a cheaper plan with as much
+        // capacity failed there (no network needed), then its own bound, in the input
+        // scenarios where bounds have failed most often first (each needs the plan's
+        // network compiled, which costs more than the rest of this step).
         let mut calls: Vec<InputCall> = Vec::new();
-        for (i, s) in inputs.iter_mut().enumerate() {
+        let mut unknown: Vec<usize> = Vec::new();
+        for (i, s) in inputs.iter().enumerate() {
+            if s.ruled_out_by_failure(&days, s.horizon_end()).is_some() {
+                calls.push(InputCall {
+                    scenario: i,
+                    feasible: false,
+                    decided: "fails: a cheaper plan with as much capacity failed in this input scenario".into(),
+                    failures: Vec::new(),
+                    replications: 0,
+                });
+            } else {
+                unknown.push(i);
+            }
+        }
+        unknown.sort_by_key(|i| (std::cmp::Reverse(bound_failed_before[*i]), *i));
+        let known_failures = calls.len();
+        let mut to_simulate: Vec<(usize, Network)> = Vec::new();
+        for i in unknown {
+            if calls.len() > may_fail {
+                break;
+            }
+            let s = &mut inputs[i];
             let network = s.compile_days(&days).map_err(|e| in_input(i, e))?;
             match first_overloaded(&network) {
                 Some((k, bound)) => {
@@ -302,38 +334,20 @@ pub fn search(
                         failures: vec![bound_failure(year, &bound)],
                         replications: 0,
                     });
-                    networks.push(None);
+                    bound_failed_before[i] += 1;
                 }
-                None => networks.push(Some(network)),
+                None => to_simulate.push((i, network)),
             }
         }
+        // Ruled out without simulating: it neither counts as simulated nor uses up
+        // `--max-simulated`. By its bounds alone when no cheaper plan's failure
+        // counted.
         if calls.len() > may_fail {
-            by_bound += 1;
-            continue;
-        }
-        // The failures known without simulating first (a cheaper plan with as much
-        // capacity failed there), then the simulations, where plans have failed most
-        // often first: a plan that is not robust is dropped after the fewest runs.
-        let mut to_simulate: Vec<(usize, Network)> = Vec::new();
-        for (i, network) in networks.into_iter().enumerate() {
-            let Some(network) = network else { continue };
-            let s = &inputs[i];
-            if s.ruled_out_by_failure(&days, s.horizon_end()).is_some() {
-                calls.push(InputCall {
-                    scenario: i,
-                    feasible: false,
-                    decided: "fails: a cheaper plan with as much capacity failed in this input scenario".into(),
-                    failures: Vec::new(),
-                    replications: 0,
-                });
+            if known_failures == 0 {
+                by_bound += 1;
             } else {
-                to_simulate.push((i, network));
+                by_known_failure += 1;
             }
-        }
-        // Ruled out by its bounds and by cheaper plans' failures alone: not simulated,
-        // so it neither counts as simulated nor uses up `--max-simulated`.
-        if calls.len() > may_fail {
-            by_known_failure += 1;
             continue;
         }
         if evaluated.len() >= search.max_simulated {

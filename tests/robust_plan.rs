@@ -122,6 +122,19 @@ fn the_robust_plan_is_the_erlang_c_answer_at_the_drawn_demands() {
         for e in answer.evaluated.iter().filter(|e| e.plan.cost < plan.plan.cost) {
             assert!(!e.robust && e.feasible_in < needed, "{e:?}");
         }
+        // Stopped early, it says what a robust plan costs at least; that must not
+        // exceed the answer the whole search finds.
+        let mut short = search_settings.clone();
+        short.max_simulated = 1;
+        let stopped = robust::search(&scenario, "base", &short, &robustness, &experiment, None).unwrap();
+        if stopped.plan.is_none() {
+            let at_least = stopped.reached_cost.expect("plans were taken");
+            assert!(stopped.stopped.is_some(), "P {share}");
+            assert!(at_least <= plan.plan.cost, "P {share}: at least {at_least} > the answer {}", plan.plan.cost);
+            assert!(stopped.evaluated.iter().all(|e| e.plan.cost <= at_least), "P {share}");
+            #[cfg(feature = "cli")]
+            assert!(corridor::report::plan::robust_text(&stopped).contains("costs at least"), "P {share}");
+        }
         let [lo, hi] = answer.share_ci95.unwrap();
         let share_seen = plan.feasible_in as f64 / 20.0;
         assert!(lo <= share_seen && share_seen <= hi && lo >= 0.0 && hi <= 1.0);

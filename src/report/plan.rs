@@ -348,6 +348,13 @@ pub fn robust_text(answer: &RobustAnswer) -> String {
     );
     if let Some(why) = &answer.stopped {
         let _ = writeln!(out, "The search stopped: {why}.");
+        if let (None, Some(cost)) = (&answer.plan, answer.reached_cost) {
+            let _ = writeln!(
+                out,
+                "Every plan cheaper than {} was ruled out or called not robust: a robust plan, if there is one, costs at least that.",
+                money(cost, &answer.currency)
+            );
+        }
     }
     out
 }

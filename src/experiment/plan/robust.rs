@@ -166,6 +166,11 @@ pub struct RobustAnswer {
     pub replications_run: u64,
     /// Why no plan was found, if none was.
     pub stopped: Option<String>,
+    /// The cost of the last plan taken in cost order: every cheaper plan was ruled
+    /// out or called not robust, so when the search stopped without a plan, a robust
+    /// plan costs at least this much (`None`: no plan was taken).
+    #[serde(default)]
+    pub reached_cost: Option<f64>,
     /// The master seed.
     pub seed: u64,
     /// Wall-clock seconds.
@@ -258,6 +263,7 @@ pub fn search(
     let mut evaluated: Vec<RobustEvaluation> = Vec::new();
     let mut answer = None;
     let mut stopped = None;
+    let mut reached_cost = None;
     // How many simulated plans failed in each input scenario so far.
     let mut failed_before = vec![0usize; robustness.scenarios];
     // How many plans failed their own bound in each input scenario so far.
@@ -293,6 +299,7 @@ pub fn search(
             break;
         }
         considered += 1;
+        reached_cost = Some(cost);
         let days = nominal.days_of(&chain);
         // What is known without simulating, cheapest first, stopping as soon as the
         // plan fails in more than N − m input scenarios: a cheaper plan with as much
@@ -409,6 +416,7 @@ pub fn search(
         ruled_out_without_simulating: by_known_failure,
         replications_run,
         stopped,
+        reached_cost,
         seed: experiment.seed,
         seconds: started.elapsed().as_secs_f64(),
     })

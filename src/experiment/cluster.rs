@@ -75,23 +75,13 @@ impl Cluster {
     /// # Errors
     /// A part that cannot be written or read back.
     pub fn gather<T: Serialize + DeserializeOwned>(&self, part: &T) -> Result<Option<Vec<(String, T)>>, String> {
-        let bytes = serde_json::to_vec(part).map_err(|e| e.to_string())?;
         #[cfg(feature = "mpi")]
         if let Some(u) = &self.universe
             && self.is_distributed()
         {
-            let Some(all) = super::distributed::gather_bytes(&u.world(), &bytes) else { return Ok(None) };
-            return all
-                .iter()
-                .enumerate()
-                .map(|(r, b)| {
-                    serde_json::from_slice(b)
-                        .map(|p| (format!("rank {r}"), p))
-                        .map_err(|e| format!("rank {r} sent an unreadable result: {e}"))
-                })
-                .collect::<Result<Vec<_>, _>>()
-                .map(Some);
+            return super::distributed::gather_parts(&u.world(), part);
         }
+        let bytes = serde_json::to_vec(part).map_err(|e| e.to_string())?;
         let mine = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
         Ok(Some(vec![("this machine".to_string(), mine)]))
     }

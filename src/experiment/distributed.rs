@@ -12,6 +12,8 @@ use super::{Experiment, ExperimentResult, Progress, Shard};
 use crate::scenario::Scenario;
 use mpi::datatype::PartitionMut;
 use mpi::traits::*;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 /// Runs `experiment` on every rank of `world`; returns the merged result on rank 0 and
 /// `None` on the other ranks.
@@ -32,14 +34,7 @@ pub fn run_distributed<C: Communicator>(
     mine.precision = None;
     let result = mine.run(scenario, if rank == 0 { progress } else { None }).map_err(|e| e.to_string())?;
     let part = ShardResult::new(&result, scenario.text(), shard, experiment.replications);
-    let bytes = serde_json::to_vec(&part).map_err(|e| e.to_string())?;
-    let Some(all) = gather_bytes(world, &bytes) else { return Ok(None) };
-    let mut parts = Vec::with_capacity(size as usize);
-    for (r, slice) in all.iter().enumerate() {
-        let part: ShardResult =
-            serde_json::from_slice(slice).map_err(|e| format!("rank {r} sent an unreadable result: {e}"))?;
-        parts.push((format!("rank {r}"), part));
-    }
+    let Some(parts) = gather_parts(world, &part)? else { return Ok(None) };
     let (mut merged, _) = merge(&parts, None).map_err(|e| e.to_string())?;
     merged.threads = parts.iter().map(|(_, p)| p.threads).sum();
     merged.wall_seconds = parts.iter().map(|(_, p)| p.wall_seconds).fold(0.0, f64::max);
@@ -47,9 +42,32 @@ pub fn run_distributed<C: Communicator>(
     Ok(Some(merged))
 }
 
+/// Every rank's `part`, in rank order and named after its rank, on rank 0 (`None` on
+/// the others). Each travels as JSON, as a shard file would. Every rank must call it
+/// at the same step.
+///
+/// # Errors
+/// A part that cannot be written or read back.
+pub fn gather_parts<C: Communicator, T: Serialize + DeserializeOwned>(
+    world: &C,
+    part: &T,
+) -> Result<Option<Vec<(String, T)>>, String> {
+    let bytes = serde_json::to_vec(part).map_err(|e| e.to_string())?;
+    let Some(all) = gather_bytes(world, &bytes) else { return Ok(None) };
+    all.iter()
+        .enumerate()
+        .map(|(r, b)| {
+            serde_json::from_slice(b)
+                .map(|p| (format!("rank {r}"), p))
+                .map_err(|e| format!("rank {r} sent an unreadable result: {e}"))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
 /// Every rank's `bytes`, in rank order, on rank 0 (`None` on the others). Every rank
 /// must call it at the same step.
-pub fn gather_bytes<C: Communicator>(world: &C, bytes: &[u8]) -> Option<Vec<Vec<u8>>> {
+fn gather_bytes<C: Communicator>(world: &C, bytes: &[u8]) -> Option<Vec<Vec<u8>>> {
     let size = world.size() as usize;
     let root = world.process_at_rank(0);
     let length = bytes.len() as i32;

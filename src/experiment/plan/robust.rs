@@ -33,11 +33,10 @@
 //! own bound, compiling its network in one input scenario after another (those where
 //! bounds failed most often first) and stopping as soon as it fails in more than
 //! `N − m`: compiling is the costly part of a plan that is never simulated. A plan
-//! simulated is
-//! called where it is known to fail without simulating (a cheaper plan with as much
-//! capacity failed there) first, then in the input scenarios where plans have failed
-//! most often so far, until it fails in more than `N − m` (not robust) or has been
-//! called in all of them. The order changes only how soon a plan that is not robust
+//! simulated is called where it is known to fail without simulating (a cheaper plan
+//! with as much capacity failed there) first, then in the input scenarios where plans
+//! have failed most often so far, until it fails in more than `N − m` (not robust) or
+//! has been called in all of them. The order changes only how soon a plan that is not robust
 //! is dropped, never a call. The answer is called in every input
 //! scenario, and the report names the ones it fails under, with their inputs.
 //!

@@ -137,49 +137,37 @@ pub(crate) fn capacity(args: &CapacityArgs, cluster: &Cluster) -> Outcome {
         answers.push(answer);
     }
     note(&format!("capacity search: {:.1} s", started.elapsed().as_secs_f64()));
-    if let (Some(rank), Some(n)) = (rank, args.uncertain) {
-        // Each rank searches its shard of the input scenarios; rank 0 merges the
-        // parts as `corridor merge` would and writes what one machine writes.
+    // A shard of the input scenarios: given by --shard (written to DIR), or this
+    // rank's under mpirun (gathered on rank 0, which writes what one machine writes).
+    if let (Some(piece), Some(n)) = (shard.or(rank), args.uncertain) {
         let settings = UncertainRunSettings { scenarios: n as usize, seed: exp.seed };
-        let tell =
-            |done: usize, total: usize| note(&format!("progress: input scenario search {done}/{total} of rank 0"));
+        let whose = if rank.is_some() { "of rank 0" } else { "of this shard" };
+        let tell = |done: usize, total: usize| note(&format!("progress: input scenario search {done}/{total} {whose}"));
         let tell: Option<&(dyn Fn(usize, usize) + Sync)> = if cluster.is_root() { Some(&tell) } else { None };
-        let nominal = (rank.index == 0).then_some(answers);
+        let nominal = (piece.index == 0).then_some(answers);
         let part = uncertainty::capacity_shard::run_shard(
             &scenario,
             &variants,
             nominal,
             (&search, &exp),
             &settings,
-            rank,
+            piece,
             tell,
         )
         .map_err(run_failure)?;
-        let Some(parts) = cluster.gather(&part).map_err(Failure::Run)? else { return Ok(()) };
-        let merged = uncertainty::capacity_shard::merge(&parts).map_err(Failure::Run)?;
-        note(&format!("capacity search over {} ranks: {:.1} s", parts.len(), started.elapsed().as_secs_f64()));
-        return publish_merged(&merged, &to);
-    }
-    if let (Some(shard), Some(n), Some(dir)) = (shard, args.uncertain, &args.out) {
-        let settings = UncertainRunSettings { scenarios: n as usize, seed: exp.seed };
-        let tell =
-            |done: usize, total: usize| note(&format!("progress: input scenario search {done}/{total} of this shard"));
-        let nominal = (shard.index == 0).then_some(answers);
-        let part = uncertainty::capacity_shard::run_shard(
-            &scenario,
-            &variants,
-            nominal,
-            (&search, &exp),
-            &settings,
-            shard,
-            Some(&tell),
-        )
-        .map_err(run_failure)?;
+        if rank.is_some() {
+            let Some(parts) = cluster.gather(&part).map_err(Failure::Run)? else { return Ok(()) };
+            let merged = uncertainty::capacity_shard::merge(&parts).map_err(Failure::Run)?;
+            note(&format!("capacity search over {} ranks: {:.1} s", parts.len(), started.elapsed().as_secs_f64()));
+            return publish_merged(&merged, &to);
+        }
+        // --shard without --out was refused above.
+        let dir = args.out.as_ref().ok_or_else(|| Failure::Usage("--shard needs --out DIR".into()))?;
         corridor::report::publish::write_capacity_shard(dir, &part).map_err(run_failure)?;
         note(&format!(
             "capacity shard {}/{}: {} of {n} input scenarios written to {} ({:.1} s)",
-            shard.index,
-            shard.count,
+            piece.index,
+            piece.count,
             part.points.len(),
             dir.display(),
             started.elapsed().as_secs_f64()

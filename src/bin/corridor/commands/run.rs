@@ -186,12 +186,11 @@ pub(crate) fn run(args: &RunArgs, base: Option<&Option<String>>, cluster: &Clust
         ));
         return Ok(());
     }
-    let across = match args.uncertain {
-        Some(_) if !result.interrupted && gathered_inputs.is_some() => {
-            let parts = gathered_inputs.as_deref().unwrap_or_default();
+    let across = match (args.uncertain, &gathered_inputs) {
+        (Some(_), Some(parts)) if !result.interrupted => {
             Some(uncertainty::shard::merge(&scenario, &result, parts).map_err(Failure::Run)?)
         }
-        Some(n) if !result.interrupted => {
+        (Some(n), None) if !result.interrupted => {
             let settings = UncertainRunSettings { scenarios: n as usize, seed: exp.seed };
             let tell = |done: usize, total: usize| note(&format!("progress: input scenario {done}/{total}"));
             Some(uncertainty::across_inputs(&scenario, &result, &exp, &settings, Some(&tell)).map_err(run_failure)?)

@@ -16,10 +16,11 @@ struct SvgText {
     content: String,
 }
 
-fn attribute(tag: &str, name: &str) -> Option<String> {
+/// The value of attribute `name` in one start tag, if the tag has it.
+pub(super) fn attribute<'s>(tag: &'s str, name: &str) -> Option<&'s str> {
     let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
     let end = tag[start..].find('"')? + start;
-    Some(tag[start..end].to_string())
+    Some(&tag[start..end])
 }
 
 fn unescape(text: &str) -> String {
@@ -27,9 +28,9 @@ fn unescape(text: &str) -> String {
 }
 
 /// The chart's labels; a label without its own `font-size` or `text-anchor` takes
-/// the root `<svg>`'s, where the charts state what most labels share.
-fn texts(svg: &str) -> Vec<SvgText> {
-    let root = svg.split("<svg").nth(1).and_then(|s| s.split('>').next()).unwrap_or("");
+/// the one on `root` (the `<svg>` start tag), where the charts state what most labels
+/// share.
+fn texts(svg: &str, root: &str) -> Vec<SvgText> {
     let root_size = attribute(root, "font-size").and_then(|v| v.parse::<f64>().ok());
     let root_anchor = attribute(root, "text-anchor");
     svg.split("<text")
@@ -42,8 +43,8 @@ fn texts(svg: &str) -> Vec<SvgText> {
                 x: number("x")?,
                 y: number("y")?,
                 font_size: number("font-size").or(root_size).unwrap_or(12.0),
-                anchor: attribute(tag, "text-anchor").or_else(|| root_anchor.clone()).unwrap_or_else(|| "start".into()),
-                dy: attribute(tag, "dy").unwrap_or_default(),
+                anchor: attribute(tag, "text-anchor").or(root_anchor).unwrap_or("start").to_string(),
+                dy: attribute(tag, "dy").unwrap_or_default().to_string(),
                 rotated: attribute(tag, "transform").is_some_and(|t| t.contains("rotate")),
                 content,
             })
@@ -71,7 +72,7 @@ pub fn layout_problems(svg: &str) -> Vec<String> {
     ) else {
         return vec!["no width and height on the <svg> element".into()];
     };
-    let texts = texts(svg);
+    let texts = texts(svg, root);
     let largest = texts.iter().map(|t| t.font_size).fold(0.0, f64::max);
     let title =
         texts.iter().find(|t| t.font_size >= largest && t.font_size >= 16.0 && t.y < 60.0 && !t.content.is_empty());

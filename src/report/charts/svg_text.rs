@@ -199,7 +199,7 @@ fn footprint(stroke: &Stroke) -> Option<[i64; 4]> {
     if x1 != x2 && y1 != y2 {
         return None;
     }
-    let width: f64 = match attribute_value(&format!(" {}", stroke.style), "stroke-width") {
+    let width: f64 = match super::check::attribute(&format!(" {}", stroke.style), "stroke-width") {
         Some(w) => w.parse().ok().filter(|w: &f64| w.is_finite() && *w >= 0.0)?,
         None => 1.0,
     };
@@ -411,7 +411,7 @@ pub(super) fn shared_text_style(svg: &str) -> String {
         if root.contains(&format!(" {name}=")) || name == "font-size" && outside_text_uses_font_units {
             continue;
         }
-        let values: Option<Vec<&str>> = tags.iter().map(|tag| attribute_value(tag, name)).collect();
+        let values: Option<Vec<&str>> = tags.iter().map(|tag| super::check::attribute(tag, name)).collect();
         let Some(values) = values else { continue };
         let mut counts: Vec<(&str, usize)> = Vec::new();
         for v in values {
@@ -444,13 +444,6 @@ pub(super) fn shared_text_style(svg: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// The value of attribute `name` in one start tag, if the tag has it.
-fn attribute_value<'s>(tag: &'s str, name: &str) -> Option<&'s str> {
-    let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
-    let end = tag[at..].find('"')?;
-    Some(&tag[at..at + end])
 }
 
 #[cfg(test)]

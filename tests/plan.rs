@@ -400,3 +400,56 @@ fn a_scenario_without_candidates_or_with_bad_settings_is_refused_clearly() {
     let e = search(&scenario, "base", &settings, &exp, None).unwrap_err().to_string();
     assert!(e.contains("at least 2 replications"), "{e}");
 }
+
+#[test]
+fn a_failure_is_learned_with_as_many_replications_as_the_plan_needed() {
+    // Two berths are too few from 2026 (ships wait about 25 h against a 22 h limit),
+    // a failure the search calls significant only after more replications than a
+    // plan is screened with (20 or 40 here). The gate and the apron touch nothing a
+    // ship waits for: a plan with them and no berth fails as the plan without them.
+    // Learned from the first plan's failure with as many replications as that plan
+    // needed, the failure covers them, so no other plan without the berth in 2026
+    // is simulated. (Learned with at most 10, it covered none of them, and 8 more
+    // plans were simulated and failed.)
+    let text = growing_port(
+        r#"
+[candidates.third_berth]
+capital_cost = 10e6
+add = { "ports.p.berths.dry.count" = 1 }
+
+[candidates.gate]
+capital_cost = 0.5e6
+add = { "ports.p.yard_capacity_tonnes" = 1000 }
+
+[candidates.apron]
+capital_cost = 0.3e6
+add = { "ports.p.yard_capacity_tonnes" = 500 }
+"#,
+    )
+    .replace("horizon_days = 1460", "horizon_days = 1095")
+    .replace("years = 4", "years = 3");
+    let scenario = Scenario::from_str(&text, "growing.toml").unwrap();
+    for seed in 1..=3u64 {
+        let exp = Experiment::for_scenario(&scenario).seed(seed);
+        let mut settings = PlanSearch::new(vec![Criterion::parse("port.p.ship_wait_hours.mean <= 22").unwrap()]);
+        settings.best = 1;
+        let answer = search(&scenario, "base", &settings, &exp, None).unwrap();
+        assert_eq!(answer.best[0].evaluation.plan.describe(), "third_berth 2026-01-01", "seed {seed}");
+        let first = &answer.evaluated[0];
+        assert_eq!(first.plan.describe(), "third_berth 2027-01-01", "seed {seed}");
+        assert_eq!(first.failing_year, Some(2026), "seed {seed}");
+        assert!(
+            first.replications > 10,
+            "seed {seed}: the first plan failed with {} replications: the case tests too little",
+            first.replications
+        );
+        let late: Vec<String> = answer
+            .evaluated
+            .iter()
+            .skip(1)
+            .filter(|e| !e.plan.upgrades.iter().any(|u| u.id == "third_berth" && u.date.as_deref() < Some("2027")))
+            .map(|e| e.plan.describe())
+            .collect();
+        assert!(late.is_empty(), "seed {seed}: simulated although the first plan's failure covers them: {late:?}");
+    }
+}

@@ -425,7 +425,14 @@ pub fn search(
             if !evaluation.within_zone {
                 let on_means = evaluation.constraints.iter().filter(|c| !c.holds).filter_map(|c| c.year).min();
                 let by = records.len() - 1;
-                let failed = searcher.learn(&days, (evaluation.failing_year, on_means), &result, &mut records, by)?;
+                let failed = searcher.learn(
+                    &days,
+                    (evaluation.failing_year, on_means),
+                    evaluation.replications,
+                    &result,
+                    &mut records,
+                    by,
+                )?;
                 searcher.failures.push(failed);
             }
         }

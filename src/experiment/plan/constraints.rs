@@ -20,8 +20,10 @@ pub(super) fn calls_at(
     samples.iter().map(|(_, s)| call(&s.values, s.limit, s.at_most, s.zone, levels)).collect()
 }
 
-/// The most replications of a run that learns how large a failure is: beyond, an
-/// undecided run counts as not failing (the failure is then learned smaller).
+/// The fewest replications a run that learns how large a failure is may take before
+/// it counts as not failing (the failure is then learned smaller). A learning run may
+/// take as many as the plan whose failure it generalises needed to fail: a set with
+/// more capacity fails by a smaller margin, and rarely with fewer.
 pub(super) const LEARNING_REPLICATIONS: u64 = 10;
 
 /// What a plan's run implicates in year `year`'s failure, as resource names or their

@@ -480,12 +480,14 @@ impl<'a> Searcher<'a> {
         (evaluation, result, simulated)
     }
 
-    /// Whether `days`, run up to planning year `k` only, fails significantly by then;
-    /// if so, its simulated record (for the stated confidence) and the year.
+    /// Whether `days`, run up to planning year `k` only, fails significantly by then
+    /// within `most` replications (at least [`LEARNING_REPLICATIONS`]); if so, its
+    /// simulated record (for the stated confidence) and the year.
     pub(super) fn fails_by(
         &mut self,
         days: &Days,
         k: usize,
+        most: u64,
     ) -> Result<Option<(SimulatedPlan, Option<i32>)>, PlanError> {
         let network = self.compile_days(days)?;
         if let Some(y) = bounds(&network).iter().take(k + 1).position(crate::model::RhoBound::overloaded) {
@@ -494,8 +496,8 @@ impl<'a> Searcher<'a> {
             return Ok(Some((certain, year)));
         }
         let label = format!("{} (to {})", self.plan_of(days).describe(), self.years.get(k).copied().unwrap_or(0));
-        let checked =
-            self.check(&label, days, network, Some(k), LEARNING_REPLICATIONS.max(self.search.screen_replications));
+        let most = most.max(LEARNING_REPLICATIONS).max(self.search.screen_replications);
+        let checked = self.check(&label, days, network, Some(k), most);
         self.prefix_runs += 1;
         if !checked.fails {
             return Ok(None);
@@ -525,16 +527,18 @@ impl<'a> Searcher<'a> {
         self.keeps_rules(mask).then_some(grown)
     }
 
-    /// After a plan with `days` failed (significantly, in `significant`; and on its
-    /// means from `on_means`), learns as large a failure as simulation shows, so that
-    /// it rules out as many plans as it may: the plan's candidates up to the earliest
-    /// failing year, each from its earliest date, then every other candidate that can
-    /// be in service by then and still leaves that year failing (cheapest first).
-    /// Each step is a run up to that year only.
+    /// After a plan with `days` failed (significantly, in `significant`, with
+    /// `replications`; and on its means from `on_means`), learns as large a failure
+    /// as simulation shows, so that it rules out as many plans as it may: the plan's
+    /// candidates up to the earliest failing year, each from its earliest date, then
+    /// every other candidate that can be in service by then and still leaves that year
+    /// failing (cheapest first). Each step is a run up to that year only, of up to as
+    /// many replications as the plan needed.
     pub(super) fn learn(
         &mut self,
         days: &Days,
         (significant, on_means): (Option<i32>, Option<i32>),
+        replications: u64,
         result: &VariantResult,
         records: &mut Vec<SimulatedPlan>,
         by: usize,
@@ -550,7 +554,7 @@ impl<'a> Searcher<'a> {
             let earliest = |c: usize| earliest_days[c];
             let mut failing: Days =
                 days.iter().enumerate().map(|(c, d)| d.filter(|d| *d < end).map(|_| earliest(c))).collect();
-            let Some((record, year)) = self.fails_by(&failing, k)? else { continue };
+            let Some((record, year)) = self.fails_by(&failing, k, replications)? else { continue };
             records.push(record);
             let mut found = (records.len() - 1, year);
             // Grow it with every candidate that can be in service by then: first, at once,
@@ -569,7 +573,7 @@ impl<'a> Searcher<'a> {
             let mut one_by_one = rest;
             if !apart.is_empty() {
                 match self.grown(&failing, &apart, k, &earliest_days) {
-                    Some(grown) => match self.fails_by(&grown, k)? {
+                    Some(grown) => match self.fails_by(&grown, k, replications)? {
                         Some((record, year)) => {
                             records.push(record);
                             found = (records.len() - 1, year);
@@ -586,7 +590,7 @@ impl<'a> Searcher<'a> {
                     continue;
                 }
                 let Some(grown) = self.grown(&failing, &[c], k, &earliest_days) else { continue };
-                if let Some((record, year)) = self.fails_by(&grown, k)? {
+                if let Some((record, year)) = self.fails_by(&grown, k, replications)? {
                     records.push(record);
                     found = (records.len() - 1, year);
                     failing = grown;

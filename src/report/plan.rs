@@ -99,14 +99,20 @@ fn plan_block(out: &mut String, rank: usize, ranked: &RankedPlan, answer: &PlanA
     }
 }
 
+/// The criteria in words: stability, then the criteria given, from the year they
+/// apply (a planning run with `--criteria-from`).
+fn criteria_words(criteria: &[String], from: Option<i32>) -> String {
+    match (criteria.is_empty(), from) {
+        (true, _) => "stable in every year".to_string(),
+        (false, Some(from)) => format!("stable in every year; from {from} on, {}", criteria.join("; ")),
+        (false, None) => format!("stable; {}", criteria.join("; ")),
+    }
+}
+
 /// The answer as text: the cheapest plans, then how the search went.
 pub fn plan_text(answer: &PlanAnswer) -> String {
     let mut out = String::new();
-    let criteria = match (answer.criteria.is_empty(), answer.criteria_from) {
-        (true, _) => "stable in every year".to_string(),
-        (false, Some(from)) => format!("stable in every year; from {from} on, {}", answer.criteria.join("; ")),
-        (false, None) => format!("stable; {}", answer.criteria.join("; ")),
-    };
+    let criteria = criteria_words(&answer.criteria, answer.criteria_from);
     let _ = writeln!(out, "CHEAPEST UPGRADE PLANS — variant {}", answer.variant);
     let _ = writeln!(out, "criteria: {criteria}");
     let mut terms = format!("costs in {}", answer.currency);
@@ -297,8 +303,7 @@ pub fn robust_text(answer: &RobustAnswer) -> String {
     let r = &answer.robustness;
     let needed = r.needed();
     let _ = writeln!(out, "ROBUST UPGRADE PLAN — variant {}", answer.variant);
-    let criteria = if answer.criteria.is_empty() { String::new() } else { format!("; {}", answer.criteria.join("; ")) };
-    let _ = writeln!(out, "criteria: stable in every year{criteria}");
+    let _ = writeln!(out, "criteria: {}", criteria_words(&answer.criteria, answer.criteria_from));
     let _ = writeln!(
         out,
         "called feasible in at least {:.0} % of {} input scenarios ({needed} of them), drawn from the scenario's uncertain inputs (Latin hypercube, seed {}); costs in {} as the file writes them\n",
@@ -398,5 +403,16 @@ mod tests {
         assert_eq!(money(2.5e9, "AZN"), "2.5 bn AZN");
         assert_eq!(money(950.0, "USD"), "950.0 USD");
         assert_eq!(money(0.0, ""), "0.0");
+    }
+
+    #[test]
+    fn the_criteria_say_from_which_year_they_hold() {
+        let criteria = vec!["port.baku.ship_wait_hours.p95 <= 24".to_string()];
+        assert_eq!(
+            criteria_words(&criteria, Some(2027)),
+            "stable in every year; from 2027 on, port.baku.ship_wait_hours.p95 <= 24"
+        );
+        assert_eq!(criteria_words(&criteria, None), "stable; port.baku.ship_wait_hours.p95 <= 24");
+        assert_eq!(criteria_words(&[], Some(2027)), "stable in every year");
     }
 }

@@ -135,6 +135,8 @@ pub struct RobustAnswer {
     pub variant: String,
     /// The criteria, as given.
     pub criteria: Vec<String>,
+    /// The first year criteria that name no year must hold in (a planning run).
+    pub criteria_from: Option<i32>,
     /// The currency of costs.
     pub currency: String,
     /// The target.
@@ -409,6 +411,7 @@ pub fn search(
     Ok(RobustAnswer {
         variant: variant.to_string(),
         criteria: search.criteria.iter().map(ToString::to_string).collect(),
+        criteria_from: search.criteria_from,
         currency: nominal_spec.scenario.currency.clone(),
         robustness: *robustness,
         factors,

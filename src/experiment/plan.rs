@@ -423,16 +423,8 @@ pub fn search(
             // Only a significant (or certain) failure rules out weaker plans, learned
             // as large as simulation shows it.
             if !evaluation.within_zone {
-                let on_means = evaluation.constraints.iter().filter(|c| !c.holds).filter_map(|c| c.year).min();
                 let by = records.len() - 1;
-                let failed = searcher.learn(
-                    &days,
-                    (evaluation.failing_year, on_means),
-                    evaluation.replications,
-                    &result,
-                    &mut records,
-                    by,
-                )?;
+                let failed = searcher.learn(&days, &evaluation, &result, &mut records, by)?;
                 searcher.failures.push(failed);
             }
         }

@@ -373,16 +373,8 @@ pub fn search(
                 failed_before[i] += 1;
             }
             if !evaluation.feasible && !evaluation.within_zone {
-                let on_means = evaluation.constraints.iter().filter(|c| !c.holds).filter_map(|c| c.year).min();
                 let mut records = Vec::new();
-                let failed = s.learn(
-                    &days,
-                    (evaluation.failing_year, on_means),
-                    evaluation.replications,
-                    &result,
-                    &mut records,
-                    0,
-                )?;
+                let failed = s.learn(&days, &evaluation, &result, &mut records, 0)?;
                 s.failures.push(Failed { by: None, ..failed });
             }
             calls.push(InputCall {

@@ -527,22 +527,24 @@ impl<'a> Searcher<'a> {
         self.keeps_rules(mask).then_some(grown)
     }
 
-    /// After a plan with `days` failed (significantly, in `significant`, with
-    /// `replications`; and on its means from `on_means`), learns as large a failure
-    /// as simulation shows, so that it rules out as many plans as it may: the plan's
-    /// candidates up to the earliest failing year, each from its earliest date, then
-    /// every other candidate that can be in service by then and still leaves that year
-    /// failing (cheapest first). Each step is a run up to that year only, of up to as
-    /// many replications as the plan needed.
+    /// After a plan with `days` failed as `evaluation` says (significantly in its
+    /// failing year, and on its means from its earliest constraint that does not hold),
+    /// learns as large a failure as simulation shows, so that it rules out as many
+    /// plans as it may: the plan's candidates up to the earliest failing year, each
+    /// from its earliest date, then every other candidate that can be in service by
+    /// then and still leaves that year failing (cheapest first). Each step is a run up
+    /// to that year only, of up to as many replications as the plan needed.
     pub(super) fn learn(
         &mut self,
         days: &Days,
-        (significant, on_means): (Option<i32>, Option<i32>),
-        replications: u64,
+        evaluation: &PlanEvaluation,
         result: &VariantResult,
         records: &mut Vec<SimulatedPlan>,
         by: usize,
     ) -> Result<Failed, PlanError> {
+        let significant = evaluation.failing_year;
+        let on_means = evaluation.constraints.iter().filter(|c| !c.holds).filter_map(|c| c.year).min();
+        let replications = evaluation.replications;
         let plain = Failed { until: self.until(significant), days: days.clone(), year: significant, by: Some(by) };
         let Some(significant) = significant else { return Ok(plain) };
         let mut targets: Vec<i32> = on_means.into_iter().filter(|y| *y < significant).collect();

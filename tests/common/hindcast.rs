@@ -135,6 +135,26 @@ const KURYK_WINTER_NOTE: &str = "closing Kuryk half of November–December remov
     them. The weather is not what the model's too many crossings lack; the operators' sailing rule and vessels \
     out of service remain the candidates";
 
+/// Kuryk's ferries handled in 2023 (rail ferries and Ro-Pax leaving for Baku) under
+/// `behaviour`, against §9.1's figure.
+fn kuryk_crossings(v: &VariantResult, behaviour: &'static str, note: &'static str) -> Row {
+    let (m, lo, hi) = departures(v, &["kuryk_ferry", "kuryk_ropax"], "kuryk_to_baku");
+    Row {
+        year: 2023,
+        what: "Kuryk: ferries handled (rail ferries and Ro-Pax)",
+        behaviour,
+        source: "§9.1: 599 in 10 months (≈ 720 a year)",
+        observed: 720.0,
+        modelled: m,
+        lo,
+        hi,
+        band: Band::Relative(0.15),
+        unit: "a year",
+        expected_within: false,
+        note,
+    }
+}
+
 /// Departures a year of `services` in `direction` (`<from>_to_<to>`), summed.
 fn departures(v: &VariantResult, services: &[&str], direction: &str) -> (f64, f64, f64) {
     let keys: Vec<String> = services.iter().map(|s| format!("service.{s}.{direction}.trips")).collect();
@@ -199,24 +219,14 @@ pub fn rows(result: &ExperimentResult) -> Vec<Row> {
                  the line, the short crossing keeps four ferries sailing at 75 % full or after 36 h"
             },
         });
-        let (m, lo, hi) = departures(v, &["kuryk_ferry", "kuryk_ropax"], "kuryk_to_baku");
-        rows.push(Row {
-            year: 2023,
-            what: "Kuryk: ferries handled (rail ferries and Ro-Pax)",
+        rows.push(kuryk_crossings(
+            v,
             behaviour,
-            source: "§9.1: 599 in 10 months (≈ 720 a year)",
-            observed: 720.0,
-            modelled: m,
-            lo,
-            hi,
-            band: Band::Relative(0.15),
-            unit: "a year",
-            expected_within: false,
-            note: "too many crossings under either behaviour: the model's ferries and Ro-Pax sail when 75–80 % full or \
+            "too many crossings under either behaviour: the model's ferries and Ro-Pax sail when 75–80 % full or \
                    after 36–48 h, every vessel always in service. Missing mechanisms: the operators' sailing rule \
                    (fewer, fuller crossings) and vessels out of service for repair (e.g. the Shahdag, §9.1), both \
                    behaviour of every year, to be added rather than fitted",
-        });
+        ));
         // Loaded wagons on the Turkmenbashi line's ferries, of all the ferries' wagons.
         let lines = ["turkmen_ferry:turkmenbashi", "kuryk_ferry:kuryk", "aktau_ferry:aktau", "kuryk_ropax:kuryk"];
         let keys: Vec<String> = lines
@@ -266,21 +276,7 @@ pub fn rows(result: &ExperimentResult) -> Vec<Row> {
                (the Caspian storms close it too, a few per cent of those months); shown, not banded, as \
                two months of storms vary too much between replications for 20 to pin them within 10 %",
     });
-    let (m, lo, hi) = departures(v, &["kuryk_ferry", "kuryk_ropax"], "kuryk_to_baku");
-    rows.push(Row {
-        year: 2023,
-        what: "Kuryk: ferries handled (rail ferries and Ro-Pax)",
-        behaviour: winter,
-        source: "§9.1: 599 in 10 months (≈ 720 a year)",
-        observed: 720.0,
-        modelled: m,
-        lo,
-        hi,
-        band: Band::Relative(0.15),
-        unit: "a year",
-        expected_within: false,
-        note: KURYK_WINTER_NOTE,
-    });
+    rows.push(kuryk_crossings(v, winter, KURYK_WINTER_NOTE));
     let (m, lo, hi) = per_replication(v, &["system.backlog_growth_tonnes_per_day"], |x| x[0]);
     rows.push(Row {
         year: 2023,

@@ -14,4 +14,4 @@ mod time;
 pub use rng::{RandomStream, Streams, stream};
 pub use scheduler::{EventHandle, ScheduleError, Scheduler};
 pub use simulation::{Model, RunReport, Simulation, StopReason};
-pub use time::{MILLIS_PER_DAY, MILLIS_PER_HOUR, MILLIS_PER_SECOND, SimTime, TimeError};
+pub use time::{MILLIS_PER_DAY, MILLIS_PER_HOUR, MILLIS_PER_SECOND, SimTime, TimeError, nearest_u64};

@@ -22,6 +22,15 @@
 //! Storage: the bucket `Vec`s keep their capacity, so once they have grown to the
 //! run's working size, pushing and popping allocate nothing.
 //!
+//! Few pending events: while at most [`SMALL`] are pending, they sit in one short
+//! `Vec` sorted latest first, so a pop is a `Vec::pop` and a push a binary search and
+//! a short shift, where the radix heap would spend a refill on every pop. An M/M/c
+//! queue has c + 1 events pending at most; the corridor's models have hundreds. The
+//! queue moves to the radix heap when a push would exceed [`SMALL`] and back when a
+//! pop leaves [`SMALL`] / 4 or fewer (the gap keeps a queue hovering at one size from
+//! moving at every event). Both keep ties in scheduling order, so the order of events
+//! never depends on which is in use.
+//!
 //! Monotonicity is guaranteed for pops; a *peek* may look ahead past the clock (the
 //! run loop peeks to decide whether the next event is beyond an end time). If an entry
 //! earlier than the peeked one is then pushed, the queue re-buckets itself around the
@@ -52,6 +61,9 @@ impl<E> Entry<E> {
 /// bit b − 1 (index 0 is unused: those entries wait in `front`).
 const BUCKETS: usize = 65;
 
+/// The most pending entries kept in the short sorted `Vec`.
+pub(crate) const SMALL: usize = 16;
+
 #[inline(always)]
 fn bucket_of(key: u64, last: u64) -> usize {
     (64 - (key ^ last).leading_zeros()) as usize
@@ -60,6 +72,11 @@ fn bucket_of(key: u64, last: u64) -> usize {
 /// A monotone priority queue of [`Entry`] ordered by `(time, seq)`.
 #[derive(Debug, Clone)]
 pub(crate) struct EventQueue<E> {
+    /// Whether every entry is in `small` (otherwise all are in `front` and `buckets`).
+    is_small: bool,
+    /// With few entries, all of them, ordered by `(time, seq)` from the last to pop to
+    /// the next.
+    small: Vec<Entry<E>>,
     /// Entries due at `last`, in scheduling order.
     front: VecDeque<Entry<E>>,
     buckets: Vec<Vec<Entry<E>>>,
@@ -79,6 +96,8 @@ impl<E> EventQueue<E> {
     /// An empty queue.
     pub(crate) fn new() -> Self {
         EventQueue {
+            is_small: true,
+            small: Vec::with_capacity(SMALL),
             front: VecDeque::new(),
             buckets: (0..BUCKETS).map(|_| Vec::new()).collect(),
             occupied: 0,
@@ -110,6 +129,19 @@ impl<E> EventQueue<E> {
     #[inline]
     pub(crate) fn push(&mut self, entry: Entry<E>) {
         let key = entry.key();
+        if self.is_small {
+            if self.len < SMALL {
+                // After every entry due later; before those due at the same time or
+                // earlier, which were scheduled first and pop first.
+                // A branch-free count: with so few entries it beats a binary search,
+                // whose branches a random key mispredicts.
+                let at = self.small.iter().map(|e| usize::from(e.key() > key)).sum();
+                self.small.insert(at, entry);
+                self.len += 1;
+                return;
+            }
+            self.move_to_radix();
+        }
         if key < self.last {
             self.rebase(key);
         }
@@ -131,6 +163,9 @@ impl<E> EventQueue<E> {
     /// The earliest entry, if any. May reorganise buckets (hence `&mut`).
     #[inline]
     pub(crate) fn peek(&mut self) -> Option<&Entry<E>> {
+        if self.is_small {
+            return self.small.last();
+        }
         self.fill_front();
         self.front.front()
     }
@@ -146,10 +181,42 @@ impl<E> EventQueue<E> {
     /// Removes and returns the earliest entry (smallest `(time, seq)`).
     #[inline]
     pub(crate) fn pop(&mut self) -> Option<Entry<E>> {
+        if self.is_small {
+            let entry = self.small.pop()?;
+            self.len -= 1;
+            return Some(entry);
+        }
         self.fill_front();
         let entry = self.front.pop_front()?;
         self.len -= 1;
+        if self.len <= SMALL / 4 {
+            self.move_to_small();
+        }
         Some(entry)
+    }
+
+    /// Moves the short sorted `Vec`'s entries into the radix heap, around the earliest.
+    #[cold]
+    fn move_to_radix(&mut self) {
+        self.is_small = false;
+        self.last = self.small.last().map_or(0, Entry::key);
+        // Earliest first, so entries due at one time arrive in scheduling order.
+        while let Some(entry) = self.small.pop() {
+            let key = entry.key();
+            self.insert(key, entry);
+        }
+    }
+
+    /// Moves the radix heap's few entries into the short sorted `Vec`.
+    #[cold]
+    fn move_to_small(&mut self) {
+        self.is_small = true;
+        self.small.extend(self.front.drain(..));
+        for bucket in &mut self.buckets {
+            self.small.append(bucket);
+        }
+        self.occupied = 0;
+        self.small.sort_unstable_by_key(|e| std::cmp::Reverse((e.key(), e.seq)));
     }
 
     /// Removes and returns the earliest entry if it is due at or before `until`.
@@ -248,6 +315,39 @@ mod tests {
             }
             assert_eq!(q.len(), reference.len());
         }
+    }
+
+    #[test]
+    fn moving_between_the_short_vec_and_the_radix_heap_keeps_the_order() {
+        // The number pending wanders across both thresholds again and again, with many
+        // equal times, so every move happens with ties on both sides of it.
+        let mut rng = ChaCha8Rng::seed_from_u64(23);
+        let mut q = EventQueue::new();
+        let mut reference = std::collections::BTreeSet::new();
+        let (mut seq, mut now, mut moves, mut was_small) = (0, 0, 0, true);
+        for step in 0..200_000 {
+            let target = if (step / 500) % 2 == 0 { 3 * SMALL } else { 1 };
+            let push =
+                reference.is_empty() || (reference.len() < target && rng.random_bool(0.7)) || rng.random_bool(0.3);
+            if push {
+                let t = now + rng.random_range(0..4u64) * 1_000;
+                q.push(entry(t, seq));
+                reference.insert((t, seq));
+                seq += 1;
+            } else {
+                let peeked = q.peek().map(|e| (e.time.as_millis(), e.seq));
+                let e = q.pop().unwrap();
+                let r = reference.pop_first().unwrap();
+                assert_eq!(peeked, Some(r));
+                assert_eq!((e.time.as_millis(), e.seq), r);
+                now = r.0;
+            }
+            assert_eq!(q.len(), reference.len());
+            moves += usize::from(q.is_small != was_small);
+            was_small = q.is_small;
+            assert!(!q.is_small || q.len() <= SMALL);
+        }
+        assert!(moves > 100, "the queue moved between its two forms only {moves} times");
     }
 
     #[test]

@@ -11,9 +11,10 @@ pub type Kg = u64;
 
 /// Tonnes to whole kilograms (at least 1 kg for a positive amount).
 pub fn kg_from_tonnes(tonnes: f64) -> Kg {
-    let kg = (tonnes * 1000.0).round();
-    if kg.is_finite() && kg >= 1.0 {
-        kg as Kg
+    let exact = tonnes * 1000.0;
+    let kg = crate::engine::nearest_u64(exact);
+    if exact.is_finite() && kg >= 1 {
+        kg
     } else if tonnes > 0.0 {
         1
     } else {

@@ -175,7 +175,7 @@ pub(super) fn compile(
             route,
             sailing,
             load_legs,
-            fill: (capacity as f64 * sv.fill_threshold).round() as Kg,
+            fill: crate::engine::nearest_u64(capacity as f64 * sv.fill_threshold),
             fill_share: sv.fill_threshold,
             max_wait: hours(sv.max_wait_hours),
             waits_at,

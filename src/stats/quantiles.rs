@@ -52,9 +52,8 @@ impl StreamQuantiles {
     /// Records one value.
     #[inline]
     pub fn record(&mut self, value: f64) {
-        let units = (value / self.resolution).round();
-        // `as` saturates: NaN and negatives become 0.
-        let units = (units as u64).min(self.max_units);
+        // NaN and negatives become 0.
+        let units = crate::engine::nearest_u64(value / self.resolution).min(self.max_units);
         self.histogram_mut().saturating_record(units);
     }
 

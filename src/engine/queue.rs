@@ -129,17 +129,23 @@ impl<E> EventQueue<E> {
     #[inline]
     pub(crate) fn push(&mut self, entry: Entry<E>) {
         let key = entry.key();
+        if self.is_small && self.len < SMALL {
+            // After every entry due later; before those due at the same time or
+            // earlier, which were scheduled first and pop first. A branch-free count:
+            // with so few entries it beats a binary search, whose branches a random key
+            // mispredicts.
+            let at = self.small.iter().map(|e| usize::from(e.key() > key)).sum();
+            self.small.insert(at, entry);
+            self.len += 1;
+            return;
+        }
+        self.push_to_radix(key, entry);
+    }
+
+    /// [`EventQueue::push`] into the radix heap, moving there first if need be; kept
+    /// out of line so that the short path inlines into the models' handlers.
+    fn push_to_radix(&mut self, key: u64, entry: Entry<E>) {
         if self.is_small {
-            if self.len < SMALL {
-                // After every entry due later; before those due at the same time or
-                // earlier, which were scheduled first and pop first.
-                // A branch-free count: with so few entries it beats a binary search,
-                // whose branches a random key mispredicts.
-                let at = self.small.iter().map(|e| usize::from(e.key() > key)).sum();
-                self.small.insert(at, entry);
-                self.len += 1;
-                return;
-            }
             self.move_to_radix();
         }
         if key < self.last {

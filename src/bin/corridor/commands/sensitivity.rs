@@ -94,6 +94,11 @@ pub(crate) fn sensitivity(args: &SensitivityArgs, cluster: &Cluster) -> Outcome 
         Method::Sobol => analysis::Method::Sobol { samples: args.samples.unwrap_or(64) as usize },
     };
     let shard = args.slurm.shard(args.shard)?;
+    // One shard of the input scenarios, as a rank under mpirun or as `--shard K/N`.
+    let settings = (method, replications, exp.seed);
+    let run_part = |part, tell: Option<&(dyn Fn(usize, usize) + Sync)>| {
+        pool.install(|| analysis::run_shard(&scenario, &variant, &kpis, settings, part, tell)).map_err(failure)
+    };
     if let Some(rank) = cluster.shard() {
         if shard.is_some() {
             return Err(Failure::Usage(
@@ -102,10 +107,8 @@ pub(crate) fn sensitivity(args: &SensitivityArgs, cluster: &Cluster) -> Outcome 
         }
         // Under mpirun: each rank runs its shard, rank 0 merges them as `corridor
         // merge` would and writes what one machine writes.
-        let settings = (method, replications, exp.seed);
         let tell: Option<&(dyn Fn(usize, usize) + Sync)> = if cluster.is_root() { Some(&report) } else { None };
-        let part =
-            pool.install(|| analysis::run_shard(&scenario, &variant, &kpis, settings, rank, tell)).map_err(failure)?;
+        let part = run_part(rank, tell)?;
         let Some(parts) = cluster.gather(&part).map_err(Failure::Run)? else { return Ok(()) };
         let (screening, merged_scenario) = analysis::merge_shards(&parts).map_err(run_failure)?;
         note(&format!("sensitivity over {} ranks: {:.1} s", parts.len(), started.elapsed().as_secs_f64()));
@@ -118,10 +121,7 @@ pub(crate) fn sensitivity(args: &SensitivityArgs, cluster: &Cluster) -> Outcome 
                 "--shard needs --out DIR (the shard is written to DIR/sensitivity_shard.json)".into(),
             ));
         };
-        let settings = (method, replications, exp.seed);
-        let part = pool
-            .install(|| analysis::run_shard(&scenario, &variant, &kpis, settings, shard, Some(&report)))
-            .map_err(failure)?;
+        let part = run_part(shard, Some(&report))?;
         corridor::report::publish::write_sensitivity_shard(dir, &part).map_err(run_failure)?;
         note(&format!(
             "sensitivity shard {}/{}: {} of {} input scenarios written to {} ({:.1} s)",

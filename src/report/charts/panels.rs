@@ -72,6 +72,9 @@ impl Trellis<'_> {
         let lines = self.panels.len().div_ceil(columns).max(1);
         let label_width = (self.rows.iter().map(|r| text_width(r, FONT)).max().unwrap_or(60) + 24).clamp(80, 480);
         let width = super::fit_title(label_width + columns as u32 * (self.panel_width + PANEL_GAP) + 16, self.title);
+        // A title wider than the panels widens the chart: the panels share the room
+        // rather than leave it blank on the right.
+        let panel_width = (width - label_width - 16) / columns as u32 - PANEL_GAP;
         let panel_height = PANEL_EXTRA + ROW_HEIGHT * self.rows.len().max(1) as u32;
         let height = head_height(&self.legend, width) + lines as u32 * panel_height + 8;
         let x_range = self.x_range.unwrap_or_else(|| {
@@ -90,8 +93,7 @@ impl Trellis<'_> {
                     let index = line * columns + column;
                     let Some((panel_title, bars)) = self.panels.get(index) else { break };
                     let labels = column == 0;
-                    let w =
-                        if labels { label_width + self.panel_width + PANEL_GAP } else { self.panel_width + PANEL_GAP };
+                    let w = if labels { label_width + panel_width + PANEL_GAP } else { panel_width + PANEL_GAP };
                     let area = strip.clone().shrink((x as i32, 0), (w, panel_height));
                     x += w;
                     self.panel(&area, panel_title, bars, labels.then_some(label_width), x_range)?;

@@ -180,3 +180,40 @@ fn a_plan_that_cannot_be_formed_in_one_input_scenario_names_it() {
     assert!(e.contains("in input scenario ") && e.contains("a_berths at ") && e.contains("of its range"), "{e}");
     assert!(e.contains("ports.a.berths.dry.count"), "{e}");
 }
+
+#[test]
+fn no_robust_plan_names_the_input_scenarios_no_candidate_can_relieve() {
+    // Demand ×0.8 to ×3.5 on both ports. With both extra berths, port b (5 berths of
+    // 10 h calls, 4,380 calls a year) is overloaded above ×2.19 of its 2,000 ships and
+    // port a (4 of 12 h, 2,920) above ×2.65 of its 1,100: in those input scenarios no
+    // plan of these candidates can hold, whatever simulation would say, and the search
+    // must say which they are.
+    let text = TWO_UNCERTAIN_PORTS.replace("factor = [0.8, 1.3]", "factor = [0.8, 3.5]");
+    let scenario = Scenario::from_str(&text, "two.toml").unwrap_or_else(|e| panic!("{e}"));
+    let experiment = Experiment::for_scenario(&scenario).seed(1).threads(2);
+    let robustness = Robustness { share: 0.8, scenarios: 10, seed: 5 };
+    let answer = robust::search(&scenario, "base", &settings(), &robustness, &experiment, None).unwrap();
+    assert!(answer.plan.is_none(), "a robust plan was found: {:?}", answer.plan);
+    let demand = |u: f64| 0.8 + u * (3.5 - 0.8);
+    let overloaded: Vec<usize> = (0..answer.design.len())
+        .filter(|&i| {
+            let f = demand(answer.design[i][0]);
+            2000.0 * f * 10.0 > 5.0 * 8760.0 || 1100.0 * f * 12.0 > 4.0 * 8760.0
+        })
+        .collect();
+    assert!(overloaded.len() > 2, "the design should overload more than N − ⌈P·N⌉ = 2 input scenarios: {overloaded:?}");
+    let stopped = answer.stopped.expect("the search says why it stopped");
+    assert!(stopped.contains(&format!("In {} of them", overloaded.len())), "{stopped}");
+    assert!(stopped.contains(&format!("(at most {} can)", 10 - overloaded.len())), "{stopped}");
+    for i in 0..answer.design.len() {
+        let named = stopped.contains(&format!("input scenario {} (", i + 1));
+        assert_eq!(
+            named,
+            overloaded.contains(&i),
+            "input scenario {} at ×{:.2}: {stopped}",
+            i + 1,
+            demand(answer.design[i][0])
+        );
+    }
+    assert!(stopped.contains("at port.b.berths.dry"), "{stopped}");
+}

@@ -57,6 +57,7 @@ use crate::experiment::uncertainty::{InputScenario, UncertainRunSettings, design
 use crate::model::Network;
 use crate::scenario::{DAYS_PER_YEAR, Scenario, ScenarioSpec, UncertainFactor};
 use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
 
 /// The robust plan's target: a share of input scenarios, and how many to draw.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -188,6 +189,37 @@ fn positions_of(factors: &[UncertainFactor], x: &[f64]) -> String {
         .join(", ")
 }
 
+/// Why no plan holds in `needed` input scenarios once every plan passing the capacity
+/// bound in that many was considered, naming the input scenarios where even every
+/// candidate leaves a resource overloaded (no plan of these candidates holds there).
+fn no_robust_plan(
+    inputs: &[Searcher<'_>],
+    factors: &[UncertainFactor],
+    design: &[Vec<f64>],
+    needed: usize,
+) -> Result<String, PlanError> {
+    let mut blocked = Vec::new();
+    for (i, s) in inputs.iter().enumerate() {
+        if let Some(what) = s.overloaded_with_every_candidate()? {
+            blocked.push(format!("input scenario {} ({}): {what}", i + 1, positions_of(factors, &design[i])));
+        }
+    }
+    let scenarios = inputs.len();
+    let mut why = format!(
+        "no plan holds in {needed} of the {scenarios} input scenarios: every plan that passes the capacity bound in that many was considered"
+    );
+    if !blocked.is_empty() {
+        let _ = write!(
+            why,
+            ". In {} of them even every candidate in service from the start leaves a resource overloaded whatever the split of the cargo, so no plan of these candidates holds there (at most {} can); add a candidate that relieves it, or ask for a smaller share:\n  {}",
+            blocked.len(),
+            scenarios - blocked.len(),
+            blocked.join(";\n  ")
+        );
+    }
+    Ok(why)
+}
+
 impl RobustAnswer {
     /// Input scenario `index` in words: each unknown's position in its range (0 % the
     /// low end, 100 % the high end).
@@ -285,10 +317,7 @@ pub fn search(
             stopped = Some(if order.truncated {
                 "too many partial plans were held; narrow the candidates or give a --budget".to_string()
             } else {
-                format!(
-                    "no plan holds in {needed} of the {} input scenarios: every plan that passes the capacity bound in that many was considered",
-                    robustness.scenarios
-                )
+                no_robust_plan(&inputs, &factors, &design, needed)?
             });
             break;
         };

@@ -216,6 +216,18 @@ impl<'a> Searcher<'a> {
     /// Why no plan passes the capacity bound: what binds with every candidate in
     /// service (skipping, in file order, any that another one already in excludes).
     pub(super) fn why_nothing_passes(&self) -> Result<String, PlanError> {
+        Ok(match self.overloaded_with_every_candidate()? {
+            Some(what) => format!(
+                "no plan passes the capacity bound: even with every candidate in service from the start, {what} whatever the split of the cargo; add a candidate that relieves it"
+            ),
+            None => "no plan passes the capacity bound in time: candidates come into service too late (see their earliest dates)".to_string(),
+        })
+    }
+
+    /// With every candidate in service from the start (skipping, in file order, any
+    /// that another one already in excludes), the first year's resource whose capacity
+    /// bound is still overloaded, in words ("in 2030, ..."), or `None`.
+    pub(super) fn overloaded_with_every_candidate(&self) -> Result<Option<String>, PlanError> {
         let all = (0..self.ids.len()).fold(0u32, |m, c| {
             let clashes = self.members(m).any(|other| {
                 let excludes = |a: usize, b: usize| self.spec.candidates[&self.ids[a]].excludes.contains(&self.ids[b]);
@@ -225,14 +237,7 @@ impl<'a> Searcher<'a> {
         });
         let sheet = self.sheet(all)?;
         let year = |k: usize| self.years.get(k).map_or(String::new(), |y| format!("in {y}, "));
-        Ok(match sheet.iter().enumerate().find(|(_, b)| b.overloaded()) {
-            Some((k, b)) => format!(
-                "no plan passes the capacity bound: even with every candidate in service from the start, {}{} whatever the split of the cargo; add a candidate that relieves it",
-                year(k),
-                b.describe()
-            ),
-            None => "no plan passes the capacity bound in time: candidates come into service too late (see their earliest dates)".to_string(),
-        })
+        Ok(sheet.iter().enumerate().find(|(_, b)| b.overloaded()).map(|(k, b)| format!("{}{}", year(k), b.describe())))
     }
 
     /// The space of plans: costs by entry year, and the sets allowed each year.

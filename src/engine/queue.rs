@@ -23,8 +23,8 @@
 //! run's working size, pushing and popping allocate nothing.
 //!
 //! Few pending events: while at most [`SMALL`] are pending, they sit in one short
-//! `Vec` sorted latest first, so a pop is a `Vec::pop` and a push a binary search and
-//! a short shift, where the radix heap would spend a refill on every pop. An M/M/c
+//! `Vec` sorted latest first, so a pop is a `Vec::pop` and a push a branch-free count
+//! and a short shift, where the radix heap would spend a refill on every pop. An M/M/c
 //! queue has c + 1 events pending at most; the corridor's models have hundreds. The
 //! queue moves to the radix heap when a push would exceed [`SMALL`] and back when a
 //! pop leaves [`SMALL`] / 4 or fewer (the gap keeps a queue hovering at one size from
